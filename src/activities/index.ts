@@ -1,0 +1,117 @@
+/**
+ * The activities of a run: everything that touches the world (models, tools, the workspace).
+ * Built once per worker around its loaded workspace.
+ */
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ToolInputParsingException } from '@langchain/core/tools';
+import type { AIMessage } from '@langchain/core/messages';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { createChatModel } from '../models/create-chat-model.js';
+import { classifyModelError } from '../models/model-errors.js';
+import { transcriptQuery } from '../workflows/messages.js';
+import type {
+  AgentPlan,
+  CallModelInput,
+  CallToolInput,
+  DescribeAgentInput,
+  ModelTurn,
+  ToolResult,
+} from '../workflows/types.js';
+import { agentPlan } from '../workspace/agent-plan.js';
+import type { Workspace } from '../workspace/load.js';
+import { withHeartbeat } from './heartbeat.js';
+import { toLangChainMessages, toModelTurn } from './transcript.js';
+
+export interface ActivityDeps {
+  workspace: Workspace;
+  /** Used to read a run's transcript by query, so it never travels in activity inputs. */
+  client: Client;
+}
+
+export function createActivities({ workspace, client }: ActivityDeps) {
+  const models = new Map<string, BaseChatModel>();
+  const modelFor = (modelId: string) => {
+    let model = models.get(modelId);
+    if (!model) {
+      model = createChatModel(modelId, workspace.config.models[modelId]!);
+      models.set(modelId, model);
+    }
+    return model;
+  };
+
+  return {
+    async describeAgent({ agentId }: DescribeAgentInput): Promise<AgentPlan> {
+      const plan = agentPlan(workspace, agentId);
+      if (!plan) {
+        throw ApplicationFailure.create({
+          type: 'UNKNOWN_AGENT',
+          nonRetryable: true,
+          message: `Unknown agent "${agentId}". Agents in ${workspace.file}: ${[...workspace.agents.keys()].join(', ')}.`,
+        });
+      }
+      return plan;
+    },
+
+    async callModel({ agentId, transcriptLength }: CallModelInput): Promise<ModelTurn> {
+      const agent = workspace.agents.get(agentId)!;
+      const { workflowId, runId } = currentRun();
+      const transcript = await client.workflow
+        .getHandle(workflowId, runId)
+        .query(transcriptQuery, { upTo: transcriptLength });
+      const tools = agent.tools.map((name) => workspace.tools.get(name)!);
+      try {
+        const model = modelFor(agent.model);
+        const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
+        const message = await withHeartbeat((signal) =>
+          runnable.invoke(toLangChainMessages(agent.systemPrompt, transcript), { signal }),
+        );
+        return toModelTurn(message as AIMessage);
+      } catch (err) {
+        if (Context.current().cancellationSignal.aborted) throw err;
+        const c = classifyModelError(agent.model, err);
+        throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
+      }
+    },
+
+    async callTool({ agentId, toolName, toolCallId, input }: CallToolInput): Promise<ToolResult> {
+      const tool = workspace.tools.get(toolName)!;
+      const { workflowId } = currentRun();
+      try {
+        const output: unknown = await withHeartbeat((signal) =>
+          tool.invoke(input, {
+            signal,
+            // What a tool may need to be safe under retries: an idempotency key unique per tool call.
+            configurable: { runId: workflowId, agentId, toolCallId, idempotencyKey: `${workflowId}:${toolCallId}` },
+          }),
+        );
+        return { content: stringify(output), isError: false };
+      } catch (err) {
+        if (err instanceof ToolInputParsingException) {
+          // The model sent input the schema refuses: retrying cannot help; tell the model instead.
+          return { content: `Invalid input for tool "${toolName}": ${err.message}`, isError: true };
+        }
+        throw ApplicationFailure.create({
+          type: 'TOOL_FAILED',
+          message: `Tool "${toolName}" threw: ${(err as Error).message ?? String(err)}`,
+          cause: err as Error,
+        });
+      }
+    },
+  };
+}
+
+export type HarnessActivities = ReturnType<typeof createActivities>;
+
+function currentRun(): { workflowId: string; runId: string } {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw new Error('harness activities run only inside an agentRun workflow');
+  return execution;
+}
+
+function stringify(output: unknown): string {
+  if (typeof output === 'string') return output;
+  const content = (output as { content?: unknown })?.content;
+  if (typeof content === 'string') return content; // a ToolMessage
+  return JSON.stringify(output);
+}

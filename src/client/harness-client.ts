@@ -1,0 +1,142 @@
+/** The typed client apps and the CLI use: start runs, get handles, list runs. */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { agentRun } from '../workflows/agent-run.js';
+import { AGENT_RUN_WORKFLOW } from '../workflows/messages.js';
+import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/search-attributes.js';
+import type { AgentRunInput, RunState } from '../workflows/types.js';
+import { connectionSettingsFromEnv, type ConnectionSettings } from './connection.js';
+import { HarnessClientError } from './errors.js';
+import { RunHandle } from './run-handle.js';
+
+export interface HarnessClientOptions extends Partial<ConnectionSettings> {
+  /**
+   * Agent ids known to the workspace. When given, `startRun` refuses an unknown agent before
+   * anything starts; without it the run itself fails with the same message.
+   */
+  knownAgents?: readonly string[];
+}
+
+export interface StartRunOptions extends AgentRunInput {
+  /** The run id (= workflow id). @default `run-<uuid>` */
+  runId?: string;
+}
+
+export interface RunSummary {
+  runId: string;
+  agentId?: string;
+  threadId?: string;
+  state?: RunState;
+  startTime: Date;
+  closeTime?: Date;
+}
+
+export interface ListRunsOptions {
+  state?: RunState;
+  agentId?: string;
+  /** @default 50 */
+  limit?: number;
+}
+
+export class HarnessClient {
+  readonly settings: ConnectionSettings;
+  private readonly knownAgents?: readonly string[];
+
+  constructor(
+    readonly temporal: Client,
+    options: HarnessClientOptions = {},
+  ) {
+    this.settings = connectionSettingsFromEnv({ ...options, namespace: options.namespace ?? temporal.options.namespace });
+    if (options.knownAgents) this.knownAgents = options.knownAgents;
+  }
+
+  /**
+   * Connects to Temporal (settings from options, else `TEMPORAL_ADDRESS`/`TEMPORAL_NAMESPACE`).
+   * @example
+   * const harness = await HarnessClient.connect();
+   * const run = await harness.startRun({ agentId: 'support', input: 'Refund order A-1001' });
+   */
+  static async connect(options: HarnessClientOptions = {}): Promise<HarnessClient> {
+    const settings = connectionSettingsFromEnv(options);
+    const connection = await Connection.connect({ address: settings.address });
+    return new HarnessClient(new Client({ connection, namespace: settings.namespace }), { ...options, ...settings });
+  }
+
+  /**
+   * Starts a run and returns its handle at once (the run goes on without the caller).
+   * @throws {HarnessClientError} `UNKNOWN_AGENT` (with `knownAgents`) or `RUN_ALREADY_EXISTS`.
+   */
+  async startRun(options: StartRunOptions): Promise<RunHandle> {
+    const { runId = `run-${randomUUID()}`, ...input } = options;
+    if (this.knownAgents && !this.knownAgents.includes(input.agentId)) {
+      throw new HarnessClientError(
+        'UNKNOWN_AGENT',
+        `Unknown agent "${input.agentId}". Known agents: ${this.knownAgents.join(', ') || '(none)'}.`,
+      );
+    }
+    try {
+      const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, {
+        workflowId: runId,
+        taskQueue: this.settings.taskQueue,
+        args: [input],
+        staticSummary: `${input.agentId}: ${truncate(input.input, 120)}`,
+        typedSearchAttributes: [
+          { key: RUN_STATE, value: 'running' },
+          { key: AGENT_ID, value: input.agentId },
+          ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),
+        ],
+      });
+      return new RunHandle(runId, handle);
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new HarnessClientError('RUN_ALREADY_EXISTS', `A run with id "${runId}" already exists; pick another id or omit it.`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** A handle on an existing run (no server call until you use it). */
+  getRun(runId: string): RunHandle {
+    return new RunHandle(runId, this.temporal.workflow.getHandle(runId));
+  }
+
+  /** Runs by state and agent, newest first, through Temporal visibility (eventually consistent). */
+  async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
+    const clauses = [`WorkflowType = "${AGENT_RUN_WORKFLOW}"`];
+    if (options.state) clauses.push(`${RUN_STATE.name} = "${escapeQuery(options.state)}"`);
+    if (options.agentId) clauses.push(`${AGENT_ID.name} = "${escapeQuery(options.agentId)}"`);
+    const limit = options.limit ?? 50;
+    const runs: RunSummary[] = [];
+    for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(limit, 100) })) {
+      const sa = wf.typedSearchAttributes;
+      const agentId = sa.get(AGENT_ID);
+      const threadId = sa.get(THREAD_ID);
+      const state = sa.get(RUN_STATE) as RunState | undefined;
+      runs.push({
+        runId: wf.workflowId,
+        startTime: wf.startTime,
+        ...(agentId !== undefined && { agentId }),
+        ...(threadId !== undefined && { threadId }),
+        ...(state !== undefined && { state }),
+        ...(wf.closeTime !== undefined && { closeTime: wf.closeTime }),
+      });
+      if (runs.length >= limit) break;
+    }
+    return runs;
+  }
+
+  /** Closes the connection this client opened. */
+  async close(): Promise<void> {
+    await this.temporal.connection.close();
+  }
+}
+
+function truncate(s: string, n: number): string {
+  const oneLine = s.replace(/\s+/g, ' ').trim();
+  return oneLine.length > n ? `${oneLine.slice(0, n - 1)}…` : oneLine;
+}
+
+function escapeQuery(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}

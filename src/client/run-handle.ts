@@ -1,0 +1,187 @@
+/** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
+import {
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/messages.js';
+import type {
+  AgentRunResult,
+  ApprovalDecisionInput,
+  ApprovalRecord,
+  RunStatus,
+} from '../workflows/types.js';
+import {
+  DecisionRejectedError,
+  HarnessClientError,
+  RunFailedError,
+  type HarnessClientErrorCode,
+} from './errors.js';
+
+export interface DecideOptions {
+  /**
+   * `update` (default) answers with the recorded decision or throws `DecisionRejectedError`;
+   * `signal` is fire-and-forget: a refused signal is only recorded in `status().ignoredDecisions`.
+   */
+  via?: 'update' | 'signal';
+}
+
+export interface DecisionDetails extends DecideOptions {
+  /** Which approval; may be omitted when the run has exactly one pending. */
+  approvalId?: string;
+  approver?: string;
+  reason?: string;
+}
+
+export class RunHandle {
+  constructor(
+    readonly runId: string,
+    private readonly handle: WorkflowHandle,
+  ) {}
+
+  /**
+   * The run's state, pending approvals, decisions, output or error (works on finished runs too).
+   * @throws {HarnessClientError} `RUN_NOT_FOUND` when there is no such run.
+   */
+  async status(): Promise<RunStatus> {
+    try {
+      return await this.handle.query(statusQuery);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Waits for the run to finish and returns its result.
+   * @throws {RunFailedError} `RUN_FAILED` / `RUN_CANCELLED` with the run's own error message.
+   */
+  async result(): Promise<AgentRunResult> {
+    try {
+      return (await this.handle.result()) as AgentRunResult;
+    } catch (err) {
+      if (err instanceof WorkflowFailedError) {
+        const cancelled = err.cause instanceof CancelledFailure;
+        const cause = err.cause as Error | undefined;
+        throw new RunFailedError(
+          cancelled ? 'RUN_CANCELLED' : 'RUN_FAILED',
+          cancelled ? `Run ${this.runId} was cancelled` : `Run ${this.runId} failed: ${cause?.message ?? err.message}`,
+          { cause: err },
+        );
+      }
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Sends a decision. Via update (default) it returns the recorded decision or throws.
+   * @throws {DecisionRejectedError} with the run's reason (`UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`,
+   *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`) or `RUN_NOT_ACTIVE` for a finished run.
+   */
+  async decide(decision: ApprovalDecisionInput, options: DecideOptions = {}): Promise<ApprovalRecord | undefined> {
+    try {
+      if (options.via === 'signal') {
+        await this.handle.signal(approvalDecisionSignal, decision);
+        return undefined;
+      }
+      return await this.handle.executeUpdate(decideApprovalUpdate, { args: [decision] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        throw new DecisionRejectedError((err.cause.type ?? 'INVALID_DECISION_PAYLOAD') as HarnessClientErrorCode, err.cause.message, {
+          cause: err,
+        });
+      }
+      throw await this.translateForDecision(err);
+    }
+  }
+
+  /** Approves a pending tool call as it is. */
+  async approve(details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+    return this.decide({ ...(await this.decisionBase(details)), decision: 'approve' }, details);
+  }
+
+  /** Rejects a pending tool call: it does not run, and the model is told by whom and why. */
+  async reject(details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+    return this.decide({ ...(await this.decisionBase(details)), decision: 'reject' }, details);
+  }
+
+  /** Approves a pending tool call with a replacement input (validated against the tool's schema). */
+  async edit(input: Record<string, unknown>, details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+    return this.decide({ ...(await this.decisionBase(details)), decision: 'edit', input }, details);
+  }
+
+  /** Requests cancellation; the run ends `cancelled`. */
+  async cancel(): Promise<void> {
+    try {
+      await this.handle.cancel();
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Polls the status until `predicate` holds (e.g. the run waits for approval).
+   * @throws {HarnessClientError} `WAIT_TIMEOUT` after `timeoutMs` (default 60 s).
+   */
+  async waitFor(predicate: (s: RunStatus) => boolean, { timeoutMs = 60_000 } = {}): Promise<RunStatus> {
+    const deadline = Date.now() + timeoutMs;
+    let delay = 20;
+    for (;;) {
+      let status: RunStatus | undefined;
+      try {
+        status = await this.status();
+      } catch (err) {
+        // A run just started may not have run its first workflow task yet; queries then fail briefly.
+        if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND') || Date.now() > deadline) throw err;
+      }
+      if (status && predicate(status)) return status;
+      if (Date.now() > deadline) {
+        throw new HarnessClientError('WAIT_TIMEOUT', `Run ${this.runId} did not reach the awaited state in ${timeoutMs} ms (state: ${status?.state ?? 'unknown'})`);
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 250);
+    }
+  }
+
+  private async decisionBase(details: DecisionDetails): Promise<Omit<ApprovalDecisionInput, 'decision'>> {
+    let approvalId = details.approvalId;
+    if (approvalId === undefined) {
+      const { pendingApprovals } = await this.status();
+      if (pendingApprovals.length === 0) {
+        throw new HarnessClientError('NO_PENDING_APPROVAL', `Run ${this.runId} has no pending approval.`);
+      }
+      if (pendingApprovals.length > 1) {
+        throw new HarnessClientError(
+          'AMBIGUOUS_APPROVAL',
+          `Run ${this.runId} has ${pendingApprovals.length} pending approvals (${pendingApprovals.map((p) => p.approvalId).join(', ')}); name one with --approval <id>.`,
+        );
+      }
+      approvalId = pendingApprovals[0]!.approvalId;
+    }
+    return {
+      approvalId,
+      ...(details.approver !== undefined && { approver: details.approver }),
+      ...(details.reason !== undefined && { reason: details.reason }),
+    };
+  }
+
+  private async translateForDecision(err: unknown): Promise<unknown> {
+    if (!(err instanceof WorkflowNotFoundError)) return err;
+    // Temporal says "not found" for finished runs too; tell the two apart for the caller.
+    try {
+      const d = await this.handle.describe();
+      return new DecisionRejectedError('RUN_NOT_ACTIVE', `Run ${this.runId} is ${d.status.name.toLowerCase()}; its approvals can no longer be decided.`, {
+        cause: err,
+      });
+    } catch {
+      return this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): unknown {
+    if (err instanceof WorkflowNotFoundError) {
+      return new HarnessClientError('RUN_NOT_FOUND', `No run "${this.runId}" (check the id with \`harness list\`).`, { cause: err });
+    }
+    return err;
+  }
+}

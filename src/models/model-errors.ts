@@ -1,0 +1,48 @@
+/** How a failed model call should be treated: retried by Temporal, or final with a clear message. */
+
+export class ModelConfigError extends Error {
+  override readonly name = 'ModelConfigError';
+  readonly code = 'MODEL_CONFIG';
+}
+
+export interface ClassifiedModelError {
+  retryable: boolean;
+  /** Stable type for the ApplicationFailure (also what `nonRetryableErrorTypes` could match). */
+  type: string;
+  message: string;
+}
+
+/**
+ * Rate limits, server errors, timeouts and network failures are worth retrying with backoff;
+ * bad requests, bad credentials and unknown models will fail the same way every time.
+ */
+export function classifyModelError(modelId: string, err: unknown): ClassifiedModelError {
+  const e = err as { status?: number; code?: string; name?: string; message?: string; lc_error_code?: string };
+  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const detail = e?.message ?? String(err);
+  if (err instanceof ModelConfigError) return { retryable: false, type: 'MODEL_CONFIG', message: detail };
+  if (e?.name === 'ScriptExhaustedError') return { retryable: false, type: 'SCRIPT_EXHAUSTED', message: detail };
+  if (status === 429) return { retryable: true, type: 'MODEL_RATE_LIMITED', message: `Model "${modelId}" is rate limited (HTTP 429): ${detail}` };
+  if (status !== undefined && status >= 500) {
+    return { retryable: true, type: 'MODEL_SERVER_ERROR', message: `Model "${modelId}" server error (HTTP ${status}): ${detail}` };
+  }
+  if (status === 401 || status === 403) {
+    return {
+      retryable: false,
+      type: 'MODEL_AUTH',
+      message: `Model "${modelId}" refused the credentials (HTTP ${status}): ${detail}. Check the API key env var named in the workspace file.`,
+    };
+  }
+  if (status === 408 || status === 409) {
+    return { retryable: true, type: 'MODEL_TRANSIENT', message: `Model "${modelId}" call failed (HTTP ${status}): ${detail}` };
+  }
+  if (status !== undefined && status >= 400) {
+    return {
+      retryable: false,
+      type: 'MODEL_BAD_REQUEST',
+      message: `Model "${modelId}" rejected the request (HTTP ${status}): ${detail}. Check the model name and settings in the workspace file.`,
+    };
+  }
+  // No HTTP status: connection refused, reset, DNS, timeouts. Transient until proven otherwise.
+  return { retryable: true, type: 'MODEL_UNAVAILABLE', message: `Model "${modelId}" call failed: ${detail}` };
+}

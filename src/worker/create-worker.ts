@@ -1,0 +1,61 @@
+/** Creates a worker that runs agent runs for one workspace. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
+import { loadWorkspace, type Workspace } from '../workspace/load.js';
+import { bundleHarnessWorkflows } from './bundle.js';
+
+export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
+  /** A loaded workspace, or the path of its file. @default `HARNESS_WORKSPACE` or `./harness.yaml` */
+  workspace?: Workspace | string;
+  /** A pre-built workflow bundle (see `bundleHarnessWorkflows`); bundled on start otherwise. */
+  workflowBundle?: WorkflowBundle;
+}
+
+export interface HarnessWorker {
+  worker: Worker;
+  workspace: Workspace;
+  settings: ConnectionSettings;
+  /** Closes the connections the worker opened. Call after `worker.run()` resolves. */
+  close(): Promise<void>;
+}
+
+/**
+ * Loads the workspace (refusing to start on a bad one), connects, and creates the worker.
+ * @throws {WorkspaceError} when the workspace file is invalid.
+ * @example
+ * const { worker, close } = await createHarnessWorker({ workspace: 'harness.yaml' });
+ * await worker.run(); await close();
+ */
+export async function createHarnessWorker(options: HarnessWorkerOptions = {}): Promise<HarnessWorker> {
+  const workspace =
+    typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
+  const settings = connectionSettingsFromEnv(options);
+  const nativeConnection = await NativeConnection.connect({ address: settings.address });
+  const connection = await Connection.connect({ address: settings.address });
+  const client = new Client({ connection, namespace: settings.namespace });
+  const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows());
+  try {
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: settings.namespace,
+      taskQueue: settings.taskQueue,
+      workflowBundle,
+      activities: createActivities({ workspace, client }),
+    });
+    return {
+      worker,
+      workspace,
+      settings,
+      close: async () => {
+        await connection.close();
+        await nativeConnection.close();
+      },
+    };
+  } catch (err) {
+    await connection.close();
+    await nativeConnection.close();
+    throw err;
+  }
+}

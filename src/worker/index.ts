@@ -1,0 +1,2 @@
+export { createHarnessWorker, type HarnessWorker, type HarnessWorkerOptions } from './create-worker.js';
+export { bundleHarnessWorkflows, WORKFLOWS_PATH } from './bundle.js';

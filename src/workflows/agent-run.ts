@@ -1,0 +1,216 @@
+/**
+ * `agentRun`: one agent run as a durable workflow. Each model call and each tool call is an
+ * activity; a tool call that needs approval waits here, in the workflow, for a signal or update
+ * before its activity is even scheduled. Temporal's history is the only checkpoint.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityInterfaceFor,
+} from '@temporalio/workflow';
+import type { HarnessActivities } from '../activities/index.js';
+import {
+  approvalDecisionSignal,
+  decideApprovalUpdate,
+  statusQuery,
+  transcriptQuery,
+} from './messages.js';
+import { AgentRunState, rejectionMessage } from './run-state.js';
+import { RUN_STATE } from './search-attributes.js';
+import type {
+  AgentPlan,
+  AgentRunInput,
+  AgentRunResult,
+  RetrySettings,
+  RunState,
+  ToolCall,
+  ToolResult,
+} from './types.js';
+
+// Describing the agent reads the workspace the worker loaded: quick, and a failure (unknown agent)
+// is final, so it is never retried.
+const { describeAgent } = proxyActivities<HarnessActivities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UNKNOWN_AGENT'] },
+});
+
+export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
+  const run = new AgentRunState(workflowInfo().workflowId, input);
+  const now = () => new Date().toISOString();
+
+  setHandler(statusQuery, () => run.status());
+  setHandler(transcriptQuery, (q) =>
+    q?.upTo === undefined ? run.transcript : run.transcript.slice(0, q.upTo),
+  );
+  setHandler(approvalDecisionSignal, (payload) => {
+    const problem = run.problemWith(payload);
+    if (problem) run.recordIgnored(payload, `${problem.code}: ${problem.message}`, now());
+    else run.applyDecision(payload, 'signal', now());
+  });
+  setHandler(decideApprovalUpdate, (decision) => run.applyDecision(decision, 'update', now()), {
+    // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
+    validator: (payload) => {
+      const problem = run.problemWith(payload);
+      if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+    },
+  });
+
+  const setState = (state: RunState) => {
+    run.state = state;
+    upsertSearchAttributes([{ key: RUN_STATE, value: state }]);
+  };
+
+  try {
+    const plan = await describeAgent({ agentId: input.agentId });
+    run.setPlan(plan);
+    const output = await agentLoop(run, plan, setState);
+    run.output = output;
+    setState('completed');
+    return {
+      runId: run.runId,
+      agentId: input.agentId,
+      output,
+      steps: run.step,
+      approvals: run.approvals(),
+      usage: { ...run.usage },
+    };
+  } catch (err) {
+    if (isCancellation(err)) {
+      run.error = 'Run cancelled';
+      setState('cancelled');
+      throw err;
+    }
+    run.error = describeFailure(err);
+    setState('failed');
+    throw ApplicationFailure.create({
+      type: 'RUN_FAILED',
+      message: run.error,
+      nonRetryable: true,
+      cause: err instanceof Error ? err : undefined,
+    });
+  }
+}
+
+async function agentLoop(
+  run: AgentRunState,
+  plan: AgentPlan,
+  setState: (s: RunState) => void,
+): Promise<string> {
+  const { limits } = plan;
+  const model = proxyActivities<HarnessActivities>({
+    startToCloseTimeout: limits.modelCallTimeoutMs,
+    heartbeatTimeout: limits.heartbeatTimeoutMs,
+    retry: retryPolicy(limits.modelRetry),
+  });
+  const tools = proxyActivities<HarnessActivities>({
+    startToCloseTimeout: limits.toolCallTimeoutMs,
+    heartbeatTimeout: limits.heartbeatTimeoutMs,
+    retry: retryPolicy(limits.toolRetry),
+  });
+
+  for (;;) {
+    if (run.step >= limits.maxSteps) {
+      throw ApplicationFailure.create({
+        type: 'MAX_STEPS_EXCEEDED',
+        message: `The agent made ${run.step} model calls without finishing, the limit (limits.maxSteps = ${limits.maxSteps}). Raise limits.maxSteps in the workspace file or check the agent's tools and prompt.`,
+        nonRetryable: true,
+      });
+    }
+    run.step += 1;
+    const turn = await model.callModel.executeWithOptions(
+      { summary: `model ${plan.modelId} · step ${run.step}` },
+      [{ agentId: plan.agentId, step: run.step, transcriptLength: run.transcript.length }],
+    );
+    run.addUsage(turn.usage);
+    run.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls });
+    if (turn.toolCalls.length === 0) return turn.content;
+
+    // Gate first, then run: every call that needs approval is pending before any tool starts, so
+    // the run shows all of this step's approvals at once and people can decide them in any order.
+    const gated = turn.toolCalls.filter((c) => run.tool(c.name)?.requiresApproval);
+    for (const call of gated) run.requestApproval(call, new Date().toISOString());
+    if (gated.length) setState('waiting_for_approval');
+
+    const results = await Promise.all(
+      turn.toolCalls.map(async (call) => {
+        const result = await runToolCall(run, call, tools, () => {
+          if (run.state === 'waiting_for_approval' && !run.hasPendingApprovals()) setState('running');
+        });
+        return { call, result };
+      }),
+    );
+    for (const { call, result } of results) {
+      run.transcript.push({
+        role: 'tool',
+        toolCallId: call.id,
+        toolName: call.name,
+        content: result.content,
+        isError: result.isError,
+      });
+    }
+  }
+}
+
+async function runToolCall(
+  run: AgentRunState,
+  call: ToolCall,
+  tools: ActivityInterfaceFor<HarnessActivities>,
+  onDecided: () => void,
+): Promise<ToolResult> {
+  const spec = run.tool(call.name);
+  if (!spec) {
+    return {
+      content: `Unknown tool "${call.name}". Available tools: ${run.toolNames().join(', ') || '(none)'}.`,
+      isError: true,
+    };
+  }
+  let args = call.args;
+  let summary = `tool ${call.name}`;
+  if (spec.requiresApproval) {
+    await condition(() => run.decisionFor(call.id) !== undefined);
+    const record = run.decisionFor(call.id)!;
+    onDecided();
+    if (record.decision === 'reject') return { content: rejectionMessage(record), isError: true };
+    args = record.input;
+    const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
+    summary += ` · ${verb}${record.approver ? ` by ${record.approver}` : ''}`;
+  }
+  try {
+    return await tools.callTool.executeWithOptions(
+      { summary },
+      [{ agentId: run.input.agentId, toolName: call.name, toolCallId: call.id, input: args }],
+    );
+  } catch (err) {
+    // A tool that keeps failing is the model's problem to work around, not the end of the run.
+    if (err instanceof ActivityFailure && !isCancellation(err)) {
+      return { content: `Tool "${call.name}" failed: ${describeFailure(err)}`, isError: true };
+    }
+    throw err;
+  }
+}
+
+function retryPolicy(r: RetrySettings) {
+  return {
+    maximumAttempts: r.maximumAttempts,
+    initialInterval: r.initialIntervalMs,
+    backoffCoefficient: r.backoffCoefficient,
+    maximumInterval: r.maximumIntervalMs,
+  };
+}
+
+/** The innermost message of a failure chain: the one that says what actually went wrong. */
+function describeFailure(err: unknown): string {
+  let current: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
+  while (current instanceof Error) {
+    if (current.message && !/^Activity task (failed|timed out)$/.test(current.message)) message = current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
+}

@@ -1,0 +1,115 @@
+/**
+ * Pure checks of an approval decision against a run's approvals. Shared by the update validator
+ * (which throws) and the signal handler (which records and ignores), so both refuse exactly the
+ * same things with the same words.
+ */
+import { Validator } from '@cfworker/json-schema';
+import { z } from 'zod';
+import type { ApprovalDecisionInput, ApprovalRecord, PendingApproval, ToolSpec } from './types.js';
+
+/** Stable codes, carried as the ApplicationFailure type so clients can branch on them. */
+export type DecisionErrorCode =
+  | 'INVALID_DECISION_PAYLOAD'
+  | 'UNKNOWN_APPROVAL'
+  | 'APPROVAL_ALREADY_DECIDED'
+  | 'INVALID_EDIT_INPUT';
+
+export interface DecisionProblem {
+  code: DecisionErrorCode;
+  message: string;
+}
+
+const decisionSchema = z
+  .object({
+    approvalId: z.string().min(1, 'approvalId must be a non-empty string'),
+    decision: z.enum(['approve', 'reject', 'edit']),
+    input: z.record(z.string(), z.unknown()).optional(),
+    approver: z.string().max(200).optional(),
+    reason: z.string().max(4000).optional(),
+  })
+  .strict();
+
+/** Parses an untrusted decision payload; returns the decision or the problem. */
+export function parseDecision(
+  payload: unknown,
+): { ok: true; decision: ApprovalDecisionInput } | { ok: false; problem: DecisionProblem } {
+  const parsed = decisionSchema.safeParse(payload);
+  if (parsed.success) {
+    const d = parsed.data;
+    if (d.decision === 'edit' && d.input === undefined) {
+      return problem('INVALID_DECISION_PAYLOAD', 'decision "edit" needs `input`: the replacement tool input as a JSON object');
+    }
+    if (d.decision !== 'edit' && d.input !== undefined) {
+      return problem('INVALID_DECISION_PAYLOAD', `\`input\` is only allowed with decision "edit" (got decision "${d.decision}")`);
+    }
+    return { ok: true, decision: d as ApprovalDecisionInput };
+  }
+  const details = parsed.error.issues
+    .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`)
+    .join('; ');
+  return problem(
+    'INVALID_DECISION_PAYLOAD',
+    `Malformed approval decision (${details}). Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "reason"?: string}`,
+  );
+}
+
+/** Checks a well-formed decision against the run: is it pending, and does an edit fit the tool? */
+export function checkDecisionAgainstRun(
+  decision: ApprovalDecisionInput,
+  pending: ReadonlyMap<string, PendingApproval>,
+  decided: ReadonlyMap<string, ApprovalRecord>,
+  tools: ReadonlyMap<string, ToolSpec>,
+): DecisionProblem | undefined {
+  const earlier = decided.get(decision.approvalId);
+  if (earlier) {
+    const who = earlier.approver ? ` by ${earlier.approver}` : '';
+    return {
+      code: 'APPROVAL_ALREADY_DECIDED',
+      message: `Approval "${decision.approvalId}" was already decided: ${earlier.decision}${who} at ${earlier.decidedAt}. A decision cannot be changed.`,
+    };
+  }
+  const approval = pending.get(decision.approvalId);
+  if (!approval) {
+    const ids = [...pending.keys()];
+    return {
+      code: 'UNKNOWN_APPROVAL',
+      message: `No pending approval "${decision.approvalId}" on this run. ${
+        ids.length ? `Pending approvals: ${ids.join(', ')}.` : 'The run has no pending approvals.'
+      }`,
+    };
+  }
+  if (decision.decision === 'edit') {
+    const tool = tools.get(approval.toolName);
+    const errors = tool ? validateAgainstSchema(tool.inputSchema, decision.input ?? {}) : [];
+    if (errors.length) {
+      return {
+        code: 'INVALID_EDIT_INPUT',
+        message: `Edited input for tool "${approval.toolName}" does not match its schema: ${errors.join('; ')}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+// Compiled validators are cached per schema object: a run validates against the same few tools.
+const validators = new WeakMap<object, Validator>();
+
+function validateAgainstSchema(schema: Record<string, unknown>, value: unknown): string[] {
+  let validator = validators.get(schema);
+  if (!validator) {
+    validator = new Validator(schema as never, '2020-12', false);
+    validators.set(schema, validator);
+  }
+  const result = validator.validate(value);
+  if (result.valid) return [];
+  // cfworker reports a summary error per failing keyword plus its causes; the leaves are the useful ones.
+  const leaves = result.errors.filter((e) => e.keyword !== 'properties' && e.keyword !== '$ref');
+  const shown = (leaves.length ? leaves : result.errors).map(
+    (e) => `${e.instanceLocation.replace(/^#/, '') || '/'} ${e.error}`,
+  );
+  return [...new Set(shown)];
+}
+
+function problem(code: DecisionErrorCode, message: string): { ok: false; problem: DecisionProblem } {
+  return { ok: false, problem: { code, message } };
+}

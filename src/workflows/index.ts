@@ -1,0 +1,2 @@
+/** Workflow entry point for `bundleWorkflowCode`: every workflow type the worker registers. */
+export { agentRun } from './agent-run.js';

@@ -1,0 +1,148 @@
+/**
+ * The state of one run and the decisions on it, as a plain class the workflow owns. It has no
+ * Temporal calls, so its rules are unit-tested without a server; the workflow only wires it to
+ * handlers, activities and search attributes.
+ */
+import {
+  checkDecisionAgainstRun,
+  parseDecision,
+  type DecisionProblem,
+} from './decision-validation.js';
+import type {
+  AgentPlan,
+  AgentRunInput,
+  ApprovalDecisionInput,
+  ApprovalRecord,
+  IgnoredDecision,
+  PendingApproval,
+  RunState,
+  RunStatus,
+  TokenUsage,
+  ToolCall,
+  ToolSpec,
+  TranscriptMessage,
+} from './types.js';
+
+export class AgentRunState {
+  state: RunState = 'running';
+  step = 0;
+  output?: string;
+  error?: string;
+  readonly transcript: TranscriptMessage[];
+  readonly usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  private plan?: AgentPlan;
+  private tools = new Map<string, ToolSpec>();
+  private readonly pending = new Map<string, PendingApproval>();
+  private readonly decided = new Map<string, ApprovalRecord>();
+  private readonly ignored: IgnoredDecision[] = [];
+
+  constructor(
+    readonly runId: string,
+    readonly input: AgentRunInput,
+  ) {
+    this.transcript = [{ role: 'user', content: input.input }];
+  }
+
+  setPlan(plan: AgentPlan): void {
+    this.plan = plan;
+    this.tools = new Map(plan.tools.map((t) => [t.name, t]));
+  }
+
+  tool(name: string): ToolSpec | undefined {
+    return this.tools.get(name);
+  }
+
+  toolNames(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  /** Parks a tool call until a person decides it. */
+  requestApproval(call: ToolCall, now: string): PendingApproval {
+    const approval: PendingApproval = {
+      approvalId: call.id,
+      toolName: call.name,
+      input: call.args,
+      requestedAt: now,
+      step: this.step,
+    };
+    this.pending.set(call.id, approval);
+    return approval;
+  }
+
+  hasPendingApprovals(): boolean {
+    return this.pending.size > 0;
+  }
+
+  decisionFor(approvalId: string): ApprovalRecord | undefined {
+    return this.decided.get(approvalId);
+  }
+
+  /** Why a decision payload must be refused, or undefined when it may be applied. */
+  problemWith(payload: unknown): DecisionProblem | undefined {
+    const parsed = parseDecision(payload);
+    if (!parsed.ok) return parsed.problem;
+    return checkDecisionAgainstRun(parsed.decision, this.pending, this.decided, this.tools);
+  }
+
+  /** Applies a decision that `problemWith` accepted. */
+  applyDecision(decision: ApprovalDecisionInput, via: 'signal' | 'update', now: string): ApprovalRecord {
+    const approval = this.pending.get(decision.approvalId);
+    if (!approval) throw new Error(`applyDecision called for unknown approval ${decision.approvalId}`);
+    const record: ApprovalRecord = {
+      approvalId: approval.approvalId,
+      toolName: approval.toolName,
+      decision: decision.decision,
+      requestedInput: approval.input,
+      input: decision.decision === 'edit' && decision.input ? decision.input : approval.input,
+      decidedAt: now,
+      via,
+      ...(decision.approver !== undefined && { approver: decision.approver }),
+      ...(decision.reason !== undefined && { reason: decision.reason }),
+    };
+    this.pending.delete(decision.approvalId);
+    this.decided.set(decision.approvalId, record);
+    return record;
+  }
+
+  recordIgnored(payload: unknown, reason: string, now: string): void {
+    this.ignored.push({ receivedAt: now, payload, reason });
+  }
+
+  addUsage(usage: TokenUsage | undefined): void {
+    if (!usage) return;
+    this.usage.inputTokens += usage.inputTokens;
+    this.usage.outputTokens += usage.outputTokens;
+    this.usage.totalTokens += usage.totalTokens;
+  }
+
+  approvals(): ApprovalRecord[] {
+    return [...this.decided.values()];
+  }
+
+  status(): RunStatus {
+    return {
+      runId: this.runId,
+      agentId: this.input.agentId,
+      ...(this.input.threadId !== undefined && { threadId: this.input.threadId }),
+      state: this.state,
+      step: this.step,
+      pendingApprovals: [...this.pending.values()],
+      approvals: this.approvals(),
+      ignoredDecisions: [...this.ignored],
+      usage: { ...this.usage },
+      ...(this.output !== undefined && { output: this.output }),
+      ...(this.error !== undefined && { error: this.error }),
+    };
+  }
+
+  get limits(): AgentPlan['limits'] | undefined {
+    return this.plan?.limits;
+  }
+}
+
+/** The message a model gets for a rejected tool call: who rejected it and why. */
+export function rejectionMessage(record: ApprovalRecord): string {
+  const who = record.approver ? ` by ${record.approver}` : '';
+  const why = record.reason ? `: ${record.reason}` : '';
+  return `Tool call rejected${who}${why}. The tool did not run.`;
+}

@@ -1,0 +1,186 @@
+/**
+ * Payload types that cross the workflow boundary (workflow input/result, signals, updates,
+ * queries, activity inputs/results). Plain JSON only: they live in Temporal history.
+ */
+
+/** Lifecycle of a run, mirrored into the `HarnessRunState` search attribute. */
+export type RunState = 'running' | 'waiting_for_approval' | 'completed' | 'failed' | 'cancelled';
+
+export const RUN_STATES: readonly RunState[] = [
+  'running',
+  'waiting_for_approval',
+  'completed',
+  'failed',
+  'cancelled',
+];
+
+/** What `agentRun` is started with. The workflow id is the run id. */
+export interface AgentRunInput {
+  /** Agent id from the workspace file. */
+  agentId: string;
+  /** The user's message that starts the run. */
+  input: string;
+  /** Conversation this run belongs to, if any. */
+  threadId?: string;
+  /** Free-form caller context (tenant, user, role…), visible to tools. */
+  context?: Record<string, unknown>;
+}
+
+/** A tool call the model asked for. Its id doubles as the approval id when it needs approval. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export type TranscriptMessage =
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError: boolean };
+
+export type Decision = 'approve' | 'reject' | 'edit';
+
+/** Payload of the `approvalDecision` signal and the `decideApproval` update. */
+export interface ApprovalDecisionInput {
+  /** The id of the tool call to decide (shown in `status().pendingApprovals`). */
+  approvalId: string;
+  decision: Decision;
+  /** Replacement tool input; required with `edit`, refused otherwise. */
+  input?: Record<string, unknown>;
+  /** Who decided (recorded in history and shown to the model on reject). */
+  approver?: string;
+  /** Why (recorded; on reject the model is told). */
+  reason?: string;
+}
+
+export interface PendingApproval {
+  approvalId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  /** ISO-8601 workflow time when the approval was requested. */
+  requestedAt: string;
+  /** The model step whose tool call this is. */
+  step: number;
+}
+
+/** A decided approval, as recorded in the run. */
+export interface ApprovalRecord {
+  approvalId: string;
+  toolName: string;
+  decision: Decision;
+  /** The input the model asked for. */
+  requestedInput: Record<string, unknown>;
+  /** The input the tool runs with (differs from `requestedInput` after an edit). */
+  input: Record<string, unknown>;
+  approver?: string;
+  reason?: string;
+  decidedAt: string;
+  via: 'signal' | 'update';
+}
+
+/** A decision that arrived by signal and was refused; signals cannot be rejected, so we keep a record. */
+export interface IgnoredDecision {
+  receivedAt: string;
+  payload: unknown;
+  reason: string;
+}
+
+/** What the `status` query returns. */
+export interface RunStatus {
+  runId: string;
+  agentId: string;
+  threadId?: string;
+  state: RunState;
+  /** Model calls made so far. */
+  step: number;
+  pendingApprovals: PendingApproval[];
+  approvals: ApprovalRecord[];
+  ignoredDecisions: IgnoredDecision[];
+  usage: TokenUsage;
+  output?: string;
+  error?: string;
+}
+
+/** What a completed `agentRun` returns. */
+export interface AgentRunResult {
+  runId: string;
+  agentId: string;
+  output: string;
+  steps: number;
+  approvals: ApprovalRecord[];
+  usage: TokenUsage;
+}
+
+/** A tool as the workflow sees it: name and JSON schema only (the code stays in activities). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's input, used to validate edited inputs in the update validator. */
+  inputSchema: Record<string, unknown>;
+  requiresApproval: boolean;
+}
+
+/** Everything the workflow needs to know about an agent, fixed for the run at its start. */
+export interface AgentPlan {
+  agentId: string;
+  modelId: string;
+  tools: ToolSpec[];
+  limits: RunLimits;
+}
+
+export interface RunLimits {
+  maxSteps: number;
+  modelCallTimeoutMs: number;
+  toolCallTimeoutMs: number;
+  /** A tool or model call that sends no heartbeat this long is presumed dead and retried elsewhere. */
+  heartbeatTimeoutMs: number;
+  modelRetry: RetrySettings;
+  toolRetry: RetrySettings;
+}
+
+export interface RetrySettings {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+}
+
+export interface DescribeAgentInput {
+  agentId: string;
+}
+
+export interface CallModelInput {
+  agentId: string;
+  step: number;
+  /** How many transcript messages the model sees; the activity reads them from the run by query. */
+  transcriptLength: number;
+}
+
+export interface ModelTurn {
+  content: string;
+  toolCalls: ToolCall[];
+  usage?: TokenUsage;
+}
+
+export interface CallToolInput {
+  agentId: string;
+  toolName: string;
+  toolCallId: string;
+  input: Record<string, unknown>;
+}
+
+export interface ToolResult {
+  content: string;
+  isError: boolean;
+}
+
+export interface TranscriptQueryInput {
+  /** Return messages `[0, upTo)`; all when omitted. */
+  upTo?: number;
+}

@@ -1,0 +1,39 @@
+/** Turns an agent's config into the plain plan the workflow runs with. */
+import { toJsonSchema } from '@langchain/core/utils/json_schema';
+import type { AgentPlan, ToolSpec } from '../workflows/types.js';
+import type { Workspace } from './load.js';
+
+/** Returns undefined when the workspace has no such agent. */
+export function agentPlan(workspace: Workspace, agentId: string): AgentPlan | undefined {
+  const agent = workspace.agents.get(agentId);
+  if (!agent) return undefined;
+  const limits = workspace.config.limits;
+  const tools: ToolSpec[] = agent.tools.map((name) => {
+    const tool = workspace.tools.get(name)!;
+    return {
+      name,
+      description: tool.description,
+      inputSchema: toJsonSchema(tool.schema as never) as Record<string, unknown>,
+      requiresApproval: agent.requireApproval.includes(name),
+    };
+  });
+  const retry = (r: typeof limits.modelRetry) => ({
+    maximumAttempts: r.maximumAttempts,
+    initialIntervalMs: r.initialInterval,
+    backoffCoefficient: r.backoffCoefficient,
+    maximumIntervalMs: r.maximumInterval,
+  });
+  return {
+    agentId,
+    modelId: agent.model,
+    tools,
+    limits: {
+      maxSteps: limits.maxSteps,
+      modelCallTimeoutMs: limits.modelCallTimeout,
+      toolCallTimeoutMs: limits.toolCallTimeout,
+      heartbeatTimeoutMs: limits.heartbeatTimeout,
+      modelRetry: retry(limits.modelRetry),
+      toolRetry: retry(limits.toolRetry),
+    },
+  };
+}

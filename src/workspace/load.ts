@@ -1,0 +1,150 @@
+/**
+ * Reads, validates and resolves a workspace file. Every problem is reported at once with its
+ * path inside the file, and a worker refuses to start on any of them.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { StructuredToolInterface } from '@langchain/core/tools';
+import { LineCounter, parseDocument } from 'yaml';
+import { WorkspaceError, formatPath, type WorkspaceIssue } from './errors.js';
+import { workspaceSchema, type AgentConfig, type WorkspaceConfig } from './schema.js';
+import { importTools } from './tools-module.js';
+
+/** Default workspace file name, looked up in the current directory. */
+export const DEFAULT_WORKSPACE_FILE = 'harness.yaml';
+
+/** A validated workspace with its tools loaded. */
+export interface Workspace {
+  /** Absolute path of the file it came from. */
+  file: string;
+  config: WorkspaceConfig;
+  agents: ReadonlyMap<string, AgentConfig>;
+  tools: ReadonlyMap<string, StructuredToolInterface>;
+}
+
+/**
+ * Which workspace file to use: the explicit path, else `HARNESS_WORKSPACE`, else `./harness.yaml`.
+ */
+export function resolveWorkspacePath(explicit?: string, cwd: string = process.cwd()): string {
+  return resolve(cwd, explicit ?? process.env.HARNESS_WORKSPACE ?? DEFAULT_WORKSPACE_FILE);
+}
+
+/**
+ * Loads and validates a workspace file, including its tools module.
+ * @throws {WorkspaceError} with every problem found, each with its path in the file.
+ * @example
+ * const ws = await loadWorkspace('harness.yaml');
+ * ws.agents.get('support');
+ */
+export async function loadWorkspace(path?: string): Promise<Workspace> {
+  const file = resolveWorkspacePath(path);
+  if (!existsSync(file)) {
+    throw new WorkspaceError('WORKSPACE_NOT_FOUND', file, [
+      {
+        path: '',
+        message: `file not found. Create it (see the README's "Workspace file" section), pass --workspace <file>, or set HARNESS_WORKSPACE.`,
+      },
+    ]);
+  }
+  const config = parseWorkspaceText(readFileSync(file, 'utf8'), file);
+  const tools = await loadToolsFor(config, file);
+  const issues = checkReferences(config, tools);
+  if (issues.length) throw new WorkspaceError('WORKSPACE_INVALID', file, issues);
+  return { file, config, agents: new Map(config.agents.map((a) => [a.id, a])), tools };
+}
+
+/** Parses and schema-checks workspace YAML (no module loading, no cross-references). */
+export function parseWorkspaceText(text: string, file: string): WorkspaceConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new WorkspaceError(
+      'WORKSPACE_YAML_SYNTAX',
+      file,
+      doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { path: `line ${pos.line}, column ${pos.col}`, message: `YAML syntax error: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const parsed = workspaceSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new WorkspaceError(
+      'WORKSPACE_INVALID',
+      file,
+      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+async function loadToolsFor(config: WorkspaceConfig, file: string): Promise<Map<string, StructuredToolInterface>> {
+  if (!config.tools) return new Map();
+  const modulePath = resolve(dirname(file), config.tools.module);
+  if (!existsSync(modulePath)) {
+    throw new WorkspaceError('TOOLS_MODULE_LOAD_FAILED', file, [
+      { path: 'tools.module', message: `module not found: ${modulePath} (paths are relative to the workspace file)` },
+    ]);
+  }
+  try {
+    return await importTools(modulePath);
+  } catch (err) {
+    throw new WorkspaceError(
+      'TOOLS_MODULE_LOAD_FAILED',
+      file,
+      [{ path: 'tools.module', message: `${modulePath} failed to load: ${(err as Error).message ?? String(err)}` }],
+      { cause: err },
+    );
+  }
+}
+
+function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, StructuredToolInterface>): WorkspaceIssue[] {
+  const issues: WorkspaceIssue[] = [];
+  const modelIds = Object.keys(config.models);
+  const toolNames = [...tools.keys()];
+  const known = (names: string[]) => (names.length ? names.join(', ') : '(none)');
+  const seen = new Set<string>();
+
+  config.agents.forEach((agent, i) => {
+    if (seen.has(agent.id)) issues.push({ path: `agents[${i}].id`, message: `duplicate agent id "${agent.id}"` });
+    seen.add(agent.id);
+    if (!config.models[agent.model]) {
+      issues.push({ path: `agents[${i}].model`, message: `unknown model "${agent.model}"; declared models: ${known(modelIds)}` });
+    }
+    agent.tools.forEach((name, j) => {
+      if (!tools.has(name)) {
+        const hint = config.tools ? `the tools module exports: ${known(toolNames)}` : 'no `tools.module` is declared';
+        issues.push({ path: `agents[${i}].tools[${j}]`, message: `unknown tool "${name}"; ${hint}` });
+      }
+    });
+    agent.requireApproval.forEach((name, j) => {
+      if (!agent.tools.includes(name)) {
+        issues.push({
+          path: `agents[${i}].requireApproval[${j}]`,
+          message: `"${name}" is not one of this agent's tools (${known(agent.tools)}); list it under agents[${i}].tools first`,
+        });
+      }
+    });
+  });
+
+  if (config.defaultAgent !== undefined && !seen.has(config.defaultAgent)) {
+    issues.push({ path: 'defaultAgent', message: `unknown agent "${config.defaultAgent}"; agents: ${known([...seen])}` });
+  }
+
+  for (const [modelId, model] of Object.entries(config.models)) {
+    if (model.provider !== 'scripted') continue;
+    model.script.forEach((rule, r) =>
+      rule.turns.forEach((turn, t) =>
+        turn.toolCalls?.forEach((call, c) => {
+          if (!tools.has(call.name)) {
+            issues.push({
+              path: `models.${modelId}.script[${r}].turns[${t}].toolCalls[${c}].name`,
+              message: `unknown tool "${call.name}"; the tools module exports: ${known(toolNames)}`,
+            });
+          }
+        }),
+      ),
+    );
+  }
+  return issues;
+}

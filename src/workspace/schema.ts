@@ -1,0 +1,120 @@
+/**
+ * The workspace file format (`harness.yaml`), as zod schemas. Parsing gives fully defaulted,
+ * typed config; cross-references (agents → models, tools) are checked in `load.ts`.
+ */
+import { msToNumber } from '@temporalio/common';
+import { z } from 'zod';
+
+const duration = z
+  .union([z.number().int().positive(), z.string()])
+  .transform((value, ctx) => {
+    try {
+      const ms = msToNumber(value as never);
+      if (!(ms > 0)) throw new Error('not positive');
+      return ms;
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as "30s", "2m", "1h" or a number of milliseconds, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+  });
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, "_", "-" or "." (e.g. "support-agent")');
+
+const regex = z.string().superRefine((value, ctx) => {
+  try {
+    new RegExp(value, 'i');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
+  }
+});
+
+const scriptedToolCall = z.strictObject({
+  name: z.string().min(1),
+  args: z.record(z.string(), z.unknown()).default({}),
+});
+
+const scriptedTurn = z
+  .strictObject({
+    text: z.string().optional(),
+    toolCalls: z.array(scriptedToolCall).optional(),
+  })
+  .refine((t) => t.text !== undefined || (t.toolCalls?.length ?? 0) > 0, {
+    message: 'a turn needs `text`, `toolCalls`, or both',
+  });
+
+const scriptedRule = z.strictObject({
+  /** Case-insensitive regex matched against the latest user message; omitted = matches anything. */
+  when: regex.optional(),
+  turns: z.array(scriptedTurn).min(1, 'a script rule needs at least one turn'),
+});
+
+export const scriptedModelSchema = z.strictObject({
+  provider: z.literal('scripted'),
+  script: z.array(scriptedRule).min(1, 'a scripted model needs at least one script rule'),
+});
+
+export const openaiModelSchema = z.strictObject({
+  provider: z.literal('openai'),
+  model: z.string().min(1),
+  /** Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM…). */
+  baseUrl: z.url().optional(),
+  /** Name of the env var holding the key: keys never go in the file or in workflow history. */
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').default('OPENAI_API_KEY'),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional(),
+});
+
+export const modelSchema = z.discriminatedUnion('provider', [scriptedModelSchema, openaiModelSchema], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'expected `provider` to be one of: scripted, openai' : undefined,
+});
+
+const retrySchema = (defaults: { maximumAttempts: number }) =>
+  z
+    .strictObject({
+      maximumAttempts: z.number().int().min(1).max(100).default(defaults.maximumAttempts),
+      initialInterval: duration.default(1000),
+      backoffCoefficient: z.number().min(1).max(10).default(2),
+      maximumInterval: duration.default(30_000),
+    })
+    .prefault({});
+
+export const limitsSchema = z.strictObject({
+  maxSteps: z.number().int().min(1).max(1000).default(20),
+  modelCallTimeout: duration.default(120_000),
+  toolCallTimeout: duration.default(300_000),
+  heartbeatTimeout: duration.default(30_000),
+  modelRetry: retrySchema({ maximumAttempts: 5 }),
+  toolRetry: retrySchema({ maximumAttempts: 3 }),
+});
+
+export const agentSchema = z.strictObject({
+  id,
+  description: z.string().default(''),
+  model: z.string().min(1),
+  systemPrompt: z.string().default(''),
+  tools: z.array(z.string().min(1)).default([]),
+  /** Tool names whose calls wait for a person's decision before they run. */
+  requireApproval: z.array(z.string().min(1)).default([]),
+});
+
+export const workspaceSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  models: z.record(id, modelSchema).refine((m) => Object.keys(m).length > 0, 'declare at least one model'),
+  tools: z.strictObject({ module: z.string().min(1) }).optional(),
+  agents: z.array(agentSchema).min(1, 'declare at least one agent'),
+  defaultAgent: z.string().optional(),
+  limits: limitsSchema.prefault({}),
+});
+
+export type WorkspaceConfig = z.output<typeof workspaceSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type ScriptedModelConfig = z.output<typeof scriptedModelSchema>;
+export type OpenAIModelConfig = z.output<typeof openaiModelSchema>;
+export type AgentConfig = z.output<typeof agentSchema>;
+export type LimitsConfig = z.output<typeof limitsSchema>;
