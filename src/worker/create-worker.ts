@@ -1,6 +1,6 @@
 /** Creates a worker that runs agent runs for one workspace. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
@@ -10,7 +10,9 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
   /** A loaded workspace, or the path of its file. @default `HARNESS_WORKSPACE` or `./harness.yaml` */
   workspace?: Workspace | string;
   /** A pre-built workflow bundle (see `bundleHarnessWorkflows`); bundled on start otherwise. */
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Tuning passed to `Worker.create` (concurrency, workflow cache size, sticky timeouts…). */
+  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities'>>;
 }
 
 export interface HarnessWorker {
@@ -38,6 +40,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows());
   try {
     const worker = await Worker.create({
+      ...options.workerOptions,
       connection: nativeConnection,
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,

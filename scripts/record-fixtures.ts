@@ -1,0 +1,80 @@
+/**
+ * Records workflow histories for the replay test (test/replay.int.test.ts). Run it after a
+ * deliberate, `patched()`-guarded workflow change to add histories of the new code path; keep
+ * the old files, so runs started by older code are still proven to replay:
+ *
+ *   npm run record-fixtures
+ *
+ * Each scenario runs on a fresh dev server with the test tools and is saved as
+ * test/fixtures/histories/<name>.json.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { HarnessClient, type RunHandle } from '../src/client/index.js';
+import { startDevServer } from '../src/devserver/index.js';
+import { createHarnessWorker } from '../src/worker/index.js';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const tools = fileURLToPath(new URL('../test/fixtures/tools.ts', import.meta.url));
+const outDir = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'harness-record-'));
+const effects = join(dir, 'effects.log');
+const workspace = join(dir, 'harness.yaml');
+writeFileSync(
+  workspace,
+  `tools: { module: ${JSON.stringify(tools)} }
+models:
+  m:
+    provider: scripted
+    script:
+      - turns:
+          - toolCalls:
+              - { name: record_effect, args: { file: ${JSON.stringify(effects)}, label: a, amount: 1 } }
+              - { name: record_effect, args: { file: ${JSON.stringify(effects)}, label: b, amount: 2 } }
+              - { name: echo, args: { text: free } }
+          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: c, amount: 3 } }]
+          - text: "done: {{lastToolResult}}"
+agents:
+  - id: recorder
+    model: m
+    tools: [record_effect, echo]
+    requireApproval: [record_effect]
+`,
+);
+
+const scenarios: Record<string, (run: RunHandle) => Promise<void>> = {
+  // Two approvals in one step (edit by update, reject by signal), a bad signal, then an approval.
+  'agent-run-approvals': async (run) => {
+    const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
+    const [a, b] = first.pendingApprovals;
+    await run.edit({ file: effects, label: 'a-edited', amount: 5 }, { approvalId: a!.approvalId, approver: 'rec' });
+    await run.decide({ approvalId: 'nope', decision: 'approve' }, { via: 'signal' });
+    await run.decide({ approvalId: b!.approvalId, decision: 'reject', reason: 'no' }, { via: 'signal' });
+    await run.waitFor((s) => s.step === 2 && s.pendingApprovals.length === 1);
+    await run.approve({ approver: 'rec' });
+  },
+};
+
+const server = await startDevServer();
+try {
+  const { worker, close } = await createHarnessWorker({ workspace, address: server.address, taskQueue: 'record' });
+  await worker.runUntil(async () => {
+    const client = await HarnessClient.connect({ address: server.address, taskQueue: 'record' });
+    for (const [name, drive] of Object.entries(scenarios)) {
+      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: `fixture-${name}` });
+      await drive(run);
+      await run.result();
+      const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
+      writeFileSync(join(outDir, `${name}.json`), `${historyToJSON(history)}\n`);
+      console.log(`recorded ${name} (${history.events?.length} events)`);
+    }
+    await client.close();
+  });
+  await close();
+} finally {
+  await server.stop();
+}

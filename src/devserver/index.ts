@@ -1,0 +1,22 @@
+/**
+ * Temporal dev server support: finding/building the `temporal` CLI and running its dev server.
+ */
+export {
+  TEMPORAL_CLI_VERSION,
+  TEMPORAL_CLI_PACKAGE,
+  MIN_GO_VERSION,
+  TemporalBinaryNotFoundError,
+  harnessCacheDir,
+  cachedTemporalBinaryPath,
+  findTemporalBinary,
+  ensureTemporalBinary,
+  type EnsureTemporalBinaryOptions,
+} from './temporal-binary.js';
+export {
+  DevServerStartError,
+  devServerArgs,
+  startDevServer,
+  type DevServer,
+  type DevServerLogLevel,
+  type DevServerOptions,
+} from './dev-server.js';

@@ -1,0 +1,81 @@
+/**
+ * Shared integration-test plumbing: one dev server and one workflow bundle per `npm test`
+ * (from global-setup), a fresh worker per test on its own task queue, unique ids everywhere.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createActivities } from '../src/activities/index.js';
+import { HarnessClient } from '../src/client/index.js';
+import { loadWorkspace, type Workspace } from '../src/workspace/index.js';
+
+// Worker lifecycle lines at INFO drown test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const TEST_TOOLS = fileURLToPath(new URL('./fixtures/tools.ts', import.meta.url));
+
+export function temporalAddress(): string {
+  return inject('temporalAddress');
+}
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A fresh temp directory for a test's files (workspace, effect logs, gates). */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'harness-it-'));
+}
+
+/** Writes a workspace file whose tools module is the test tools; returns its path. */
+export function writeWorkspace(dir: string, yaml: string): string {
+  const file = join(dir, 'harness.yaml');
+  writeFileSync(file, `tools:\n  module: ${JSON.stringify(TEST_TOOLS)}\n${yaml}`);
+  return file;
+}
+
+export interface TestEnv {
+  client: HarnessClient;
+  taskQueue: string;
+  workspace: Workspace;
+}
+
+/**
+ * Runs `body` while a worker for `workspace` polls a task queue of its own, then shuts the worker
+ * down. The harness client given to the body targets that queue.
+ */
+export async function withWorker<T>(
+  workspace: Workspace | string,
+  body: (env: TestEnv) => Promise<T>,
+  options: { taskQueue?: string } = {},
+): Promise<T> {
+  const ws = typeof workspace === 'string' ? await loadWorkspace(workspace) : workspace;
+  const taskQueue = options.taskQueue ?? uniqueId('tq');
+  const address = temporalAddress();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: createActivities({ workspace: ws, client: temporal }),
+  });
+  const client = new HarnessClient(temporal, { taskQueue });
+  try {
+    return await worker.runUntil(body({ client, taskQueue, workspace: ws }));
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+  }
+}
+
+/** A client on the test server without a worker (for runs a worker in another process serves). */
+export async function connectClient(taskQueue: string): Promise<HarnessClient> {
+  return HarnessClient.connect({ address: temporalAddress(), taskQueue });
+}

@@ -1,0 +1,25 @@
+/**
+ * Replays recorded `agentRun` histories against today's workflow code. A change that would break
+ * runs already in flight (a non-determinism error) fails here; guard such changes with
+ * `patched()` and record a new fixture with `npm run record-fixtures`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+
+const dir = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('replay of recorded histories', () => {
+  it('has fixtures to replay', () => {
+    expect(fixtures.length).toBeGreaterThan(0);
+  });
+
+  it.each(fixtures)('%s replays without non-determinism', async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(`${dir}${file}`, 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file);
+  });
+});
