@@ -3,21 +3,20 @@
  * (from global-setup), a fresh worker per test on its own task queue, unique ids everywhere.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../src/activities/index.js';
 import { HarnessClient } from '../src/client/index.js';
 import { loadWorkspace, type Workspace } from '../src/workspace/index.js';
+import { TEST_TOOLS, tempDir } from './support/paths.js';
 
 // Worker lifecycle lines at INFO drown test output; warnings and errors still show.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export const TEST_TOOLS = fileURLToPath(new URL('./fixtures/tools.ts', import.meta.url));
+export { TEST_TOOLS, tempDir };
 
 export function temporalAddress(): string {
   return inject('temporalAddress');
@@ -25,11 +24,6 @@ export function temporalAddress(): string {
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
-}
-
-/** A fresh temp directory for a test's files (workspace, effect logs, gates). */
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'harness-it-'));
 }
 
 /** Writes a workspace file whose tools module is the test tools; returns its path. */

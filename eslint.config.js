@@ -1,0 +1,42 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.scratch/**', 'bench/results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code must be deterministic: no Node APIs, no I/O layers. Activity types may be
+    // imported as types (for proxyActivities), nothing else from activities or the client.
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code is deterministic: Node APIs belong in activities.' },
+            { group: ['**/activities/**', '**/activities/*'], allowTypeImports: true, message: 'Import activities into workflows as types only.' },
+            { group: ['**/client/**', '**/client/*', '**/worker/**', '**/worker/*', '**/workspace/**', '**/workspace/*', '**/models/**', '**/models/*'], message: 'Workflows must not import I/O layers.' },
+            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@langchain/*'], message: 'Not allowed in workflow code.' },
+          ],
+          paths: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net'].map((name) => ({
+            name,
+            message: 'Workflow code is deterministic: Node APIs belong in activities.',
+          })),
+        },
+      ],
+    },
+  },
+);
