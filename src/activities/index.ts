@@ -69,7 +69,8 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         return toModelTurn(message as AIMessage);
       } catch (err) {
         if (Context.current().cancellationSignal.aborted) throw err;
-        const c = classifyModelError(agent.model, err);
+        const config = workspace.config.models[agent.model];
+        const c = classifyModelError(agent.model, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
         throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
       }
     },

@@ -16,10 +16,16 @@ export interface ClassifiedModelError {
  * Rate limits, server errors, timeouts and network failures are worth retrying with backoff;
  * bad requests, bad credentials and unknown models will fail the same way every time.
  */
-export function classifyModelError(modelId: string, err: unknown): ClassifiedModelError {
-  const e = err as { status?: number; code?: string; name?: string; message?: string; lc_error_code?: string };
-  const status = typeof e?.status === 'number' ? e.status : undefined;
-  const detail = e?.message ?? String(err);
+export function classifyModelError(modelId: string, err: unknown, apiKeyEnv?: string): ClassifiedModelError {
+  const keyHint = apiKeyEnv
+    ? `Check the API key in the environment variable ${apiKeyEnv} on the worker.`
+    : 'Check the API key env var named in the workspace file.';
+  const e = err as { status?: number; code?: string; name?: string; message?: string; lc_error_code?: string; cause?: { status?: unknown } };
+  // @langchain/openai rewraps some HTTP errors (e.g. a context-window overflow, HTTP 400) in a
+  // LangChain error without a status; the HTTP error is its cause.
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.cause?.status === 'number' ? e.cause.status : undefined;
+  // @langchain/openai appends "\n\nTroubleshooting URL: …" to some messages; our own hint follows instead.
+  const detail = (e?.message ?? String(err)).replace(/\s*Troubleshooting URL: \S+\s*$/, '');
   if (err instanceof ModelConfigError) return { retryable: false, type: 'MODEL_CONFIG', message: detail };
   if (e?.name === 'ScriptExhaustedError') return { retryable: false, type: 'SCRIPT_EXHAUSTED', message: detail };
   if (status === 429) return { retryable: true, type: 'MODEL_RATE_LIMITED', message: `Model "${modelId}" is rate limited (HTTP 429): ${detail}` };
@@ -30,7 +36,7 @@ export function classifyModelError(modelId: string, err: unknown): ClassifiedMod
     return {
       retryable: false,
       type: 'MODEL_AUTH',
-      message: `Model "${modelId}" refused the credentials (HTTP ${status}): ${detail}. Check the API key env var named in the workspace file.`,
+      message: `Model "${modelId}" refused the credentials (HTTP ${status}): ${sentence(detail)} ${keyHint}`,
     };
   }
   if (status === 408 || status === 409) {
@@ -40,9 +46,14 @@ export function classifyModelError(modelId: string, err: unknown): ClassifiedMod
     return {
       retryable: false,
       type: 'MODEL_BAD_REQUEST',
-      message: `Model "${modelId}" rejected the request (HTTP ${status}): ${detail}. Check the model name and settings in the workspace file.`,
+      message: `Model "${modelId}" rejected the request (HTTP ${status}): ${sentence(detail)} Check the model name and settings in the workspace file.`,
     };
   }
   // No HTTP status: connection refused, reset, DNS, timeouts. Transient until proven otherwise.
   return { retryable: true, type: 'MODEL_UNAVAILABLE', message: `Model "${modelId}" call failed: ${detail}` };
+}
+
+/** Ends `text` with a full stop unless it already ends a sentence (server messages usually do). */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }

@@ -189,7 +189,7 @@ async function runToolCall(
   } catch (err) {
     // A tool that keeps failing is the model's problem to work around, not the end of the run.
     if (err instanceof ActivityFailure && !isCancellation(err)) {
-      return { content: `Tool "${call.name}" failed: ${describeFailure(err)}`, isError: true };
+      return { content: describeFailure(err), isError: true };
     }
     throw err;
   }
@@ -204,11 +204,15 @@ function retryPolicy(r: RetrySettings) {
   };
 }
 
-/** The innermost message of a failure chain: the one that says what actually went wrong. */
+/**
+ * The message that says what went wrong: the first ApplicationFailure in the chain (our
+ * activities raise those with classified, actionable messages), else the innermost message.
+ */
 function describeFailure(err: unknown): string {
   let current: unknown = err;
   let message = err instanceof Error ? err.message : String(err);
   while (current instanceof Error) {
+    if (current instanceof ApplicationFailure && current !== err) return current.message;
     if (current.message && !/^Activity task (failed|timed out)$/.test(current.message)) message = current.message;
     current = (current as { cause?: unknown }).cause;
   }

@@ -160,7 +160,7 @@ describe('approvals', () => {
     await withWorker(refundWorkspace(dir, join(dir, 'e.log')), async ({ client }) => {
       const run = await client.startRun({ agentId: 'payer', input: 'failing tool' });
       const result = await run.result();
-      expect(result.output).toBe('results: Tool "explode" failed: disk full');
+      expect(result.output).toBe('results: Tool "explode" threw: disk full');
       const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
       const toolAttempts = history.events!.filter(
         (e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt === 2,

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ModelConfigError, classifyModelError } from '../../src/models/model-errors.js';
+import { ScriptExhaustedError } from '../../src/models/scripted-model.js';
+
+/** An error shaped like the openai SDK's APIError: message `"<status> <detail>"` and a `status`. */
+function httpError(status: number, detail = 'details from the server'): Error {
+  return Object.assign(new Error(`${status} ${detail}`), { status });
+}
+
+describe('classifyModelError', () => {
+  it.each([
+    [429, true, 'MODEL_RATE_LIMITED', /rate limited \(HTTP 429\)/],
+    [500, true, 'MODEL_SERVER_ERROR', /server error \(HTTP 500\)/],
+    [502, true, 'MODEL_SERVER_ERROR', /server error \(HTTP 502\)/],
+    [503, true, 'MODEL_SERVER_ERROR', /server error \(HTTP 503\)/],
+    [408, true, 'MODEL_TRANSIENT', /HTTP 408/],
+    [409, true, 'MODEL_TRANSIENT', /HTTP 409/],
+    [401, false, 'MODEL_AUTH', /refused the credentials \(HTTP 401\).*Check the API key env var/],
+    [403, false, 'MODEL_AUTH', /refused the credentials \(HTTP 403\).*Check the API key env var/],
+    [400, false, 'MODEL_BAD_REQUEST', /rejected the request \(HTTP 400\).*Check the model name and settings/],
+    [404, false, 'MODEL_BAD_REQUEST', /rejected the request \(HTTP 404\).*Check the model name and settings/],
+    [422, false, 'MODEL_BAD_REQUEST', /rejected the request \(HTTP 422\)/],
+  ] as const)('HTTP %i → retryable %s, %s', (status, retryable, type, message) => {
+    const c = classifyModelError('gpt', httpError(status));
+    expect(c.retryable).toBe(retryable);
+    expect(c.type).toBe(type);
+    expect(c.message).toMatch(message);
+    expect(c.message).toContain('Model "gpt"');
+    expect(c.message).toContain('details from the server');
+    expect(c.message).not.toContain('..');
+  });
+
+  it('treats an error without a status (network, DNS, timeout) as retryable MODEL_UNAVAILABLE', () => {
+    const refused = Object.assign(new Error('Connection error.'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    expect(classifyModelError('gpt', refused)).toEqual({
+      retryable: true,
+      type: 'MODEL_UNAVAILABLE',
+      message: 'Model "gpt" call failed: Connection error.',
+    });
+    const timeout = Object.assign(new Error('Request timed out.'), { name: 'TimeoutError' });
+    expect(classifyModelError('gpt', timeout)).toMatchObject({ retryable: true, type: 'MODEL_UNAVAILABLE' });
+  });
+
+  it('copes with a thrown non-error', () => {
+    expect(classifyModelError('gpt', 'socket hang up')).toEqual({
+      retryable: true,
+      type: 'MODEL_UNAVAILABLE',
+      message: 'Model "gpt" call failed: socket hang up',
+    });
+  });
+
+  it('uses the status of the cause when a wrapper error has none (LangChain ContextOverflowError)', () => {
+    const overflow = Object.assign(new Error('Input tokens exceed the configured limit.'), {
+      name: 'ContextOverflowError',
+      cause: httpError(400, 'Input tokens exceed the configured limit.'),
+    });
+    expect(classifyModelError('gpt', overflow)).toMatchObject({ retryable: false, type: 'MODEL_BAD_REQUEST' });
+  });
+
+  it("drops @langchain/openai's appended troubleshooting link so the fix hint ends the message", () => {
+    const err = Object.assign(
+      new Error('401 Incorrect API key provided.\n\nTroubleshooting URL: https://docs.langchain.com/oss/javascript/langchain/errors/MODEL_AUTHENTICATION/\n'),
+      { status: 401, lc_error_code: 'MODEL_AUTHENTICATION' },
+    );
+    expect(classifyModelError('gpt', err).message).toBe(
+      'Model "gpt" refused the credentials (HTTP 401): 401 Incorrect API key provided. Check the API key env var named in the workspace file.',
+    );
+  });
+
+  it('ModelConfigError is final, with its own message (it names the env var)', () => {
+    const err = new ModelConfigError('Model "gpt" reads its API key from the environment variable MY_KEY, which is not set on this worker.');
+    expect(classifyModelError('gpt', err)).toEqual({ retryable: false, type: 'MODEL_CONFIG', message: err.message });
+  });
+
+  it('ScriptExhaustedError is final, with its own message', () => {
+    const err = new ScriptExhaustedError('Scripted model "demo" has no turn 3 for the input "hi" (its rule has 2). Add a turn to the script.');
+    expect(classifyModelError('demo', err)).toEqual({ retryable: false, type: 'SCRIPT_EXHAUSTED', message: err.message });
+  });
+});
