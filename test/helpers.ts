@@ -73,3 +73,12 @@ export async function withWorker<T>(
 export async function connectClient(taskQueue: string): Promise<HarnessClient> {
   return HarnessClient.connect({ address: temporalAddress(), taskQueue });
 }
+
+/** Polls `check` until it holds; for effects outside Temporal (files a tool writes). */
+export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -5,7 +5,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ToolInputParsingException } from '@langchain/core/tools';
 import type { AIMessage } from '@langchain/core/messages';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
@@ -68,7 +68,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         );
         return toModelTurn(message as AIMessage);
       } catch (err) {
-        if (Context.current().cancellationSignal.aborted) throw err;
+        throwIfCancelled();
         const config = workspace.config.models[agent.model];
         const c = classifyModelError(agent.model, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
         throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
@@ -88,6 +88,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         );
         return { content: stringify(output), isError: false };
       } catch (err) {
+        throwIfCancelled();
         if (err instanceof ToolInputParsingException) {
           // The model sent input the schema refuses: retrying cannot help; tell the model instead.
           return { content: `Invalid input for tool "${toolName}": ${err.message}`, isError: true };
@@ -103,6 +104,14 @@ export function createActivities({ workspace, client }: ActivityDeps) {
 }
 
 export type HarnessActivities = ReturnType<typeof createActivities>;
+
+/**
+ * Once the run asked this call to stop, whatever the tool or model threw is a consequence of
+ * that: report a cancellation (not a failure to retry) so the run can end `cancelled`.
+ */
+function throwIfCancelled(): void {
+  if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('Cancelled by the run');
+}
 
 function currentRun(): { workflowId: string; runId: string } {
   const execution = Context.current().info.workflowExecution;

@@ -6,10 +6,13 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityInterfaceFor,
@@ -69,7 +72,8 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   try {
     const plan = await describeAgent({ agentId: input.agentId });
     run.setPlan(plan);
-    const output = await agentLoop(run, plan, setState);
+    const loop = () => agentLoop(run, plan, setState);
+    const output = plan.limits.runTimeoutMs === undefined ? await loop() : await withRunTimeout(plan.limits.runTimeoutMs, loop);
     run.output = output;
     setState('completed');
     return {
@@ -83,10 +87,12 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   } catch (err) {
     if (isCancellation(err)) {
       run.error = 'Run cancelled';
+      run.closePending('run cancelled', now());
       setState('cancelled');
       throw err;
     }
     run.error = describeFailure(err);
+    run.closePending(`run failed: ${run.error}`, now());
     setState('failed');
     throw ApplicationFailure.create({
       type: 'RUN_FAILED',
@@ -123,10 +129,20 @@ async function agentLoop(
       });
     }
     run.step += 1;
-    const turn = await model.callModel.executeWithOptions(
-      { summary: `model ${plan.modelId} · step ${run.step}` },
-      [{ agentId: plan.agentId, step: run.step, transcriptLength: run.transcript.length }],
-    );
+    const turn = await model.callModel
+      .executeWithOptions({ summary: `model ${plan.modelId} · step ${run.step}` }, [
+        { agentId: plan.agentId, step: run.step, transcriptLength: run.transcript.length },
+      ])
+      .catch((err: unknown) => {
+        if (timeoutIn(err)) {
+          throw ApplicationFailure.create({
+            type: 'MODEL_TIMEOUT',
+            nonRetryable: true,
+            message: `Model call (step ${run.step}) timed out after ${formatMs(limits.modelCallTimeoutMs)} (limits.modelCallTimeout), on every attempt allowed by limits.modelRetry.`,
+          });
+        }
+        throw err;
+      });
     run.addUsage(turn.usage);
     run.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls });
     if (turn.toolCalls.length === 0) return turn.content;
@@ -173,13 +189,26 @@ async function runToolCall(
   let args = call.args;
   let summary = `tool ${call.name}`;
   if (spec.requiresApproval) {
-    await condition(() => run.decisionFor(call.id) !== undefined);
+    const decided = () => run.decisionFor(call.id) !== undefined;
+    if (spec.approvalTimeoutMs === undefined) await condition(decided);
+    else if (!(await condition(decided, spec.approvalTimeoutMs))) {
+      const onTimeout = spec.onApprovalTimeout ?? 'reject';
+      const reason = `approval timed out: no decision within ${formatMs(spec.approvalTimeoutMs)}`;
+      if (onTimeout === 'fail') {
+        throw ApplicationFailure.create({
+          type: 'APPROVAL_TIMEOUT',
+          nonRetryable: true,
+          message: `Tool call ${call.id} (${call.name}) was not decided within ${formatMs(spec.approvalTimeoutMs)}, and its onTimeout is "fail".`,
+        });
+      }
+      run.decideOnTimeout(call.id, onTimeout, reason, new Date().toISOString());
+    }
     const record = run.decisionFor(call.id)!;
     onDecided();
     if (record.decision === 'reject') return { content: rejectionMessage(record), isError: true };
     args = record.input;
     const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
-    summary += ` · ${verb}${record.approver ? ` by ${record.approver}` : ''}`;
+    summary += ` · ${verb}${record.via === 'timeout' ? ' on timeout' : record.approver ? ` by ${record.approver}` : ''}`;
   }
   try {
     return await tools.callTool.executeWithOptions(
@@ -189,10 +218,60 @@ async function runToolCall(
   } catch (err) {
     // A tool that keeps failing is the model's problem to work around, not the end of the run.
     if (err instanceof ActivityFailure && !isCancellation(err)) {
-      return { content: describeFailure(err), isError: true };
+      const content = timeoutIn(err)
+        ? `Tool "${call.name}" timed out after ${formatMs(run.limits!.toolCallTimeoutMs)} (limits.toolCallTimeout).`
+        : describeFailure(err);
+      return { content, isError: true };
     }
     throw err;
   }
+}
+
+/**
+ * Runs the agent loop under the whole-run deadline. A timer in its own scope cancels the loop's
+ * scope, which cancels in-flight activities; the flag tells that apart from a cancel request.
+ */
+async function withRunTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  let timedOut = false;
+  const loopScope = new CancellationScope();
+  const timerScope = new CancellationScope();
+  timerScope
+    .run(() => sleep(ms))
+    .then(
+      () => {
+        timedOut = true;
+        loopScope.cancel();
+      },
+      () => undefined, // the timer is cancelled when the loop ends first
+    );
+  try {
+    return await loopScope.run(fn);
+  } catch (err) {
+    if (timedOut && isCancellation(err)) {
+      throw ApplicationFailure.create({
+        type: 'RUN_TIMEOUT',
+        nonRetryable: true,
+        message: `Run exceeded limits.runTimeout (${formatMs(ms)}) and was stopped.`,
+      });
+    }
+    throw err;
+  } finally {
+    timerScope.cancel();
+  }
+}
+
+function timeoutIn(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof TimeoutFailure) return true;
+  }
+  return false;
+}
+
+function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }
 
 function retryPolicy(r: RetrySettings) {

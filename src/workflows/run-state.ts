@@ -85,7 +85,7 @@ export class AgentRunState {
   }
 
   /** Applies a decision that `problemWith` accepted. */
-  applyDecision(decision: ApprovalDecisionInput, via: 'signal' | 'update', now: string): ApprovalRecord {
+  applyDecision(decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string): ApprovalRecord {
     const approval = this.pending.get(decision.approvalId);
     if (!approval) throw new Error(`applyDecision called for unknown approval ${decision.approvalId}`);
     const record: ApprovalRecord = {
@@ -102,6 +102,18 @@ export class AgentRunState {
     this.pending.delete(decision.approvalId);
     this.decided.set(decision.approvalId, record);
     return record;
+  }
+
+  /** Decides an approval without a person: its deadline passed. */
+  decideOnTimeout(approvalId: string, decision: 'approve' | 'reject', reason: string, now: string): ApprovalRecord {
+    return this.applyDecision({ approvalId, decision, reason }, 'timeout', now);
+  }
+
+  /** Closes every pending approval when the run ends without them (cancelled, failed, timed out). */
+  closePending(reason: string, now: string): void {
+    for (const id of [...this.pending.keys()]) {
+      this.applyDecision({ approvalId: id, decision: 'reject', reason }, 'cancel', now);
+    }
   }
 
   recordIgnored(payload: unknown, reason: string, now: string): void {

@@ -81,7 +81,8 @@ export interface ApprovalRecord {
   approver?: string;
   reason?: string;
   decidedAt: string;
-  via: 'signal' | 'update';
+  /** How the decision came: a person (signal/update), the approval's deadline, or the run ending. */
+  via: 'signal' | 'update' | 'timeout' | 'cancel';
 }
 
 /** A decision that arrived by signal and was refused; signals cannot be rejected, so we keep a record. */
@@ -124,6 +125,10 @@ export interface ToolSpec {
   /** JSON Schema of the tool's input, used to validate edited inputs in the update validator. */
   inputSchema: Record<string, unknown>;
   requiresApproval: boolean;
+  /** How long a person has to decide; absent = no deadline. */
+  approvalTimeoutMs?: number;
+  /** What the run does when the deadline passes. */
+  onApprovalTimeout?: 'reject' | 'approve' | 'fail';
 }
 
 /** Everything the workflow needs to know about an agent, fixed for the run at its start. */
@@ -140,6 +145,8 @@ export interface RunLimits {
   toolCallTimeoutMs: number;
   /** A tool or model call that sends no heartbeat this long is presumed dead and retried elsewhere. */
   heartbeatTimeoutMs: number;
+  /** The whole run; absent = no limit. */
+  runTimeoutMs?: number;
   modelRetry: RetrySettings;
   toolRetry: RetrySettings;
 }

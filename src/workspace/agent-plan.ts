@@ -10,11 +10,14 @@ export function agentPlan(workspace: Workspace, agentId: string): AgentPlan | un
   const limits = workspace.config.limits;
   const tools: ToolSpec[] = agent.tools.map((name) => {
     const tool = workspace.tools.get(name)!;
+    const rule = agent.requireApproval.find((r) => r.tool === name);
+    const timeoutMs = rule?.timeout ?? limits.approvalTimeout;
     return {
       name,
       description: tool.description,
       inputSchema: toJsonSchema(tool.schema as never) as Record<string, unknown>,
-      requiresApproval: agent.requireApproval.includes(name),
+      requiresApproval: rule !== undefined,
+      ...(rule && timeoutMs !== undefined && { approvalTimeoutMs: timeoutMs, onApprovalTimeout: rule.onTimeout }),
     };
   });
   const retry = (r: typeof limits.modelRetry) => ({
@@ -32,6 +35,7 @@ export function agentPlan(workspace: Workspace, agentId: string): AgentPlan | un
       modelCallTimeoutMs: limits.modelCallTimeout,
       toolCallTimeoutMs: limits.toolCallTimeout,
       heartbeatTimeoutMs: limits.heartbeatTimeout,
+      ...(limits.runTimeout !== undefined && { runTimeoutMs: limits.runTimeout }),
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },

@@ -117,7 +117,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
         issues.push({ path: `agents[${i}].tools[${j}]`, message: `unknown tool "${name}"; ${hint}` });
       }
     });
-    agent.requireApproval.forEach((name, j) => {
+    agent.requireApproval.forEach(({ tool: name }, j) => {
       if (!agent.tools.includes(name)) {
         issues.push({
           path: `agents[${i}].requireApproval[${j}]`,

@@ -89,9 +89,29 @@ export const limitsSchema = z.strictObject({
   modelCallTimeout: duration.default(120_000),
   toolCallTimeout: duration.default(300_000),
   heartbeatTimeout: duration.default(30_000),
+  /** Default deadline for approvals without their own `timeout`; none = wait as long as it takes. */
+  approvalTimeout: duration.optional(),
+  /** The whole run, from its start; none = no limit. */
+  runTimeout: duration.optional(),
   modelRetry: retrySchema({ maximumAttempts: 5 }),
   toolRetry: retrySchema({ maximumAttempts: 3 }),
 });
+
+/** What happens when nobody decides an approval in time. */
+export const approvalTimeoutDecision = z.enum(['reject', 'approve', 'fail']);
+
+/**
+ * A tool whose calls need approval: its name, or its name with a decision deadline.
+ * `onTimeout` is what the run does when the deadline passes (default `reject`).
+ */
+const approvalRule = z.union([
+  z.string().min(1),
+  z.strictObject({
+    tool: z.string().min(1),
+    timeout: duration.optional(),
+    onTimeout: approvalTimeoutDecision.default('reject'),
+  }),
+]);
 
 export const agentSchema = z.strictObject({
   id,
@@ -99,8 +119,13 @@ export const agentSchema = z.strictObject({
   model: z.string().min(1),
   systemPrompt: z.string().default(''),
   tools: z.array(z.string().min(1)).default([]),
-  /** Tool names whose calls wait for a person's decision before they run. */
-  requireApproval: z.array(z.string().min(1)).default([]),
+  /** Tools whose calls wait for a person's decision before they run. */
+  requireApproval: z
+    .array(approvalRule)
+    .default([])
+    .transform((rules) =>
+      rules.map((r) => (typeof r === 'string' ? { tool: r, timeout: undefined, onTimeout: 'reject' as const } : r)),
+    ),
 });
 
 export const workspaceSchema = z.strictObject({

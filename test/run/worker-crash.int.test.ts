@@ -1,18 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace } from '../helpers.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
-
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function crashWorkspace(dir: string, effects: string, gate: string): string {
   const f = JSON.stringify(effects);
