@@ -53,12 +53,14 @@ export function createActivities({ workspace, client }: ActivityDeps) {
       return plan;
     },
 
-    async callModel({ agentId, transcriptLength }: CallModelInput): Promise<ModelTurn> {
+    async callModel({ agentId, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
       const { workflowId, runId } = currentRun();
-      const transcript = await client.workflow
-        .getHandle(workflowId, runId)
-        .query(transcriptQuery, { upTo: transcriptLength });
+      const [earlier, own] = await Promise.all([
+        history ? client.workflow.getHandle(history.workflowId).query(transcriptQuery, { upTo: history.upTo }) : [],
+        client.workflow.getHandle(workflowId, runId).query(transcriptQuery, { upTo: transcriptLength }),
+      ]);
+      const transcript = [...earlier, ...own];
       const tools = agent.tools.map((name) => workspace.tools.get(name)!);
       try {
         const model = modelFor(agent.model);

@@ -80,6 +80,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       runId: run.runId,
       agentId: input.agentId,
       output,
+      messages: run.transcript,
       steps: run.step,
       approvals: run.approvals(),
       usage: { ...run.usage },
@@ -131,7 +132,12 @@ async function agentLoop(
     run.step += 1;
     const turn = await model.callModel
       .executeWithOptions({ summary: `model ${plan.modelId} · step ${run.step}` }, [
-        { agentId: plan.agentId, step: run.step, transcriptLength: run.transcript.length },
+        {
+          agentId: plan.agentId,
+          step: run.step,
+          transcriptLength: run.transcript.length,
+          ...(run.input.history && { history: run.input.history }),
+        },
       ])
       .catch((err: unknown) => {
         if (timeoutIn(err)) {

@@ -22,8 +22,19 @@ export interface AgentRunInput {
   input: string;
   /** Conversation this run belongs to, if any. */
   threadId?: string;
-  /** Free-form caller context (tenant, user, role…), visible to tools. */
+  /** Free-form caller context (tenant, user, role…), visible to policies and tools. */
   context?: Record<string, unknown>;
+  /**
+   * Earlier messages this run continues from (a thread's conversation): the first `upTo`
+   * messages of the `transcript` query of workflow `workflowId`. A reference, not the messages,
+   * so a long thread does not copy its whole conversation into every run's history.
+   */
+  history?: TranscriptRef;
+}
+
+export interface TranscriptRef {
+  workflowId: string;
+  upTo: number;
 }
 
 /** A tool call the model asked for. Its id doubles as the approval id when it needs approval. */
@@ -113,6 +124,8 @@ export interface AgentRunResult {
   runId: string;
   agentId: string;
   output: string;
+  /** This run's own messages (its input, the model's turns, tool results), for a thread to append. */
+  messages: TranscriptMessage[];
   steps: number;
   approvals: ApprovalRecord[];
   usage: TokenUsage;
@@ -167,6 +180,8 @@ export interface CallModelInput {
   step: number;
   /** How many transcript messages the model sees; the activity reads them from the run by query. */
   transcriptLength: number;
+  /** Earlier conversation to put before the run's own transcript. */
+  history?: TranscriptRef;
 }
 
 export interface ModelTurn {

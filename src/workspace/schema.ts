@@ -135,6 +135,12 @@ export const workspaceSchema = z.strictObject({
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
   defaultAgent: z.string().optional(),
   limits: limitsSchema.prefault({}),
+  threads: z
+    .strictObject({
+      /** A message sent while a run of the thread is active: queue it, refuse it, or cancel the active run. */
+      onBusy: z.enum(['enqueue', 'reject', 'interrupt']).default('enqueue'),
+    })
+    .prefault({}),
 });
 
 export type WorkspaceConfig = z.output<typeof workspaceSchema>;
