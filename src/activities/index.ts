@@ -21,6 +21,7 @@ import type {
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
+import { createSlotActivities } from './slots.js';
 import { toLangChainMessages, toModelTurn } from './transcript.js';
 
 export interface ActivityDeps {
@@ -41,6 +42,8 @@ export function createActivities({ workspace, client }: ActivityDeps) {
   };
 
   return {
+    ...createSlotActivities(client),
+
     async describeAgent({ agentId }: DescribeAgentInput): Promise<AgentPlan> {
       const plan = agentPlan(workspace, agentId);
       if (!plan) {

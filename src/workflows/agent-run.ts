@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -26,6 +27,7 @@ import {
 } from './messages.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RUN_STATE } from './search-attributes.js';
+import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
 import type {
   AgentPlan,
   AgentRunInput,
@@ -38,7 +40,7 @@ import type {
 
 // Describing the agent reads the workspace the worker loaded: quick, and a failure (unknown agent)
 // is final, so it is never retried.
-const { describeAgent } = proxyActivities<HarnessActivities>({
+const { describeAgent, requestSlot } = proxyActivities<HarnessActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UNKNOWN_AGENT'] },
 });
@@ -69,9 +71,20 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     upsertSearchAttributes([{ key: RUN_STATE, value: state }]);
   };
 
+  let slotGranted = false;
+  let slotRequested = false;
+  setHandler(slotGrantedSignal, () => void (slotGranted = true));
+
   try {
     const plan = await describeAgent({ agentId: input.agentId });
     run.setPlan(plan);
+    if (plan.limits.maxConcurrentRuns !== undefined) {
+      setState('queued');
+      slotRequested = true;
+      await requestSlot({ runId: run.runId, capacity: plan.limits.maxConcurrentRuns, startedAt: workflowInfo().startTime.getTime() });
+      await condition(() => slotGranted);
+      setState('running');
+    }
     const loop = () => agentLoop(run, plan, setState);
     const output = plan.limits.runTimeoutMs === undefined ? await loop() : await withRunTimeout(plan.limits.runTimeoutMs, loop);
     run.output = output;
@@ -101,7 +114,20 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       nonRetryable: true,
       cause: err instanceof Error ? err : undefined,
     });
+  } finally {
+    // However the run ends (even cancelled), its slot or its place in the queue goes back.
+    if (slotRequested) await releaseSlot(run.runId);
   }
+}
+
+async function releaseSlot(runId: string): Promise<void> {
+  await CancellationScope.nonCancellable(async () => {
+    try {
+      await getExternalWorkflowHandle(runSlotsWorkflowId(workflowInfo().taskQueue)).signal(releaseSlotSignal, { runId });
+    } catch {
+      // The slot keeper is gone; it reclaims slots of ended runs when it comes back anyway.
+    }
+  });
 }
 
 async function agentLoop(

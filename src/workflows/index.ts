@@ -1,2 +1,3 @@
 /** Workflow entry point for `bundleWorkflowCode`: every workflow type the worker registers. */
 export { agentRun } from './agent-run.js';
+export { runSlots } from './run-slots.js';

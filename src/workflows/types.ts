@@ -4,9 +4,10 @@
  */
 
 /** Lifecycle of a run, mirrored into the `HarnessRunState` search attribute. */
-export type RunState = 'running' | 'waiting_for_approval' | 'completed' | 'failed' | 'cancelled';
+export type RunState = 'queued' | 'running' | 'waiting_for_approval' | 'completed' | 'failed' | 'cancelled';
 
 export const RUN_STATES: readonly RunState[] = [
+  'queued',
   'running',
   'waiting_for_approval',
   'completed',
@@ -160,6 +161,8 @@ export interface RunLimits {
   heartbeatTimeoutMs: number;
   /** The whole run; absent = no limit. */
   runTimeoutMs?: number;
+  /** Cap on runs executing at once across all workers of the task queue; absent = no cap. */
+  maxConcurrentRuns?: number;
   modelRetry: RetrySettings;
   toolRetry: RetrySettings;
 }

@@ -36,6 +36,7 @@ export function agentPlan(workspace: Workspace, agentId: string): AgentPlan | un
       toolCallTimeoutMs: limits.toolCallTimeout,
       heartbeatTimeoutMs: limits.heartbeatTimeout,
       ...(limits.runTimeout !== undefined && { runTimeoutMs: limits.runTimeout }),
+      ...(limits.maxConcurrentRuns !== undefined && { maxConcurrentRuns: limits.maxConcurrentRuns }),
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },

@@ -93,6 +93,8 @@ export const limitsSchema = z.strictObject({
   approvalTimeout: duration.optional(),
   /** The whole run, from its start; none = no limit. */
   runTimeout: duration.optional(),
+  /** Runs executing at once across all workers; more wait in state `queued`, first come first served. */
+  maxConcurrentRuns: z.number().int().min(1).max(10_000).optional(),
   modelRetry: retrySchema({ maximumAttempts: 5 }),
   toolRetry: retrySchema({ maximumAttempts: 3 }),
 });
