@@ -6,9 +6,10 @@
  *   npm run record-fixtures
  *
  * Each scenario runs on a fresh dev server with the test tools and is saved as
- * test/fixtures/histories/<name>.json.
+ * test/fixtures/histories/<name>.json. Existing files are kept (they are the old code's runs);
+ * name new scenarios after what changed, e.g. `agent-run-routed` after the routing patch.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,12 +44,14 @@ agents:
     model: m
     tools: [record_effect, echo]
     requireApproval: [record_effect]
+defaultAgent: recorder
+policies:
+  - { id: cap, effect: limit, limits: { maxSteps: 5 } }
 `,
 );
 
-const scenarios: Record<string, (run: RunHandle) => Promise<void>> = {
-  // Two approvals in one step (edit by update, reject by signal), a bad signal, then an approval.
-  'agent-run-approvals': async (run) => {
+// Two approvals in one step (edit by update, reject by signal), a bad signal, then an approval.
+async function approvalsScenario(run: RunHandle): Promise<void> {
     const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
     const [a, b] = first.pendingApprovals;
     await run.edit({ file: effects, label: 'a-edited', amount: 5 }, { approvalId: a!.approvalId, approver: 'rec' });
@@ -56,7 +59,13 @@ const scenarios: Record<string, (run: RunHandle) => Promise<void>> = {
     await run.decide({ approvalId: b!.approvalId, decision: 'reject', reason: 'no' }, { via: 'signal' });
     await run.waitFor((s) => s.step === 2 && s.pendingApprovals.length === 1);
     await run.approve({ approver: 'rec' });
-  },
+}
+
+const scenarios: Record<string, { agentId?: string; drive: (run: RunHandle) => Promise<void> }> = {
+  // Recorded before routing and policies (describeAgent path).
+  'agent-run-approvals': { agentId: 'recorder', drive: approvalsScenario },
+  // After the `route-and-police` patch: routed to the default agent, with a policy.
+  'agent-run-routed': { drive: approvalsScenario },
 };
 
 const server = await startDevServer();
@@ -64,8 +73,12 @@ try {
   const { worker, close } = await createHarnessWorker({ workspace, address: server.address, taskQueue: 'record' });
   await worker.runUntil(async () => {
     const client = await HarnessClient.connect({ address: server.address, taskQueue: 'record' });
-    for (const [name, drive] of Object.entries(scenarios)) {
-      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: `fixture-${name}` });
+    for (const [name, { agentId, drive }] of Object.entries(scenarios)) {
+      if (existsSync(join(outDir, `${name}.json`))) {
+        console.log(`kept ${name} (already recorded)`);
+        continue;
+      }
+      const run = await client.startRun({ ...(agentId && { agentId }), input: 'record', runId: `fixture-${name}` });
       await drive(run);
       await run.result();
       const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();

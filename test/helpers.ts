@@ -13,8 +13,8 @@ import { HarnessClient } from '../src/client/index.js';
 import { loadWorkspace, type Workspace } from '../src/workspace/index.js';
 import { TEST_TOOLS, tempDir } from './support/paths.js';
 
-// Worker lifecycle lines at INFO drown test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Tests fail runs on purpose; the worker's INFO/WARN lines about them would drown real errors.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 export { TEST_TOOLS, tempDir };
 

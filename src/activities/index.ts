@@ -21,6 +21,7 @@ import type {
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
+import { createPlanActivities } from './plan-run.js';
 import { createSlotActivities } from './slots.js';
 import { toLangChainMessages, toModelTurn } from './transcript.js';
 
@@ -43,7 +44,9 @@ export function createActivities({ workspace, client }: ActivityDeps) {
 
   return {
     ...createSlotActivities(client),
+    ...createPlanActivities(workspace),
 
+    /** Kept for runs started before routing and policies existed (see the `route-and-police` patch). */
     async describeAgent({ agentId }: DescribeAgentInput): Promise<AgentPlan> {
       const plan = agentPlan(workspace, agentId);
       if (!plan) {

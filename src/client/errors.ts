@@ -13,7 +13,8 @@ export type HarnessClientErrorCode =
   | 'INVALID_DECISION_PAYLOAD'
   | 'UNKNOWN_APPROVAL'
   | 'APPROVAL_ALREADY_DECIDED'
-  | 'INVALID_EDIT_INPUT';
+  | 'INVALID_EDIT_INPUT'
+  | 'THREAD_BUSY';
 
 export class HarnessClientError extends Error {
   override readonly name: string = 'HarnessClientError';

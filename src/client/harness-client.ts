@@ -9,6 +9,7 @@ import type { AgentRunInput, RunState } from '../workflows/types.js';
 import { connectionSettingsFromEnv, type ConnectionSettings } from './connection.js';
 import { HarnessClientError } from './errors.js';
 import { RunHandle } from './run-handle.js';
+import { ThreadHandle, type ThreadOptions } from './thread-handle.js';
 
 export interface HarnessClientOptions extends Partial<ConnectionSettings> {
   /**
@@ -69,7 +70,8 @@ export class HarnessClient {
    */
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     const { runId = `run-${randomUUID()}`, ...input } = options;
-    if (this.knownAgents && !this.knownAgents.includes(input.agentId)) {
+    const agentId = input.agentId ?? 'auto';
+    if (this.knownAgents && agentId !== 'auto' && !this.knownAgents.includes(agentId)) {
       throw new HarnessClientError(
         'UNKNOWN_AGENT',
         `Unknown agent "${input.agentId}". Known agents: ${this.knownAgents.join(', ') || '(none)'}.`,
@@ -80,10 +82,11 @@ export class HarnessClient {
         workflowId: runId,
         taskQueue: this.settings.taskQueue,
         args: [input],
-        staticSummary: `${input.agentId}: ${truncate(input.input, 120)}`,
+        staticSummary: `${agentId}: ${truncate(input.input, 120)}`,
         typedSearchAttributes: [
           { key: RUN_STATE, value: 'running' },
-          { key: AGENT_ID, value: input.agentId },
+          // `auto` until the run's routing picks an agent and updates it.
+          { key: AGENT_ID, value: agentId },
           ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),
         ],
       });
@@ -99,6 +102,26 @@ export class HarnessClient {
   /** A handle on an existing run (no server call until you use it). */
   getRun(runId: string): RunHandle {
     return new RunHandle(runId, this.temporal.workflow.getHandle(runId));
+  }
+
+  /**
+   * A handle on a thread (a conversation of many runs); no server call until you use it. The
+   * thread starts with its first `send`.
+   * @throws {ThreadError} `INVALID_THREAD_ID` unless the id is 1-128 of `A-Za-z0-9_.:-`.
+   * @example
+   * const thread = harness.thread('support-42', { onBusy: 'enqueue' });
+   * const run = await thread.send('Where is order A-1001?', { agentId: 'support' });
+   */
+  thread(threadId: string, options: ThreadOptions = {}): ThreadHandle {
+    return new ThreadHandle(
+      threadId,
+      {
+        temporal: this.temporal,
+        taskQueue: this.settings.taskQueue,
+        ...(this.knownAgents && { knownAgents: this.knownAgents }),
+      },
+      options,
+    );
   }
 
   /** Runs by state and agent, newest first, through Temporal visibility (eventually consistent). */

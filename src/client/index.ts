@@ -1,6 +1,26 @@
 export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunSummary, type StartRunOptions } from './harness-client.js';
 export { RunHandle, type DecideOptions, type DecisionDetails } from './run-handle.js';
 export { DecisionRejectedError, HarnessClientError, RunFailedError, isHarnessClientError, type HarnessClientErrorCode } from './errors.js';
+export {
+  ThreadError,
+  ThreadHandle,
+  ThreadRunHandle,
+  assertThreadId,
+  type SendOptions,
+  type ThreadErrorCode,
+  type ThreadOptions,
+} from './thread-handle.js';
+export {
+  THREAD_ID_PATTERN,
+  THREAD_ON_BUSY,
+  threadWorkflowId,
+  type SubmitRunInput,
+  type SubmitRunResult,
+  type ThreadOnBusy,
+  type ThreadRunRecord,
+  type ThreadRunState,
+  type ThreadStatus,
+} from '../workflows/thread-messages.js';
 export { connectionSettingsFromEnv, type ConnectionSettings } from './connection.js';
 export type {
   AgentRunInput,
@@ -10,4 +30,5 @@ export type {
   PendingApproval,
   RunState,
   RunStatus,
+  TranscriptMessage,
 } from '../workflows/types.js';

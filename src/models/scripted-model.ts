@@ -62,8 +62,15 @@ export function scriptedAnswer(modelId: string, config: ScriptedModelConfig, mes
     .slice(findLastIndex(messages, (m) => m.getType() === 'ai') + 1)
     .filter((m) => m.getType() === 'tool')
     .map(textOf);
+  // Templates: {{input}} = the latest user message; {{lastToolResult}} = the results of the
+  // latest tool calls, one a line; {{userMessages}} = every user message of the conversation, in
+  // order, joined by " | " (a thread's earlier runs included, so tests can see what a run saw).
+  const userMessages = messages.filter((m) => m.getType() === 'human').map(textOf);
   const fill = (s: string) =>
-    s.replaceAll('{{input}}', userText).replaceAll('{{lastToolResult}}', toolResults.join('\n'));
+    s
+      .replaceAll('{{input}}', userText)
+      .replaceAll('{{lastToolResult}}', toolResults.join('\n'))
+      .replaceAll('{{userMessages}}', userMessages.join(' | '));
   return new AIMessage({
     content: fill(turn.text ?? ''),
     tool_calls: (turn.toolCalls ?? []).map((call, i) => ({

@@ -10,6 +10,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -26,13 +27,15 @@ import {
   transcriptQuery,
 } from './messages.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
-import { RUN_STATE } from './search-attributes.js';
+import { ROUTE_AND_POLICE } from './patches.js';
+import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
 import type {
   AgentPlan,
   AgentRunInput,
   AgentRunResult,
   RetrySettings,
+  RunPlan,
   RunState,
   ToolCall,
   ToolResult,
@@ -40,9 +43,11 @@ import type {
 
 // Describing the agent reads the workspace the worker loaded: quick, and a failure (unknown agent)
 // is final, so it is never retried.
-const { describeAgent, requestSlot } = proxyActivities<HarnessActivities>({
-  startToCloseTimeout: '30s',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['UNKNOWN_AGENT'] },
+// Planning reads the workspace the worker loaded (and may ask a router model); an unknown agent
+// or a bad router setup is final, other failures are retried.
+const { describeAgent, planRun, requestSlot } = proxyActivities<HarnessActivities>({
+  startToCloseTimeout: '60s',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['UNKNOWN_AGENT', 'NO_AGENT_SELECTED'] },
 });
 
 export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
@@ -76,7 +81,19 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   setHandler(slotGrantedSignal, () => void (slotGranted = true));
 
   try {
-    const plan = await describeAgent({ agentId: input.agentId });
+    const planned = await planTheRun(input);
+    run.setRouting(planned.routing, planned.policy);
+    if (planned.routing.selectedAgentId !== input.agentId) {
+      upsertSearchAttributes([{ key: AGENT_ID, value: planned.routing.selectedAgentId }]);
+    }
+    if (!planned.plan) {
+      throw ApplicationFailure.create({
+        type: 'POLICY_DENIED',
+        nonRetryable: true,
+        message: `Run refused by policy: ${planned.policy.reasons.join('; ')}`,
+      });
+    }
+    const plan = planned.plan;
     run.setPlan(plan);
     if (plan.limits.maxConcurrentRuns !== undefined) {
       setState('queued');
@@ -91,7 +108,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     setState('completed');
     return {
       runId: run.runId,
-      agentId: input.agentId,
+      agentId: run.agentId,
       output,
       messages: run.transcript,
       steps: run.step,
@@ -118,6 +135,23 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     // However the run ends (even cancelled), its slot or its place in the queue goes back.
     if (slotRequested) await releaseSlot(run.runId);
   }
+}
+
+/** Routing and policy. Runs started before they existed replay the old, explicit-agent path. */
+async function planTheRun(input: AgentRunInput): Promise<RunPlan> {
+  if (patched(ROUTE_AND_POLICE)) {
+    return planRun({
+      input: input.input,
+      ...(input.agentId !== undefined && { requestedAgentId: input.agentId }),
+      ...(input.context !== undefined && { context: input.context }),
+    });
+  }
+  const agentId = input.agentId ?? 'auto';
+  return {
+    routing: { requestedAgentId: agentId, selectedAgentId: agentId, via: 'explicit', reason: 'named by the caller' },
+    policy: { allowed: true, reasons: [], matchedPolicies: [] },
+    plan: await describeAgent({ agentId }),
+  };
 }
 
 async function releaseSlot(runId: string): Promise<void> {
@@ -245,7 +279,7 @@ async function runToolCall(
   try {
     return await tools.callTool.executeWithOptions(
       { summary },
-      [{ agentId: run.input.agentId, toolName: call.name, toolCallId: call.id, input: args }],
+      [{ agentId: run.agentId, toolName: call.name, toolCallId: call.id, input: args }],
     );
   } catch (err) {
     // A tool that keeps failing is the model's problem to work around, not the end of the run.

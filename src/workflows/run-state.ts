@@ -15,6 +15,8 @@ import type {
   ApprovalRecord,
   IgnoredDecision,
   PendingApproval,
+  PolicyOutcome,
+  RoutingDecision,
   RunState,
   RunStatus,
   TokenUsage,
@@ -30,6 +32,10 @@ export class AgentRunState {
   error?: string;
   readonly transcript: TranscriptMessage[];
   readonly usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  /** The agent running: the requested one, until routing picks one. */
+  agentId: string;
+  private routing?: RoutingDecision;
+  private policy?: PolicyOutcome;
   private plan?: AgentPlan;
   private tools = new Map<string, ToolSpec>();
   private readonly pending = new Map<string, PendingApproval>();
@@ -41,6 +47,13 @@ export class AgentRunState {
     readonly input: AgentRunInput,
   ) {
     this.transcript = [{ role: 'user', content: input.input }];
+    this.agentId = input.agentId ?? 'auto';
+  }
+
+  setRouting(routing: RoutingDecision, policy: PolicyOutcome): void {
+    this.routing = routing;
+    this.policy = policy;
+    this.agentId = routing.selectedAgentId;
   }
 
   setPlan(plan: AgentPlan): void {
@@ -134,7 +147,9 @@ export class AgentRunState {
   status(): RunStatus {
     return {
       runId: this.runId,
-      agentId: this.input.agentId,
+      agentId: this.agentId,
+      ...(this.routing && { routing: this.routing }),
+      ...(this.policy && { policy: this.policy }),
       ...(this.input.threadId !== undefined && { threadId: this.input.threadId }),
       state: this.state,
       step: this.step,

@@ -41,6 +41,7 @@ export interface RunEnding {
 const SUBMISSION_KEYS = new Set(['runId', 'agentId', 'input', 'context']);
 
 export class ThreadState {
+  readonly threadId: string;
   readonly messages: TranscriptMessage[];
   readonly onBusy: ThreadOnBusy;
   /** Runs started by this execution; drives `continueAsNewAfterRuns`. */
@@ -53,6 +54,7 @@ export class ThreadState {
   private deferred: TranscriptMessage[] = [];
 
   constructor(input: AgentThreadInput) {
+    this.threadId = input.threadId;
     this.onBusy = THREAD_ON_BUSY.includes(input.onBusy) ? input.onBusy : 'enqueue';
     this.messages = [...(input.messages ?? [])];
     this.records = [...(input.carried?.runs ?? [])];
@@ -68,19 +70,19 @@ export class ThreadState {
   }
 
   /** Why `payload` must be refused, or undefined when `submit` may take it. */
-  problemWith(payload: unknown, threadId: string): SubmissionProblem | undefined {
+  problemWith(payload: unknown): SubmissionProblem | undefined {
     const invalid = checkShape(payload);
     if (invalid) return { code: 'INVALID_SUBMISSION', message: `Invalid submitRun payload: ${invalid}.` };
     const { runId } = payload as QueuedThreadRun;
     if (runId !== undefined && this.knows(runId)) {
-      return { code: 'RUN_ALREADY_EXISTS', message: `Thread ${threadId} already has a run "${runId}"; pick another run id or omit it.` };
+      return { code: 'RUN_ALREADY_EXISTS', message: `Thread ${this.threadId} already has a run "${runId}"; pick another run id or omit it.` };
     }
     const busyWith = this.activeRunId ?? this.queue[0]?.runId;
     if (this.onBusy === 'reject' && busyWith !== undefined) {
       return {
         code: 'THREAD_BUSY',
         message:
-          `Thread ${threadId} is busy with run ${busyWith}; send again when it has finished (see the thread's status), ` +
+          `Thread ${this.threadId} is busy with run ${busyWith}; send again when it has finished (see the thread's status), ` +
           'or use a thread whose onBusy is "enqueue" or "interrupt" (workspace threads.onBusy).',
       };
     }
@@ -141,9 +143,9 @@ export class ThreadState {
     return upTo === undefined ? this.messages : this.messages.slice(0, upTo);
   }
 
-  status(threadId: string): ThreadStatus {
+  status(): ThreadStatus {
     return {
-      threadId,
+      threadId: this.threadId,
       onBusy: this.onBusy,
       ...(this.active && { activeRunId: this.active.run.runId }),
       queued: this.queue.map((r) => r.runId),

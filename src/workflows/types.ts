@@ -17,8 +17,11 @@ export const RUN_STATES: readonly RunState[] = [
 
 /** What `agentRun` is started with. The workflow id is the run id. */
 export interface AgentRunInput {
-  /** Agent id from the workspace file. */
-  agentId: string;
+  /**
+   * Agent id from the workspace file; omitted or `auto` = route: workspace routing rules, then
+   * the router model, then `defaultAgent`.
+   */
+  agentId?: string;
   /** The user's message that starts the run. */
   input: string;
   /** Conversation this run belongs to, if any. */
@@ -104,10 +107,43 @@ export interface IgnoredDecision {
   reason: string;
 }
 
+/** Which agent a run went to, and why. */
+export interface RoutingDecision {
+  /** What the caller asked for (`auto` when it named no agent). */
+  requestedAgentId: string;
+  selectedAgentId: string;
+  via: 'explicit' | 'rule' | 'router' | 'default';
+  reason: string;
+}
+
+/** The policy verdict on a run, fixed before anything runs. */
+export interface PolicyOutcome {
+  allowed: boolean;
+  /** Every reason the run was refused (empty when allowed). */
+  reasons: string[];
+  matchedPolicies: string[];
+}
+
+export interface PlanRunInput {
+  requestedAgentId?: string;
+  input: string;
+  context?: Record<string, unknown>;
+}
+
+/** Routing and policy for a run; `plan` is absent when a policy refused it. */
+export interface RunPlan {
+  routing: RoutingDecision;
+  policy: PolicyOutcome;
+  plan?: AgentPlan;
+}
+
 /** What the `status` query returns. */
 export interface RunStatus {
   runId: string;
+  /** The agent running (the requested one until routing picked one). */
   agentId: string;
+  routing?: RoutingDecision;
+  policy?: PolicyOutcome;
   threadId?: string;
   state: RunState;
   /** Model calls made so far. */

@@ -3,14 +3,24 @@ import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { AgentPlan, ToolSpec } from '../workflows/types.js';
 import type { Workspace } from './load.js';
 
+/** What policies add on top of an agent's own config. */
+export interface PlanOverrides {
+  /** Tools whose calls need approval even if the agent does not say so. */
+  requireApproval?: readonly string[];
+  maxSteps?: number;
+  runTimeoutMs?: number;
+}
+
 /** Returns undefined when the workspace has no such agent. */
-export function agentPlan(workspace: Workspace, agentId: string): AgentPlan | undefined {
+export function agentPlan(workspace: Workspace, agentId: string, overrides: PlanOverrides = {}): AgentPlan | undefined {
   const agent = workspace.agents.get(agentId);
   if (!agent) return undefined;
   const limits = workspace.config.limits;
   const tools: ToolSpec[] = agent.tools.map((name) => {
     const tool = workspace.tools.get(name)!;
-    const rule = agent.requireApproval.find((r) => r.tool === name);
+    const rule =
+      agent.requireApproval.find((r) => r.tool === name) ??
+      (overrides.requireApproval?.includes(name) ? { tool: name, timeout: undefined, onTimeout: 'reject' as const } : undefined);
     const timeoutMs = rule?.timeout ?? limits.approvalTimeout;
     return {
       name,
@@ -31,14 +41,22 @@ export function agentPlan(workspace: Workspace, agentId: string): AgentPlan | un
     modelId: agent.model,
     tools,
     limits: {
-      maxSteps: limits.maxSteps,
+      maxSteps: Math.min(limits.maxSteps, overrides.maxSteps ?? Infinity),
       modelCallTimeoutMs: limits.modelCallTimeout,
       toolCallTimeoutMs: limits.toolCallTimeout,
       heartbeatTimeoutMs: limits.heartbeatTimeout,
-      ...(limits.runTimeout !== undefined && { runTimeoutMs: limits.runTimeout }),
+      ...(minDefined(limits.runTimeout, overrides.runTimeoutMs) !== undefined && {
+        runTimeoutMs: minDefined(limits.runTimeout, overrides.runTimeoutMs),
+      }),
       ...(limits.maxConcurrentRuns !== undefined && { maxConcurrentRuns: limits.maxConcurrentRuns }),
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },
   };
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
 }

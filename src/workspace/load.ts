@@ -8,6 +8,7 @@ import type { StructuredToolInterface } from '@langchain/core/tools';
 import { LineCounter, parseDocument } from 'yaml';
 import { WorkspaceError, formatPath, type WorkspaceIssue } from './errors.js';
 import { workspaceSchema, type AgentConfig, type WorkspaceConfig } from './schema.js';
+import { checkRoutingAndPolicyReferences } from './routing-policy-references.js';
 import { importTools } from './tools-module.js';
 
 /** Default workspace file name, looked up in the current directory. */
@@ -146,5 +147,6 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
       ),
     );
   }
+  issues.push(...checkRoutingAndPolicyReferences(config));
   return issues;
 }

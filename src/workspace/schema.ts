@@ -2,28 +2,10 @@
  * The workspace file format (`harness.yaml`), as zod schemas. Parsing gives fully defaulted,
  * typed config; cross-references (agents → models, tools) are checked in `load.ts`.
  */
-import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
-
-const duration = z
-  .union([z.number().int().positive(), z.string()])
-  .transform((value, ctx) => {
-    try {
-      const ms = msToNumber(value as never);
-      if (!(ms > 0)) throw new Error('not positive');
-      return ms;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a duration such as "30s", "2m", "1h" or a number of milliseconds, got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-  });
-
-const id = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, "_", "-" or "." (e.g. "support-agent")');
+import { policiesSchema } from './policy-schema.js';
+import { routingSchema } from './routing-schema.js';
+import { duration, id } from './schema-primitives.js';
 
 const regex = z.string().superRefine((value, ctx) => {
   try {
@@ -93,6 +75,8 @@ export const limitsSchema = z.strictObject({
   approvalTimeout: duration.optional(),
   /** The whole run, from its start; none = no limit. */
   runTimeout: duration.optional(),
+  /** Longest run input accepted, in characters; a longer one is refused before anything runs. */
+  maxInputChars: z.number().int().positive().optional(),
   /** Runs executing at once across all workers; more wait in state `queued`, first come first served. */
   maxConcurrentRuns: z.number().int().min(1).max(10_000).optional(),
   modelRetry: retrySchema({ maximumAttempts: 5 }),
@@ -118,6 +102,8 @@ const approvalRule = z.union([
 export const agentSchema = z.strictObject({
   id,
   description: z.string().default(''),
+  /** A disabled agent refuses every run (with that reason) before anything runs. */
+  enabled: z.boolean().default(true),
   model: z.string().min(1),
   systemPrompt: z.string().default(''),
   tools: z.array(z.string().min(1)).default([]),
@@ -135,7 +121,10 @@ export const workspaceSchema = z.strictObject({
   models: z.record(id, modelSchema).refine((m) => Object.keys(m).length > 0, 'declare at least one model'),
   tools: z.strictObject({ module: z.string().min(1) }).optional(),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
+  /** The agent for runs that name none (or `auto`) when no routing rule or router picks one. */
   defaultAgent: z.string().optional(),
+  routing: routingSchema.optional(),
+  policies: policiesSchema.default([]),
   limits: limitsSchema.prefault({}),
   threads: z
     .strictObject({

@@ -6,7 +6,7 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createHarnessWorker } from '../../src/worker/index.js';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 const { worker, close } = await createHarnessWorker({
   workflowBundle: { codePath: process.env.HARNESS_WORKFLOW_BUNDLE! },
   // When this process is killed, its sticky queue holds the run's next workflow task until this

@@ -1,0 +1,89 @@
+/**
+ * Routing and policy for a run, decided once in an activity so the verdict is recorded in
+ * history: a replay or a retry of later steps never re-asks the router or re-reads the policies.
+ */
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { ApplicationFailure } from '@temporalio/activity';
+import { createChatModel } from '../models/create-chat-model.js';
+import { classifyModelError } from '../models/model-errors.js';
+import type { PlanRunInput, RoutingDecision, RunPlan } from '../workflows/types.js';
+import { agentPlan } from '../workspace/agent-plan.js';
+import type { Workspace } from '../workspace/load.js';
+import { evaluatePolicies } from '../workspace/policy.js';
+import { buildRouterPrompt, parseRouterAnswer, routeByRules } from '../workspace/routing.js';
+
+export function createPlanActivities(workspace: Workspace) {
+  return {
+    async planRun({ requestedAgentId, input, context }: PlanRunInput): Promise<RunPlan> {
+      const routing = await route(workspace, requestedAgentId, input);
+      const agent = workspace.agents.get(routing.selectedAgentId)!;
+      const verdict = evaluatePolicies({
+        policies: workspace.config.policies,
+        agentId: agent.id,
+        agentEnabled: agent.enabled,
+        input,
+        context: context ?? {},
+        ...(workspace.config.limits.maxInputChars !== undefined && { maxInputChars: workspace.config.limits.maxInputChars }),
+      });
+      const policy = { allowed: verdict.allowed, reasons: verdict.reasons, matchedPolicies: verdict.matchedPolicies };
+      if (!verdict.allowed) return { routing, policy };
+      const plan = agentPlan(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
+      return { routing, policy, plan: plan! };
+    },
+  };
+}
+
+async function route(workspace: Workspace, requested: string | undefined, input: string): Promise<RoutingDecision> {
+  const agents = [...workspace.agents.keys()];
+  if (requested !== undefined && requested !== 'auto') {
+    if (!workspace.agents.has(requested)) {
+      throw ApplicationFailure.create({
+        type: 'UNKNOWN_AGENT',
+        nonRetryable: true,
+        message: `Unknown agent "${requested}". Agents in ${workspace.file}: ${agents.join(', ')} (or "auto" to route).`,
+      });
+    }
+    return { requestedAgentId: requested, selectedAgentId: requested, via: 'explicit', reason: 'named by the caller' };
+  }
+  const decided = (via: RoutingDecision['via'], agentId: string, reason: string): RoutingDecision => ({
+    requestedAgentId: 'auto',
+    selectedAgentId: agentId,
+    via,
+    reason,
+  });
+  const { routing, defaultAgent } = workspace.config;
+  const byRule = routeByRules(routing?.rules ?? [], input);
+  if (byRule) return decided('rule', byRule.agentId, byRule.reason);
+
+  let routerProblem = '';
+  if (routing?.router) {
+    const answer = await askRouter(workspace, routing.router.model, routing.router.agents, input);
+    if ('agentId' in answer) return decided('router', answer.agentId, `router model "${routing.router.model}": ${answer.reason}`);
+    routerProblem = `the router model's answer was unusable (${answer.error}); `;
+  }
+  if (defaultAgent !== undefined) return decided('default', defaultAgent, `${routerProblem}no routing rule matched; defaultAgent`);
+  throw ApplicationFailure.create({
+    type: 'NO_AGENT_SELECTED',
+    nonRetryable: true,
+    message: `No agent for this run: ${routerProblem}it names none and no routing rule matched. Name an agent (--agent), or set defaultAgent or routing in ${workspace.file}.`,
+  });
+}
+
+async function askRouter(
+  workspace: Workspace,
+  modelId: string,
+  only: readonly string[] | undefined,
+  input: string,
+): Promise<{ agentId: string; reason: string } | { error: string }> {
+  const candidates = [...workspace.agents.values()]
+    .filter((a) => (only ? only.includes(a.id) : a.description !== ''))
+    .map((a) => ({ id: a.id, description: a.description }));
+  try {
+    const model = createChatModel(modelId, workspace.config.models[modelId]!);
+    const answer = await model.invoke([new SystemMessage(buildRouterPrompt(candidates)), new HumanMessage(input)]);
+    return parseRouterAnswer(answer.text, candidates.map((c) => c.id));
+  } catch (err) {
+    const c = classifyModelError(modelId, err);
+    throw ApplicationFailure.create({ type: c.type, message: `Router: ${c.message}`, nonRetryable: !c.retryable, cause: err as Error });
+  }
+}

@@ -1,0 +1,115 @@
+/** `harness approve | reject | edit`: decide a pending approval, by update (default) or signal. */
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import type { DecisionDetails } from '../../client/run-handle.js';
+import type { ApprovalRecord } from '../../workflows/types.js';
+import { contextFrom, parseJsonObject, withClient } from '../context.js';
+import { CliError, isQueryTimeout } from '../errors.js';
+import { c, formatDecision, out, shellQuote } from '../output.js';
+
+interface DecideOptions {
+  approval?: string;
+  by?: string;
+  reason?: string;
+  signal?: boolean;
+  input?: string;
+}
+
+type Kind = 'approve' | 'reject' | 'edit';
+
+const DECIDE_TIMEOUT_MS = 20_000;
+
+const SUMMARIES: Record<Kind, string> = {
+  approve: 'approve a pending tool call as it is',
+  reject: 'reject a pending tool call (the model is told by whom and why)',
+  edit: 'approve a pending tool call with a replacement input',
+};
+
+const EXAMPLES: Record<Kind, string> = {
+  approve: `
+Examples:
+  $ harness approve run-1f0c…                      # the run's only pending approval
+  $ harness approve run-1f0c… --approval call_3_0 --by ann --reason "customer verified"
+  $ harness approve run-1f0c… --signal             # fire-and-forget, like \`temporal workflow signal\``,
+  reject: `
+Examples:
+  $ harness reject run-1f0c… --reason "amount exceeds policy"
+  $ harness reject run-1f0c… --approval call_3_0 --by ann --reason "duplicate request"`,
+  edit: `
+Examples:
+  $ harness edit run-1f0c… --approval call_3_0 --input '{"orderId":"A-1001","amount":21}'
+  $ harness edit run-1f0c… --approval call_3_0 --input '{"orderId":"A-1001","amount":21}' --reason "half refund"`,
+};
+
+function defaultApprover(): string | undefined {
+  try {
+    return process.env.USER ?? userInfo().username;
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerDecide(program: Command): void {
+  for (const kind of ['approve', 'reject', 'edit'] as const) {
+    const cmd = program
+      .command(kind)
+      .summary(SUMMARIES[kind])
+      .description(
+        `${SUMMARIES[kind][0]!.toUpperCase()}${SUMMARIES[kind].slice(1)}.\n\n` +
+          'By default the decision goes as an update: the run validates it and answers, so a wrong approval ' +
+          'id or an input that fails the tool schema is an error here (exit code 1). With --signal it is ' +
+          'sent as the `approvalDecision` signal: no answer; a refused one shows under `harness status`.',
+      )
+      .argument('<run>', 'run id')
+      .option('--approval <id>', 'approval id (default: the run’s only pending approval)')
+      .option('--by <name>', 'who decides, recorded with the decision (default: your login name)')
+      .option('--reason <text>', 'why, recorded with the decision')
+      .option('--signal', 'send a signal instead of an update (fire-and-forget)')
+      .addHelpText('after', EXAMPLES[kind]);
+    if (kind === 'edit') {
+      cmd.requiredOption('--input <json>', "replacement tool input as a JSON object (checked against the tool's schema)");
+      // An edit must name its approval: the input is written for one specific tool call.
+      cmd.options.find((o) => o.long === '--approval')!.makeOptionMandatory();
+    }
+    cmd.action(async (runId: string, opts: DecideOptions, command: Command) => {
+      const ctx = await contextFrom(command);
+      const input = opts.input === undefined ? undefined : parseJsonObject('--input', opts.input);
+      const approver = opts.by ?? defaultApprover();
+      const details: DecisionDetails = {
+        via: opts.signal ? 'signal' : 'update',
+        ...(opts.approval !== undefined && { approvalId: opts.approval }),
+        ...(approver !== undefined && { approver }),
+        ...(opts.reason !== undefined && { reason: opts.reason }),
+      };
+      await withClient(ctx, async (client) => {
+        const run = client.getRun(runId);
+        const decide = (): Promise<ApprovalRecord | undefined> => {
+          if (kind === 'approve') return run.approve(details);
+          if (kind === 'reject') return run.reject(details);
+          return run.edit(input!, details); // --input is a required option of `edit`
+        };
+        // Without a deadline an update to a run no worker serves waits forever.
+        let record: ApprovalRecord | undefined;
+        try {
+          record = await client.temporal.connection.withDeadline(Date.now() + DECIDE_TIMEOUT_MS, decide);
+        } catch (e) {
+          if (!(e instanceof Error && e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') && !isQueryTimeout(e)) throw e;
+          throw new CliError(
+            'NO_ANSWER',
+            `Run ${runId} did not answer in ${DECIDE_TIMEOUT_MS / 1000} s: no worker seems to serve its task queue. ` +
+              'Start one with `harness worker` (or `harness dev`); check with `harness status` whether the decision was recorded before retrying.',
+            { cause: e },
+          );
+        }
+        if (record) {
+          out(...formatDecision(record, ''));
+        } else {
+          out(
+            `${kind} sent as signal to ${runId}${opts.approval ? ` for ${opts.approval}` : ''}. ` +
+              `Signals get no answer: check it with ${c.bold(`harness status ${shellQuote(runId)}`)}.`,
+          );
+        }
+      });
+    });
+  }
+}

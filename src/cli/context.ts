@@ -1,0 +1,127 @@
+/**
+ * What every command needs from the global options: where Temporal is, which task queue and
+ * workspace to use, and a client. Heavy modules (the SDK, LangChain) load lazily, so `--help`
+ * and simple commands start fast.
+ */
+import net from 'node:net';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { HarnessClient } from '../client/harness-client.js';
+import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
+import type { Workspace } from '../workspace/load.js';
+import { CliError, unreachableMessage } from './errors.js';
+
+export interface GlobalOptions {
+  address?: string;
+  namespace?: string;
+  taskQueue?: string;
+  workspace?: string;
+}
+
+export interface CliContext {
+  settings: ConnectionSettings;
+  /** Absolute path of the workspace file (from --workspace, HARNESS_WORKSPACE or ./harness.yaml). */
+  workspacePath: string;
+  /** The global options as given (to tell an explicit --workspace from the default). */
+  options: GlobalOptions;
+}
+
+/** Settings for the command being run; shared with error reporting, which names the address. */
+export const current: { ctx?: CliContext } = {};
+
+export async function contextFrom(command: Command): Promise<CliContext> {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const { resolveWorkspacePath } = await import('../workspace/load.js');
+  const settings = connectionSettingsFromEnv({
+    ...(options.address !== undefined && { address: options.address }),
+    ...(options.namespace !== undefined && { namespace: options.namespace }),
+    ...(options.taskQueue !== undefined && { taskQueue: options.taskQueue }),
+  });
+  const ctx = { settings, workspacePath: resolveWorkspacePath(options.workspace), options };
+  current.ctx = ctx;
+  return ctx;
+}
+
+/**
+ * Fails in milliseconds, naming the address, when nothing listens there. Without this a refused
+ * connection surfaces only after the SDK's 10 s connect deadline.
+ */
+export async function probeAddress(address: string, timeoutMs = 3_000): Promise<void> {
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+  if (!match) return; // Not host:port; let the SDK report it.
+  const [, host, port] = match;
+  await new Promise<void>((resolve, reject) => {
+    const socket = net.connect({ host: host!, port: Number(port) });
+    const fail = (detail: string) => {
+      socket.destroy();
+      reject(new CliError('CONNECTION_FAILED', unreachableMessage(address, detail)));
+    };
+    socket.setTimeout(timeoutMs, () => fail(`no answer in ${timeoutMs} ms`));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) =>
+      fail(e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ENOTFOUND' ? 'host not found' : e.message),
+    );
+  });
+}
+
+/** Connects a harness client for the context's settings (probing the address first). */
+export async function connect(ctx: CliContext, knownAgents?: readonly string[]): Promise<HarnessClient> {
+  await probeAddress(ctx.settings.address);
+  const [{ Client, Connection }, { HarnessClient }] = await Promise.all([
+    import('@temporalio/client'),
+    import('../client/harness-client.js'),
+  ]);
+  const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000 });
+  return new HarnessClient(new Client({ connection, namespace: ctx.settings.namespace }), {
+    ...ctx.settings,
+    ...(knownAgents && { knownAgents }),
+  });
+}
+
+/** Runs `body` with a connected client and always closes the connection. */
+export async function withClient<T>(
+  ctx: CliContext,
+  body: (client: HarnessClient) => Promise<T>,
+  knownAgents?: readonly string[],
+): Promise<T> {
+  const client = await connect(ctx, knownAgents);
+  try {
+    return await body(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Loads the workspace file; throws `WorkspaceError` (the caller decides whether that is fatal). */
+export async function loadContextWorkspace(ctx: CliContext): Promise<Workspace> {
+  const { loadWorkspace } = await import('../workspace/load.js');
+  return loadWorkspace(ctx.workspacePath);
+}
+
+/** Parses a positive integer option value (for commander's option parsers). */
+export function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer.`);
+    return n;
+  };
+}
+
+/** Parses a JSON object given on the command line, with an error that shows how to write one. */
+export function parseJsonObject(flag: string, value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    throw new CliError(
+      'INVALID_JSON',
+      `${flag} is not valid JSON (${(e as Error).message}). Quote it for the shell, e.g. ${flag} '{"amount": 10}'.`,
+    );
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new CliError('INVALID_JSON', `${flag} must be a JSON object such as '{"amount": 10}', got ${value}`);
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,63 @@
+/**
+ * The `harness` command line: a thin shell over the typed client (src/client), the worker
+ * (src/worker) and the dev-server launcher (src/devserver). Every command lives in its own module
+ * under ./commands; this file wires global options, help and error reporting.
+ */
+import { Command, Option } from 'commander';
+import { registerDecide } from './commands/decide.js';
+import { registerDemo } from './commands/demo.js';
+import { registerDev } from './commands/dev.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { registerStatus } from './commands/status.js';
+import { registerWorker } from './commands/worker.js';
+import { current } from './context.js';
+import { reportError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command('harness')
+    .description(
+      'Durable, human-in-the-loop agent runs on Temporal: every run is a workflow, every approval a signal or update.',
+    )
+    .version('0.1.0', '-V, --version')
+    .addOption(new Option('--address <host:port>', 'Temporal server address (default: $TEMPORAL_ADDRESS or localhost:7233)'))
+    .addOption(new Option('--namespace <name>', 'Temporal namespace (default: $TEMPORAL_NAMESPACE or default)'))
+    .addOption(new Option('--task-queue <name>', 'task queue of the workers (default: $HARNESS_TASK_QUEUE or harness)'))
+    .addOption(new Option('--workspace <file>', 'workspace file (default: $HARNESS_WORKSPACE or ./harness.yaml)'))
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText(
+      'after',
+      `
+Getting started:
+  $ npm start                                  # the demo: a run that waits for an approval
+  $ harness dev                                # local server + Web UI + worker (leave it running)
+  $ harness run --follow "Please refund order A-1001"
+  $ harness list --state waiting_for_approval
+  $ harness approve <run> --by ann --reason "customer verified"
+
+Global options go before or after the command. Each command has its own --help with examples.`,
+    );
+
+  registerDemo(program);
+  registerDev(program);
+  registerWorker(program);
+  registerRun(program);
+  registerStatus(program);
+  registerDecide(program);
+  registerRuns(program);
+  return program;
+}
+
+/** Runs the CLI; resolves once the command is done (exit code in `process.exitCode`). */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (e) {
+    reportError(e, { address: current.ctx?.settings.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  }
+}
+
+await main();
+// Everything is closed by now; should a library still hold a handle, do not hang the shell.
+setTimeout(() => process.exit(), 2_000).unref();

@@ -1,0 +1,157 @@
+/**
+ * Terminal output: colours only on a TTY (and never with NO_COLOR), shell-ready commands for
+ * deciding approvals, and the human-readable run status. Pure formatting, no I/O besides `out`/`err`.
+ */
+import type { ApprovalRecord, PendingApproval, RunState, RunStatus } from '../workflows/types.js';
+import { approvalDecisionSignal } from '../workflows/messages.js';
+
+type Paint = (s: string) => string;
+
+function palette(stream: NodeJS.WriteStream) {
+  const on = Boolean(stream.isTTY) && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+  const sgr = (open: number, close: number): Paint => (on ? (s) => `\x1b[${open}m${s}\x1b[${close}m` : (s) => s);
+  return {
+    bold: sgr(1, 22),
+    dim: sgr(2, 22),
+    red: sgr(31, 39),
+    green: sgr(32, 39),
+    yellow: sgr(33, 39),
+    cyan: sgr(36, 39),
+  };
+}
+
+/** Colours for stdout; they vanish when stdout is a pipe or file. */
+export const c = palette(process.stdout);
+/** Colours for stderr (progress and warnings), judged by stderr's own TTY-ness. */
+export const cErr = palette(process.stderr);
+
+/** Writes lines to stdout. */
+export function out(...lines: string[]): void {
+  process.stdout.write(lines.map((l) => `${l}\n`).join(''));
+}
+
+/** Writes lines to stderr (progress and warnings, so stdout stays machine-readable). */
+export function err(...lines: string[]): void {
+  process.stderr.write(lines.map((l) => `${l}\n`).join(''));
+}
+
+export function paintState(state: RunState | undefined): string {
+  if (state === undefined) return c.dim('-');
+  if (state === 'completed') return c.green(state);
+  if (state === 'waiting_for_approval') return c.yellow(state);
+  if (state === 'failed' || state === 'cancelled') return c.red(state);
+  if (state === 'queued') return c.dim(state);
+  return c.cyan(state);
+}
+
+/** Quotes a word for POSIX shells only when it needs it. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:@=+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Where decide commands must point; flags are only spelled out when they differ from the defaults. */
+export interface Target {
+  address: string;
+  namespace: string;
+}
+
+function targetFlags(t: Target): string {
+  return [
+    t.address !== 'localhost:7233' ? ` --address ${shellQuote(t.address)}` : '',
+    t.namespace !== 'default' ? ` --namespace ${shellQuote(t.namespace)}` : '',
+  ].join('');
+}
+
+/** The exact commands that decide one approval: ours (update) and the stock Temporal CLI (signal). */
+export function decideCommands(runId: string, approvalId: string, target: Target) {
+  const run = shellQuote(runId);
+  const id = shellQuote(approvalId);
+  const flags = targetFlags(target);
+  const payload = JSON.stringify({ approvalId, decision: 'approve' });
+  return {
+    approve: `harness approve ${run} --approval ${id}${flags}`,
+    reject: `harness reject ${run} --approval ${id} --reason "<why>"${flags}`,
+    signal:
+      `temporal workflow signal --workflow-id ${run} --name ${approvalDecisionSignal.name} ` +
+      `--input ${shellQuote(payload)}${flags}`,
+  };
+}
+
+export function compactJson(value: unknown): string {
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** A pending approval with the commands that decide it. */
+export function formatPending(runId: string, p: PendingApproval, target: Target, indent = '  '): string[] {
+  const cmds = decideCommands(runId, p.approvalId, target);
+  return [
+    `${indent}${c.bold(p.approvalId)}  ${c.cyan(p.toolName)}  (step ${p.step}, requested ${p.requestedAt})`,
+    `${indent}  input:   ${compactJson(p.input)}`,
+    `${indent}  approve: ${cmds.approve}`,
+    `${indent}  reject:  ${cmds.reject}`,
+    `${indent}  signal:  ${cmds.signal}`,
+  ];
+}
+
+const PAST: Record<ApprovalRecord['decision'], string> = { approve: 'approved', reject: 'rejected', edit: 'edited' };
+
+/** One decided approval: who, how, why, and the input the tool ran with. */
+export function formatDecision(r: ApprovalRecord, indent = '  '): string[] {
+  const verb = r.decision === 'reject' ? c.red(PAST[r.decision]) : c.green(PAST[r.decision]);
+  const lines = [
+    `${indent}${c.bold(r.approvalId)}  ${c.cyan(r.toolName)}  ${verb}${r.approver ? ` by ${r.approver}` : ''} via ${r.via} at ${r.decidedAt}`,
+  ];
+  if (r.reason) lines.push(`${indent}  reason: ${r.reason}`);
+  if (r.decision === 'edit') {
+    lines.push(`${indent}  input:  ${compactJson(r.input)}`, `${indent}  (model asked for ${compactJson(r.requestedInput)})`);
+  } else {
+    lines.push(`${indent}  input:  ${compactJson(r.input)}`);
+  }
+  return lines;
+}
+
+/** Indents a multi-line text block. */
+export function block(text: string, indent = '  '): string[] {
+  return text.split('\n').map((l) => `${indent}${l}`);
+}
+
+/** The human-readable `harness status`. */
+export function formatStatus(s: RunStatus, target: Target): string[] {
+  const lines = [
+    `${c.bold(s.runId)}  ${paintState(s.state)}`,
+    `  agent:  ${s.agentId}${s.threadId ? `   thread: ${s.threadId}` : ''}`,
+    `  steps:  ${s.step}   tokens: ${s.usage.totalTokens} (in ${s.usage.inputTokens} / out ${s.usage.outputTokens})`,
+  ];
+  if (s.routing && s.routing.via !== 'explicit') {
+    lines.push(`  routed: requested ${s.routing.requestedAgentId} → ${s.routing.selectedAgentId} (${s.routing.via}: ${s.routing.reason})`);
+  }
+  if (s.policy?.matchedPolicies.length) lines.push(`  policies: ${s.policy.matchedPolicies.join(', ')}`);
+  if (s.policy && !s.policy.allowed) {
+    lines.push('', c.bold(c.red('Refused by policy:')), ...s.policy.reasons.map((r) => `  - ${r}`));
+  }
+  if (s.pendingApprovals.length) {
+    lines.push('', c.bold(`Pending approvals (${s.pendingApprovals.length}):`));
+    for (const p of s.pendingApprovals) lines.push(...formatPending(s.runId, p, target));
+  }
+  if (s.approvals.length) {
+    lines.push('', c.bold(`Decisions (${s.approvals.length}):`));
+    for (const r of s.approvals) lines.push(...formatDecision(r));
+  }
+  if (s.ignoredDecisions.length) {
+    lines.push('', c.bold(`Ignored decisions (${s.ignoredDecisions.length}):`) + c.dim('  signals the run refused; nothing changed'));
+    for (const i of s.ignoredDecisions) {
+      lines.push(`  ${i.receivedAt}  ${c.red(i.reason)}`, `    payload: ${compactJson(i.payload)}`);
+    }
+  }
+  if (s.output !== undefined) lines.push('', c.bold('Output:'), ...block(s.output));
+  if (s.error !== undefined) lines.push('', c.bold(c.red('Error:')), ...block(s.error));
+  return lines;
+}
+
+/** A plain text table; the last column is not padded. */
+export function table(headers: string[], rows: string[][]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [c.bold(line(headers)), ...rows.map(line)];
+}

@@ -1,0 +1,261 @@
+/** A handle on one thread (a conversation of many runs): send messages, read its status and messages, restart it. */
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { agentThread } from '../workflows/agent-thread.js';
+import { transcriptQuery } from '../workflows/messages.js';
+import { THREAD_ID } from '../workflows/search-attributes.js';
+import {
+  AGENT_THREAD_WORKFLOW,
+  THREAD_ID_PATTERN,
+  submitRunUpdate,
+  threadStatusQuery,
+  threadWorkflowId,
+  type AgentThreadInput,
+  type SubmitRunInput,
+  type ThreadOnBusy,
+  type ThreadStatus,
+} from '../workflows/thread-messages.js';
+import type { AgentRunResult, TranscriptMessage } from '../workflows/types.js';
+import { HarnessClientError, RunFailedError } from './errors.js';
+import { RunHandle } from './run-handle.js';
+
+/** Codes of `ThreadError`. */
+export type ThreadErrorCode = 'INVALID_THREAD_ID' | 'INVALID_SUBMISSION' | 'THREAD_NOT_FOUND' | 'THREAD_ALREADY_EXISTS';
+
+/**
+ * A thread call refused before or by the server: a malformed thread id or message, a thread that
+ * does not exist, or a restart onto an id already taken. (A busy thread is a `HarnessClientError`
+ * with code `THREAD_BUSY`; an unknown agent or a reused run id keep their `HarnessClientError` codes.)
+ */
+export class ThreadError extends Error {
+  override readonly name = 'ThreadError';
+  constructor(
+    readonly code: ThreadErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Options of `HarnessClient.thread`. */
+export interface ThreadOptions {
+  /**
+   * What the thread does with a message sent while a run is active. Used when this handle's first
+   * `send` creates the thread; an existing thread keeps its own (see `status().onBusy`).
+   * @default 'enqueue'
+   */
+  onBusy?: ThreadOnBusy;
+  /** Continue-as-new after this many runs per execution (testing knob). @default only when Temporal suggests it */
+  continueAsNewAfterRuns?: number;
+}
+
+/** Options of `ThreadHandle.send`. */
+export interface SendOptions {
+  agentId: string;
+  /** @default `run-<uuid>` */
+  runId?: string;
+  context?: Record<string, unknown>;
+}
+
+/** Internal wiring a `ThreadHandle` needs from `HarnessClient`. */
+export interface ThreadHandleDeps {
+  temporal: Client;
+  taskQueue: string;
+  knownAgents?: readonly string[];
+}
+
+/** Throws `ThreadError` `INVALID_THREAD_ID` unless `threadId` matches `THREAD_ID_PATTERN`. */
+export function assertThreadId(threadId: string): void {
+  if (typeof threadId !== 'string' || !THREAD_ID_PATTERN.test(threadId)) {
+    throw new ThreadError(
+      'INVALID_THREAD_ID',
+      `Invalid thread id ${JSON.stringify(threadId)}: use 1-128 characters, letters, digits and _ . : - (starting with a letter or digit).`,
+    );
+  }
+}
+
+/**
+ * One thread. Runs of a thread execute one at a time as child `agentRun` workflows, and each run
+ * sees the messages of the runs before it.
+ * @example
+ * const thread = harness.thread('support-42');
+ * const run1 = await thread.send('Where is order A-1001?', { agentId: 'support' });
+ * await run1.result();
+ * const run2 = await thread.send('Refund it, please', { agentId: 'support' }); // sees run 1's messages
+ */
+export class ThreadHandle {
+  /** The thread's workflow id, `thread-<threadId>`. */
+  readonly workflowId: string;
+
+  constructor(
+    readonly threadId: string,
+    private readonly deps: ThreadHandleDeps,
+    private readonly options: ThreadOptions = {},
+  ) {
+    assertThreadId(threadId);
+    this.workflowId = threadWorkflowId(threadId);
+  }
+
+  /**
+   * Sends a message: starts the thread if needed (update-with-start) and submits a run. Returns
+   * at once with a handle on the run, which may be queued behind others (`queued`, `position`).
+   * @throws {HarnessClientError} `THREAD_BUSY` (thread with onBusy `reject` is busy),
+   *   `RUN_ALREADY_EXISTS` (run id used), `UNKNOWN_AGENT` (with the client's `knownAgents`).
+   * @throws {ThreadError} `INVALID_SUBMISSION` for an empty input or malformed run id.
+   */
+  async send(input: string, options: SendOptions): Promise<ThreadRunHandle> {
+    const submission: SubmitRunInput = {
+      runId: options.runId ?? `run-${randomUUID()}`,
+      agentId: options.agentId,
+      input,
+      ...(options.context !== undefined && { context: options.context }),
+    };
+    this.checkSubmission(submission);
+    const threadInput: AgentThreadInput = {
+      threadId: this.threadId,
+      onBusy: this.options.onBusy ?? 'enqueue',
+      ...(this.options.continueAsNewAfterRuns !== undefined && { continueAsNewAfterRuns: this.options.continueAsNewAfterRuns }),
+    };
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof agentThread>(AGENT_THREAD_WORKFLOW, {
+      workflowId: this.workflowId,
+      taskQueue: this.deps.taskQueue,
+      args: [threadInput],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `thread ${this.threadId}`,
+      typedSearchAttributes: [{ key: THREAD_ID, value: this.threadId }],
+    });
+    try {
+      const result = await this.deps.temporal.workflow.executeUpdateWithStart(submitRunUpdate, {
+        args: [submission],
+        startWorkflowOperation,
+      });
+      return new ThreadRunHandle(result.runId, this.deps.temporal.workflow.getHandle(result.runId), this, result.queued, result.position);
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        const { type, message } = err.cause;
+        if (type === 'THREAD_BUSY' || type === 'RUN_ALREADY_EXISTS') throw new HarnessClientError(type, message, { cause: err });
+        if (type === 'INVALID_SUBMISSION') throw new ThreadError('INVALID_SUBMISSION', message, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The thread's settings, active run, queue, last 100 runs and message count.
+   * @throws {ThreadError} `THREAD_NOT_FOUND` when nothing was ever sent to it.
+   */
+  async status(): Promise<ThreadStatus> {
+    return this.call((h) => h.query(threadStatusQuery));
+  }
+
+  /** The conversation so far (every completed run's messages; the user message of others). */
+  async messages(): Promise<TranscriptMessage[]> {
+    return this.call((h) => h.query(transcriptQuery));
+  }
+
+  /**
+   * Starts a NEW thread seeded with this thread's messages; this thread stays as it is.
+   * @param newThreadId @default `<threadId>.r-<8 hex>`
+   * @throws {ThreadError} `THREAD_ALREADY_EXISTS` when `newThreadId` is taken, `THREAD_NOT_FOUND`.
+   */
+  async restart(newThreadId = `${this.threadId.slice(0, 115)}.r-${randomUUID().slice(0, 8)}`): Promise<ThreadHandle> {
+    assertThreadId(newThreadId);
+    const messages = await this.messages();
+    const next = new ThreadHandle(newThreadId, this.deps, this.options);
+    const input: AgentThreadInput = { threadId: newThreadId, onBusy: this.options.onBusy ?? 'enqueue', messages };
+    try {
+      await this.deps.temporal.workflow.start<typeof agentThread>(AGENT_THREAD_WORKFLOW, {
+        workflowId: next.workflowId,
+        taskQueue: this.deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        staticSummary: `thread ${newThreadId} (restarted from ${this.threadId})`,
+        typedSearchAttributes: [{ key: THREAD_ID, value: newThreadId }],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new ThreadError('THREAD_ALREADY_EXISTS', `Thread "${newThreadId}" already exists; restart into another id or omit it.`, { cause: err });
+      }
+      throw err;
+    }
+    return next;
+  }
+
+  private checkSubmission(s: SubmitRunInput): void {
+    if (typeof s.input !== 'string' || s.input.trim() === '') {
+      throw new ThreadError('INVALID_SUBMISSION', 'The message (input) must be a non-empty string.');
+    }
+    if (!THREAD_ID_PATTERN.test(s.runId!)) {
+      throw new ThreadError('INVALID_SUBMISSION', `Invalid run id ${JSON.stringify(s.runId)}: use 1-128 characters, letters, digits and _ . : -.`);
+    }
+    const known = this.deps.knownAgents;
+    if (known && !known.includes(s.agentId)) {
+      throw new HarnessClientError('UNKNOWN_AGENT', `Unknown agent "${s.agentId}". Known agents: ${known.join(', ') || '(none)'}.`);
+    }
+  }
+
+  private async call<T>(fn: (h: WorkflowHandle) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.deps.temporal.workflow.getHandle(this.workflowId));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new ThreadError('THREAD_NOT_FOUND', `No thread "${this.threadId}" (workflow ${this.workflowId}); send it a message first.`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}
+
+/**
+ * A run submitted to a thread. Like `RunHandle`, except that `result()` also waits while the run
+ * is still queued (its workflow does not exist yet) and reports a run dropped before it started.
+ * `status()` of a queued run throws `RUN_NOT_FOUND`; `waitFor` tolerates that until its timeout.
+ */
+export class ThreadRunHandle extends RunHandle {
+  constructor(
+    runId: string,
+    handle: WorkflowHandle,
+    /** The thread the run belongs to. */
+    readonly thread: ThreadHandle,
+    /** Whether the run waited behind another when it was sent. */
+    readonly queued: boolean,
+    /** Its place in the queue when it was sent, 1 = next; 0 when not queued. */
+    readonly position: number,
+  ) {
+    super(runId, handle);
+  }
+
+  /**
+   * Waits for the run to start (if queued) and finish; returns its result.
+   * @throws {RunFailedError} `RUN_FAILED` / `RUN_CANCELLED` (also for a run an interrupt dropped before it started).
+   */
+  override async result(): Promise<AgentRunResult> {
+    let delay = 20;
+    for (;;) {
+      // The thread records the run `running` just before its child workflow exists: retry a
+      // not-found briefly, and go by the thread's record for runs that never started.
+      const record = (await this.thread.status()).runs.find((r) => r.runId === this.runId);
+      if (record?.state !== 'queued') {
+        try {
+          return await super.result();
+        } catch (err) {
+          if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND')) throw err;
+          if (record?.state === 'cancelled' || record?.state === 'failed') {
+            const code = record.state === 'cancelled' ? 'RUN_CANCELLED' : 'RUN_FAILED';
+            throw new RunFailedError(code, `Run ${this.runId} ${record.state}: ${record.error ?? 'no reason recorded'}`, { cause: err });
+          }
+          if (record?.state !== 'running') throw err;
+        }
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 250);
+    }
+  }
+}
