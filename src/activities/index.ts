@@ -9,7 +9,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import type { Client } from '@temporalio/client';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
-import { transcriptQuery } from '../workflows/messages.js';
+import { toolContextQuery, transcriptQuery } from '../workflows/messages.js';
 import type {
   AgentPlan,
   CallModelInput,
@@ -21,6 +21,7 @@ import type {
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
+import { isHarnessToolResult } from './tool-result.js';
 import { createPlanActivities } from './plan-run.js';
 import { createSlotActivities } from './slots.js';
 import { toLangChainMessages, toModelTurn } from './transcript.js';
@@ -85,15 +86,28 @@ export function createActivities({ workspace, client }: ActivityDeps) {
 
     async callTool({ agentId, toolName, toolCallId, input }: CallToolInput): Promise<ToolResult> {
       const tool = workspace.tools.get(toolName)!;
-      const { workflowId } = currentRun();
+      const { workflowId, runId } = currentRun();
+      // Context, state and files are read from the run, not carried in every tool call's input.
+      const run = await client.workflow.getHandle(workflowId, runId).query(toolContextQuery);
       try {
         const output: unknown = await withHeartbeat((signal) =>
           tool.invoke(input, {
             signal,
-            // What a tool may need to be safe under retries: an idempotency key unique per tool call.
-            configurable: { runId: workflowId, agentId, toolCallId, idempotencyKey: `${workflowId}:${toolCallId}` },
+            configurable: {
+              runId: workflowId,
+              agentId,
+              toolCallId,
+              // What a tool needs to be safe under retries: a key unique per tool call.
+              idempotencyKey: `${workflowId}:${toolCallId}`,
+              context: run.context,
+              state: run.state,
+              files: run.files,
+            },
           }),
         );
+        if (isHarnessToolResult(output)) {
+          return { content: output.content, isError: false, ...(output.state && { stateUpdate: output.state }) };
+        }
         return { content: stringify(output), isError: false };
       } catch (err) {
         throwIfCancelled();

@@ -14,7 +14,7 @@ import { buildRouterPrompt, parseRouterAnswer, routeByRules } from '../workspace
 
 export function createPlanActivities(workspace: Workspace) {
   return {
-    async planRun({ requestedAgentId, input, context }: PlanRunInput): Promise<RunPlan> {
+    async planRun({ requestedAgentId, input, context, files = [] }: PlanRunInput): Promise<RunPlan> {
       const routing = await route(workspace, requestedAgentId, input);
       const agent = workspace.agents.get(routing.selectedAgentId)!;
       const verdict = evaluatePolicies({
@@ -25,8 +25,13 @@ export function createPlanActivities(workspace: Workspace) {
         context: context ?? {},
         ...(workspace.config.limits.maxInputChars !== undefined && { maxInputChars: workspace.config.limits.maxInputChars }),
       });
-      const policy = { allowed: verdict.allowed, reasons: verdict.reasons, matchedPolicies: verdict.matchedPolicies };
-      if (!verdict.allowed) return { routing, policy };
+      const maxInline = workspace.config.limits.maxInlineFileBytes;
+      const fileReasons = files
+        .filter((f) => f.inline && f.size > maxInline)
+        .map((f) => `file "${f.name}" is ${f.size} bytes inline, over limits.maxInlineFileBytes (${maxInline}); pass it by path or URL instead`);
+      const reasons = [...verdict.reasons, ...fileReasons];
+      const policy = { allowed: reasons.length === 0, reasons, matchedPolicies: verdict.matchedPolicies };
+      if (!policy.allowed) return { routing, policy };
       const plan = agentPlan(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
       return { routing, policy, plan: plan! };
     },

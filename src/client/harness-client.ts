@@ -9,6 +9,7 @@ import type { AgentRunInput, RunState } from '../workflows/types.js';
 import { connectionSettingsFromEnv, type ConnectionSettings } from './connection.js';
 import { HarnessClientError } from './errors.js';
 import { RunHandle } from './run-handle.js';
+import { checkRunFiles } from './run-files.js';
 import { ThreadHandle, type ThreadOptions } from './thread-handle.js';
 
 export interface HarnessClientOptions extends Partial<ConnectionSettings> {
@@ -71,6 +72,7 @@ export class HarnessClient {
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     const { runId = `run-${randomUUID()}`, ...input } = options;
     const agentId = input.agentId ?? 'auto';
+    if (input.files) checkRunFiles(input.files);
     if (this.knownAgents && agentId !== 'auto' && !this.knownAgents.includes(agentId)) {
       throw new HarnessClientError(
         'UNKNOWN_AGENT',

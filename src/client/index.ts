@@ -32,3 +32,4 @@ export type {
   RunStatus,
   TranscriptMessage,
 } from '../workflows/types.js';
+export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js';

@@ -24,6 +24,7 @@ import {
   approvalDecisionSignal,
   decideApprovalUpdate,
   statusQuery,
+  toolContextQuery,
   transcriptQuery,
 } from './messages.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
@@ -58,6 +59,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   setHandler(transcriptQuery, (q) =>
     q?.upTo === undefined ? run.transcript : run.transcript.slice(0, q.upTo),
   );
+  setHandler(toolContextQuery, () => run.toolContext());
   setHandler(approvalDecisionSignal, (payload) => {
     const problem = run.problemWith(payload);
     if (problem) run.recordIgnored(payload, `${problem.code}: ${problem.message}`, now());
@@ -114,6 +116,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       steps: run.step,
       approvals: run.approvals(),
       usage: { ...run.usage },
+      agentState: run.agentState,
     };
   } catch (err) {
     if (isCancellation(err)) {
@@ -144,6 +147,7 @@ async function planTheRun(input: AgentRunInput): Promise<RunPlan> {
       input: input.input,
       ...(input.agentId !== undefined && { requestedAgentId: input.agentId }),
       ...(input.context !== undefined && { context: input.context }),
+      ...(input.files && { files: input.files.map((f) => ({ name: f.name, size: f.size, inline: f.content !== undefined })) }),
     });
   }
   const agentId = input.agentId ?? 'auto';
@@ -228,6 +232,8 @@ async function agentLoop(
       }),
     );
     for (const { call, result } of results) {
+      // In call order, so parallel tools that set the same key resolve the same way on every replay.
+      run.applyStateUpdate(result.stateUpdate);
       run.transcript.push({
         role: 'tool',
         toolCallId: call.id,

@@ -70,8 +70,11 @@ export async function agentThread(input: AgentThreadInput): Promise<never> {
     workflowInfo().continueAsNewSuggested || (limit !== undefined && limit >= 1 && thread.runsStarted >= limit);
 
   for (;;) {
-    await condition(() => thread.hasQueued() || timeToContinue());
-    // Only between runs: a child must never outlive the execution that awaits its result.
+    await condition(() => thread.hasQueued());
+    // Between runs (a child must never outlive the execution awaiting it), and lazily, when the
+    // next run is due: an idle thread's history does not grow, and the submission that woke us
+    // has then completed in this execution. Continuing as soon as a run ends would make the next
+    // send race the switch, and the server retries such an update only after about a second.
     if (timeToContinue()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof agentThread>({ ...input, ...thread.carry() });

@@ -8,6 +8,7 @@ import type {
   ApprovalDecisionInput,
   ApprovalRecord,
   RunStatus,
+  ToolRunContext,
   TranscriptMessage,
   TranscriptQueryInput,
 } from './types.js';
@@ -37,3 +38,6 @@ export const statusQuery = defineQuery<RunStatus>('status');
 
 /** The conversation so far. Model-call activities read it here instead of carrying it in history. */
 export const transcriptQuery = defineQuery<TranscriptMessage[], [TranscriptQueryInput?]>('transcript');
+
+/** The run's context, agent state and files, read by tool-call activities (kept out of their inputs). */
+export const toolContextQuery = defineQuery<ToolRunContext>('toolContext');

@@ -20,7 +20,9 @@ import type {
   RunState,
   RunStatus,
   TokenUsage,
+  RunFile,
   ToolCall,
+  ToolRunContext,
   ToolSpec,
   TranscriptMessage,
 } from './types.js';
@@ -46,8 +48,20 @@ export class AgentRunState {
     readonly runId: string,
     readonly input: AgentRunInput,
   ) {
-    this.transcript = [{ role: 'user', content: input.input }];
+    this.transcript = [{ role: 'user', content: withFiles(input.input, input.files ?? []) }];
     this.agentId = input.agentId ?? 'auto';
+    this.agentState = { ...(input.state ?? {}) };
+  }
+
+  /** Agent state: starts as the run's `state`, updated by tools. */
+  agentState: Record<string, unknown>;
+
+  applyStateUpdate(update: Record<string, unknown> | undefined): void {
+    if (update) this.agentState = { ...this.agentState, ...update };
+  }
+
+  toolContext(): ToolRunContext {
+    return { context: this.input.context ?? {}, state: this.agentState, files: this.input.files ?? [] };
   }
 
   setRouting(routing: RoutingDecision, policy: PolicyOutcome): void {
@@ -157,6 +171,7 @@ export class AgentRunState {
       approvals: this.approvals(),
       ignoredDecisions: [...this.ignored],
       usage: { ...this.usage },
+      agentState: this.agentState,
       ...(this.output !== undefined && { output: this.output }),
       ...(this.error !== undefined && { error: this.error }),
     };
@@ -172,4 +187,18 @@ export function rejectionMessage(record: ApprovalRecord): string {
   const who = record.approver ? ` by ${record.approver}` : '';
   const why = record.reason ? `: ${record.reason}` : '';
   return `Tool call rejected${who}${why}. The tool did not run.`;
+}
+
+/**
+ * The user message the model sees: the input, then the run's files — inline text in full,
+ * references by name, size and hash (a tool reads them).
+ */
+export function withFiles(input: string, files: RunFile[]): string {
+  if (files.length === 0) return input;
+  const parts = files.map((f) => {
+    const meta = [`${f.size} bytes`, f.mediaType, f.sha256 && `sha256 ${f.sha256}`].filter(Boolean).join(', ');
+    if (f.content !== undefined) return `--- file ${f.name} (${meta}) ---\n${f.content}\n--- end of ${f.name} ---`;
+    return `--- file ${f.name} (${meta}): ${f.path ?? f.url} (not inline) ---`;
+  });
+  return `${input}\n\nAttached files:\n${parts.join('\n')}`;
 }

@@ -34,6 +34,33 @@ export interface AgentRunInput {
    * so a long thread does not copy its whole conversation into every run's history.
    */
   history?: TranscriptRef;
+  /** Initial agent state: tools read it and may update it; the run returns it updated. */
+  state?: Record<string, unknown>;
+  /** Files for the run: small inline text, or references (path/URL with size and hash). */
+  files?: RunFile[];
+}
+
+/**
+ * A file given to a run. Inline `content` is for small text only (it travels in history); larger
+ * files are passed by `path` or `url` with their `size` and `sha256`, and read by tools.
+ */
+export interface RunFile {
+  name: string;
+  mediaType?: string;
+  /** Inline UTF-8 content (small files only: see `limits.maxInlineFileBytes`). */
+  content?: string;
+  path?: string;
+  url?: string;
+  /** Size in bytes of the content or of the referenced file. */
+  size: number;
+  sha256?: string;
+}
+
+/** What a tool sees of its run besides its input (`config.configurable`). */
+export interface ToolRunContext {
+  context: Record<string, unknown>;
+  state: Record<string, unknown>;
+  files: RunFile[];
 }
 
 export interface TranscriptRef {
@@ -128,6 +155,8 @@ export interface PlanRunInput {
   requestedAgentId?: string;
   input: string;
   context?: Record<string, unknown>;
+  /** Sizes of the run's files, for the inline-size limit. */
+  files?: { name: string; size: number; inline: boolean }[];
 }
 
 /** Routing and policy for a run; `plan` is absent when a policy refused it. */
@@ -152,6 +181,8 @@ export interface RunStatus {
   approvals: ApprovalRecord[];
   ignoredDecisions: IgnoredDecision[];
   usage: TokenUsage;
+  /** The agent state as tools have updated it so far. */
+  agentState: Record<string, unknown>;
   output?: string;
   error?: string;
 }
@@ -166,6 +197,8 @@ export interface AgentRunResult {
   steps: number;
   approvals: ApprovalRecord[];
   usage: TokenUsage;
+  /** The agent state after the run (the initial `state` with every tool update applied). */
+  agentState: Record<string, unknown>;
 }
 
 /** A tool as the workflow sees it: name and JSON schema only (the code stays in activities). */
@@ -239,6 +272,8 @@ export interface CallToolInput {
 export interface ToolResult {
   content: string;
   isError: boolean;
+  /** Keys to set in the run's agent state (shallow merge), from `toolResult(…, { state })`. */
+  stateUpdate?: Record<string, unknown>;
 }
 
 export interface TranscriptQueryInput {

@@ -75,6 +75,8 @@ export const limitsSchema = z.strictObject({
   approvalTimeout: duration.optional(),
   /** The whole run, from its start; none = no limit. */
   runTimeout: duration.optional(),
+  /** Largest file passed inline (its bytes travel in history); larger ones go by path or URL. */
+  maxInlineFileBytes: z.number().int().positive().default(64 * 1024),
   /** Longest run input accepted, in characters; a longer one is refused before anything runs. */
   maxInputChars: z.number().int().positive().optional(),
   /** Runs executing at once across all workers; more wait in state `queued`, first come first served. */
