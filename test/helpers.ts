@@ -3,7 +3,7 @@
  * (from global-setup), a fresh worker per test on its own task queue, unique ids everywhere.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -81,4 +81,9 @@ export async function until(check: () => boolean, what: string, timeoutMs = 30_0
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The non-empty lines of a file the test tools append to (empty when it does not exist yet). */
+export function fileLines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [];
 }

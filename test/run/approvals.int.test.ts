@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, RunFailedError } from '../../src/client/index.js';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace, fileLines } from '../helpers.js';
 
 /** A workspace whose scripted agent calls `record_effect` (needs approval) and then answers. */
 function refundWorkspace(dir: string, effects: string): string {
@@ -45,13 +44,7 @@ limits:
   );
 }
 
-const lines = (file: string) => {
-  try {
-    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const lines = fileLines;
 
 describe('approvals', () => {
   it('parks on a tool call needing approval, then runs it once approved', async () => {

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSlotsStatusQuery, runSlotsWorkflowId } from '../../src/workflows/slot-messages.js';
-import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
+const lines = fileLines;
 
 function workspace(dir: string, effects: string, gate: string): string {
   const f = JSON.stringify(effects);

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../src/client/index.js';
-import { tempDir, until, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
 
-const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
+const lines = fileLines;
 
 function workspace(dir: string, effects: string, extra: { approval?: string; limits?: string }): string {
   const f = JSON.stringify(effects);
