@@ -19,6 +19,8 @@ import {
   type AgentThreadInput,
   type SubmitRunInput,
   type ThreadOnBusy,
+  type ThreadRunRecord,
+  type ThreadRunState,
   type ThreadStatus,
 } from '../workflows/thread-messages.js';
 import type { AgentRunResult, TranscriptMessage } from '../workflows/types.js';
@@ -29,18 +31,16 @@ import { RunHandle } from './run-handle.js';
 export type ThreadErrorCode = 'INVALID_THREAD_ID' | 'INVALID_SUBMISSION' | 'THREAD_NOT_FOUND' | 'THREAD_ALREADY_EXISTS';
 
 /**
+ * (A `HarnessClientError`, so callers and the CLI handle it like every other client error.)
  * A thread call refused before or by the server: a malformed thread id or message, a thread that
  * does not exist, or a restart onto an id already taken. (A busy thread is a `HarnessClientError`
  * with code `THREAD_BUSY`; an unknown agent or a reused run id keep their `HarnessClientError` codes.)
  */
-export class ThreadError extends Error {
+export class ThreadError extends HarnessClientError {
   override readonly name = 'ThreadError';
-  constructor(
-    readonly code: ThreadErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  declare readonly code: ThreadErrorCode;
+  constructor(code: ThreadErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 
@@ -161,15 +161,19 @@ export class ThreadHandle {
   }
 
   /**
-   * Starts a NEW thread seeded with this thread's messages; this thread stays as it is.
+   * Starts a NEW thread seeded with this thread's messages (those of runs that have ended); this
+   * thread stays as it is. The new thread keeps this one's onBusy unless this handle names one.
    * @param newThreadId @default `<threadId>.r-<8 hex>`
    * @throws {ThreadError} `THREAD_ALREADY_EXISTS` when `newThreadId` is taken, `THREAD_NOT_FOUND`.
    */
   async restart(newThreadId = `${this.threadId.slice(0, 115)}.r-${randomUUID().slice(0, 8)}`): Promise<ThreadHandle> {
     assertThreadId(newThreadId);
     const messages = await this.messages();
-    const next = new ThreadHandle(newThreadId, this.deps, this.options);
-    const input: AgentThreadInput = { threadId: newThreadId, onBusy: this.options.onBusy ?? 'enqueue', messages };
+    // The new thread behaves like the old one unless this handle asked for something else.
+    const onBusy = this.options.onBusy ?? (await this.status()).onBusy;
+    const next = new ThreadHandle(newThreadId, this.deps, { ...this.options, onBusy });
+    const { continueAsNewAfterRuns } = this.options;
+    const input: AgentThreadInput = { threadId: newThreadId, onBusy, messages, ...(continueAsNewAfterRuns !== undefined && { continueAsNewAfterRuns }) };
     try {
       await this.deps.temporal.workflow.start<typeof agentThread>(AGENT_THREAD_WORKFLOW, {
         workflowId: next.workflowId,
@@ -196,7 +200,8 @@ export class ThreadHandle {
       throw new ThreadError('INVALID_SUBMISSION', `Invalid run id ${JSON.stringify(s.runId)}: use 1-128 characters, letters, digits and _ . : -.`);
     }
     const known = this.deps.knownAgents;
-    if (known && !known.includes(s.agentId)) {
+    // `auto` is routed by the run itself.
+    if (known && s.agentId !== 'auto' && !known.includes(s.agentId)) {
       throw new HarnessClientError('UNKNOWN_AGENT', `Unknown agent "${s.agentId}". Known agents: ${known.join(', ') || '(none)'}.`);
     }
   }
@@ -215,7 +220,9 @@ export class ThreadHandle {
 
 /**
  * A run submitted to a thread. Like `RunHandle`, except that `result()` also waits while the run
- * is still queued (its workflow does not exist yet) and reports a run dropped before it started.
+ * is queued (its workflow does not exist yet), reports a run an interrupt dropped before it
+ * started, and returns only once the thread has taken the run's outcome in (so a `send` right
+ * after it finds the thread idle, and `messages()` includes the run).
  * `status()` of a queued run throws `RUN_NOT_FOUND`; `waitFor` tolerates that until its timeout.
  */
 export class ThreadRunHandle extends RunHandle {
@@ -237,25 +244,46 @@ export class ThreadRunHandle extends RunHandle {
    * @throws {RunFailedError} `RUN_FAILED` / `RUN_CANCELLED` (also for a run an interrupt dropped before it started).
    */
   override async result(): Promise<AgentRunResult> {
-    let delay = 20;
-    for (;;) {
-      // The thread records the run `running` just before its child workflow exists: retry a
-      // not-found briefly, and go by the thread's record for runs that never started.
-      const record = (await this.thread.status()).runs.find((r) => r.runId === this.runId);
-      if (record?.state !== 'queued') {
-        try {
-          return await super.result();
-        } catch (err) {
-          if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND')) throw err;
-          if (record?.state === 'cancelled' || record?.state === 'failed') {
-            const code = record.state === 'cancelled' ? 'RUN_CANCELLED' : 'RUN_FAILED';
-            throw new RunFailedError(code, `Run ${this.runId} ${record.state}: ${record.error ?? 'no reason recorded'}`, { cause: err });
-          }
-          if (record?.state !== 'running') throw err;
+    await this.whileThreadSays(['queued']);
+    for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+      let result: AgentRunResult;
+      try {
+        result = await super.result();
+      } catch (err) {
+        if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND')) {
+          await this.whileThreadSays(['queued', 'running']);
+          throw err;
         }
+        // No workflow: either the thread marked the run running a moment before its child
+        // exists (retry), or the run never started (the thread's record says why).
+        const record = await this.record();
+        if (record?.state === 'cancelled' || record?.state === 'failed') {
+          const code = record.state === 'cancelled' ? 'RUN_CANCELLED' : 'RUN_FAILED';
+          throw new RunFailedError(code, `Run ${this.runId} ${record.state}: ${record.error ?? 'no reason recorded'}`, { cause: err });
+        }
+        if (record?.state !== 'running') throw err;
+        await sleep(delay);
+        continue;
       }
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 250);
+      const record = await this.whileThreadSays(['queued', 'running']);
+      // A run id that named an older, finished workflow: that one answered; ours never started.
+      if (record?.state === 'failed') throw new RunFailedError('RUN_FAILED', `Run ${this.runId} failed: ${record.error ?? ''}`);
+      return result;
+    }
+  }
+
+  private async record(): Promise<ThreadRunRecord | undefined> {
+    return (await this.thread.status()).runs.find((r) => r.runId === this.runId);
+  }
+
+  /** Polls the thread until its record of this run leaves `states` (or is gone: trimmed after 100 runs). */
+  private async whileThreadSays(states: ThreadRunState[]): Promise<ThreadRunRecord | undefined> {
+    for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+      const record = await this.record();
+      if (!record || !states.includes(record.state)) return record;
+      await sleep(delay);
     }
   }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -51,13 +51,19 @@ Examples:
       await withClient(
         ctx,
         async (client) => {
-          const run = await client.startRun({
+          const options = {
             agentId,
-            input,
             ...(opts.runId !== undefined && { runId: opts.runId }),
-            ...(opts.thread !== undefined && { threadId: opts.thread }),
             ...(context !== undefined && { context }),
-          });
+          };
+          // With --thread the run joins that conversation (created on first use) and sees its
+          // earlier messages; a busy thread follows the workspace's threads.onBusy.
+          const run =
+            opts.thread === undefined
+              ? await client.startRun({ ...options, input })
+              : await client
+                  .thread(opts.thread, workspace ? { onBusy: workspace.config.threads.onBusy } : {})
+                  .send(input, options);
           await warnIfNoWorker(client.temporal, ctx);
           if (!opts.follow) {
             out(run.runId);
