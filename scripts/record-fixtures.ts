@@ -9,7 +9,7 @@
  * test/fixtures/histories/<name>.json. Existing files are kept (they are the old code's runs);
  * name new scenarios after what changed, e.g. `agent-run-routed` after the routing patch.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HarnessClient, type RunHandle } from '../src/client/index.js';
 import { startDevServer } from '../src/devserver/index.js';
 import { createHarnessWorker } from '../src/worker/index.js';
+import { runSlotsWorkflowId } from '../src/workflows/slot-messages.js';
+import { threadWorkflowId } from '../src/workflows/thread-messages.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const tools = fileURLToPath(new URL('../test/fixtures/tools.ts', import.meta.url));
@@ -61,33 +63,84 @@ async function approvalsScenario(run: RunHandle): Promise<void> {
     await run.approve({ approver: 'rec' });
 }
 
-const scenarios: Record<string, { agentId?: string; drive: (run: RunHandle) => Promise<void> }> = {
+type Scenario = (client: HarnessClient) => Promise<string>; // → the workflow id to save
+
+const runScenario =
+  (name: string, agentId?: string): Scenario =>
+  async (client) => {
+    const run = await client.startRun({ ...(agentId && { agentId }), input: 'record', runId: `fixture-${name}` });
+    await approvalsScenario(run);
+    await run.result();
+    return run.runId;
+  };
+
+const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Scenario }> = {
   // Recorded before routing and policies (describeAgent path).
-  'agent-run-approvals': { agentId: 'recorder', drive: approvalsScenario },
+  'agent-run-approvals': { queue: 'record', record: runScenario('agent-run-approvals', 'recorder') },
   // After the `route-and-police` patch: routed to the default agent, with a policy.
-  'agent-run-routed': { drive: approvalsScenario },
+  'agent-run-routed': { queue: 'record', record: runScenario('agent-run-routed') },
+  // A thread: a second message queued behind a run waiting for approval, then both finish.
+  'agent-thread': {
+    queue: 'record',
+    record: async (client) => {
+      const thread = client.thread('fixture-thread');
+      const first = await thread.send('record', { agentId: 'recorder', runId: 'fixture-thread-1' });
+      const second = await thread.send('record', { agentId: 'recorder', runId: 'fixture-thread-2' });
+      await approvalsScenario(first);
+      await first.result();
+      await approvalsScenario(second);
+      await second.result();
+      return threadWorkflowId('fixture-thread');
+    },
+  },
+  // The slot keeper with a cap of 1: a second run queued until the first ends.
+  'run-slots': {
+    queue: 'record-capped',
+    record: async (client) => {
+      const a = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-slots-a' });
+      await a.waitFor((st) => st.state === 'waiting_for_approval');
+      const b = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-slots-b' });
+      await b.waitFor((st) => st.state === 'queued');
+      await approvalsScenario(a);
+      await a.result();
+      await approvalsScenario(b);
+      await b.result();
+      return runSlotsWorkflowId('record-capped');
+    },
+  },
 };
+
+const cappedWorkspace = join(dir, 'capped.yaml');
+writeFileSync(cappedWorkspace, readFileSync(workspace, 'utf8').replace('policies:', 'limits:\n  maxConcurrentRuns: 1\npolicies:'));
 
 const server = await startDevServer();
 try {
-  const { worker, close } = await createHarnessWorker({ workspace, address: server.address, taskQueue: 'record' });
-  await worker.runUntil(async () => {
-    const client = await HarnessClient.connect({ address: server.address, taskQueue: 'record' });
-    for (const [name, { agentId, drive }] of Object.entries(scenarios)) {
-      if (existsSync(join(outDir, `${name}.json`))) {
-        console.log(`kept ${name} (already recorded)`);
-        continue;
-      }
-      const run = await client.startRun({ ...(agentId && { agentId }), input: 'record', runId: `fixture-${name}` });
-      await drive(run);
-      await run.result();
-      const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
-      writeFileSync(join(outDir, `${name}.json`), `${historyToJSON(history)}\n`);
-      console.log(`recorded ${name} (${history.events?.length} events)`);
-    }
-    await client.close();
-  });
-  await close();
+  const workers = await Promise.all([
+    createHarnessWorker({ workspace, address: server.address, taskQueue: 'record' }),
+    createHarnessWorker({ workspace: cappedWorkspace, address: server.address, taskQueue: 'record-capped' }),
+  ]);
+  await Promise.all(
+    workers.map(({ worker }, i) =>
+      i === 0
+        ? worker.runUntil(async () => {
+            for (const [name, { queue, record }] of Object.entries(scenarios)) {
+              if (existsSync(join(outDir, `${name}.json`))) {
+                console.log(`kept ${name} (already recorded)`);
+                continue;
+              }
+              const client = await HarnessClient.connect({ address: server.address, taskQueue: queue });
+              const workflowId = await record(client);
+              const history = await client.temporal.workflow.getHandle(workflowId).fetchHistory();
+              writeFileSync(join(outDir, `${name}.json`), `${historyToJSON(history)}\n`);
+              console.log(`recorded ${name} (${history.events?.length} events)`);
+              await client.close();
+            }
+            workers[1]!.worker.shutdown();
+          })
+        : worker.run(),
+    ),
+  );
+  await Promise.all(workers.map((w) => w.close()));
 } finally {
   await server.stop();
 }
