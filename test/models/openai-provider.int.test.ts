@@ -43,7 +43,7 @@ afterEach(async () => {
  * and a fresh env var holding a fresh key (unless `setKey` is false). Model retries are real but
  * fast (100 ms, no backoff).
  */
-async function setup(handlerFor: (dir: string) => StubHandler, { setKey = true } = {}): Promise<Setup> {
+async function setup(handlerFor: (dir: string) => StubHandler, { setKey = true, limits = '' } = {}): Promise<Setup> {
   const dir = tempDir();
   const stub = await startOpenAIStub(handlerFor(dir));
   cleanups.push(() => stub.close());
@@ -75,7 +75,7 @@ limits:
     initialInterval: 100ms
     backoffCoefficient: 1
     maximumInterval: 100ms
-`,
+${limits}`,
   );
   return { stub, workspace, dir, envVar, apiKey };
 }
@@ -262,6 +262,32 @@ describe('openai provider in a real run (OpenAI stub + Temporal dev server)', ()
       expect(err.message).toContain(`environment variable ${s.envVar}, which is not set on this worker`);
       expect(modelFailure(err)).toMatchObject({ type: 'MODEL_CONFIG', nonRetryable: true });
       expect(s.stub.requests).toHaveLength(0);
+    });
+  });
+
+  it('a model call over limits.modelCallTimeout on every attempt fails the run with that reason', async () => {
+    // The endpoint answers only after 5 s; each attempt is cut at 400 ms and retried.
+    const slow: StubHandler = () => new Promise((resolve) => setTimeout(() => resolve(reply.text('too late')), 5_000));
+    const s = await setup(() => slow, { limits: '  modelCallTimeout: 400ms\n' });
+    await withWorker(s.workspace, async ({ client }) => {
+      const err = await failureOf(client, 'plain', 'hello');
+      expect(err.message).toContain('Model call (step 1) timed out after 400ms (limits.modelCallTimeout)');
+      expect(s.stub.requests).toHaveLength(4); // limits.modelRetry.maximumAttempts
+    });
+  });
+
+  it('cancelling a run during a hanging model call ends it cancelled without waiting for the model', async () => {
+    const hang: StubHandler = () => new Promise((resolve) => setTimeout(() => resolve(reply.text('never')), 30_000));
+    const s = await setup(() => hang, { limits: '  heartbeatTimeout: 1s\n' });
+    await withWorker(s.workspace, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'plain', input: 'hello' });
+      await expect.poll(() => s.stub.requests.length, { timeout: 10_000 }).toBe(1);
+      await run.cancel();
+      await expect(run.result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
+      // The run ends cancelled at once although the model would hang for 30 s, and nothing retries it.
+      const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
+      expect(history.events!.some((e) => e.activityTaskCancelRequestedEventAttributes)).toBe(true);
+      expect(s.stub.requests).toHaveLength(1);
     });
   });
 });
