@@ -204,11 +204,13 @@ async function agentLoop(
         },
       ])
       .catch((err: unknown) => {
-        if (timeoutIn(err)) {
+        const timeout = timeoutIn(err);
+        if (timeout) {
+          const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
           throw ApplicationFailure.create({
             type: 'MODEL_TIMEOUT',
             nonRetryable: true,
-            message: `Model call (step ${run.step}) timed out after ${formatMs(limits.modelCallTimeoutMs)} (limits.modelCallTimeout), on every attempt allowed by limits.modelRetry.`,
+            message: `Model call (step ${run.step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
           });
         }
         throw err;
@@ -290,8 +292,10 @@ async function runToolCall(
   } catch (err) {
     // A tool that keeps failing is the model's problem to work around, not the end of the run.
     if (err instanceof ActivityFailure && !isCancellation(err)) {
-      const content = timeoutIn(err)
-        ? `Tool "${call.name}" timed out after ${formatMs(run.limits!.toolCallTimeoutMs)} (limits.toolCallTimeout).`
+      const timeout = timeoutIn(err);
+      const limits = run.limits!;
+      const content = timeout
+        ? `Tool "${call.name}" ${timeoutReason(timeout, limits.toolCallTimeoutMs, 'toolCallTimeout', limits.heartbeatTimeoutMs)}.`
         : describeFailure(err);
       return { content, isError: true };
     }
@@ -332,11 +336,19 @@ async function withRunTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function timeoutIn(err: unknown): boolean {
+/** The kind of timeout that ended an activity, if one did. */
+function timeoutIn(err: unknown): TimeoutFailure['timeoutType'] | undefined {
   for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof TimeoutFailure) return true;
+    if (e instanceof TimeoutFailure) return e.timeoutType;
   }
-  return false;
+  return undefined;
+}
+
+/** Why a call timed out, in the workspace's terms. */
+function timeoutReason(type: TimeoutFailure['timeoutType'], callTimeoutMs: number, setting: string, heartbeatMs: number): string {
+  return type === 'HEARTBEAT'
+    ? `stopped heartbeating for ${formatMs(heartbeatMs)} (limits.heartbeatTimeout: its worker died or was overloaded)`
+    : `timed out after ${formatMs(callTimeoutMs)} (limits.${setting})`;
 }
 
 function formatMs(ms: number): string {

@@ -278,7 +278,7 @@ describe('openai provider in a real run (OpenAI stub + Temporal dev server)', ()
 
   it('cancelling a run during a hanging model call ends it cancelled without waiting for the model', async () => {
     const hang: StubHandler = () => new Promise((resolve) => setTimeout(() => resolve(reply.text('never')), 30_000));
-    const s = await setup(() => hang, { limits: '  heartbeatTimeout: 1s\n' });
+    const s = await setup(() => hang, { limits: '  heartbeatTimeout: 3s\n' });
     await withWorker(s.workspace, async ({ client }) => {
       const run = await client.startRun({ agentId: 'plain', input: 'hello' });
       await expect.poll(() => s.stub.requests.length, { timeout: 10_000 }).toBe(1);

@@ -38,8 +38,8 @@ agents:
     tools: [record_effect, wait_for_gate]
 limits:
   maxConcurrentRuns: 1
-  heartbeatTimeout: 1s
-  toolRetry: { initialInterval: 10ms }
+  heartbeatTimeout: 3s
+  toolRetry: { initialInterval: 10ms, maximumAttempts: 5 }
 `,
   );
 }

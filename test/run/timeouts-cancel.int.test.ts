@@ -27,7 +27,7 @@ agents:
     tools: [record_effect, wait_for_gate]
     requireApproval: [${extra.approval ?? 'record_effect'}]
 limits:
-  heartbeatTimeout: 1s
+  heartbeatTimeout: 3s
   toolRetry: { maximumAttempts: 1 }
 ${extra.limits ?? ''}
 `,

@@ -33,8 +33,8 @@ agents:
     requireApproval: [record_effect]
 limits:
   # Short, so the dead worker's in-flight tool call is retried within a second or two.
-  heartbeatTimeout: 1s
-  toolRetry: { initialInterval: 10ms }
+  heartbeatTimeout: 3s
+  toolRetry: { initialInterval: 10ms, maximumAttempts: 5 }
 `,
   );
 }
