@@ -13,8 +13,6 @@ import {
   patched,
   proxyActivities,
   setHandler,
-  sleep,
-  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityInterfaceFor,
@@ -27,7 +25,9 @@ import {
   toolContextQuery,
   transcriptQuery,
 } from './messages.js';
+import { describeFailure, formatMs, timeoutIn, timeoutReason } from './failures.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
+import { withRunTimeout } from './run-timeout.js';
 import { ROUTE_AND_POLICE } from './patches.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
@@ -303,61 +303,6 @@ async function runToolCall(
   }
 }
 
-/**
- * Runs the agent loop under the whole-run deadline. A timer in its own scope cancels the loop's
- * scope, which cancels in-flight activities; the flag tells that apart from a cancel request.
- */
-async function withRunTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
-  let timedOut = false;
-  const loopScope = new CancellationScope();
-  const timerScope = new CancellationScope();
-  timerScope
-    .run(() => sleep(ms))
-    .then(
-      () => {
-        timedOut = true;
-        loopScope.cancel();
-      },
-      () => undefined, // the timer is cancelled when the loop ends first
-    );
-  try {
-    return await loopScope.run(fn);
-  } catch (err) {
-    if (timedOut && isCancellation(err)) {
-      throw ApplicationFailure.create({
-        type: 'RUN_TIMEOUT',
-        nonRetryable: true,
-        message: `Run exceeded limits.runTimeout (${formatMs(ms)}) and was stopped.`,
-      });
-    }
-    throw err;
-  } finally {
-    timerScope.cancel();
-  }
-}
-
-/** The kind of timeout that ended an activity, if one did. */
-function timeoutIn(err: unknown): TimeoutFailure['timeoutType'] | undefined {
-  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof TimeoutFailure) return e.timeoutType;
-  }
-  return undefined;
-}
-
-/** Why a call timed out, in the workspace's terms. */
-function timeoutReason(type: TimeoutFailure['timeoutType'], callTimeoutMs: number, setting: string, heartbeatMs: number): string {
-  return type === 'HEARTBEAT'
-    ? `stopped heartbeating for ${formatMs(heartbeatMs)} (limits.heartbeatTimeout: its worker died or was overloaded)`
-    : `timed out after ${formatMs(callTimeoutMs)} (limits.${setting})`;
-}
-
-function formatMs(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  if (ms % 1000 === 0) return `${ms / 1000}s`;
-  return `${ms}ms`;
-}
-
 function retryPolicy(r: RetrySettings) {
   return {
     maximumAttempts: r.maximumAttempts,
@@ -367,17 +312,3 @@ function retryPolicy(r: RetrySettings) {
   };
 }
 
-/**
- * The message that says what went wrong: the first ApplicationFailure in the chain (our
- * activities raise those with classified, actionable messages), else the innermost message.
- */
-function describeFailure(err: unknown): string {
-  let current: unknown = err;
-  let message = err instanceof Error ? err.message : String(err);
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure && current !== err) return current.message;
-    if (current.message && !/^Activity task (failed|timed out)$/.test(current.message)) message = current.message;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return message;
-}

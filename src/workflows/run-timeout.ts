@@ -1,0 +1,37 @@
+/** The whole-run deadline (`limits.runTimeout`). */
+import { ApplicationFailure, CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+import { formatMs } from './failures.js';
+
+/**
+ * Runs the agent loop under the whole-run deadline. A timer in its own scope cancels the loop's
+ * scope, which cancels in-flight activities; the flag tells that apart from a cancel request.
+ */
+export async function withRunTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  let timedOut = false;
+  const loopScope = new CancellationScope();
+  const timerScope = new CancellationScope();
+  timerScope
+    .run(() => sleep(ms))
+    .then(
+      () => {
+        timedOut = true;
+        loopScope.cancel();
+      },
+      () => undefined, // the timer is cancelled when the loop ends first
+    );
+  try {
+    return await loopScope.run(fn);
+  } catch (err) {
+    if (timedOut && isCancellation(err)) {
+      throw ApplicationFailure.create({
+        type: 'RUN_TIMEOUT',
+        nonRetryable: true,
+        message: `Run exceeded limits.runTimeout (${formatMs(ms)}) and was stopped.`,
+      });
+    }
+    throw err;
+  } finally {
+    timerScope.cancel();
+  }
+}
+
