@@ -4,7 +4,9 @@
  */
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ToolInputParsingException } from '@langchain/core/tools';
-import type { AIMessage } from '@langchain/core/messages';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
+import type { Runnable } from '@langchain/core/runnables';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { createChatModel } from '../models/create-chat-model.js';
@@ -21,6 +23,7 @@ import type {
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
+import { streamModel } from './stream-model.js';
 import { isHarnessToolResult } from './tool-result.js';
 import { createPlanActivities } from './plan-run.js';
 import { createSlotActivities } from './slots.js';
@@ -60,7 +63,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
       return plan;
     },
 
-    async callModel({ agentId, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
+    async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
       const { workflowId, runId } = currentRun();
       const [earlier, own] = await Promise.all([
@@ -72,10 +75,17 @@ export function createActivities({ workspace, client }: ActivityDeps) {
       try {
         const model = modelFor(agent.model);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
+        const { attempt } = Context.current().info;
         const message = await withHeartbeat((signal) =>
-          runnable.invoke(toLangChainMessages(agent.systemPrompt, transcript), { signal }),
+          streamModel(runnable as Runnable<BaseLanguageModelInput, AIMessageChunk>, toLangChainMessages(agent.systemPrompt, transcript), signal, {
+            client,
+            runId: workflowId,
+            agentId,
+            step,
+            attempt,
+          }),
         );
-        return toModelTurn(message as AIMessage);
+        return toModelTurn(message as unknown as AIMessage);
       } catch (err) {
         throwIfCancelled();
         const config = workspace.config.models[agent.model];

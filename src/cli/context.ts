@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { DataConverter } from '@temporalio/common';
 import type { HarnessClient } from '../client/harness-client.js';
 import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
 import type { Workspace } from '../workspace/load.js';
@@ -38,6 +39,15 @@ export async function contextFrom(command: Command): Promise<CliContext> {
   });
   const ctx = { settings, workspacePath: resolveWorkspacePath(options.workspace), options };
   current.ctx = ctx;
+  // A malformed encryption key fails every command at once, clearly, before anything connects
+  // (the worker and dev commands build their converters deeper down). keys.js is light to load.
+  const [{ keyringFromEnv }, { isCodecError }] = await Promise.all([import('../codec/keys.js'), import('../codec/errors.js')]);
+  try {
+    keyringFromEnv();
+  } catch (e) {
+    if (isCodecError(e)) throw new CliError(e.code, e.message, { cause: e });
+    throw e;
+  }
   return ctx;
 }
 
@@ -66,18 +76,39 @@ export async function probeAddress(address: string, timeoutMs = 3_000): Promise<
   });
 }
 
-/** Connects a harness client for the context's settings (probing the address first). */
+/**
+ * Connects a harness client for the context's settings (probing the address first), encrypting
+ * payloads when `HARNESS_ENCRYPTION_KEY`/`HARNESS_ENCRYPTION_KEYS` is set.
+ */
 export async function connect(ctx: CliContext, knownAgents?: readonly string[]): Promise<HarnessClient> {
+  const dataConverter = await encryptionFromEnv();
   await probeAddress(ctx.settings.address);
   const [{ Client, Connection }, { HarnessClient }] = await Promise.all([
     import('@temporalio/client'),
     import('../client/harness-client.js'),
   ]);
   const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000 });
-  return new HarnessClient(new Client({ connection, namespace: ctx.settings.namespace }), {
+  return new HarnessClient(new Client({ connection, namespace: ctx.settings.namespace, ...(dataConverter && { dataConverter }) }), {
     ...ctx.settings,
     ...(knownAgents && { knownAgents }),
   });
+}
+
+/**
+ * The encrypting data converter the environment configures (undefined when no key is set).
+ * @throws {CliError} `INVALID_ENCRYPTION_KEY` with the variable at fault (never the key).
+ */
+export async function encryptionFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<DataConverter | undefined> {
+  const [{ dataConverterFromEnv }, { isCodecError }] = await Promise.all([
+    import('../codec/data-converter.js'),
+    import('../codec/errors.js'),
+  ]);
+  try {
+    return dataConverterFromEnv(env);
+  } catch (e) {
+    if (isCodecError(e)) throw new CliError(e.code, e.message, { cause: e });
+    throw e;
+  }
 }
 
 /** Runs `body` with a connected client and always closes the connection. */
@@ -89,9 +120,31 @@ export async function withClient<T>(
   const client = await connect(ctx, knownAgents);
   try {
     return await body(client);
+  } catch (e) {
+    throw await encryptionProblem(e);
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Says what to do when payloads cannot be read: encrypted ones without a key configured (the
+ * SDK's "Unknown encoding: binary/encrypted"), or ones under a key id this process lacks.
+ */
+async function encryptionProblem(e: unknown): Promise<unknown> {
+  if (e instanceof Error && /Unknown encoding: binary\/encrypted/.test(e.message)) {
+    return new CliError(
+      'ENCRYPTION_KEY_REQUIRED',
+      "This run's data is encrypted and no key is configured here: set HARNESS_ENCRYPTION_KEY (and HARNESS_ENCRYPTION_KEY_ID) " +
+        'or HARNESS_ENCRYPTION_KEYS to the keys the workers use.',
+      { cause: e },
+    );
+  }
+  const { isCodecError } = await import('../codec/errors.js');
+  for (let cause: unknown = e; cause instanceof Error; cause = cause.cause) {
+    if (isCodecError(cause)) return new CliError(cause.code, cause.message, { cause: e });
+  }
+  return e;
 }
 
 /** Loads the workspace file; throws `WorkspaceError` (the caller decides whether that is fatal). */

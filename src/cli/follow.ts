@@ -1,14 +1,14 @@
 /**
  * Following a run from the terminal: prints state changes, each new pending approval with the
- * commands that decide it, and each decision, until the run ends. It polls `status` through
- * `RunHandle.waitFor`; a pushed event stream can replace the polling later without changing output.
+ * commands that decide it, and each decision, until the run ends — from the run's event stream.
  */
 import { HarnessClientError } from '../client/errors.js';
 import type { HarnessClient } from '../client/harness-client.js';
 import type { RunHandle } from '../client/run-handle.js';
+import type { HarnessEvent } from '../workflows/events.js';
 import type { RunStatus } from '../workflows/types.js';
 import { CliError, isQueryTimeout } from './errors.js';
-import { c, cErr, err, formatDecision, formatPending, out, paintState, type Target } from './output.js';
+import { c, cErr, compactJson, err, formatDecision, formatPending, out, paintState, type Target } from './output.js';
 
 const TERMINAL = new Set<RunStatus['state']>(['completed', 'failed', 'cancelled']);
 
@@ -56,29 +56,73 @@ export async function waitForever(run: RunHandle, predicate: (s: RunStatus) => b
   }
 }
 
-/** Prints the run's progress until it ends; returns the final status. */
-export async function followRun(run: RunHandle, target: Target): Promise<RunStatus> {
-  let last: RunStatus | undefined;
-  const shownPending = new Set<string>();
-  const changed = (s: RunStatus) =>
-    last === undefined ||
-    s.state !== last.state ||
-    s.approvals.length !== last.approvals.length ||
-    s.pendingApprovals.some((p) => !shownPending.has(p.approvalId));
+/**
+ * Prints the run as it happens, from its event stream: state changes, tokens as the model
+ * writes them, tool calls and results, each pending approval with the commands that decide it,
+ * and each decision. Returns the final status once the run has ended.
+ */
+export async function followRun(run: RunHandle, target: Target, client?: HarnessClient): Promise<RunStatus> {
+  const printer = new EventPrinter(run.runId, target);
+  for await (const { event } of run.events()) printer.print(event);
+  printer.endLine();
+  return client ? queryStatus(client, run.runId) : run.status();
+}
 
-  for (;;) {
-    const s = await waitForever(run, changed);
-    for (const r of s.approvals.slice(last?.approvals.length ?? 0)) out(...formatDecision(r, '  '));
-    if (s.state !== last?.state) out(`${c.dim(new Date().toISOString())}  ${paintState(s.state)}${s.step ? c.dim(`  (step ${s.step})`) : ''}`);
-    const fresh = s.pendingApprovals.filter((p) => !shownPending.has(p.approvalId));
-    if (fresh.length) {
-      out(`  ${fresh.length === 1 ? 'An approval is' : `${fresh.length} approvals are`} waiting for a decision:`);
-      for (const p of fresh) {
-        out(...formatPending(s.runId, p, target, '    '));
-        shownPending.add(p.approvalId);
-      }
+const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Turns events into terminal lines; tokens are written inline as they arrive. */
+export class EventPrinter {
+  private inline = false;
+
+  constructor(
+    private readonly runId: string,
+    private readonly target: Target,
+  ) {}
+
+  print(e: HarnessEvent): void {
+    switch (e.type) {
+      case 'output.delta':
+        return this.write(e.text);
+      case 'reasoning.delta':
+        return this.write(c.dim(e.text));
+      case 'output.reset':
+        return this.line(c.yellow(`  (model call retried, attempt ${e.attempt}: the message starts over)`));
+      case 'run.state.changed':
+        return this.line(`${c.dim(e.at)}  ${paintState(e.to)}`);
+      case 'run.routed':
+        if (e.routing.via !== 'explicit') this.line(c.dim(`  routed to ${e.routing.selectedAgentId} (${e.routing.via}: ${e.routing.reason})`));
+        return;
+      case 'step.started':
+        return this.line(c.dim(`  [step ${e.step} · ${e.model}]`));
+      case 'tool.started':
+        return this.line(`  ${c.cyan('→')} ${e.toolName} ${compactJson(e.input)}`);
+      case 'tool.result':
+        return this.line(`  ${e.isError ? c.red('✗') : c.green('←')} ${e.toolName}: ${clip(e.content)}`);
+      case 'approval.requested':
+        return this.line('  An approval is waiting for a decision:', ...formatPending(this.runId, e.approval, this.target, '    '));
+      case 'approval.resolved':
+        return this.line(...formatDecision(e.decision, '  '));
+      case 'run.failed':
+        return this.line(c.red(`  failed: ${e.error}`));
+      default:
+        return;
     }
-    if (isTerminal(s)) return s;
-    last = s;
+  }
+
+  /** Ends a line of tokens, if one is open. */
+  endLine(): void {
+    if (this.inline) process.stdout.write('\n');
+    this.inline = false;
+  }
+
+  private write(text: string): void {
+    if (!this.inline) process.stdout.write('  ');
+    process.stdout.write(text);
+    this.inline = true;
+  }
+
+  private line(...lines: string[]): void {
+    this.endLine();
+    out(...lines);
   }
 }

@@ -4,12 +4,16 @@
  * under ./commands; this file wires global options, help and error reporting.
  */
 import { Command, Option } from 'commander';
+import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
+import { registerInbox } from './commands/inbox.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 import { current } from './context.js';
 import { reportError } from './errors.js';
@@ -44,8 +48,12 @@ Global options go before or after the command. Each command has its own --help w
   registerWorker(program);
   registerRun(program);
   registerStatus(program);
+  registerWatch(program);
   registerDecide(program);
+  registerInbox(program);
   registerRuns(program);
+  registerCodecServer(program);
+  registerServe(program);
   return program;
 }
 
@@ -57,6 +65,12 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     reportError(e, { address: current.ctx?.settings.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   }
 }
+
+// `harness watch … | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 await main();
 // Everything is closed by now; should a library still hold a handle, do not hang the shell.

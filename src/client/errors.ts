@@ -20,6 +20,7 @@ export type HarnessClientErrorCode =
   | 'UNKNOWN_APPROVAL'
   | 'APPROVAL_ALREADY_DECIDED'
   | 'INVALID_EDIT_INPUT'
+  | 'APPROVER_NOT_ALLOWED'
   | 'THREAD_BUSY';
 
 export class HarnessClientError extends Error {

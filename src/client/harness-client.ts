@@ -1,7 +1,8 @@
 /** The typed client apps and the CLI use: start runs, get handles, list runs. */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type DataConverter } from '@temporalio/common';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { agentRun } from '../workflows/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/messages.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/search-attributes.js';
@@ -18,6 +19,12 @@ export interface HarnessClientOptions extends Partial<ConnectionSettings> {
    * anything starts; without it the run itself fails with the same message.
    */
   knownAgents?: readonly string[];
+  /**
+   * How payloads are encoded for the server (used by `connect`). Workers and clients must agree.
+   * @default encrypting with AES-256-GCM when `HARNESS_ENCRYPTION_KEY` or `HARNESS_ENCRYPTION_KEYS`
+   *   is set (see the README's "Security" section), else the SDK's plain JSON.
+   */
+  dataConverter?: DataConverter;
 }
 
 export interface StartRunOptions extends AgentRunInput {
@@ -54,15 +61,22 @@ export class HarnessClient {
   }
 
   /**
-   * Connects to Temporal (settings from options, else `TEMPORAL_ADDRESS`/`TEMPORAL_NAMESPACE`).
+   * Connects to Temporal (settings from options, else `TEMPORAL_ADDRESS`/`TEMPORAL_NAMESPACE`), with
+   * payload encryption when a key is configured.
+   * @throws {CodecError} `INVALID_ENCRYPTION_KEY` when an encryption key variable is malformed.
    * @example
    * const harness = await HarnessClient.connect();
    * const run = await harness.startRun({ agentId: 'support', input: 'Refund order A-1001' });
    */
   static async connect(options: HarnessClientOptions = {}): Promise<HarnessClient> {
     const settings = connectionSettingsFromEnv(options);
+    // Before connecting: a malformed key is a configuration error, not a network one.
+    const dataConverter = options.dataConverter ?? dataConverterFromEnv();
     const connection = await Connection.connect({ address: settings.address });
-    return new HarnessClient(new Client({ connection, namespace: settings.namespace }), { ...options, ...settings });
+    return new HarnessClient(
+      new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
+      { ...options, ...settings },
+    );
   }
 
   /**
@@ -84,7 +98,16 @@ export class HarnessClient {
         workflowId: runId,
         taskQueue: this.settings.taskQueue,
         args: [input],
-        staticSummary: `${agentId}: ${truncate(input.input, 120)}`,
+        staticSummary: `${agentId}: "${truncate(input.input, 120)}"`,
+        staticDetails: [
+          `**Agent** \`${agentId}\`${input.threadId ? ` · **thread** \`${input.threadId}\`` : ''}`,
+          '',
+          `> ${truncate(input.input, 1000)}`,
+          '',
+          'Live state and pending approvals: **Current Details**. Everything else: **Queries** → `status`.',
+          '',
+          '\u00a0',
+        ].join('\n'),
         typedSearchAttributes: [
           { key: RUN_STATE, value: 'running' },
           // `auto` until the run's routing picks an agent and updates it.

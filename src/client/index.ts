@@ -33,3 +33,6 @@ export type {
   TranscriptMessage,
 } from '../workflows/types.js';
 export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js';
+export type { RunEventsOptions } from './run-events.js';
+export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/events.js';
+export { MessageText } from './message-text.js';

@@ -12,6 +12,8 @@ import type {
   ApprovalRecord,
   RunStatus,
 } from '../workflows/types.js';
+import type { HarnessEventItem } from '../workflows/events.js';
+import { followRunEvents, type RunEventsOptions } from './run-events.js';
 import {
   DecisionRejectedError,
   HarnessClientError,
@@ -31,6 +33,8 @@ export interface DecisionDetails extends DecideOptions {
   /** Which approval; may be omitted when the run has exactly one pending. */
   approvalId?: string;
   approver?: string;
+  /** Roles the approver holds, for tools whose `approvers` list `role:<name>`. */
+  approverRoles?: string[];
   reason?: string;
 }
 
@@ -110,6 +114,18 @@ export class RunHandle {
     return this.decide({ ...(await this.decisionBase(details)), decision: 'edit', input }, details);
   }
 
+  /**
+   * The run's events as they happen (tokens included), ending after its final event. Resumes
+   * after a disconnect from `fromOffset` (the last offset seen + 1); works on finished runs too.
+   * @example
+   * for await (const { offset, event } of run.events()) {
+   *   if (event.type === 'output.delta') process.stdout.write(event.text);
+   * }
+   */
+  events(options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
+    return followRunEvents(this.handle, options);
+  }
+
   /** Requests cancellation; the run ends `cancelled`. */
   async cancel(): Promise<void> {
     try {
@@ -161,6 +177,7 @@ export class RunHandle {
     return {
       approvalId,
       ...(details.approver !== undefined && { approver: details.approver }),
+      ...(details.approverRoles !== undefined && { approverRoles: details.approverRoles }),
       ...(details.reason !== undefined && { reason: details.reason }),
     };
   }

@@ -8,8 +8,8 @@ import {
   type BaseChatModelCallOptions,
   type BindToolsInput,
 } from '@langchain/core/language_models/chat_models';
-import { AIMessage, type BaseMessage } from '@langchain/core/messages';
-import type { ChatResult } from '@langchain/core/outputs';
+import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
+import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { ScriptedModelConfig } from '../workspace/schema.js';
 
 /** Thrown when the script has no answer for the conversation; a clear, final failure. */
@@ -33,6 +33,38 @@ export class ScriptedChatModel extends BaseChatModel {
   // Tools do not change a scripted answer; the workspace loader already checked the script's tool names.
   override bindTools(_tools: BindToolsInput[]): this {
     return this;
+  }
+
+  /**
+   * Streams the same answer `_generate` gives: reasoning words, then text words (with the
+   * configured pause between them), then the tool calls in one chunk.
+   */
+  override async *_streamResponseChunks(messages: BaseMessage[], options: this['ParsedCallOptions']): AsyncGenerator<ChatGenerationChunk> {
+    const answer = scriptedAnswer(this.modelId, this.config, messages);
+    const delayMs = this.config.streamDelay ?? 0;
+    const pause = () => (delayMs > 0 ? sleep(delayMs, options.signal) : Promise.resolve());
+    const reasoning = answer.additional_kwargs?.reasoning_content;
+    for (const word of typeof reasoning === 'string' ? words(reasoning) : []) {
+      yield new ChatGenerationChunk({ text: '', message: new AIMessageChunk({ content: '', additional_kwargs: { reasoning_content: word } }) });
+      await pause();
+    }
+    for (const word of words(typeof answer.content === 'string' ? answer.content : '')) {
+      yield new ChatGenerationChunk({ text: word, message: new AIMessageChunk({ content: word }) });
+      await pause();
+    }
+    if (answer.usage_metadata) {
+      yield new ChatGenerationChunk({ text: '', message: new AIMessageChunk({ content: '', usage_metadata: answer.usage_metadata }) });
+    }
+    if (answer.tool_calls?.length) {
+      const tool_call_chunks = answer.tool_calls.map((c, index) => ({
+        id: c.id,
+        name: c.name,
+        args: JSON.stringify(c.args),
+        index,
+        type: 'tool_call_chunk' as const,
+      }));
+      yield new ChatGenerationChunk({ text: '', message: new AIMessageChunk({ content: '', tool_call_chunks }) });
+    }
   }
 
   override async _generate(messages: BaseMessage[], _options: BaseChatModelCallOptions): Promise<ChatResult> {
@@ -71,8 +103,14 @@ export function scriptedAnswer(modelId: string, config: ScriptedModelConfig, mes
       .replaceAll('{{input}}', userText)
       .replaceAll('{{lastToolResult}}', toolResults.join('\n'))
       .replaceAll('{{userMessages}}', userMessages.join(' | '));
+  const content = fill(turn.text ?? '');
+  // Deterministic token counts (about 4 characters a token), so usage and cost can be shown and tested.
+  const inputTokens = Math.ceil(messages.reduce((n, m) => n + textOf(m).length, 0) / 4);
+  const outputTokens = Math.ceil((content.length + JSON.stringify(turn.toolCalls ?? []).length) / 4);
   return new AIMessage({
-    content: fill(turn.text ?? ''),
+    content,
+    usage_metadata: { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens },
+    ...(turn.reasoning !== undefined && { additional_kwargs: { reasoning_content: fill(turn.reasoning) } }),
     tool_calls: (turn.toolCalls ?? []).map((call, i) => ({
       // Derived from the conversation's length so ids are unique in a run and stable across retries.
       id: `call_${messages.length}_${i}`,
@@ -90,4 +128,20 @@ function textOf(message: BaseMessage): string {
 function findLastIndex<T>(items: T[], pred: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (pred(items[i]!)) return i;
   return -1;
+}
+
+/** Words with their trailing spaces, so joined chunks give back the text exactly. */
+function words(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    }, { once: true });
+  });
 }

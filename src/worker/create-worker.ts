@@ -1,8 +1,10 @@
 /** Creates a worker that runs agent runs for one workspace. */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { bundleHarnessWorkflows } from './bundle.js';
 
@@ -11,8 +13,17 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
   workspace?: Workspace | string;
   /** A pre-built workflow bundle (see `bundleHarnessWorkflows`); bundled on start otherwise. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * How payloads are encoded, for the worker and for the client its activities use (both must
+   * agree with the clients that start and decide runs).
+   * @default encrypting with AES-256-GCM when `HARNESS_ENCRYPTION_KEY` or `HARNESS_ENCRYPTION_KEYS`
+   *   is set, else the SDK's plain JSON.
+   */
+  dataConverter?: DataConverter;
   /** Tuning passed to `Worker.create` (concurrency, workflow cache size, sticky timeouts…). */
-  workerOptions?: Partial<Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities'>>;
+  workerOptions?: Partial<
+    Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>
+  >;
 }
 
 export interface HarnessWorker {
@@ -26,6 +37,7 @@ export interface HarnessWorker {
 /**
  * Loads the workspace (refusing to start on a bad one), connects, and creates the worker.
  * @throws {WorkspaceError} when the workspace file is invalid.
+ * @throws {CodecError} `INVALID_ENCRYPTION_KEY` when an encryption key variable is malformed.
  * @example
  * const { worker, close } = await createHarnessWorker({ workspace: 'harness.yaml' });
  * await worker.run(); await close();
@@ -34,9 +46,12 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   const workspace =
     typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
   const settings = connectionSettingsFromEnv(options);
+  const dataConverter = options.dataConverter ?? dataConverterFromEnv();
   const nativeConnection = await NativeConnection.connect({ address: settings.address });
   const connection = await Connection.connect({ address: settings.address });
-  const client = new Client({ connection, namespace: settings.namespace });
+  // Activities read runs by query (transcript, tool context); the worker encodes those answers, so
+  // this client must decode with the same converter.
+  const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) });
   const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows());
   try {
     const worker = await Worker.create({
@@ -45,6 +60,8 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
       workflowBundle,
+      // Codecs run in the worker's main thread, outside the workflow sandbox.
+      ...(dataConverter && { dataConverter }),
       activities: createActivities({ workspace, client }),
     });
     return {

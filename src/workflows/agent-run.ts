@@ -12,6 +12,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -21,12 +22,16 @@ import type { HarnessActivities } from '../activities/index.js';
 import {
   approvalDecisionSignal,
   decideApprovalUpdate,
+  eventLogQuery,
   statusQuery,
   toolContextQuery,
   transcriptQuery,
 } from './messages.js';
 import { describeFailure, formatMs, timeoutIn, timeoutReason } from './failures.js';
+import { FINAL_EVENT_TYPES, messageIdFor } from './events.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
+import { RunEvents } from './run-events.js';
+import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
 import { ROUTE_AND_POLICE } from './patches.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
@@ -54,6 +59,24 @@ const { describeAgent, planRun, requestSlot } = proxyActivities<HarnessActivitie
 export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   const run = new AgentRunState(workflowInfo().workflowId, input);
   const now = () => new Date().toISOString();
+  const events = new RunEvents(run.runId, () => run.agentId);
+  events.emit({
+    type: 'run.created',
+    input: input.input,
+    requestedAgentId: input.agentId ?? 'auto',
+    ...(input.threadId !== undefined && { threadId: input.threadId }),
+  });
+  run.onDecided = (decision) => {
+    events.emit({ type: 'approval.resolved', decision });
+    setCurrentDetails(currentDetails(run.status()));
+  };
+  setHandler(eventLogQuery, (q) => {
+    const from = q?.fromOffset ?? 0;
+    const { log, base_offset } = events.state();
+    // The stream's snapshot leaves offsets at 0: an item's offset is base_offset + its index.
+    const items = log.map((item, i) => ({ ...item, offset: base_offset + i })).filter((item) => item.offset >= from);
+    return { items, nextOffset: base_offset + log.length };
+  });
 
   setHandler(statusQuery, () => run.status());
   setHandler(transcriptQuery, (q) =>
@@ -74,8 +97,15 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   });
 
   const setState = (state: RunState) => {
+    const from = run.state;
+    if (from === state) return;
     run.state = state;
     upsertSearchAttributes([{ key: RUN_STATE, value: state }]);
+    if (state === 'queued') events.emit({ type: 'run.queued' });
+    if (from === 'queued') events.emit({ type: 'run.dequeued' });
+    events.emit({ type: 'run.state.changed', from, to: state });
+    if (from === 'waiting_for_approval' && state === 'running') events.emit({ type: 'run.resumed', step: run.step });
+    setCurrentDetails(currentDetails(run.status()));
   };
 
   let slotGranted = false;
@@ -85,6 +115,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   try {
     const planned = await planTheRun(input);
     run.setRouting(planned.routing, planned.policy);
+    events.emit({ type: 'run.routed', routing: planned.routing, policy: planned.policy });
     if (planned.routing.selectedAgentId !== input.agentId) {
       upsertSearchAttributes([{ key: AGENT_ID, value: planned.routing.selectedAgentId }]);
     }
@@ -104,10 +135,11 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       await condition(() => slotGranted);
       setState('running');
     }
-    const loop = () => agentLoop(run, plan, setState);
+    const loop = () => agentLoop(run, plan, setState, events);
     const output = plan.limits.runTimeoutMs === undefined ? await loop() : await withRunTimeout(plan.limits.runTimeoutMs, loop);
     run.output = output;
     setState('completed');
+    await finish(events, { type: 'run.completed', output, usage: { ...run.usage } });
     return {
       runId: run.runId,
       agentId: run.agentId,
@@ -123,11 +155,13 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       run.error = 'Run cancelled';
       run.closePending('run cancelled', now());
       setState('cancelled');
+      await finish(events, { type: 'run.cancelled' });
       throw err;
     }
     run.error = describeFailure(err);
     run.closePending(`run failed: ${run.error}`, now());
     setState('failed');
+    await finish(events, { type: 'run.failed', error: run.error });
     throw ApplicationFailure.create({
       type: 'RUN_FAILED',
       message: run.error,
@@ -158,6 +192,14 @@ async function planTheRun(input: AgentRunInput): Promise<RunPlan> {
   };
 }
 
+/** Publishes the final event and lets waiting subscribers collect it before the run closes. */
+async function finish(events: RunEvents, last: Parameters<RunEvents['emit']>[0]): Promise<void> {
+  if (!FINAL_EVENT_TYPES.has(last.type)) throw new Error(`not a final event: ${last.type}`);
+  events.emit(last);
+  // Even a cancelled run must let its subscribers answer, so this wait cannot be cancelled.
+  await CancellationScope.nonCancellable(() => events.drain());
+}
+
 async function releaseSlot(runId: string): Promise<void> {
   await CancellationScope.nonCancellable(async () => {
     try {
@@ -172,6 +214,7 @@ async function agentLoop(
   run: AgentRunState,
   plan: AgentPlan,
   setState: (s: RunState) => void,
+  events: RunEvents,
 ): Promise<string> {
   const { limits } = plan;
   const model = proxyActivities<HarnessActivities>({
@@ -194,6 +237,8 @@ async function agentLoop(
       });
     }
     run.step += 1;
+    const messageId = messageIdFor(run.runId, run.step);
+    events.emit({ type: 'step.started', step: run.step, model: plan.modelId, messageId });
     const turn = await model.callModel
       .executeWithOptions({ summary: `model ${plan.modelId} · step ${run.step}` }, [
         {
@@ -215,20 +260,37 @@ async function agentLoop(
         }
         throw err;
       });
-    run.addUsage(turn.usage);
+    const usage = run.addUsage(turn.usage, plan.pricing);
+    events.emit({
+      type: 'step.completed',
+      step: run.step,
+      messageId,
+      toolCalls: turn.toolCalls.length,
+      ...(usage && { usage }),
+    });
     run.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls });
     if (turn.toolCalls.length === 0) return turn.content;
 
     // Gate first, then run: every call that needs approval is pending before any tool starts, so
     // the run shows all of this step's approvals at once and people can decide them in any order.
     const gated = turn.toolCalls.filter((c) => run.tool(c.name)?.requiresApproval);
-    for (const call of gated) run.requestApproval(call, new Date().toISOString());
+    for (const call of gated) {
+      events.emit({ type: 'approval.requested', approval: run.requestApproval(call, new Date().toISOString()) });
+    }
     if (gated.length) setState('waiting_for_approval');
 
     const results = await Promise.all(
       turn.toolCalls.map(async (call) => {
-        const result = await runToolCall(run, call, tools, () => {
+        const result = await runToolCall(run, call, tools, events, () => {
           if (run.state === 'waiting_for_approval' && !run.hasPendingApprovals()) setState('running');
+        });
+        events.emit({
+          type: 'tool.result',
+          step: run.step,
+          toolCallId: call.id,
+          toolName: call.name,
+          content: result.content,
+          isError: result.isError,
         });
         return { call, result };
       }),
@@ -251,6 +313,7 @@ async function runToolCall(
   run: AgentRunState,
   call: ToolCall,
   tools: ActivityInterfaceFor<HarnessActivities>,
+  events: RunEvents,
   onDecided: () => void,
 ): Promise<ToolResult> {
   const spec = run.tool(call.name);
@@ -285,6 +348,7 @@ async function runToolCall(
     summary += ` · ${verb}${record.via === 'timeout' ? ' on timeout' : record.approver ? ` by ${record.approver}` : ''}`;
   }
   try {
+    events.emit({ type: 'tool.started', step: run.step, toolCallId: call.id, toolName: call.name, input: args });
     return await tools.callTool.executeWithOptions(
       { summary },
       [{ agentId: run.agentId, toolName: call.name, toolCallId: call.id, input: args }],

@@ -115,7 +115,7 @@ async function runChild(thread: ThreadState, run: ThreadRunStart): Promise<void>
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
     const result = await child.result();
-    thread.complete(run.runId, result.messages);
+    thread.complete(run.runId, result.messages, result.usage);
   } catch (err) {
     thread.fail(run.runId, { cancelled: isCancellation(err), error: isCancellation(err) ? 'Run cancelled' : describeFailure(err, run.runId) });
   }

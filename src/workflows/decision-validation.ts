@@ -12,7 +12,8 @@ export type DecisionErrorCode =
   | 'INVALID_DECISION_PAYLOAD'
   | 'UNKNOWN_APPROVAL'
   | 'APPROVAL_ALREADY_DECIDED'
-  | 'INVALID_EDIT_INPUT';
+  | 'INVALID_EDIT_INPUT'
+  | 'APPROVER_NOT_ALLOWED';
 
 export interface DecisionProblem {
   code: DecisionErrorCode;
@@ -25,6 +26,7 @@ const decisionSchema = z
     decision: z.enum(['approve', 'reject', 'edit']),
     input: z.record(z.string(), z.unknown()).optional(),
     approver: z.string().max(200).optional(),
+    approverRoles: z.array(z.string().min(1, 'a role must be a non-empty string').max(200)).max(50).optional(),
     reason: z.string().max(4000).optional(),
   })
   .strict();
@@ -49,11 +51,14 @@ export function parseDecision(
     .join('; ');
   return problem(
     'INVALID_DECISION_PAYLOAD',
-    `Malformed approval decision (${details}). Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "reason"?: string}`,
+    `Malformed approval decision (${details}). Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string}`,
   );
 }
 
-/** Checks a well-formed decision against the run: is it pending, and does an edit fit the tool? */
+/**
+ * Checks a well-formed decision against the run: is it pending, may this approver decide it, and
+ * does an edit fit the tool?
+ */
 export function checkDecisionAgainstRun(
   decision: ApprovalDecisionInput,
   pending: ReadonlyMap<string, PendingApproval>,
@@ -78,6 +83,8 @@ export function checkDecisionAgainstRun(
       }`,
     };
   }
+  const notAllowed = approverProblem(decision, approval, tools.get(approval.toolName));
+  if (notAllowed) return notAllowed;
   if (decision.decision === 'edit') {
     const tool = tools.get(approval.toolName);
     const errors = tool ? validateAgainstSchema(tool.inputSchema, decision.input ?? {}) : [];
@@ -89,6 +96,41 @@ export function checkDecisionAgainstRun(
     }
   }
   return undefined;
+}
+
+const ROLE_PREFIX = 'role:';
+
+/**
+ * Whether the decision's approver is among the tool's `approvers`: by name, or by one of the
+ * roles the decision carries matching a `role:<role>` entry. Both are asserted by the caller;
+ * authentication belongs to whatever sends the decision (see README "Security").
+ */
+export function approverProblem(
+  decision: ApprovalDecisionInput,
+  approval: PendingApproval,
+  tool: ToolSpec | undefined,
+): DecisionProblem | undefined {
+  const allowed = tool?.approvers;
+  if (!allowed || allowed.length === 0) return undefined;
+  const names = allowed.filter((a) => !a.startsWith(ROLE_PREFIX));
+  const roles = allowed.filter((a) => a.startsWith(ROLE_PREFIX)).map((a) => a.slice(ROLE_PREFIX.length).trim());
+  if (decision.approver !== undefined && names.includes(decision.approver)) return undefined;
+  const held = (decision.approverRoles ?? []).map((r) => (r.startsWith(ROLE_PREFIX) ? r.slice(ROLE_PREFIX.length) : r).trim());
+  if (held.some((r) => roles.includes(r))) return undefined;
+
+  const who = decision.approver !== undefined ? `"${decision.approver}"` : 'A decision without an approver';
+  const asserted = held.length ? ` (roles: ${held.join(', ')})` : '';
+  const mayDecide = [
+    ...(names.length ? [`${names.join(', ')}`] : []),
+    ...(roles.length ? [`anyone with role ${roles.join(' or ')}`] : []),
+  ].join('; or ');
+  return {
+    code: 'APPROVER_NOT_ALLOWED',
+    message:
+      `${who}${asserted} may not decide approval "${approval.approvalId}" (tool "${approval.toolName}"). ` +
+      `Who may decide: ${mayDecide}. Send the decision with \`approver\` set to one of those names or ` +
+      `\`approverRoles\` holding one of those roles (CLI: --by NAME, --role ROLE).`,
+  };
 }
 
 // Compiled validators are cached per schema object: a run validates against the same few tools.

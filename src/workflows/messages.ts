@@ -41,3 +41,17 @@ export const transcriptQuery = defineQuery<TranscriptMessage[], [TranscriptQuery
 
 /** The run's context, agent state and files, read by tool-call activities (kept out of their inputs). */
 export const toolContextQuery = defineQuery<ToolRunContext>('toolContext');
+
+/** Input of `eventLog`: events from this offset on. */
+export interface EventLogQueryInput {
+  fromOffset?: number;
+}
+
+/**
+ * The run's event stream as stored (payloads base64-encoded, as the stream's poll returns them).
+ * Subscribers long-poll the stream while the run is open; a finished run cannot take polls, so
+ * its events are read here.
+ */
+export const eventLogQuery = defineQuery<{ items: { topic: string; data: string; offset: number }[]; nextOffset: number }, [EventLogQueryInput?]>(
+  'eventLog',
+);

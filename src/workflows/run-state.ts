@@ -20,6 +20,7 @@ import type {
   RunState,
   RunStatus,
   TokenUsage,
+  ModelPricing,
   RunFile,
   ToolCall,
   ToolRunContext,
@@ -43,6 +44,8 @@ export class AgentRunState {
   private readonly pending = new Map<string, PendingApproval>();
   private readonly decided = new Map<string, ApprovalRecord>();
   private readonly ignored: IgnoredDecision[] = [];
+  /** Called for every recorded decision, however it came (person, deadline, run ending). */
+  onDecided?: (record: ApprovalRecord) => void;
 
   constructor(
     readonly runId: string,
@@ -124,10 +127,12 @@ export class AgentRunState {
       decidedAt: now,
       via,
       ...(decision.approver !== undefined && { approver: decision.approver }),
+      ...(decision.approverRoles !== undefined && decision.approverRoles.length > 0 && { approverRoles: decision.approverRoles }),
       ...(decision.reason !== undefined && { reason: decision.reason }),
     };
     this.pending.delete(decision.approvalId);
     this.decided.set(decision.approvalId, record);
+    this.onDecided?.(record);
     return record;
   }
 
@@ -147,11 +152,12 @@ export class AgentRunState {
     this.ignored.push({ receivedAt: now, payload, reason });
   }
 
-  addUsage(usage: TokenUsage | undefined): void {
-    if (!usage) return;
-    this.usage.inputTokens += usage.inputTokens;
-    this.usage.outputTokens += usage.outputTokens;
-    this.usage.totalTokens += usage.totalTokens;
+  /** Adds one model call's usage to the run's totals; returns it with its cost when priced. */
+  addUsage(usage: TokenUsage | undefined, pricing?: ModelPricing): TokenUsage | undefined {
+    if (!usage) return undefined;
+    const step = pricing ? { ...usage, costUsd: costOf(usage, pricing) } : usage;
+    addInto(this.usage, step);
+    return step;
   }
 
   approvals(): ApprovalRecord[] {
@@ -201,4 +207,16 @@ export function withFiles(input: string, files: RunFile[]): string {
     return `--- file ${f.name} (${meta}): ${f.path ?? f.url} (not inline) ---`;
   });
   return `${input}\n\nAttached files:\n${parts.join('\n')}`;
+}
+
+export function costOf(usage: TokenUsage, pricing: ModelPricing): number {
+  return (usage.inputTokens * pricing.inputPerMillionTokens + usage.outputTokens * pricing.outputPerMillionTokens) / 1_000_000;
+}
+
+/** Adds `usage` into `total` in place (cost only when either side has one). */
+export function addInto(total: TokenUsage, usage: TokenUsage): void {
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  total.totalTokens += usage.totalTokens;
+  if (usage.costUsd !== undefined) total.costUsd = (total.costUsd ?? 0) + usage.costUsd;
 }

@@ -5,7 +5,7 @@
  * The thread also answers `transcriptQuery` (from `messages.ts`) with its conversation.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { TranscriptMessage } from './types.js';
+import type { TokenUsage, TranscriptMessage } from './types.js';
 
 /** Workflow type name of a thread. */
 export const AGENT_THREAD_WORKFLOW = 'agentThread';
@@ -53,6 +53,8 @@ export interface ThreadRunRecord {
   state: ThreadRunState;
   /** Why the run failed or was cancelled. */
   error?: string;
+  /** Tokens (and cost, when priced) of a completed run. */
+  usage?: TokenUsage;
 }
 
 /** What `agentThread` is started (or continued-as-new) with. */
@@ -69,7 +71,7 @@ export interface AgentThreadInput {
    */
   continueAsNewAfterRuns?: number;
   /** State carried across continue-as-new; absent on a fresh start. */
-  carried?: { runs: ThreadRunRecord[]; queue: QueuedThreadRun[] };
+  carried?: { runs: ThreadRunRecord[]; queue: QueuedThreadRun[]; usage?: TokenUsage };
 }
 
 /** Payload of the `submitRun` update: one new message for the thread. */
@@ -100,6 +102,8 @@ export interface ThreadStatus {
   /** The last 100 runs, oldest first. */
   runs: ThreadRunRecord[];
   messageCount: number;
+  /** Tokens and cost of every completed run of the thread, across continue-as-new. */
+  usage: TokenUsage;
 }
 
 /** Error types the `submitRun` validator refuses with (as `ApplicationFailure.type`). */

@@ -15,7 +15,8 @@ import {
   type ThreadRunRecord,
   type ThreadStatus,
 } from './thread-messages.js';
-import type { TranscriptMessage } from './types.js';
+import { addInto } from './run-state.js';
+import type { TokenUsage, TranscriptMessage } from './types.js';
 
 /** How many runs `threadStatus().runs` keeps (and continue-as-new carries). */
 export const RECENT_RUNS_KEPT = 100;
@@ -48,6 +49,7 @@ export class ThreadState {
   runsStarted = 0;
   private readonly queue: QueuedThreadRun[];
   private readonly records: ThreadRunRecord[];
+  private readonly usage: TokenUsage;
   private active?: { run: QueuedThreadRun; interruptedBy?: string };
   // User messages of queued runs an interrupt dropped while another run was active: they go into
   // the conversation after that run's own messages, so the order stays the order they were sent.
@@ -58,6 +60,7 @@ export class ThreadState {
     this.onBusy = THREAD_ON_BUSY.includes(input.onBusy) ? input.onBusy : 'enqueue';
     this.messages = [...(input.messages ?? [])];
     this.records = [...(input.carried?.runs ?? [])];
+    this.usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, ...input.carried?.usage };
     this.queue = [...(input.carried?.queue ?? [])];
   }
 
@@ -122,8 +125,9 @@ export class ThreadState {
   }
 
   /** The active run completed: its own messages (input, model turns, tool results) join the conversation. */
-  complete(runId: string, runMessages: TranscriptMessage[]): void {
-    this.end(runId, { state: 'completed' }, runMessages);
+  complete(runId: string, runMessages: TranscriptMessage[], usage?: TokenUsage): void {
+    if (usage) addInto(this.usage, usage);
+    this.end(runId, { state: 'completed', ...(usage && { usage }) }, runMessages);
   }
 
   /**
@@ -151,13 +155,14 @@ export class ThreadState {
       queued: this.queue.map((r) => r.runId),
       runs: this.records.map((r) => ({ ...r })),
       messageCount: this.messages.length,
+      usage: { ...this.usage },
     };
   }
 
   /** What continue-as-new carries. Only called with no active run, so nothing is in flight. */
   carry(): Pick<AgentThreadInput, 'messages' | 'carried'> {
     if (this.active) throw new Error(`carry() while run ${this.active.run.runId} is active`);
-    return { messages: this.messages, carried: { runs: this.records, queue: this.queue } };
+    return { messages: this.messages, carried: { runs: this.records, queue: this.queue, usage: this.usage } };
   }
 
   private end(runId: string, change: Partial<ThreadRunRecord>, added: TranscriptMessage[]): void {

@@ -79,6 +79,14 @@ export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  /** In US dollars, when the model's `pricing` is set in the workspace. */
+  costUsd?: number;
+}
+
+/** A model's prices, from the workspace, for cost accounting. */
+export interface ModelPricing {
+  inputPerMillionTokens: number;
+  outputPerMillionTokens: number;
 }
 
 export type TranscriptMessage =
@@ -97,6 +105,11 @@ export interface ApprovalDecisionInput {
   input?: Record<string, unknown>;
   /** Who decided (recorded in history and shown to the model on reject). */
   approver?: string;
+  /**
+   * Roles the decider holds (e.g. `finance`), matched against a tool's `role:<role>` approvers.
+   * Asserted by the caller, like `approver`: authenticate people in the app or HTTP layer in front.
+   */
+  approverRoles?: string[];
   /** Why (recorded; on reject the model is told). */
   reason?: string;
 }
@@ -121,6 +134,8 @@ export interface ApprovalRecord {
   /** The input the tool runs with (differs from `requestedInput` after an edit). */
   input: Record<string, unknown>;
   approver?: string;
+  /** The roles the approver asserted, when the decision carried any. */
+  approverRoles?: string[];
   reason?: string;
   decidedAt: string;
   /** How the decision came: a person (signal/update), the approval's deadline, or the run ending. */
@@ -212,12 +227,18 @@ export interface ToolSpec {
   approvalTimeoutMs?: number;
   /** What the run does when the deadline passes. */
   onApprovalTimeout?: 'reject' | 'approve' | 'fail';
+  /**
+   * Who may decide: names and `role:<role>` entries. Absent = anyone. Decisions by the deadline
+   * (`onApprovalTimeout`) are not subject to it.
+   */
+  approvers?: string[];
 }
 
 /** Everything the workflow needs to know about an agent, fixed for the run at its start. */
 export interface AgentPlan {
   agentId: string;
   modelId: string;
+  pricing?: ModelPricing;
   tools: ToolSpec[];
   limits: RunLimits;
 }

@@ -28,6 +28,7 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
       inputSchema: toJsonSchema(tool.schema as never) as Record<string, unknown>,
       requiresApproval: rule !== undefined,
       ...(rule && timeoutMs !== undefined && { approvalTimeoutMs: timeoutMs, onApprovalTimeout: rule.onTimeout }),
+      ...(rule && 'approvers' in rule && rule.approvers && { approvers: [...new Set(rule.approvers)] }),
     };
   });
   const retry = (r: typeof limits.modelRetry) => ({
@@ -36,9 +37,11 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
     backoffCoefficient: r.backoffCoefficient,
     maximumIntervalMs: r.maximumInterval,
   });
+  const pricing = workspace.config.models[agent.model]?.pricing;
   return {
     agentId,
     modelId: agent.model,
+    ...(pricing && { pricing }),
     tools,
     limits: {
       maxSteps: Math.min(limits.maxSteps, overrides.maxSteps ?? Infinity),

@@ -23,6 +23,8 @@ const scriptedToolCall = z.strictObject({
 const scriptedTurn = z
   .strictObject({
     text: z.string().optional(),
+    /** Streamed as `reasoning.delta` events before the text (like a reasoning model's thinking). */
+    reasoning: z.string().optional(),
     toolCalls: z.array(scriptedToolCall).optional(),
   })
   .refine((t) => t.text !== undefined || (t.toolCalls?.length ?? 0) > 0, {
@@ -35,13 +37,23 @@ const scriptedRule = z.strictObject({
   turns: z.array(scriptedTurn).min(1, 'a script rule needs at least one turn'),
 });
 
+/** Prices per million tokens (US dollars), so runs and threads report their cost. */
+const pricing = z.strictObject({
+  inputPerMillionTokens: z.number().nonnegative(),
+  outputPerMillionTokens: z.number().nonnegative(),
+});
+
 export const scriptedModelSchema = z.strictObject({
   provider: z.literal('scripted'),
+  pricing: pricing.optional(),
+  /** Pause between streamed words, so a demo or test can watch tokens arrive live. @default 0 */
+  streamDelay: duration.optional(),
   script: z.array(scriptedRule).min(1, 'a scripted model needs at least one script rule'),
 });
 
 export const openaiModelSchema = z.strictObject({
   provider: z.literal('openai'),
+  pricing: pricing.optional(),
   model: z.string().min(1),
   /** Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM…). */
   baseUrl: z.url().optional(),
@@ -88,18 +100,41 @@ export const limitsSchema = z.strictObject({
 /** What happens when nobody decides an approval in time. */
 export const approvalTimeoutDecision = z.enum(['reject', 'approve', 'fail']);
 
+/** Who may decide an approval: a person's name, or `role:<role>` for anyone asserting that role. */
+export const approverRef = z
+  .string()
+  .trim()
+  .min(1, 'an approver is a name or "role:<role>"')
+  .max(200)
+  .refine((v) => !/^role:\s*$/.test(v), { message: '"role:" needs a role name after it, e.g. "role:finance"' });
+
 /**
- * A tool whose calls need approval: its name, or its name with a decision deadline.
- * `onTimeout` is what the run does when the deadline passes (default `reject`).
+ * A tool whose calls need approval: its name, or its name with a decision deadline and who may
+ * decide. `onTimeout` is what the run does when the deadline passes (default `reject`);
+ * `approvers` lists names and `role:<role>` entries (absent = anyone may decide).
  */
-const approvalRule = z.union([
-  z.string().min(1),
-  z.strictObject({
-    tool: z.string().min(1),
-    timeout: duration.optional(),
-    onTimeout: approvalTimeoutDecision.default('reject'),
-  }),
-]);
+const approvalRuleObject = z.strictObject({
+  tool: z.string().min(1),
+  timeout: duration.optional(),
+  onTimeout: approvalTimeoutDecision.default('reject'),
+  // One approver may be written without brackets.
+  approvers: z
+    .preprocess(
+      (v) => (typeof v === 'string' ? [v] : v),
+      z.array(approverRef).min(1, 'list at least one approver, or leave `approvers` out to let anyone decide'),
+    )
+    .optional(),
+});
+
+const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
+  // zod's own union message is "Invalid input"; say what is expected and what the object form got wrong.
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const objectIssues = (issue as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[1] ?? [];
+    const details = objectIssues.map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`).join('; ');
+    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"] }${details ? ` (${details})` : ''}`;
+  },
+});
 
 export const agentSchema = z.strictObject({
   id,

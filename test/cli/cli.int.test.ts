@@ -166,7 +166,7 @@ describe('harness CLI', () => {
   it('run --follow prints the approval and its commands, then the output', async () => {
     const follow = new HarnessProcess(['run', '--follow', 'please do the effect'], env);
     const approveLine = await follow.waitForLine(/approve: harness approve /);
-    expect(follow.stdout).toMatch(/waiting_for_approval/);
+    await follow.waitForLine(/waiting_for_approval/);
     expect(follow.stdout).toMatch(/signal: {2}temporal workflow signal --workflow-id run-\S+ --name approvalDecision --input '\{"approvalId":/);
     // Run the printed command as is (minus the program name): it must decide the approval.
     const approve = await harness(shellWords(approveLine.replace(/^.*approve: harness /, '')), env);

@@ -1,8 +1,9 @@
 /** `harness approve | reject | edit`: decide a pending approval, by update (default) or signal. */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import type { DecisionDetails } from '../../client/run-handle.js';
-import type { ApprovalRecord } from '../../workflows/types.js';
+import { HarnessClientError } from '../../client/errors.js';
+import type { DecisionDetails, RunHandle } from '../../client/run-handle.js';
+import type { ApprovalDecisionInput, ApprovalRecord } from '../../workflows/types.js';
 import { contextFrom, parseJsonObject, withClient } from '../context.js';
 import { CliError, isQueryTimeout } from '../errors.js';
 import { c, formatDecision, out, shellQuote } from '../output.js';
@@ -10,6 +11,7 @@ import { c, formatDecision, out, shellQuote } from '../output.js';
 interface DecideOptions {
   approval?: string;
   by?: string;
+  role?: string[];
   reason?: string;
   signal?: boolean;
   input?: string;
@@ -30,6 +32,7 @@ const EXAMPLES: Record<Kind, string> = {
 Examples:
   $ harness approve run-1f0c…                      # the run's only pending approval
   $ harness approve run-1f0c… --approval call_3_0 --by ann --reason "customer verified"
+  $ harness approve run-1f0c… --by ann --role finance   # for tools whose approvers list role:finance
   $ harness approve run-1f0c… --signal             # fire-and-forget, like \`temporal workflow signal\``,
   reject: `
 Examples:
@@ -63,6 +66,11 @@ export function registerDecide(program: Command): void {
       .argument('<run>', 'run id')
       .option('--approval <id>', 'approval id (default: the run’s only pending approval)')
       .option('--by <name>', 'who decides, recorded with the decision (default: your login name)')
+      .option(
+        '--role <role>',
+        'a role you decide as, for tools whose approvers list `role:<role>`; repeatable',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
       .option('--reason <text>', 'why, recorded with the decision')
       .option('--signal', 'send a signal instead of an update (fire-and-forget)')
       .addHelpText('after', EXAMPLES[kind]);
@@ -84,6 +92,7 @@ export function registerDecide(program: Command): void {
       await withClient(ctx, async (client) => {
         const run = client.getRun(runId);
         const decide = (): Promise<ApprovalRecord | undefined> => {
+          if (opts.role?.length) return decideWithRoles(run, kind, details, opts.role, input);
           if (kind === 'approve') return run.approve(details);
           if (kind === 'reject') return run.reject(details);
           return run.edit(input!, details); // --input is a required option of `edit`
@@ -112,4 +121,39 @@ export function registerDecide(program: Command): void {
       });
     });
   }
+}
+
+/**
+ * A decision carrying `approverRoles`. `RunHandle`'s approve/reject/edit take no roles, so this
+ * resolves the approval id the same way they do and sends the full decision with `decide`.
+ */
+async function decideWithRoles(
+  run: RunHandle,
+  kind: Kind,
+  details: DecisionDetails,
+  roles: string[],
+  input: Record<string, unknown> | undefined,
+): Promise<ApprovalRecord | undefined> {
+  let approvalId = details.approvalId;
+  if (approvalId === undefined) {
+    const { pendingApprovals } = await run.status();
+    if (pendingApprovals.length !== 1) {
+      throw new HarnessClientError(
+        pendingApprovals.length === 0 ? 'NO_PENDING_APPROVAL' : 'AMBIGUOUS_APPROVAL',
+        pendingApprovals.length === 0
+          ? `Run ${run.runId} has no pending approval.`
+          : `Run ${run.runId} has ${pendingApprovals.length} pending approvals (${pendingApprovals.map((p) => p.approvalId).join(', ')}); name one with --approval <id>.`,
+      );
+    }
+    approvalId = pendingApprovals[0]!.approvalId;
+  }
+  const decision: ApprovalDecisionInput = {
+    approvalId,
+    decision: kind,
+    approverRoles: roles,
+    ...(details.approver !== undefined && { approver: details.approver }),
+    ...(details.reason !== undefined && { reason: details.reason }),
+    ...(kind === 'edit' && input && { input }),
+  };
+  return run.decide(decision, { via: details.via ?? 'update' });
 }

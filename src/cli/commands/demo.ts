@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { HarnessClient } from '../../client/harness-client.js';
 import { contextFrom, withClient, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { isTerminal, waitForever } from '../follow.js';
+import { EventPrinter, isTerminal, waitForever } from '../follow.js';
 import { onShutdownSignal, runUntilSignal } from '../lifecycle.js';
 import type { LocalStack } from '../local-stack.js';
 import { block, c, err, formatDecision, formatPending, out } from '../output.js';
@@ -94,6 +94,15 @@ async function demoRun(
 ): Promise<string> {
   const run = await client.startRun({ agentId: DEMO_AGENT, input: DEMO_INPUT });
   step(4, `Started run ${c.bold(run.runId)}: ${DEMO_AGENT} ← "${DEMO_INPUT}"`);
+  // Watch it live from its event stream (tokens, tool calls) until it asks for approval.
+  const events = run.events();
+  const printer = new EventPrinter(run.runId, target);
+  for (let r = await events.next(); !r.done; r = await events.next()) {
+    const { event } = r.value;
+    if (event.type === 'approval.requested' || event.type === 'run.failed' || event.type === 'run.completed') break;
+    if (event.type !== 'run.state.changed') printer.print(event);
+  }
+  printer.endLine();
   const parked = await waitForever(run, (s) => s.state === 'waiting_for_approval' || isTerminal(s));
   if (parked.state !== 'waiting_for_approval') {
     throw new CliError('DEMO_FAILED', `The run ended ${parked.state} before asking for approval: ${parked.error ?? parked.output ?? ''}`);
@@ -104,7 +113,11 @@ async function demoRun(
 
   step(5, `Approving it here as "${DEMO_APPROVER}" (the same update \`harness approve\` sends)…`);
   const record = await run.approve({ approver: DEMO_APPROVER, reason: 'approved by the demo' });
-  out(`      The run accepted the decision (${record?.decision} by ${record?.approver} via ${record?.via}) and goes on.`);
+  out(`      The run accepted the decision (${record?.decision} by ${record?.approver} via ${record?.via}) and goes on:`);
+  for (let r = await events.next(); !r.done; r = await events.next()) {
+    if (r.value.event.type !== 'run.state.changed' && r.value.event.type !== 'approval.resolved') printer.print(r.value.event);
+  }
+  printer.endLine();
   const result = await run.result();
   const status = await run.status();
   out(

@@ -70,7 +70,7 @@ Examples:
             return;
           }
           out(`${c.bold(run.runId)} started: agent ${agentId}, task queue ${ctx.settings.taskQueue}`);
-          const final = await followRun(run, ctx.settings);
+          const final = await followRun(run, ctx.settings, client);
           if (final.state === 'completed') {
             out('', c.bold('Output:'), ...block(final.output ?? ''));
             return;

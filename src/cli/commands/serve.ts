@@ -1,0 +1,91 @@
+/** `harness serve`: the HTTP API for web apps (runs, approvals, cancel, events as SSE) until Ctrl-C. */
+import type { Command } from 'commander';
+import { WorkspaceError } from '../../workspace/errors.js';
+import type { Workspace } from '../../workspace/load.js';
+import { connect, contextFrom, loadContextWorkspace, positiveInt, type CliContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { onShutdownSignal } from '../lifecycle.js';
+import { c, cErr, err, out } from '../output.js';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  corsOrigin?: string[];
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Registers `harness serve`. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .summary('serve the HTTP API: runs, approvals, cancel, events as Server-Sent Events')
+    .description(
+      'Serves a JSON HTTP API over the harness client: POST /runs, GET /runs, GET /runs/{id}, ' +
+        'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
+        'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /openapi.json and ' +
+        'GET /healthz. It has no authentication of its own: anyone who reaches it can start runs and ' +
+        'decide approvals, so it listens on localhost by default; put your auth in front of it. ' +
+        'Ctrl-C or SIGTERM ends open event streams and stops it.',
+    )
+    .option('--port <n>', 'port to listen on', positiveInt('--port'), 8787)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--cors-origin <url>', 'browser origin allowed to call the API (CORS); repeatable', collect)
+    .option('--quiet', 'no log line per request')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ harness serve
+  $ curl -s localhost:8787/runs -d '{"agentId":"support","input":"Please refund order A-1001"}'
+  $ curl -sN localhost:8787/runs/<run>/events
+  $ curl -s localhost:8787/runs/<run>/approvals/<approval> -d '{"decision":"approve","approver":"ann"}'
+  $ harness serve --port 9000 --cors-origin http://localhost:5173`,
+    )
+    .action(async (opts: ServeOptions, command: Command) => {
+      const ctx = await contextFrom(command);
+      const workspace = await optionalWorkspace(ctx);
+      const { createHttpApp, listenHttp } = await import('../../http/index.js');
+      const signal = onShutdownSignal();
+      const client = await connect(ctx, workspace ? [...workspace.agents.keys()] : undefined);
+      const shutdown = new AbortController();
+      try {
+        const app = createHttpApp(client, {
+          signal: shutdown.signal,
+          ...(workspace && { threadOptions: { onBusy: workspace.config.threads.onBusy } }),
+          ...(opts.corsOrigin && { corsOrigins: opts.corsOrigin }),
+          ...(!opts.quiet && { onRequest: (r) => err(cErr.dim(`${r.method} ${r.path} → ${r.status} (${r.ms} ms)`)) }),
+          onError: (e) => err(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+        });
+        const server = await listenHttp(app, { port: opts.port, host: opts.host }).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'EADDRINUSE') throw new CliError('PORT_IN_USE', `Port ${opts.port} on ${opts.host} is in use; pick another with --port.`);
+          throw e;
+        });
+        out(
+          `${c.bold('harness API')}  ${server.url}  (Temporal ${ctx.settings.address}, namespace ${ctx.settings.namespace}, task queue ${ctx.settings.taskQueue})`,
+          `OpenAPI: ${server.url}/openapi.json`,
+          c.dim('No authentication: anyone who can reach this address can start runs and decide approvals. Ctrl-C stops it.'),
+        );
+        await signal.received;
+        out('shutting down: ending event streams…');
+        shutdown.abort();
+        await server.close();
+        out('server stopped');
+      } finally {
+        signal.dispose();
+        await client.close();
+      }
+    });
+}
+
+/** The workspace, if it loads: to check agent ids and use its thread settings. Not required. */
+async function optionalWorkspace(ctx: CliContext): Promise<Workspace | undefined> {
+  try {
+    return await loadContextWorkspace(ctx);
+  } catch (e) {
+    if (!(e instanceof WorkspaceError)) throw e;
+    if (e.code !== 'WORKSPACE_NOT_FOUND') err(`warning: agents are not checked; the workspace could not be loaded:\n${e.message}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Following a run's events: long-poll the run's workflow stream while it is open, then read
+ * whatever is left from the closed run's `eventLog` query. Resumable from any offset.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
+import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/events.js';
+import { eventLogQuery } from '../workflows/messages.js';
+
+export interface RunEventsOptions {
+  /** Resume after a disconnect: the offset of the first event wanted (last seen + 1). @default 0 */
+  fromOffset?: number;
+}
+
+export async function* followRunEvents(handle: WorkflowHandle, options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
+  let next = options.fromOffset ?? 0;
+  const stream = new WorkflowStreamClient(handle);
+  for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '20 milliseconds' })) {
+    next = item.offset + 1;
+    yield { offset: item.offset, event: item.data };
+    if (FINAL_EVENT_TYPES.has(item.data.type)) return;
+  }
+  // The run closed (or was already closed): it takes no more polls, but answers queries.
+  const { items } = await handle.query(eventLogQuery, { fromOffset: next });
+  for (const item of items) {
+    if (item.topic !== RUN_EVENTS_TOPIC) continue;
+    yield { offset: item.offset, event: defaultPayloadConverter.fromPayload<HarnessEvent>(decodePayloadWire(item.data)) };
+  }
+}

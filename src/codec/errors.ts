@@ -1,0 +1,30 @@
+/** Errors of the payload-encryption layer: a stable `code` and a message that says how to fix it. */
+
+export type CodecErrorCode =
+  /** An encryption key (or key list) in the environment is malformed. */
+  | 'INVALID_ENCRYPTION_KEY'
+  /** A payload was encrypted with a key id this process was not given. */
+  | 'UNKNOWN_ENCRYPTION_KEY'
+  /** The key with the payload's id does not open it (wrong key bytes for that id, or tampered data). */
+  | 'DECRYPTION_FAILED'
+  /** An encrypted payload without data or without a key id. */
+  | 'INVALID_ENCRYPTED_PAYLOAD';
+
+/**
+ * A key configuration or an encrypted payload that cannot be used. Messages never contain key
+ * material, only key ids and lengths.
+ */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+  constructor(
+    readonly code: CodecErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isCodecError(err: unknown): err is CodecError {
+  return err instanceof CodecError;
+}

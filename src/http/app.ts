@@ -1,0 +1,211 @@
+/**
+ * The HTTP API for web apps: a thin layer over `HarnessClient` (no Temporal calls of its own),
+ * built on Hono, so it is a web-standard `Request` → `Response` app: `app.request()` in tests,
+ * `listenHttp` (or any fetch-style runtime) to serve it.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { HarnessClient, RunState, ThreadOptions } from '../client/index.js';
+import { HttpError, toHttpError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import {
+  cancelBody,
+  createRunBody,
+  decisionBody,
+  eventsQuery,
+  idParam,
+  lastEventIdHeader,
+  listRunsQuery,
+  parseJsonBody,
+  parseQuery,
+  parseWith,
+  resultQuery,
+  type CreateRunBody,
+} from './schemas.js';
+import { streamRunEvents } from './sse.js';
+
+/** One handled request, for a log line. */
+export interface RequestLog {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+}
+
+/** Options of `createHttpApp`. */
+export interface HttpAppOptions {
+  /** Interval of heartbeat comments on event streams. @default 15000 */
+  heartbeatMs?: number;
+  /** Largest request body accepted (413 `PAYLOAD_TOO_LARGE` above). @default 1 MiB */
+  maxBodyBytes?: number;
+  /** How threads created by `POST /runs` with `threadId` behave (e.g. `onBusy`). @default the client's defaults */
+  threadOptions?: ThreadOptions;
+  /** Browser origins allowed to call the API (CORS), e.g. `http://localhost:5173`. @default none */
+  corsOrigins?: readonly string[];
+  /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
+  signal?: AbortSignal;
+  /** Called after each request (not for each streamed event). */
+  onRequest?: (log: RequestLog) => void;
+  /** Called with unexpected errors (the 5xx answers). @default console.error */
+  onError?: (err: unknown) => void;
+}
+
+const FINISHED: ReadonlySet<RunState> = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * Creates the HTTP API app over a connected client. Errors are `{ error: { code, message, issues? } }`
+ * with the client's stable codes (`RUN_NOT_FOUND` → 404, refused decisions → 409, validation → 400).
+ * @example
+ * const app = createHttpApp(await HarnessClient.connect());
+ * const res = await app.request('/runs', { method: 'POST', body: JSON.stringify({ input: 'Refund A-1001' }) });
+ * // or: await listenHttp(app, { port: 8787 });
+ */
+export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {}): Hono {
+  const app = new Hono();
+  const onError = options.onError ?? ((err: unknown) => console.error(err));
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const runOf = (c: Context) => client.getRun(parseWith(idParam, c.req.param('id'), 'path'));
+
+  app.onError((err, c) => {
+    const httpError = toHttpError(err);
+    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN') onError(err);
+    return c.json(httpError.toBody(), httpError.status);
+  });
+  app.notFound((c) =>
+    c.json(new HttpError(404, 'NOT_FOUND', `No route ${c.req.method} ${c.req.path}; see GET /openapi.json.`).toBody(), 404),
+  );
+  if (options.onRequest) {
+    const log = options.onRequest;
+    app.use(async (c, next) => {
+      const start = performance.now();
+      await next();
+      log({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
+    });
+  }
+  if (options.corsOrigins?.length) {
+    app.use(cors({ origin: [...options.corsOrigins], allowHeaders: ['Content-Type', 'Last-Event-ID'], maxAge: 600 }));
+  }
+  app.use(
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 1024 * 1024,
+      onError: (c) => c.json(new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.').toBody(), 413),
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', namespace: client.settings.namespace, taskQueue: client.settings.taskQueue }));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  app.post('/runs', async (c) => {
+    const body = await parseJsonBody(c, createRunBody);
+    const created = await createRun(client, body, options.threadOptions);
+    c.header('Location', `/runs/${encodeURIComponent(created.runId)}`);
+    return c.json(created, 201);
+  });
+
+  app.get('/runs', async (c) => {
+    const query = parseQuery(c, listRunsQuery);
+    const runs = await client.listRuns({
+      limit: query.limit,
+      ...(query.state && { state: query.state }),
+      ...(query.agentId && { agentId: query.agentId }),
+    });
+    return c.json({ runs });
+  });
+
+  app.get('/runs/:id', async (c) => c.json(await runOf(c).status()));
+
+  app.get('/runs/:id/result', async (c) => {
+    const run = runOf(c);
+    const { wait } = parseQuery(c, resultQuery);
+    if (wait === 'false') {
+      const status = await run.status();
+      if (!FINISHED.has(status.state)) return c.json({ runId: run.runId, state: status.state }, 202);
+    }
+    return c.json(await untilAborted(run.result(), [c.req.raw.signal, options.signal]));
+  });
+
+  app.post('/runs/:id/approvals/:approvalId', async (c) => {
+    const run = runOf(c);
+    const approvalId = parseWith(idParam, c.req.param('approvalId'), 'path');
+    const body = await parseJsonBody(c, decisionBody);
+    const record = await run.decide({ approvalId, ...body }, { via: 'update' });
+    return c.json(record ?? null);
+  });
+
+  app.post('/runs/:id/cancel', async (c) => {
+    const run = runOf(c);
+    await parseJsonBody(c, cancelBody, { optional: true });
+    // Temporal accepts a cancel request for a finished run too; say it changes nothing. A run
+    // that does not answer (no worker) can still be cancelled: only RUN_NOT_FOUND stops here.
+    const status = await run.status().catch((err: unknown) => {
+      if (toHttpError(err).code === 'RUN_NOT_FOUND') throw err;
+      return undefined;
+    });
+    if (status && FINISHED.has(status.state)) {
+      throw new HttpError(409, 'RUN_NOT_ACTIVE', `Run ${run.runId} is already ${status.state}; there is nothing to cancel.`);
+    }
+    await run.cancel();
+    return c.json({ runId: run.runId, cancelRequested: true }, 202);
+  });
+
+  app.get('/runs/:id/events', async (c) => {
+    const run = runOf(c);
+    const { from } = parseQuery(c, eventsQuery);
+    const lastEventId = c.req.header('Last-Event-ID');
+    // EventSource resends its original URL (with ?from) on reconnect: the header is the fresher.
+    const fromOffset = lastEventId !== undefined ? Number(parseWith(lastEventIdHeader, lastEventId, 'header')) + 1 : (from ?? 0);
+    await run.status(); // 404 before the stream starts rather than an error event inside it.
+    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, ...(options.signal && { shutdown: options.signal }) });
+  });
+
+  return app;
+}
+
+/** What `POST /runs` answers. */
+interface CreatedRun {
+  runId: string;
+  threadId?: string;
+  /** Thread messages only: whether the run waits behind another run of the thread, and where. */
+  queued?: boolean;
+  position?: number;
+}
+
+async function createRun(client: HarnessClient, body: CreateRunBody, threadOptions: ThreadOptions | undefined): Promise<CreatedRun> {
+  const { threadId, input, agentId, runId, context, state } = body;
+  if (threadId === undefined) {
+    const run = await client.startRun({
+      input,
+      ...(agentId !== undefined && { agentId }),
+      ...(runId !== undefined && { runId }),
+      ...(context !== undefined && { context }),
+      ...(state !== undefined && { state }),
+    });
+    return { runId: run.runId };
+  }
+  const run = await client.thread(threadId, threadOptions).send(input, {
+    agentId: agentId ?? 'auto',
+    ...(runId !== undefined && { runId }),
+    ...(context !== undefined && { context }),
+  });
+  return { runId: run.runId, threadId, queued: run.queued, position: run.position };
+}
+
+/** `promise`, or a 503 once a signal aborts (client gone or server shutting down). */
+async function untilAborted<T>(promise: Promise<T>, signals: (AbortSignal | undefined)[]): Promise<T> {
+  const active = signals.filter((s): s is AbortSignal => s !== undefined);
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new HttpError(503, 'SHUTTING_DOWN', 'The request was abandoned before the run finished; retry.'));
+    for (const s of active) {
+      if (s.aborted) onAbort();
+      else s.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    for (const s of active) s.removeEventListener('abort', onAbort);
+    promise.catch(() => {}); // Abandoned: its outcome no longer matters.
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the HTTP API's responses, written from the
+ * client's types (src/workflows/types.ts, events.ts). Request schemas are generated from zod.
+ */
+import type { HarnessEventType } from '../client/index.js';
+import { RUN_STATES } from '../workflows/types.js';
+
+/** A JSON Schema object. */
+export type JsonSchema = { [key: string]: unknown };
+
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const str: JsonSchema = { type: 'string' };
+const int: JsonSchema = { type: 'integer', minimum: 0 };
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+const jsonObject: JsonSchema = { type: 'object', additionalProperties: true };
+const obj = (properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
+  type: 'object',
+  properties,
+  required,
+});
+
+/** Every event type (checked at compile time against `HarnessEventType`). */
+export const EVENT_TYPES = [
+  'run.created',
+  'run.routed',
+  'run.queued',
+  'run.dequeued',
+  'run.state.changed',
+  'step.started',
+  'step.completed',
+  'output.delta',
+  'reasoning.delta',
+  'output.reset',
+  'tool.started',
+  'tool.result',
+  'approval.requested',
+  'approval.resolved',
+  'run.resumed',
+  'run.completed',
+  'run.failed',
+  'run.cancelled',
+] as const satisfies readonly HarnessEventType[];
+// Fails to compile when an event type is added to the client but not listed above.
+const allListed: Exclude<HarnessEventType, (typeof EVENT_TYPES)[number]> extends never ? true : never = true;
+void allListed;
+
+const tokenUsage = obj(
+  { inputTokens: int, outputTokens: int, totalTokens: int, costUsd: { type: 'number', description: 'US dollars, when the model is priced.' } },
+  ['inputTokens', 'outputTokens', 'totalTokens'],
+);
+
+const decision: JsonSchema = { type: 'string', enum: ['approve', 'reject', 'edit'] };
+
+/** `components.schemas` of the document. */
+export const componentSchemas: Record<string, JsonSchema> = {
+  Error: obj(
+    {
+      error: obj(
+        {
+          code: { ...str, description: 'Stable code, e.g. RUN_NOT_FOUND, UNKNOWN_APPROVAL, INVALID_REQUEST.' },
+          message: str,
+          issues: {
+            type: 'array',
+            description: 'With INVALID_REQUEST: every problem, with where it is.',
+            items: obj(
+              {
+                in: { type: 'string', enum: ['body', 'query', 'header', 'path'] },
+                path: { type: 'array', items: { type: ['string', 'integer'] } },
+                message: str,
+              },
+              ['in', 'path', 'message'],
+            ),
+          },
+        },
+        ['code', 'message'],
+      ),
+    },
+    ['error'],
+  ),
+  RunState: { type: 'string', enum: [...RUN_STATES] },
+  TokenUsage: tokenUsage,
+  CreatedRun: obj(
+    {
+      runId: str,
+      threadId: str,
+      queued: { type: 'boolean', description: 'Thread messages: whether the run waits behind another run of the thread.' },
+      position: { ...int, description: 'Thread messages: place in the queue, 1 = next; 0 when not queued.' },
+    },
+    ['runId'],
+  ),
+  RunSummary: obj({ runId: str, agentId: str, threadId: str, state: ref('RunState'), startTime: dateTime, closeTime: dateTime }, ['runId', 'startTime']),
+  RunList: obj({ runs: { type: 'array', items: ref('RunSummary') } }, ['runs']),
+  PendingApproval: obj({ approvalId: str, toolName: str, input: jsonObject, requestedAt: dateTime, step: int }, [
+    'approvalId',
+    'toolName',
+    'input',
+    'requestedAt',
+    'step',
+  ]),
+  ApprovalRecord: obj(
+    {
+      approvalId: str,
+      toolName: str,
+      decision,
+      requestedInput: jsonObject,
+      input: { ...jsonObject, description: 'The input the tool runs with (differs from requestedInput after an edit).' },
+      approver: str,
+      approverRoles: { type: 'array', items: str },
+      reason: str,
+      decidedAt: dateTime,
+      via: { type: 'string', enum: ['signal', 'update', 'timeout', 'cancel'] },
+    },
+    ['approvalId', 'toolName', 'decision', 'requestedInput', 'input', 'decidedAt', 'via'],
+  ),
+  RunStatus: obj(
+    {
+      runId: str,
+      agentId: str,
+      routing: obj(
+        { requestedAgentId: str, selectedAgentId: str, via: { type: 'string', enum: ['explicit', 'rule', 'router', 'default'] }, reason: str },
+        ['requestedAgentId', 'selectedAgentId', 'via', 'reason'],
+      ),
+      policy: obj({ allowed: { type: 'boolean' }, reasons: { type: 'array', items: str }, matchedPolicies: { type: 'array', items: str } }, [
+        'allowed',
+        'reasons',
+        'matchedPolicies',
+      ]),
+      threadId: str,
+      state: ref('RunState'),
+      step: { ...int, description: 'Model calls made so far.' },
+      pendingApprovals: { type: 'array', items: ref('PendingApproval') },
+      approvals: { type: 'array', items: ref('ApprovalRecord') },
+      ignoredDecisions: { type: 'array', items: obj({ receivedAt: dateTime, payload: {}, reason: str }, ['receivedAt', 'payload', 'reason']) },
+      usage: ref('TokenUsage'),
+      agentState: jsonObject,
+      output: str,
+      error: str,
+    },
+    ['runId', 'agentId', 'state', 'step', 'pendingApprovals', 'approvals', 'ignoredDecisions', 'usage', 'agentState'],
+  ),
+  TranscriptMessage: {
+    type: 'object',
+    properties: { role: { type: 'string', enum: ['user', 'assistant', 'tool'] }, content: str },
+    required: ['role', 'content'],
+    description: 'assistant messages also have toolCalls [{id, name, args}]; tool messages toolCallId, toolName, isError.',
+  },
+  RunResult: obj(
+    {
+      runId: str,
+      agentId: str,
+      output: str,
+      messages: { type: 'array', items: ref('TranscriptMessage') },
+      steps: int,
+      approvals: { type: 'array', items: ref('ApprovalRecord') },
+      usage: ref('TokenUsage'),
+      agentState: jsonObject,
+    },
+    ['runId', 'agentId', 'output', 'messages', 'steps', 'approvals', 'usage', 'agentState'],
+  ),
+  RunPending: obj({ runId: str, state: ref('RunState') }, ['runId', 'state']),
+  CancelRequested: obj({ runId: str, cancelRequested: { const: true } }, ['runId', 'cancelRequested']),
+  HarnessEvent: {
+    type: 'object',
+    description:
+      'One run event (the `data` of an SSE message). Besides the envelope, each type has its own fields, ' +
+      'e.g. output.delta {step, attempt, messageId, text}, approval.requested {approval}, run.completed {output, usage}.',
+    properties: { type: { type: 'string', enum: [...EVENT_TYPES] }, runId: str, agentId: str, at: dateTime },
+    required: ['type', 'runId', 'agentId', 'at'],
+    additionalProperties: true,
+  },
+  Health: obj({ status: { const: 'ok' }, namespace: str, taskQueue: str }, ['status', 'namespace', 'taskQueue']),
+};

@@ -1,0 +1,164 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP API. Request bodies and query parameters are generated
+ * from the zod schemas the handlers validate with, so the two cannot drift; responses are
+ * described in ./openapi-schemas.ts.
+ */
+import { z } from 'zod';
+import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
+import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery } from './schemas.js';
+
+/** An OpenAPI 3.1 document (plain JSON). */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Record<string, JsonSchema>>;
+  components: { schemas: Record<string, JsonSchema> };
+}
+
+function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+const ok = (description: string, schema: string) => ({ description, content: json(ref(schema)) });
+const error = (description: string) => ({ description, content: json(ref('Error')) });
+const body = (schema: z.ZodType, required = true) => ({ required, content: json(jsonSchemaOf(schema)) });
+
+function queryParameters(schema: z.ZodObject): JsonSchema[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { description, ...fieldSchema } = jsonSchemaOf(field as z.ZodType);
+    return { name, in: 'query', required: !(field as z.ZodType).safeParse(undefined).success, description, schema: fieldSchema };
+  });
+}
+
+const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const runId = pathParam('id', 'The run id.');
+const common = {
+  400: error('Invalid request (`INVALID_REQUEST` with the path of each problem, or `INVALID_JSON`).'),
+  504: error('`QUERY_TIMEOUT`: no worker answered for the run.'),
+};
+
+/**
+ * The document served at `GET /openapi.json`.
+ * @example
+ * const doc = openApiDocument();
+ * Object.keys(doc.paths); // ['/healthz', '/openapi.json', '/runs', …]
+ */
+export function openApiDocument(): OpenApiDocument {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'temporal-harness HTTP API',
+      version: '0.1.0',
+      description:
+        'Start agent runs, read their status and results, decide their approvals, cancel them, and follow their ' +
+        'events as Server-Sent Events. Errors are `{ error: { code, message, issues? } }` with stable codes.',
+    },
+    paths: {
+      '/healthz': { get: { operationId: 'health', summary: 'Liveness', responses: { 200: ok('Serving.', 'Health') } } },
+      '/openapi.json': {
+        get: { operationId: 'openApi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document.', content: json({ type: 'object' }) } } },
+      },
+      '/runs': {
+        post: {
+          operationId: 'createRun',
+          summary: 'Start a run (or send a message to a thread with threadId)',
+          requestBody: body(createRunBody),
+          responses: {
+            201: { ...ok('Started (or queued in its thread); `Location` names the run.', 'CreatedRun'), headers: { Location: { schema: { type: 'string' } } } },
+            ...common,
+            409: error('`RUN_ALREADY_EXISTS`, or `THREAD_BUSY` for a thread that refuses messages while busy.'),
+            413: error('`PAYLOAD_TOO_LARGE`.'),
+          },
+        },
+        get: {
+          operationId: 'listRuns',
+          summary: 'List runs, newest first (Temporal visibility: eventually consistent)',
+          parameters: queryParameters(listRunsQuery),
+          responses: { 200: ok('The runs.', 'RunList'), ...common },
+        },
+      },
+      '/runs/{id}': {
+        get: {
+          operationId: 'getRun',
+          summary: "The run's status: state, pending approvals, decisions, usage, output or error",
+          parameters: [runId],
+          responses: { 200: ok('The status.', 'RunStatus'), 404: error('`RUN_NOT_FOUND`.'), ...common },
+        },
+      },
+      '/runs/{id}/result': {
+        get: {
+          operationId: 'getRunResult',
+          summary: "The run's result; waits for the run to finish unless wait=false",
+          parameters: [runId, ...queryParameters(resultQuery)],
+          responses: {
+            200: ok('The completed run.', 'RunResult'),
+            202: ok('wait=false and the run is not finished yet.', 'RunPending'),
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error("`RUN_FAILED` or `RUN_CANCELLED`, with the run's own error message."),
+            503: error('`SHUTTING_DOWN`: the server stopped waiting.'),
+            ...common,
+          },
+        },
+      },
+      '/runs/{id}/approvals/{approvalId}': {
+        post: {
+          operationId: 'decideApproval',
+          summary: 'Approve, reject or edit a pending tool call (by update: the answer is the recorded decision)',
+          parameters: [runId, pathParam('approvalId', 'The approval id (= the tool call id, see pendingApprovals).')],
+          requestBody: body(decisionBody),
+          responses: {
+            200: ok('The decision as the run recorded it.', 'ApprovalRecord'),
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error(
+              'Refused by the run: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`, `APPROVER_NOT_ALLOWED`, `RUN_NOT_ACTIVE`.',
+            ),
+            ...common,
+          },
+        },
+      },
+      '/runs/{id}/cancel': {
+        post: {
+          operationId: 'cancelRun',
+          summary: 'Request cancellation; the run ends `cancelled`',
+          parameters: [runId],
+          requestBody: body(cancelBody, false),
+          responses: {
+            202: ok('Cancellation requested.', 'CancelRequested'),
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error('`RUN_NOT_ACTIVE`: the run has already finished.'),
+            ...common,
+          },
+        },
+      },
+      '/runs/{id}/events': {
+        get: {
+          operationId: 'streamRunEvents',
+          summary: "Follow the run's events as Server-Sent Events until its final event",
+          description:
+            'Each message has `id: <offset>`, `event: <type>` and `data: <HarnessEvent JSON>`; the stream ends after ' +
+            'run.completed, run.failed or run.cancelled (finished runs replay their events). Reconnect with ' +
+            '`Last-Event-ID: <last offset seen>` (sent by EventSource by itself) or `?from=<offset>` to get exactly ' +
+            'the rest. `: heartbeat` comments every 15 s. A failure mid-stream is sent as `event: error` with an Error body.',
+          parameters: [
+            runId,
+            ...queryParameters(eventsQuery),
+            { name: 'Last-Event-ID', in: 'header', required: false, description: 'Offset of the last event seen.', schema: { type: 'string', pattern: '^\\d{1,15}$' } },
+          ],
+          responses: {
+            200: {
+              description: 'The event stream.',
+              // `x-event-schema`: the `data` of each message (OpenAPI 3.1 has no field for stream items).
+              content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-schema': ref('HarnessEvent') } },
+            },
+            404: error('`RUN_NOT_FOUND`.'),
+            ...common,
+          },
+        },
+      },
+    },
+    components: { schemas: componentSchemas },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The zod schemas of every request body and query of the HTTP API, and the helpers that parse a
+ * request with them. The OpenAPI document is generated from these same schemas.
+ */
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { THREAD_ID_PATTERN } from '../client/index.js';
+import { RUN_STATES, type RunState } from '../workflows/types.js';
+import { HttpError, invalidRequest, issuesFrom, type IssueLocation } from './errors.js';
+
+const jsonObject = z.record(z.string(), z.unknown());
+const safeId = (what: string) =>
+  z.string().regex(THREAD_ID_PATTERN, `${what} must be 1-128 characters: letters, digits and _ . : - (starting with a letter or digit)`);
+
+/** Body of `POST /runs`. With `threadId` the run is a new message of that thread. */
+export const createRunBody = z
+  .object({
+    agentId: z.string().min(1).max(200).optional().describe('Agent id; omitted or `auto` = routed by the workspace.'),
+    input: z.string().max(1_000_000).regex(/\S/, 'input must be a non-empty string').describe("The user's message."),
+    context: jsonObject.optional().describe('Free-form caller context (tenant, user, role…), seen by policies and tools.'),
+    state: jsonObject.optional().describe('Initial agent state (not with threadId).'),
+    threadId: safeId('threadId').optional().describe("Send the message to this thread (created on first use); the run sees the thread's earlier messages."),
+    runId: safeId('runId').optional().describe('The run id. Default: `run-<uuid>`.'),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.threadId !== undefined && body.state !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['state'], message: 'state is not supported for thread messages; omit threadId or state' });
+    }
+  });
+export type CreateRunBody = z.infer<typeof createRunBody>;
+
+/** Body of `POST /runs/{id}/approvals/{approvalId}`: the same rules as the `decideApproval` update. */
+export const decisionBody = z
+  .object({
+    decision: z.enum(['approve', 'reject', 'edit']),
+    input: jsonObject.optional().describe('Replacement tool input: required with `edit`, refused otherwise.'),
+    approver: z.string().max(200).optional().describe('Who decides (recorded; told to the model on reject).'),
+    approverRoles: z
+      .array(z.string().min(1, 'a role must be a non-empty string').max(200))
+      .max(50)
+      .optional()
+      .describe("Roles the approver holds, matched against a tool's `role:<role>` approvers."),
+    reason: z.string().max(4000).optional().describe('Why (recorded; on reject the model is told).'),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.decision === 'edit' && body.input === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['input'], message: 'decision "edit" needs input: the replacement tool input as a JSON object' });
+    }
+    if (body.decision !== 'edit' && body.input !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['input'], message: `input is only allowed with decision "edit" (got "${body.decision}")` });
+    }
+  });
+export type DecisionBody = z.infer<typeof decisionBody>;
+
+/** Body of `POST /runs/{id}/cancel`: nothing, or an empty object. */
+export const cancelBody = z.object({}).strict();
+
+const booleanString = z.enum(['true', 'false']);
+
+/** Query of `GET /runs`. */
+export const listRunsQuery = z
+  .object({
+    state: z.enum(RUN_STATES as [RunState, ...RunState[]]).optional().describe('Only runs in this state.'),
+    agentId: z.string().min(1).max(200).optional().describe('Only runs of this agent.'),
+    limit: z.coerce.number().int().min(1).max(1000).default(50).describe('At most this many runs.'),
+  })
+  .strict();
+
+/** Query of `GET /runs/{id}/result`. */
+export const resultQuery = z
+  .object({
+    wait: booleanString.default('true').describe('`false`: answer 202 at once while the run is not finished.'),
+  })
+  .strict();
+
+/** Query of `GET /runs/{id}/events`. */
+export const eventsQuery = z
+  .object({
+    from: z.coerce.number().int().min(0).optional().describe('Offset of the first event wanted. `Last-Event-ID` (last seen) wins over it.'),
+  })
+  .strict();
+
+/** The `Last-Event-ID` header: the offset of the last event a reconnecting client saw. */
+export const lastEventIdHeader = z.string().regex(/^\d{1,15}$/, 'Last-Event-ID must be the offset (a non-negative integer) of the last event seen');
+
+/** Path parameters that name a run or an approval. */
+export const idParam = z.string().min(1).max(512);
+
+/**
+ * Parses `value` with `schema`, or throws a 400 `INVALID_REQUEST` listing every problem with its
+ * path in the given part of the request.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, location: IssueLocation): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw invalidRequest(issuesFrom(parsed.error, location));
+  return parsed.data;
+}
+
+/**
+ * The JSON body of a request, validated. An empty body counts as `{}` only when `optional`.
+ * @throws {HttpError} 400 `INVALID_JSON` or `INVALID_REQUEST`.
+ */
+export async function parseJsonBody<S extends z.ZodType>(c: Context, schema: S, { optional = false } = {}): Promise<z.output<S>> {
+  const text = await c.req.text();
+  if (text.trim() === '') {
+    if (optional) return parseWith(schema, {}, 'body');
+    throw new HttpError(400, 'INVALID_JSON', 'The request body is empty; send a JSON object (Content-Type: application/json).');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(400, 'INVALID_JSON', `The request body is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseWith(schema, value, 'body');
+}
+
+/** The query string, validated (a repeated parameter keeps its last value). */
+export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return parseWith(schema, c.req.query(), 'query');
+}

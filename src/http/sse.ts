@@ -1,0 +1,82 @@
+/**
+ * `GET /runs/{id}/events` as Server-Sent Events, over `RunHandle.events()`: each event is sent
+ * with `id: <offset>` (so a browser's `EventSource` resumes by itself with `Last-Event-ID`),
+ * `event: <type>` and `data: <the event as JSON>`. The stream ends after the run's final event.
+ */
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { HarnessEventItem, RunHandle } from '../client/index.js';
+import { toHttpError } from './errors.js';
+
+/** How an event stream is kept alive and stopped. */
+export interface EventStreamOptions {
+  /** First offset to send. */
+  fromOffset: number;
+  /** Interval of `: heartbeat` comments, which keep proxies from closing an idle stream. */
+  heartbeatMs: number;
+  /** Ends the stream (server shutdown). */
+  shutdown?: AbortSignal;
+  /** Reconnection delay suggested to `EventSource` clients, in ms. */
+  retryMs?: number;
+  /** Told about an unexpected error that ended a stream (sent to the client as `event: error`). */
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * Streams the run's events from `fromOffset` until its final event, the client going away, or
+ * `shutdown`. A failure mid-stream is sent as `event: error` with an error body, then the stream ends.
+ */
+export function streamRunEvents(c: Context, run: RunHandle, options: EventStreamOptions): Response {
+  return streamSSE(c, async (stream) => {
+    const stop = stopper([c.req.raw.signal, options.shutdown], stream);
+    const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), options.heartbeatMs);
+    const events = run.events({ fromOffset: options.fromOffset });
+    let finished = false;
+    try {
+      // A first line right away so the client sees the response (status and headers) at once.
+      await stream.write(`retry: ${options.retryMs ?? 1000}\n\n`);
+      for (;;) {
+        const next = await Promise.race([events.next(), stop.stopped]);
+        if (next === STOPPED) break;
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        await send(stream, next.value);
+      }
+    } catch (err) {
+      finished = true; // A generator that threw is done.
+      const httpError = toHttpError(err);
+      if (httpError.status >= 500) options.onError?.(err);
+      if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(httpError.toBody()) });
+    } finally {
+      clearInterval(heartbeat);
+      stop.dispose();
+      // Stop following: the generator finishes its poll in flight, then polls no more.
+      if (!finished) events.return(undefined).catch(() => {});
+    }
+  });
+}
+
+function send(stream: SSEStreamingApi, { offset, event }: HarnessEventItem): Promise<void> {
+  return stream.writeSSE({ id: String(offset), event: event.type, data: JSON.stringify(event) });
+}
+
+const STOPPED = Symbol('stopped');
+
+/** Resolves `stopped` when any signal aborts or the client disconnects. */
+function stopper(signals: (AbortSignal | undefined)[], stream: SSEStreamingApi): { stopped: Promise<typeof STOPPED>; dispose(): void } {
+  let resolve!: (v: typeof STOPPED) => void;
+  const stopped = new Promise<typeof STOPPED>((r) => (resolve = r));
+  const onAbort = () => resolve(STOPPED);
+  const active = signals.filter((s): s is AbortSignal => s !== undefined);
+  for (const signal of active) {
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  }
+  stream.onAbort(onAbort);
+  return {
+    stopped,
+    dispose: () => active.forEach((s) => s.removeEventListener('abort', onAbort)),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The events of a run, published on its durable workflow stream (`@temporalio/workflow-streams`,
+ * topic `events`). Lifecycle events come from the workflow; `output.delta` / `reasoning.delta`
+ * come from the model-call activity while the model streams. Every event has an offset in the
+ * stream, so a client that reconnects resumes exactly where it stopped.
+ */
+import type {
+  ApprovalRecord,
+  PendingApproval,
+  PolicyOutcome,
+  RoutingDecision,
+  RunState,
+  TokenUsage,
+} from './types.js';
+
+/** The stream topic all run events are published on. */
+export const RUN_EVENTS_TOPIC = 'events';
+
+interface Envelope {
+  runId: string;
+  agentId: string;
+  /** ISO-8601: workflow time for workflow events, wall time for deltas. */
+  at: string;
+}
+
+/** The model message a delta or step belongs to: `<runId>:step-<n>`. */
+export type MessageId = string;
+
+export type HarnessEventBody =
+  | { type: 'run.created'; input: string; requestedAgentId: string; threadId?: string }
+  | { type: 'run.routed'; routing: RoutingDecision; policy: PolicyOutcome }
+  | { type: 'run.queued' }
+  | { type: 'run.dequeued' }
+  | { type: 'run.state.changed'; from: RunState; to: RunState }
+  | { type: 'step.started'; step: number; model: string; messageId: MessageId }
+  | { type: 'step.completed'; step: number; messageId: MessageId; toolCalls: number; usage?: TokenUsage }
+  | { type: 'output.delta'; step: number; attempt: number; messageId: MessageId; text: string }
+  | { type: 'reasoning.delta'; step: number; attempt: number; messageId: MessageId; text: string }
+  /** A retried model call starts over: drop earlier attempts' deltas for this message. */
+  | { type: 'output.reset'; step: number; attempt: number; messageId: MessageId }
+  | { type: 'tool.started'; step: number; toolCallId: string; toolName: string; input: Record<string, unknown> }
+  | { type: 'tool.result'; step: number; toolCallId: string; toolName: string; content: string; isError: boolean }
+  | { type: 'approval.requested'; approval: PendingApproval }
+  | { type: 'approval.resolved'; decision: ApprovalRecord }
+  | { type: 'run.resumed'; step: number }
+  | { type: 'run.completed'; output: string; usage: TokenUsage }
+  | { type: 'run.failed'; error: string }
+  | { type: 'run.cancelled' };
+
+export type HarnessEvent = Envelope & HarnessEventBody;
+export type HarnessEventType = HarnessEvent['type'];
+
+/** An event with its place in the run's stream. */
+export interface HarnessEventItem {
+  offset: number;
+  event: HarnessEvent;
+}
+
+export function messageIdFor(runId: string, step: number): MessageId {
+  return `${runId}:step-${step}`;
+}
+
+/** Events after which a run publishes nothing more. */
+export const FINAL_EVENT_TYPES: ReadonlySet<HarnessEventType> = new Set(['run.completed', 'run.failed', 'run.cancelled']);

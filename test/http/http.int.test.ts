@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { HarnessClient, HarnessEvent, RunStatus } from '../../src/client/index.js';
+import { createHttpApp, listenHttp, type HttpAppOptions } from '../../src/http/index.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { readSse, type SseMessage } from './sse-reader.js';
+
+const agentId = uniqueId('http'); // Its own agent id, so listing by agent sees only this file's runs.
+
+function workspace(): string {
+  return writeWorkspace(
+    tempDir(),
+    `
+models:
+  m:
+    provider: scripted
+    script:
+      - when: hello
+        turns:
+          - text: "Hi there."
+      - turns:
+          - text: "Looking it up."
+            toolCalls: [{ name: echo, args: { text: hi } }]
+          - text: "Recording it."
+            toolCalls: [{ name: record_effect, args: { file: /dev/null, label: x } }]
+          - text: "All done: {{lastToolResult}}"
+agents:
+  - { id: ${agentId}, model: m, tools: [echo, record_effect], requireApproval: [record_effect] }
+`,
+  );
+}
+
+type App = ReturnType<typeof createHttpApp>;
+
+interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+async function call<T = Record<string, unknown>>(app: App, method: string, path: string, body?: unknown): Promise<Reply<T>> {
+  const res = await app.request(path, {
+    method,
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+  });
+  return { status: res.status, body: (await res.json()) as T, headers: res.headers };
+}
+
+async function parked(app: App, runId: string): Promise<RunStatus> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
+    const { status, body } = await call<RunStatus>(app, 'GET', `/runs/${runId}`);
+    if (status === 200 && body.state === 'waiting_for_approval') return body;
+  }
+  throw new Error(`run ${runId} did not park`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function withApp<T>(body: (app: App, client: HarnessClient) => Promise<T>, options: HttpAppOptions = {}): Promise<T> {
+  return withWorker(workspace(), ({ client }) => body(createHttpApp(client, options), client));
+}
+
+describe('HTTP API', () => {
+  it('creates a run, reads status and list, refuses bad decisions, approves, and returns the result', async () => {
+    await withApp(async (app) => {
+      const created = await call<{ runId: string }>(app, 'POST', '/runs', { agentId, input: 'go', context: { tenant: 'acme' } });
+      expect(created.status).toBe(201);
+      const { runId } = created.body;
+      expect(created.headers.get('location')).toBe(`/runs/${runId}`);
+
+      const status = await parked(app, runId);
+      expect(status).toMatchObject({ runId, agentId, state: 'waiting_for_approval' });
+      const approvalId = status.pendingApprovals[0]!.approvalId;
+      expect(await call(app, 'POST', '/runs', { agentId, input: 'go again', runId })).toMatchObject({
+        status: 409,
+        body: { error: { code: 'RUN_ALREADY_EXISTS' } },
+      });
+      expect(await call(app, 'GET', `/runs/${runId}/result?wait=false`)).toMatchObject({ status: 202, body: { runId, state: 'waiting_for_approval' } });
+
+      const unknown = await call(app, 'POST', `/runs/${runId}/approvals/nope`, { decision: 'approve' });
+      expect(unknown).toMatchObject({ status: 409, body: { error: { code: 'UNKNOWN_APPROVAL' } } });
+      const malformed = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'maybe', approver: 5, extra: true });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+      const paths = (malformed.body as { error: { issues: { in: string; path: unknown[] }[] } }).error.issues.map((i) => [i.in, ...i.path].join('.'));
+      expect(paths.sort()).toEqual(['body.approver', 'body.decision', 'body.extra']);
+      const editWithoutInput = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'edit' });
+      expect(editWithoutInput).toMatchObject({ status: 400, body: { error: { issues: [{ in: 'body', path: ['input'] }] } } });
+      expect(await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, '{"decision":')).toMatchObject({
+        status: 400,
+        body: { error: { code: 'INVALID_JSON' } },
+      });
+
+      const approved = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'approve', approver: 'ann', reason: 'fine' });
+      expect(approved).toMatchObject({ status: 200, body: { approvalId, decision: 'approve', approver: 'ann', reason: 'fine', via: 'update' } });
+      const again = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'reject' });
+      expect(again.status).toBe(409);
+      expect(['APPROVAL_ALREADY_DECIDED', 'RUN_NOT_ACTIVE']).toContain((again.body as { error: { code: string } }).error.code);
+
+      const result = await call(app, 'GET', `/runs/${runId}/result`);
+      expect(result).toMatchObject({ status: 200, body: { runId, output: 'All done: recorded x', approvals: [{ approvalId, approver: 'ann' }] } });
+
+      // Listing goes through visibility, which is eventually consistent.
+      let listed: { runId: string; state?: string }[] = [];
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && !listed.some((r) => r.runId === runId && r.state === 'completed'); await sleep(100)) {
+        listed = (await call<{ runs: typeof listed }>(app, 'GET', `/runs?agentId=${agentId}&state=completed&limit=10`)).body.runs;
+      }
+      expect(listed.map((r) => r.runId)).toContain(runId);
+      const badQuery = await call(app, 'GET', '/runs?state=sleeping&limit=0');
+      expect(badQuery.status).toBe(400);
+      expect((badQuery.body as { error: { issues: { path: string[] }[] } }).error.issues.map((i) => i.path[0]).sort()).toEqual(['limit', 'state']);
+
+    });
+  });
+
+  it('cancels a run; its result is then RUN_CANCELLED and a second cancel RUN_NOT_ACTIVE; unknown runs are 404', async () => {
+    await withApp(async (app) => {
+      const { runId } = (await call<{ runId: string }>(app, 'POST', '/runs', { agentId, input: 'go' })).body;
+      await parked(app, runId);
+      expect(await call(app, 'POST', `/runs/${runId}/cancel`)).toMatchObject({ status: 202, body: { runId, cancelRequested: true } });
+      expect(await call(app, 'GET', `/runs/${runId}/result`)).toMatchObject({ status: 409, body: { error: { code: 'RUN_CANCELLED' } } });
+      expect(await call(app, 'POST', `/runs/${runId}/cancel`)).toMatchObject({ status: 409, body: { error: { code: 'RUN_NOT_ACTIVE' } } });
+
+      const missing = uniqueId('no-such-run');
+      for (const [method, path, body] of [
+        ['GET', `/runs/${missing}`],
+        ['GET', `/runs/${missing}/result`],
+        ['GET', `/runs/${missing}/events`],
+        ['POST', `/runs/${missing}/cancel`],
+        ['POST', `/runs/${missing}/approvals/x`, { decision: 'approve' }],
+      ] as const) {
+        expect(await call(app, method, path, body), `${method} ${path}`).toMatchObject({ status: 404, body: { error: { code: 'RUN_NOT_FOUND' } } });
+      }
+    });
+  });
+
+  it('sends a message to a thread with threadId', async () => {
+    await withApp(async (app) => {
+      const threadId = uniqueId('t');
+      const created = await call(app, 'POST', '/runs', { agentId, input: 'hello', threadId });
+      expect(created).toMatchObject({ status: 201, body: { threadId, queued: false, position: 0 } });
+      const { runId } = created.body as { runId: string };
+      let state: string | undefined;
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline && state !== 'completed'; await sleep(50)) {
+        state = (await call<RunStatus>(app, 'GET', `/runs/${runId}`)).body.state; // 404 until the thread starts it
+      }
+      expect(state).toBe('completed');
+      expect(await call(app, 'POST', '/runs', { input: 'x', threadId, state: {} })).toMatchObject({
+        status: 400,
+        body: { error: { issues: [{ in: 'body', path: ['state'] }] } },
+      });
+    });
+  });
+
+  it('streams events over real HTTP as SSE, with ids = offsets, and resumes with Last-Event-ID without gaps or duplicates', async () => {
+    let following = 0; // event subscriptions the server holds open
+    await withWorker(workspace(), async ({ client }) => {
+      const getRun = client.getRun.bind(client);
+      client.getRun = (id) => {
+        const run = getRun(id);
+        const events = run.events.bind(run);
+        run.events = (options) => tracked(events(options));
+        return run;
+      };
+      async function* tracked<T>(inner: AsyncGenerator<T>): AsyncGenerator<T> {
+        following++;
+        try {
+          yield* inner;
+        } finally {
+          following--;
+        }
+      }
+      const server = await listenHttp(createHttpApp(client, { heartbeatMs: 50 }), { port: 0 });
+      try {
+        const post = await fetch(`${server.url}/runs`, { method: 'POST', body: JSON.stringify({ agentId, input: 'go' }) });
+        const { runId } = (await post.json()) as { runId: string };
+        const eventsUrl = `${server.url}/runs/${runId}/events`;
+
+        // Follow until the run parks, see heartbeats while it waits, then drop the connection.
+        const disconnect = new AbortController();
+        const res = await fetch(eventsUrl, { signal: disconnect.signal });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+        const firstPart: SseMessage[] = [];
+        let heartbeats = 0;
+        for await (const message of readSse(res)) {
+          if (message.event) firstPart.push(message);
+          if (message.comment === 'heartbeat' && firstPart.some((m) => m.event === 'approval.requested') && ++heartbeats === 2) break;
+        }
+        disconnect.abort();
+        const requested = firstPart.find((m) => m.event === 'approval.requested')!;
+        const approval = JSON.parse(requested.data!) as Extract<HarnessEvent, { type: 'approval.requested' }>;
+        const decided = await fetch(`${server.url}/runs/${runId}/approvals/${approval.approval.approvalId}`, {
+          method: 'POST',
+          body: JSON.stringify({ decision: 'approve', approver: 'ann' }),
+        });
+        expect(decided.status).toBe(200);
+
+        // Reconnect as EventSource does: the original URL (?from=0) plus Last-Event-ID, which wins.
+        const lastId = firstPart.at(-1)!.id!;
+        const rest = await events(await fetch(`${eventsUrl}?from=0`, { headers: { 'Last-Event-ID': lastId } }));
+        expect(rest[0]!.id).toBe(String(Number(lastId) + 1));
+        expect(rest.at(-1)!.event).toBe('run.completed');
+
+        // The finished run replays everything: the two parts are exactly the whole, in order.
+        const all = await events(await fetch(eventsUrl));
+        expect([...firstPart, ...rest]).toEqual(all);
+        expect(all.map((m) => m.id)).toEqual(all.map((_, i) => String(i)));
+        expect(all.every((m) => (JSON.parse(m.data!) as HarnessEvent).type === m.event)).toBe(true);
+        const fromQuery = await events(await fetch(`${eventsUrl}?from=${lastId}`));
+        expect(fromQuery).toEqual(all.slice(Number(lastId)));
+
+        expect((await fetch(eventsUrl, { headers: { 'Last-Event-ID': 'abc' } })).status).toBe(400);
+        // The dropped stream's subscription ended once its poll in flight returned.
+        for (const deadline = Date.now() + 5_000; following > 0 && Date.now() < deadline; ) await sleep(20);
+        expect(following).toBe(0);
+      } finally {
+        await server.close(1_000);
+      }
+    });
+  });
+});
+
+/** The named events of a stream, read until the server ends it. */
+async function events(res: Response): Promise<SseMessage[]> {
+  expect(res.status).toBe(200);
+  const messages: SseMessage[] = [];
+  for await (const message of readSse(res)) if (message.event) messages.push(message);
+  return messages;
+}
