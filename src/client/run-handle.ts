@@ -147,8 +147,10 @@ export class RunHandle {
       try {
         status = await this.status();
       } catch (err) {
-        // A run just started may not have run its first workflow task yet; queries then fail briefly.
-        if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND') || Date.now() > deadline) throw err;
+        // Queries fail for a moment when a run has just started (no workflow task yet) or its
+        // worker just died (the query waits for another): keep trying until the deadline.
+        const transient = !(err instanceof HarnessClientError) || err.code === 'RUN_NOT_FOUND';
+        if (!transient || Date.now() > deadline) throw err;
       }
       if (status && predicate(status)) return status;
       if (Date.now() > deadline) {
