@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.scratch/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'docs/api/**', 'coverage/**', '.scratch/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -7,7 +7,13 @@ import net from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DataConverter } from '@temporalio/common';
 import type { HarnessClient } from '../client/harness-client.js';
-import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
+import {
+  connectionCredentialsFromEnv,
+  connectionSettingsFromEnv,
+  isConnectionConfigError,
+  type ConnectionCredentials,
+  type ConnectionSettings,
+} from '../client/connection.js';
 import type { Workspace } from '../workspace/load.js';
 import { CliError, unreachableMessage } from './errors.js';
 
@@ -39,6 +45,8 @@ export async function contextFrom(command: Command): Promise<CliContext> {
   });
   const ctx = { settings, workspacePath: resolveWorkspacePath(options.workspace), options };
   current.ctx = ctx;
+  // Like the key check below: an unreadable TLS file fails every command at once, naming the variable.
+  credentialsFromEnv();
   // A malformed encryption key fails every command at once, clearly, before anything connects
   // (the worker and dev commands build their converters deeper down). keys.js is light to load.
   const [{ keyringFromEnv }, { isCodecError }] = await Promise.all([import('../codec/keys.js'), import('../codec/errors.js')]);
@@ -87,7 +95,7 @@ export async function connect(ctx: CliContext, knownAgents?: readonly string[]):
     import('@temporalio/client'),
     import('../client/harness-client.js'),
   ]);
-  const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000 });
+  const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000, ...credentialsFromEnv() });
   return new HarnessClient(new Client({ connection, namespace: ctx.settings.namespace, ...(dataConverter && { dataConverter }) }), {
     ...ctx.settings,
     ...(knownAgents && { knownAgents }),
@@ -107,6 +115,19 @@ export async function encryptionFromEnv(env: NodeJS.ProcessEnv = process.env): P
     return dataConverterFromEnv(env);
   } catch (e) {
     if (isCodecError(e)) throw new CliError(e.code, e.message, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * TLS / API key settings from `TEMPORAL_TLS*` / `TEMPORAL_API_KEY`.
+ * @throws {CliError} with the setting at fault (never its value).
+ */
+export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionCredentials {
+  try {
+    return connectionCredentialsFromEnv(env);
+  } catch (e) {
+    if (isConnectionConfigError(e)) throw new CliError(e.code, e.message, { cause: e });
     throw e;
   }
 }

@@ -7,7 +7,7 @@ import type { agentRun } from '../workflows/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/messages.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/search-attributes.js';
 import type { AgentRunInput, RunState } from '../workflows/types.js';
-import { connectionSettingsFromEnv, type ConnectionSettings } from './connection.js';
+import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { HarnessClientError } from './errors.js';
 import { RunHandle } from './run-handle.js';
 import { checkRunFiles } from './run-files.js';
@@ -25,6 +25,11 @@ export interface HarnessClientOptions extends Partial<ConnectionSettings> {
    *   is set (see the README's "Security" section), else the SDK's plain JSON.
    */
   dataConverter?: DataConverter;
+  /**
+   * TLS and API key for `connect` (Temporal Cloud, a cluster with mTLS).
+   * @default read from `TEMPORAL_API_KEY`, `TEMPORAL_TLS*` (see `connectionCredentialsFromEnv`).
+   */
+  credentials?: ConnectionCredentials;
 }
 
 export interface StartRunOptions extends AgentRunInput {
@@ -61,9 +66,11 @@ export class HarnessClient {
   }
 
   /**
-   * Connects to Temporal (settings from options, else `TEMPORAL_ADDRESS`/`TEMPORAL_NAMESPACE`), with
-   * payload encryption when a key is configured.
+   * Connects to Temporal (settings from options, else `TEMPORAL_ADDRESS`/`TEMPORAL_NAMESPACE`, and
+   * TLS / API key from `TEMPORAL_TLS*` / `TEMPORAL_API_KEY`), with payload encryption when a key is
+   * configured.
    * @throws {CodecError} `INVALID_ENCRYPTION_KEY` when an encryption key variable is malformed.
+   * @throws {ConnectionConfigError} when a TLS setting is unusable (e.g. a certificate path that does not exist).
    * @example
    * const harness = await HarnessClient.connect();
    * const run = await harness.startRun({ agentId: 'support', input: 'Refund order A-1001' });
@@ -72,10 +79,11 @@ export class HarnessClient {
     const settings = connectionSettingsFromEnv(options);
     // Before connecting: a malformed key is a configuration error, not a network one.
     const dataConverter = options.dataConverter ?? dataConverterFromEnv();
-    const connection = await Connection.connect({ address: settings.address });
+    const credentials = options.credentials ?? connectionCredentialsFromEnv();
+    const connection = await Connection.connect({ address: settings.address, ...credentials });
     return new HarnessClient(
       new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
-      { ...options, ...settings },
+      { ...(options.knownAgents && { knownAgents: options.knownAgents }), ...settings },
     );
   }
 

@@ -1,3 +1,7 @@
+/**
+ * `temporal-harness/client`: what app servers use to start, watch and decide runs.
+ * @packageDocumentation
+ */
 export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunSummary, type StartRunOptions } from './harness-client.js';
 export { RunHandle, type DecideOptions, type DecisionDetails } from './run-handle.js';
 export { DecisionRejectedError, HarnessClientError, RunFailedError, isHarnessClientError, type HarnessClientErrorCode } from './errors.js';
@@ -21,7 +25,16 @@ export {
   type ThreadRunState,
   type ThreadStatus,
 } from '../workflows/thread-messages.js';
-export { connectionSettingsFromEnv, type ConnectionSettings } from './connection.js';
+export {
+  ConnectionConfigError,
+  connectionCredentialsFromEnv,
+  connectionSettingsFromEnv,
+  describeCredentials,
+  isConnectionConfigError,
+  type ConnectionConfigErrorCode,
+  type ConnectionCredentials,
+  type ConnectionSettings,
+} from './connection.js';
 export type {
   AgentRunInput,
   AgentRunResult,

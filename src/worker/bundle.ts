@@ -2,14 +2,27 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
-/** Absolute path of the workflows entry point (`src/workflows/index.ts`). */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/**
+ * Absolute path of the workflows entry point: `src/workflows/index.ts` when running from the
+ * sources, `dist/workflows/index.js` from the compiled package (this file's own extension says which).
+ */
+export const WORKFLOWS_PATH = fileURLToPath(
+  new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
+/**
+ * Bundles the harness workflows for `Worker.create({ workflowBundle })`. Takes seconds: bundle once
+ * per process and pass the result to every `createHarnessWorker` call.
+ * @example
+ * const workflowBundle = await bundleHarnessWorkflows();
+ * const hw = await createHarnessWorker({ workspace: 'harness.yaml', workflowBundle });
+ */
 export async function bundleHarnessWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     logger: quietLogger,
-    // Our sources are ESM TypeScript that import siblings as `./x.js`; let webpack find the `.ts`.
+    // Our sources are ESM TypeScript that import siblings as `./x.js`; let webpack find the `.ts`
+    // (from the compiled package only the `.js` files exist, and the alias falls back to them).
     webpackConfigHook: (config) => ({
       ...config,
       resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },

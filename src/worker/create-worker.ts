@@ -3,7 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { connectionSettingsFromEnv, type ConnectionSettings } from '../client/connection.js';
+import {
+  connectionCredentialsFromEnv,
+  connectionSettingsFromEnv,
+  type ConnectionCredentials,
+  type ConnectionSettings,
+} from '../client/connection.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { bundleHarnessWorkflows } from './bundle.js';
@@ -20,6 +25,11 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
    *   is set, else the SDK's plain JSON.
    */
   dataConverter?: DataConverter;
+  /**
+   * TLS and API key for both connections the worker opens (Temporal Cloud, a cluster with mTLS).
+   * @default read from `TEMPORAL_API_KEY`, `TEMPORAL_TLS*` (see `connectionCredentialsFromEnv`).
+   */
+  credentials?: ConnectionCredentials;
   /** Tuning passed to `Worker.create` (concurrency, workflow cache size, sticky timeouts…). */
   workerOptions?: Partial<
     Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>
@@ -38,6 +48,7 @@ export interface HarnessWorker {
  * Loads the workspace (refusing to start on a bad one), connects, and creates the worker.
  * @throws {WorkspaceError} when the workspace file is invalid.
  * @throws {CodecError} `INVALID_ENCRYPTION_KEY` when an encryption key variable is malformed.
+ * @throws {ConnectionConfigError} when a TLS setting is unusable (e.g. a certificate path that does not exist).
  * @example
  * const { worker, close } = await createHarnessWorker({ workspace: 'harness.yaml' });
  * await worker.run(); await close();
@@ -47,8 +58,12 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
     typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
   const settings = connectionSettingsFromEnv(options);
   const dataConverter = options.dataConverter ?? dataConverterFromEnv();
-  const nativeConnection = await NativeConnection.connect({ address: settings.address });
-  const connection = await Connection.connect({ address: settings.address });
+  const credentials = options.credentials ?? connectionCredentialsFromEnv();
+  const nativeConnection = await NativeConnection.connect({ address: settings.address, ...credentials });
+  const connection = await Connection.connect({ address: settings.address, ...credentials }).catch(async (e: unknown) => {
+    await nativeConnection.close();
+    throw e;
+  });
   // Activities read runs by query (transcript, tool context); the worker encodes those answers, so
   // this client must decode with the same converter.
   const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) });

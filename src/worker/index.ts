@@ -1,2 +1,22 @@
+/**
+ * `temporal-harness/worker`: run agent runs in your own process, with your workspace and tools.
+ * @example
+ * import { createHarnessWorker } from 'temporal-harness/worker';
+ * const { worker, close } = await createHarnessWorker({ workspace: './harness.yaml' });
+ * await worker.run(); await close();
+ * @packageDocumentation
+ */
 export { createHarnessWorker, type HarnessWorker, type HarnessWorkerOptions } from './create-worker.js';
 export { bundleHarnessWorkflows, WORKFLOWS_PATH } from './bundle.js';
+export {
+  loadWorkspace,
+  parseWorkspaceText,
+  resolveWorkspacePath,
+  DEFAULT_WORKSPACE_FILE,
+  WorkspaceError,
+  isWorkspaceError,
+  type Workspace,
+  type WorkspaceErrorCode,
+  type WorkspaceIssue,
+} from '../workspace/index.js';
+export { connectionCredentialsFromEnv, describeCredentials, type ConnectionCredentials } from '../client/connection.js';

@@ -8,7 +8,7 @@ import { isStructuredTool, type StructuredToolInterface } from '@langchain/core/
  * threw; the caller wraps it with the workspace location.
  */
 export async function importTools(modulePath: string): Promise<Map<string, StructuredToolInterface>> {
-  const mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  const mod = await importModule(modulePath);
   const found = new Map<string, StructuredToolInterface>();
   const add = (value: unknown) => {
     if (isStructuredTool(value as StructuredToolInterface)) {
@@ -24,4 +24,20 @@ export async function importTools(modulePath: string): Promise<Map<string, Struc
     }
   }
   return found;
+}
+
+/** Whether this code runs from its TypeScript sources (under tsx or vitest) or compiled to JS. */
+const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/**
+ * Imports a tools module. From the compiled package under plain Node, a `.ts` module cannot be
+ * imported as is, so it goes through tsx's scoped `tsImport` (loaded only then): its loader
+ * applies to this module and what it imports, not to the rest of the app. From our sources the
+ * process already transpiles TypeScript (tsx, vitest), so a plain import keeps one module graph.
+ */
+async function importModule(modulePath: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(modulePath).href;
+  if (RUNNING_FROM_SOURCES || !/\.[mc]?ts$/.test(modulePath)) return (await import(url)) as Record<string, unknown>;
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
 }
