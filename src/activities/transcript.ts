@@ -32,6 +32,16 @@ export function toModelTurn(message: AIMessage): ModelTurn {
     name: c.name,
     args: (c.args ?? {}) as Record<string, unknown>,
   }));
+  // A call the provider could not parse still gets an answer, so the model learns what was wrong
+  // (and the conversation stays valid: every tool call is followed by its result).
+  (message.invalid_tool_calls ?? []).forEach((c, i) => {
+    toolCalls.push({
+      id: c.id ?? `invalid_call_${i}`,
+      name: c.name ?? '(unnamed)',
+      args: {},
+      invalid: `${c.error ?? 'the call could not be parsed'}; arguments were: ${c.args ?? '(none)'}`,
+    });
+  });
   const usage = message.usage_metadata;
   return {
     content: typeof message.content === 'string' ? message.content : message.text,

@@ -14,10 +14,12 @@ export interface RunEventsOptions {
   fromOffset?: number;
 }
 
+// Each poll is an update in the run's history (and a run takes at most 2,000): polls wait for
+// new events, and while tokens stream a 200 ms pause between them keeps that to ~5 a second.
 export async function* followRunEvents(handle: WorkflowHandle, options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
   let next = options.fromOffset ?? 0;
   const stream = new WorkflowStreamClient(handle);
-  for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '20 milliseconds' })) {
+  for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '200 milliseconds' })) {
     next = item.offset + 1;
     yield { offset: item.offset, event: item.data };
     if (FINAL_EVENT_TYPES.has(item.data.type)) return;

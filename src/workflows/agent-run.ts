@@ -273,7 +273,7 @@ async function agentLoop(
 
     // Gate first, then run: every call that needs approval is pending before any tool starts, so
     // the run shows all of this step's approvals at once and people can decide them in any order.
-    const gated = turn.toolCalls.filter((c) => run.tool(c.name)?.requiresApproval);
+    const gated = turn.toolCalls.filter((c) => !c.invalid && run.tool(c.name)?.requiresApproval);
     for (const call of gated) {
       events.emit({ type: 'approval.requested', approval: run.requestApproval(call, new Date().toISOString()) });
     }
@@ -316,6 +316,9 @@ async function runToolCall(
   events: RunEvents,
   onDecided: () => void,
 ): Promise<ToolResult> {
+  if (call.invalid) {
+    return { content: `Invalid call of tool "${call.name}": ${call.invalid}. Send the arguments as a JSON object.`, isError: true };
+  }
   const spec = run.tool(call.name);
   if (!spec) {
     return {

@@ -73,6 +73,8 @@ export interface ToolCall {
   id: string;
   name: string;
   args: Record<string, unknown>;
+  /** Set when the model's call could not be parsed (e.g. arguments that are not JSON): why. */
+  invalid?: string;
 }
 
 export interface TokenUsage {

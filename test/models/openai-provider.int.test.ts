@@ -290,4 +290,18 @@ describe('openai provider in a real run (OpenAI stub + Temporal dev server)', ()
       expect(s.stub.requests).toHaveLength(1);
     });
   });
+
+  it('a tool call whose arguments are not JSON goes back to the model as a tool error, and the run goes on', async () => {
+    const s = await setup(() =>
+      byAssistantTurns([reply.toolCall('echo', '{not json'), (req) => reply.text(`Fixed it after: ${lastToolResult(req)}`)]),
+    );
+    await withWorker(s.workspace, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'refunds', input: 'echo something' });
+      const result = await run.result();
+      expect(result.output).toMatch(/^Fixed it after: Invalid call of tool "echo": .*arguments were: \{not json\. Send the arguments as a JSON object\.$/);
+      // The second request carries the assistant's call and its error result: a valid conversation.
+      const second = s.stub.requests[1]!.body!.messages!;
+      expect(second.some((m) => m.role === 'tool')).toBe(true);
+    });
+  });
 });
