@@ -49,6 +49,8 @@ export interface RunSummary {
 export interface ListRunsOptions {
   state?: RunState;
   agentId?: string;
+  /** Only runs of this task queue (one harness deployment when several share a namespace). */
+  taskQueue?: string;
   /** @default 50 */
   limit?: number;
 }
@@ -162,6 +164,7 @@ export class HarnessClient {
     const clauses = [`WorkflowType = "${AGENT_RUN_WORKFLOW}"`];
     if (options.state) clauses.push(`${RUN_STATE.name} = "${escapeQuery(options.state)}"`);
     if (options.agentId) clauses.push(`${AGENT_ID.name} = "${escapeQuery(options.agentId)}"`);
+    if (options.taskQueue) clauses.push(`TaskQueue = "${escapeQuery(options.taskQueue)}"`);
     const limit = options.limit ?? 50;
     const runs: RunSummary[] = [];
     for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(limit, 100) })) {

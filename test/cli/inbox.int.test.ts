@@ -39,7 +39,7 @@ agents:
       const runs = [await client.startRun({ agentId: 'payer', input: 'first' }), await client.startRun({ agentId: 'payer', input: 'second' })];
       for (const run of runs) await run.waitFor((s) => s.state === 'waiting_for_approval');
       // Visibility is eventually consistent: the inbox lists what it can see.
-      await expect.poll(async () => (await client.listRuns({ state: 'waiting_for_approval' })).length, { timeout: 10_000 }).toBe(2);
+      await expect.poll(async () => (await client.listRuns({ state: 'waiting_for_approval', taskQueue })).length, { timeout: 10_000 }).toBe(2);
 
       const session = uniqueId('inbox');
       sessions.push(session);

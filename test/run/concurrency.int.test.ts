@@ -61,7 +61,7 @@ describe('limits.maxConcurrentRuns', () => {
       await c.waitFor((s) => s.state === 'queued');
       // Visible to visibility queries too, e.g. the Web UI filter HarnessRunState="queued".
       await expect
-        .poll(async () => (await client.listRuns({ state: 'queued' })).map((r) => r.runId).sort(), { timeout: 10_000 })
+        .poll(async () => (await client.listRuns({ state: 'queued', taskQueue })).map((r) => r.runId).sort(), { timeout: 10_000 })
         .toEqual([b.runId, c.runId].sort());
 
       await a.cancel(); // a cancelled run frees its slot: b (first in line) starts, c still waits

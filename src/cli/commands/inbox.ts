@@ -29,9 +29,9 @@ export function registerInbox(program: Command): void {
     .command('inbox')
     .summary('list pending approvals across all runs, and decide them interactively')
     .description(
-      'Lists every tool call waiting for a decision, across all runs. In a terminal it then asks which\n' +
-        'to decide and how: approve, reject (with a reason) or edit (new JSON input). Without a terminal\n' +
-        '(or with --no-interactive) it only lists them.',
+      'Lists every tool call waiting for a decision, across all runs of the task queue. In a terminal it\n' +
+        'then asks which to decide and how: approve, reject (with a reason) or edit (new JSON input).\n' +
+        'Without a terminal (or with --no-interactive) it only lists them.',
     )
     .option('--json', 'print the pending approvals as JSON and exit')
     .option('--no-interactive', 'only list, never prompt')
@@ -61,7 +61,8 @@ Examples:
 
 /** Pending approvals of every run waiting for one, oldest request first. */
 export async function pendingApprovals(client: HarnessClient): Promise<InboxItem[]> {
-  const runs = await client.listRuns({ state: 'waiting_for_approval', limit: 200 });
+  // The runs of this deployment's task queue: other harnesses may share the namespace.
+  const runs = await client.listRuns({ state: 'waiting_for_approval', taskQueue: client.settings.taskQueue, limit: 200 });
   const statuses = await Promise.all(runs.map((r) => client.getRun(r.runId).status().catch(() => undefined)));
   return statuses
     .flatMap((s) => (s ? s.pendingApprovals.map((approval) => ({ runId: s.runId, agentId: s.agentId, approval })) : []))

@@ -14,7 +14,7 @@ interface ListOptions {
 export function registerRuns(program: Command): void {
   program
     .command('list')
-    .summary('list runs, newest first')
+    .summary('list the runs of the task queue, newest first')
     .description(
       'Lists runs through Temporal visibility, newest first. Visibility is eventually consistent: ' +
         'a run that just changed state can take a moment to show up under its new state.',
@@ -36,6 +36,8 @@ Examples:
       await withClient(ctx, async (client) => {
         const runs = await client.listRuns({
           limit: opts.limit,
+          // This deployment's runs (--task-queue / HARNESS_TASK_QUEUE): others may share the namespace.
+          taskQueue: ctx.settings.taskQueue,
           ...(opts.state && { state: opts.state }),
           ...(opts.agent && { agentId: opts.agent }),
         });
