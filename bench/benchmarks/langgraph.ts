@@ -1,0 +1,202 @@
+/**
+ * 5. Against LangGraph JS: the same scripted agent with one approval, run by `createAgent` +
+ * `humanInTheLoopMiddleware` with a SQLite checkpointer in this process (resumed with a
+ * `Command`), and by agentRun on the dev server. Time per run and bytes stored per run.
+ *
+ * The two are not the same product: LangGraph here is a library call that checkpoints into a
+ * local file; agentRun is a durable workflow any worker on any machine can continue. The notes
+ * say what each number buys.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { decideApprovalUpdate } from '../../src/workflows/messages.js';
+import { createChatModel } from '../../src/models/create-chat-model.js';
+import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
+import { fetchHistory, historySize } from '../lib/history.js';
+import { bytes, ms, ratio, summarize, table } from '../lib/stats.js';
+import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
+import { lookupOrder } from '../tools.js';
+
+const TASK_QUEUE = `bench-langgraph-${nonce}`;
+
+interface Sample {
+  total: number;
+  /** Start → interrupted / parked. */
+  first: number;
+  /** Decision → final answer. */
+  second: number;
+}
+
+/** What this benchmark needs from the optional dev dependencies, loaded only when it runs. */
+async function loadLangGraph() {
+  const [langchain, langgraph, sqlite] = await Promise.all([
+    import('langchain'),
+    import('@langchain/langgraph'),
+    import('@langchain/langgraph-checkpoint-sqlite'),
+  ]);
+  // The checkpointer's own driver, also used to read the dev server's database (no @types needed).
+  const Database = createRequire(import.meta.url)('better-sqlite3') as SqliteCtor;
+  return { ...langchain, Command: langgraph.Command, SqliteSaver: sqlite.SqliteSaver, Database };
+}
+
+/** The little of better-sqlite3 this benchmark uses. */
+interface SqliteDb {
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  prepare(source: string): { get(): unknown };
+  close(): void;
+}
+type SqliteCtor = new (file: string, options?: { readonly?: boolean; fileMustExist?: boolean; timeout?: number }) => SqliteDb;
+
+type LangGraphModules = Awaited<ReturnType<typeof loadLangGraph>>;
+
+export const langgraph: Benchmark = {
+  name: 'langgraph',
+  title: '5. Against LangGraph JS (createAgent + humanInTheLoopMiddleware + SqliteSaver, one approval)',
+  async run(ctx, log) {
+    let lg: LangGraphModules;
+    try {
+      lg = await loadLangGraph();
+    } catch (err) {
+      const why = `SKIPPED: langchain / @langchain/langgraph-checkpoint-sqlite / better-sqlite3 could not be loaded (${(err as Error).message}). Install the dev dependencies (npm install) to run it.`;
+      log(why);
+      return { tables: [], notes: [why], data: { skipped: why } };
+    }
+    const runs = ctx.mode === 'full' ? 200 : 20;
+    const warmup = 3;
+    const agent = ctx.workspace.agents.get(AGENTS.gated)!;
+    const model = createChatModel(agent.model, ctx.workspace.config.models[agent.model]!);
+
+    // Two LangGraph setups: SqliteSaver as shipped (WAL, SQLite's default synchronous=FULL:
+    // an fsync per commit), and with synchronous=OFF, the pragma our dev server runs with.
+    const setups = [
+      { key: 'langgraph (synchronous=FULL, as shipped)', file: join(ctx.dir, 'lg-full.sqlite'), pragma: undefined },
+      { key: 'langgraph (synchronous=OFF, like the dev server)', file: join(ctx.dir, 'lg-off.sqlite'), pragma: 'synchronous=OFF' },
+    ].map((s) => {
+      const saver = lg.SqliteSaver.fromConnString(s.file);
+      if (s.pragma) saver.db.pragma(s.pragma);
+      const graph = lg.createAgent({
+        model,
+        tools: [lookupOrder],
+        systemPrompt: agent.systemPrompt,
+        middleware: [lg.humanInTheLoopMiddleware({ interruptOn: { lookup_order: true } })],
+        checkpointer: saver,
+      });
+      return { ...s, saver, graph };
+    });
+
+    const runLangGraph = async (setup: (typeof setups)[number], threadId: string): Promise<Sample> => {
+      const config = { configurable: { thread_id: threadId } };
+      const t0 = performance.now();
+      const first = await setup.graph.invoke({ messages: [{ role: 'user', content: ORDER_QUESTION }] }, config);
+      if (!first.__interrupt__?.length) throw new Error('LangGraph did not interrupt for approval');
+      const t1 = performance.now();
+      const final = await setup.graph.invoke(new lg.Command({ resume: { decisions: [{ type: 'approve' }] } }), config);
+      const t2 = performance.now();
+      const last = final.messages.at(-1);
+      if (!String(last?.content ?? '').includes('Order A-1001')) throw new Error(`unexpected LangGraph answer: ${String(last?.content)}`);
+      return { total: t2 - t0, first: t1 - t0, second: t2 - t1 };
+    };
+
+    const runOurs = async (id: string): Promise<Sample> => {
+      const t0 = performance.now();
+      await ctx.harness(TASK_QUEUE).startRun({ agentId: AGENTS.gated, input: ORDER_QUESTION, runId: id });
+      const handle = ctx.temporal.workflow.getHandle(id);
+      const approvalId = await waitForPending(handle, 'harness');
+      const t1 = performance.now();
+      await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });
+      const result = (await handle.result()) as { output: string };
+      const t2 = performance.now();
+      if (!result.output.includes('Order A-1001')) throw new Error(`unexpected answer: ${result.output}`);
+      return { total: t2 - t0, first: t1 - t0, second: t2 - t1 };
+    };
+
+    const samples = new Map<string, Sample[]>([['agentRun', []], ...setups.map((s) => [s.key, []] as [string, Sample[]])]);
+    const oursIds: string[] = [];
+    let counter = 0;
+    const serverDb = openReadOnly(lg.Database, ctx.dbFile);
+    let storage: Record<string, { before: Storage; after: Storage }> = {};
+
+    await ctx.withWorker(TASK_QUEUE, async () => {
+      // Warm up both sides (first-call costs: module init, table creation, workflow cache).
+      for (let i = 0; i < warmup; i++) {
+        await runOurs(`lg-ours-${nonce}-w${i}`);
+        for (const s of setups) await runLangGraph(s, `warm-${i}`);
+      }
+      const before: Record<string, Storage> = { agentRun: logicalSize(serverDb), ...Object.fromEntries(setups.map((s) => [s.key, checkpointStorage(s.saver.db)])) };
+      for (let i = 0; i < runs; i++) {
+        const id = `lg-ours-${nonce}-${counter++}`;
+        oursIds.push(id);
+        samples.get('agentRun')!.push(await runOurs(id));
+        for (const s of setups) samples.get(s.key)!.push(await runLangGraph(s, `thread-${i}`));
+        if ((i + 1) % 10 === 0) log(`  ${i + 1}/${runs} runs each`);
+      }
+      storage = Object.fromEntries([
+        ['agentRun', { before: before.agentRun!, after: logicalSize(serverDb) }],
+        ...setups.map((s) => [s.key, { before: before[s.key]!, after: checkpointStorage(s.saver.db) }]),
+      ]);
+    });
+    serverDb.close();
+
+    const histories = await Promise.all(oursIds.slice(0, 10).map((id) => fetchHistory(ctx.temporal, id)));
+    const historyBytes = summarize(histories.map((h) => historySize(h).bytes)).mean;
+    const historyEvents = summarize(histories.map((h) => historySize(h).events)).mean;
+
+    const ours = summarize(samples.get('agentRun')!.map((s) => s.total));
+    const rows: (string | number)[][] = [];
+    const data: Record<string, unknown> = { runs, warmup };
+    for (const [key, list] of samples) {
+      const total = summarize(list.map((s) => s.total));
+      const first = summarize(list.map((s) => s.first));
+      const second = summarize(list.map((s) => s.second));
+      const st = storage[key]!;
+      const dbPerRun = (st.after.logicalBytes - st.before.logicalBytes) / runs;
+      const payloadPerRun = key === 'agentRun' ? historyBytes : (st.after.payloadBytes - st.before.payloadBytes) / runs;
+      const rowsPerRun = key === 'agentRun' ? historyEvents : (st.after.rows - st.before.rows) / runs;
+      rows.push([key, ms(total.p50), ms(total.p95), ratio(total.p50 / ours.p50), ms(first.p50), ms(second.p50), bytes(payloadPerRun), rowsPerRun.toFixed(1), bytes(dbPerRun)]);
+      data[key] = { total, first, second, storage: st, dbBytesPerRun: dbPerRun, payloadBytesPerRun: payloadPerRun, recordsPerRun: rowsPerRun };
+    }
+    return {
+      tables: [
+        {
+          title: `${runs} runs each, interleaved, after ${warmup} warm-up runs; ms. "record" = Temporal history (events) / LangGraph checkpoint + write rows`,
+          text: table(['runtime', 'p50', 'p95', 'p50 vs agentRun', 'to approval p50', 'approval→done p50', 'record bytes / run', 'events or rows / run', 'SQLite growth / run'], rows),
+        },
+      ],
+      notes: [
+        `p50 per run: agentRun ${ms(ours.p50)} ms, LangGraph ${ms((data[setups[0]!.key] as { total: { p50: number } }).total.p50)} ms (${ratio(ours.p50 / (data[setups[0]!.key] as { total: { p50: number } }).total.p50)} slower): every agentRun step is a task the server dispatches to a worker (see benchmark 1: tasks/run × dispatch latency), LangGraph\'s are function calls in this process.`,
+        'agentRun: start → parked (status polled every 2 ms) → update → result, through the dev server (gRPC on loopback, server-side SQLite with WAL and synchronous=OFF). LangGraph: two invoke() calls in this process, no network.',
+        'What agentRun\'s time buys: the run and its approval survive the loss of the worker, the client or the machine (state is in the server, not the process); any worker continues it, any client decides it (signal/update, CLI, Web UI); each step has timeouts and retries; runs are listed and filtered by state.',
+        'What LangGraph\'s time buys: a checkpoint per step in a local SQLite file; a resume must run where that file is, and nothing resumes a run by itself after a crash or retries a step — the app builds that.',
+        '"SQLite growth / run": logical size (pages in use) of the dev server\'s database — history, mutable state, visibility, task queues and their indexes — vs the checkpointer file; "record bytes": encoded history vs checkpoint/metadata/write blobs.',
+      ],
+      data,
+    };
+  },
+};
+
+interface Storage {
+  /** Pages in use × page size (what the data occupies, whatever the file's free pages). */
+  logicalBytes: number;
+  /** Sum of the checkpoint, metadata and write blobs (LangGraph only). */
+  payloadBytes: number;
+  rows: number;
+}
+
+function openReadOnly(DatabaseCtor: SqliteCtor, file: string): SqliteDb {
+  return new DatabaseCtor(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+}
+
+function logicalSize(db: SqliteDb): Storage {
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  return { logicalBytes: (pages - free) * pageSize, payloadBytes: 0, rows: 0 };
+}
+
+function checkpointStorage(db: SqliteDb): Storage {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const cp = db.prepare('SELECT count(*) AS n, coalesce(sum(length(checkpoint) + length(metadata)), 0) AS b FROM checkpoints').get() as { n: number; b: number };
+  const wr = db.prepare('SELECT count(*) AS n, coalesce(sum(length(value)), 0) AS b FROM writes').get() as { n: number; b: number };
+  return { ...logicalSize(db), payloadBytes: cp.b + wr.b, rows: cp.n + wr.n };
+}

@@ -1,0 +1,197 @@
+/**
+ * 6. Throughput: runs (model → tool → model, no approval) completed per second with 1 and 2
+ * worker processes, a fixed number of runs in flight, and where the CPU goes: dev server, worker
+ * processes, this driver, everything else on the machine (from /proc).
+ */
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { nonce, type Benchmark } from '../lib/bench.js';
+import type { ChildWorker } from '../lib/child-worker.js';
+import type { BenchContext } from '../lib/context.js';
+import { summarizeProfiles, type ProfileSummary } from '../lib/cpu-profile.js';
+import { machineBusyShare, machineCpu, processCpuMs } from '../lib/proc.js';
+import { ms, pct, sleep, summarize, table } from '../lib/stats.js';
+import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
+import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
+
+interface Config {
+  /** `baseline+zod`: the baseline whose bundle also imports zod (bench/workflows/baseline-zod.ts). */
+  workflow: 'agentRun' | 'baseline' | 'baseline+zod';
+  workers: number;
+  inFlight: number;
+}
+
+export const throughput: Benchmark = {
+  name: 'throughput',
+  title: '6. Throughput (runs completed per second) and where the CPU goes',
+  async run(ctx, log) {
+    const full = ctx.mode === 'full';
+    const windowMs = full ? 30_000 : 8_000;
+    const warmupMs = full ? 5_000 : 2_000;
+    const inFlights = full ? [20, 100] : [50];
+    const configs: Config[] = inFlights.flatMap((inFlight) => [
+      { workflow: 'agentRun' as const, workers: 1, inFlight },
+      { workflow: 'agentRun' as const, workers: 2, inFlight },
+      { workflow: 'baseline' as const, workers: 1, inFlight },
+      { workflow: 'baseline+zod' as const, workers: 1, inFlight },
+    ]);
+    const rows: (string | number)[][] = [];
+    const results: unknown[] = [];
+    // One-worker configurations run under V8's CPU profiler: where each worker's time goes.
+    const profileRoot = fileURLToPath(new URL(`../results/profiles/throughput-${ctx.mode}/`, import.meta.url));
+    rmSync(profileRoot, { recursive: true, force: true });
+    const profiles: { workflow: string; runs: number; summary: ProfileSummary }[] = [];
+    for (const config of configs) {
+      const profiled = config.workers === 1 && config.inFlight === inFlights[0];
+      const profileDir = `${profileRoot}${config.workflow.replace('+', '-')}/`;
+      const r = await measure(ctx, config, warmupMs, windowMs, profiled ? profileDir : undefined);
+      if (profiled) {
+        for (const summary of summarizeProfiles(profileDir, Object.values(ctx.bundlePaths))) {
+          profiles.push({ workflow: config.workflow, runs: r.totalCompleted, summary });
+        }
+      }
+      results.push({ ...config, ...r });
+      const cpu = r.cpuShareOfOneCore;
+      rows.push([
+        config.workflow,
+        config.workers,
+        config.inFlight,
+        r.completed,
+        r.runsPerSecond.toFixed(1),
+        ms(r.latency.p50),
+        ms(r.latency.p95),
+        pct(cpu.server),
+        pct(cpu.workers),
+        pct(cpu.driver),
+        pct(cpu.other),
+        pct(r.machineBusy),
+        ms(r.cpuMsPerRun.server),
+        ms(r.cpuMsPerRun.workers),
+        bottleneck(r.cpuMsPerRun, r.machineBusy),
+      ]);
+      log(`  ${config.workflow}, ${config.workers} worker(s), ${config.inFlight} in flight: ${r.runsPerSecond.toFixed(1)} runs/s`);
+    }
+    return {
+      tables: [
+        {
+          title: `${windowMs / 1000} s measured after ${warmupMs / 1000} s warm-up; CPU as a share of ONE core (the machine has 2: 200% = all of it)`,
+          text: table(
+            ['workflow', 'workers', 'in flight', 'completed', 'runs/s', 'run p50 ms', 'run p95 ms', 'server CPU', 'workers CPU', 'driver CPU', 'other CPU', 'machine busy', 'server CPU ms/run', 'workers CPU ms/run', 'bottleneck'],
+            rows,
+          ),
+        },
+        ...(profiles.length
+          ? [
+              {
+                title: 'CPU profiles of the one-worker processes (V8 --cpu-prof over the whole measurement, warm-up included; busy = not idle)',
+                text: table(
+                  ['workflow', 'thread', 'busy ms / run', 'where the time went (share of busy; "sandbox: X" = workflow code from bundled module X)'],
+                  profiles
+                    .filter((p) => p.summary.busyMs / p.runs > 1)
+                    .map((p) => [
+                      p.workflow,
+                      p.summary.thread === 'main' ? 'main (activities, gRPC)' : p.summary.thread,
+                      ms(p.summary.busyMs / p.runs),
+                      p.summary.top.map((t) => `${t.category} ${pct(t.share)}`).join(', '),
+                    ]),
+                ),
+              },
+            ]
+          : []),
+      ],
+      notes: [
+        'An agentRun run: start → planRun → callModel (+ transcript query) → callTool (+ tool-context query) → callModel (+ query) → result: 5 workflow tasks, 4 activity tasks, 3 queries. A baseline run: 4 workflow tasks, 3 activity tasks, no query (bench/workflows/baseline.ts, its own bundle); baseline+zod: the same with zod imported in its bundle.',
+        '"other CPU": everything else on the machine during the window (other engineers\' tests on a shared box included).',
+        'CPU ms per run is the figure that survives a shared machine: 2 dedicated cores (2,000 CPU-ms/s) would complete at most 2000 / (server + workers + driver ms per run) runs per second.',
+      ],
+      data: { windowMs, warmupMs, configs: results, workerProfile: profiles },
+    };
+  },
+};
+
+/** Which process needs the most CPU per run, and whether the machine's cores were the limit. */
+function bottleneck(perRun: { server: number; workers: number; driver: number }, machineBusy: number): string {
+  const ours = [
+    ['dev server', perRun.server],
+    ['worker(s)', perRun.workers],
+    ['driver', perRun.driver],
+  ] as const;
+  const top = [...ours].sort((a, b) => b[1] - a[1])[0]!;
+  return machineBusy > 0.9 ? `machine CPU; most per run: ${top[0]}` : `${top[0]} (machine not saturated)`;
+}
+
+async function measure(ctx: BenchContext, config: Config, warmupMs: number, windowMs: number, cpuProfileDir?: string) {
+  const taskQueue = `bench-tput-${nonce}-${config.workflow.replace('+', '-')}-${config.workers}-${config.inFlight}`;
+  const workers: ChildWorker[] = [];
+  const bundle = config.workflow === 'agentRun' ? 'harness' : config.workflow === 'baseline' ? 'baseline' : 'baseline-zod';
+  for (let i = 0; i < config.workers; i++) workers.push(await ctx.spawnWorker(taskQueue, { bundle, ...(cpuProfileDir && { cpuProfileDir }) }));
+  try {
+    const client = ctx.harness(taskQueue);
+    const t0 = performance.now();
+    const windowStart = t0 + warmupMs;
+    const windowEnd = windowStart + windowMs;
+    const latencies: number[] = [];
+    let completed = 0;
+    let totalCompleted = 0;
+    let counter = 0;
+    const lane = async () => {
+      while (performance.now() < windowEnd) {
+        const started = performance.now();
+        const runId = `tput-${taskQueue}-${counter++}`;
+        if (config.workflow === 'agentRun') {
+          await (await client.startRun({ agentId: AGENTS.plain, input: ORDER_QUESTION, runId })).result();
+        } else {
+          await ctx.temporal.workflow.execute(BASELINE_AGENT_WORKFLOW, { workflowId: runId, taskQueue, args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION }] });
+        }
+        const finished = performance.now();
+        totalCompleted += 1;
+        if (finished >= windowStart && finished < windowEnd) {
+          completed += 1;
+          latencies.push(finished - started);
+        }
+      }
+    };
+    const lanes = Array.from({ length: config.inFlight }, lane);
+    await sleep(warmupMs);
+    const before = await snapshot(ctx, workers);
+    await sleep(windowMs);
+    const after = await snapshot(ctx, workers);
+    await Promise.all(lanes);
+    const span = after.at - before.at;
+    const share = (a: number, b: number) => (b - a) / span;
+    const machineBusy = machineBusyShare(before.machine, after.machine);
+    const server = share(before.server, after.server);
+    const workersCpu = share(before.workers, after.workers);
+    const driver = share(before.driver, after.driver);
+    // Machine busy is a share of all cores; convert to "cores" to subtract our processes.
+    const cores = os.cpus().length;
+    const other = Math.max(0, machineBusy * cores - server - workersCpu - driver);
+    const perRun = (share: number) => (completed ? (share * span) / completed : Number.NaN);
+    return {
+      completed,
+      totalCompleted,
+      runsPerSecond: completed / (windowMs / 1000),
+      cpuMsPerRun: { server: perRun(server), workers: perRun(workersCpu), driver: perRun(driver) },
+      latency: summarize(latencies),
+      cpuShareOfOneCore: { server, workers: workersCpu, driver, other },
+      machineBusy,
+      cores,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+async function snapshot(ctx: BenchContext, workers: ChildWorker[]) {
+  const stats = await Promise.all(workers.map((w) => w.stats()));
+  const cpu = process.cpuUsage();
+  return {
+    at: performance.now(),
+    server: processCpuMs(ctx.server.pid) ?? 0,
+    workers: stats.reduce((sum, s) => sum + s.cpuMs, 0),
+    driver: (cpu.user + cpu.system) / 1000,
+    machine: machineCpu(),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * What every benchmark shares: one dev server started here (persisted to SQLite with the same
+ * pragmas as `npm test`), two workflow bundles — the product's (`bundleHarnessWorkflows`) and the
+ * baselines' own (bench/workflows/baseline.ts), so a baseline workflow never pays for the harness's
+ * modules — the bench workspace, a driver client, and in-process and child-process workers.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Context } from '@temporalio/activity';
+import { createActivities } from '../../src/activities/index.js';
+import { HarnessClient } from '../../src/client/index.js';
+import { startDevServer, type DevServer } from '../../src/devserver/index.js';
+import type { CallToolInput } from '../../src/workflows/types.js';
+import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
+import { createBaselineActivities } from '../activities.js';
+import { spawnChildWorker, type ChildWorker } from './child-worker.js';
+import { mark } from './probe.js';
+import { writeBenchWorkspace } from './workspace.js';
+import { bundleHarnessWorkflows } from '../../src/worker/index.js';
+
+export type Mode = 'quick' | 'full';
+
+const BASELINE_WORKFLOWS = fileURLToPath(new URL('../workflows/baseline.ts', import.meta.url));
+const BASELINE_ZOD_WORKFLOWS = fileURLToPath(new URL('../workflows/baseline-zod.ts', import.meta.url));
+
+/** Which workflow bundle a worker loads (`baseline-zod`: the baseline plus zod, see its file). */
+export type BundleKind = 'harness' | 'baseline' | 'baseline-zod';
+
+/** The task queue the baseline worker polls next to a harness queue. */
+export const baselineQueue = (taskQueue: string) => `${taskQueue}-baseline`;
+
+export interface BenchContext {
+  readonly mode: Mode;
+  readonly dir: string;
+  readonly server: DevServer;
+  /** The dev server's SQLite file. */
+  readonly dbFile: string;
+  readonly bundlePaths: Record<BundleKind, string>;
+  readonly workspaceFile: string;
+  readonly workspace: Workspace;
+  /** Model calls of the `reader` agent's conversation (history benchmark). */
+  readonly readerTurns: number;
+  /** The driver's client (its own connection, as an app's would be). */
+  readonly temporal: Client;
+  harness(taskQueue: string): HarnessClient;
+  /**
+   * Runs `body` while two in-process workers poll: the harness bundle on `taskQueue`, the baseline
+   * bundle on `baselineQueue(taskQueue)`. Both have the harness's activities and the baselines'
+   * (the harness's `callTool` is wrapped only to record when it is entered).
+   */
+  withWorker<T>(taskQueue: string, body: () => Promise<T>, options?: Partial<WorkerOptions>): Promise<T>;
+  /** A worker in its own process (see bench/worker-child.ts); the harness bundle unless told. */
+  spawnWorker(taskQueue: string, options?: { bundle?: BundleKind; maxCachedWorkflows?: number; cpuProfileDir?: string }): Promise<ChildWorker>;
+  close(): Promise<void>;
+}
+
+export interface BenchContextOptions {
+  /** Keep the dev server's state in memory instead of an SQLite file. @default false */
+  inMemory?: boolean;
+  /** Extra `temporal server start-dev` arguments (e.g. dynamic config). */
+  serverArgs?: string[];
+}
+
+export async function startBenchContext(mode: Mode, log: (line: string) => void, options: BenchContextOptions = {}): Promise<BenchContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'harness-bench-'));
+  const dbFile = join(dir, 'temporal.db');
+  const readerTurns = mode === 'full' ? 100 : 30;
+  const workspaceFile = writeBenchWorkspace(dir, readerTurns);
+  const t0 = Date.now();
+  const bundle = (workflowsPath: string) =>
+    bundleWorkflowCode({
+      workflowsPath,
+      logger: quietLogger,
+      // Same hook as bundleHarnessWorkflows: ESM TypeScript sources import siblings as `./x.js`.
+      webpackConfigHook: (config) => ({
+        ...config,
+        resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
+      }),
+    });
+  const [server, harnessBundle, baselineBundle, baselineZodBundle, workspace] = await Promise.all([
+    startDevServer({ ...(!options.inMemory && { dbFile }), logLevel: 'error', extraArgs: options.serverArgs ?? [] }),
+    bundleHarnessWorkflows(),
+    bundle(BASELINE_WORKFLOWS),
+    bundle(BASELINE_ZOD_WORKFLOWS),
+    loadWorkspace(workspaceFile),
+  ]);
+  const bundlePaths: Record<BundleKind, string> = {
+    harness: join(dir, 'harness-bundle.js'),
+    baseline: join(dir, 'baseline-bundle.js'),
+    'baseline-zod': join(dir, 'baseline-zod-bundle.js'),
+  };
+  writeFileSync(bundlePaths.harness, harnessBundle.code);
+  writeFileSync(bundlePaths.baseline, baselineBundle.code);
+  writeFileSync(bundlePaths['baseline-zod'], baselineZodBundle.code);
+  log(
+    `dev server ${server.address} (pid ${server.pid}) and workflow bundles (harness ${(harnessBundle.code.length / 1e6).toFixed(1)} MB, ` +
+      `baseline ${(baselineBundle.code.length / 1e6).toFixed(1)} MB, source maps inline) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const connection = await Connection.connect({ address: server.address });
+  const temporal = new Client({ connection });
+  const harnessClients = new Map<string, HarnessClient>();
+
+  return {
+    mode,
+    dir,
+    server,
+    dbFile,
+    bundlePaths,
+    workspaceFile,
+    workspace,
+    readerTurns,
+    temporal,
+    harness: (taskQueue) => {
+      let client = harnessClients.get(taskQueue);
+      if (!client) harnessClients.set(taskQueue, (client = new HarnessClient(temporal, { taskQueue })));
+      return client;
+    },
+    withWorker: async (taskQueue, body, options = {}) => {
+      const nativeConnection = await NativeConnection.connect({ address: server.address });
+      // The activities' own client, as createHarnessWorker gives them (queries go through it).
+      const activityConnection = await Connection.connect({ address: server.address });
+      const activityClient = new Client({ connection: activityConnection });
+      const harnessActivities = createActivities({ workspace, client: activityClient });
+      const activities = {
+        ...harnessActivities,
+        ...createBaselineActivities(workspace),
+        callTool: (input: CallToolInput) => {
+          mark('activity', Context.current().info.workflowExecution?.workflowId);
+          return harnessActivities.callTool(input);
+        },
+      };
+      const workers = await Promise.all(
+        (['harness', 'baseline'] as const).map((kind) =>
+          Worker.create({
+            ...options,
+            connection: nativeConnection,
+            taskQueue: kind === 'harness' ? taskQueue : baselineQueue(taskQueue),
+            workflowBundle: { codePath: bundlePaths[kind] },
+            activities,
+          }),
+        ),
+      );
+      try {
+        // The baseline worker runs until the harness worker's body is done.
+        const [harness, baseline] = workers as [Worker, Worker];
+        return await baseline.runUntil(harness.runUntil(body()));
+      } finally {
+        await activityConnection.close();
+        await nativeConnection.close();
+      }
+    },
+    spawnWorker: (taskQueue, { cpuProfileDir, bundle = 'harness', ...options } = {}) =>
+      spawnChildWorker({ address: server.address, taskQueue, workspaceFile, bundle, bundlePath: bundlePaths[bundle], ...options }, cpuProfileDir),
+    close: async () => {
+      await connection.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const noop = () => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error };

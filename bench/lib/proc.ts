@@ -1,0 +1,49 @@
+/** CPU and memory readings from /proc (Linux), for telling which process is the bottleneck. */
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc's utime/stime (USER_HZ): 100 on every Linux we run on. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, in milliseconds; undefined if it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 2 (comm) may contain spaces: split after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resident set size of a process in bytes; undefined if it is gone. */
+export function processRssBytes(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whole-machine CPU counters: busy and total time over all cores, in ticks. */
+export interface MachineCpu {
+  busy: number;
+  total: number;
+}
+
+export function machineCpu(): MachineCpu {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (v[3] ?? 0) + (v[4] ?? 0); // idle + iowait
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0); // guest time is already in user
+  return { busy: total - idle, total };
+}
+
+/** Busy share of the whole machine between two readings (1 = every core busy). */
+export function machineBusyShare(a: MachineCpu, b: MachineCpu): number {
+  const total = b.total - a.total;
+  return total > 0 ? (b.busy - a.busy) / total : 0;
+}

@@ -1,0 +1,63 @@
+/** The bench workspace: scripted models only, so every figure is orchestration, not inference. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_TOOLS = fileURLToPath(new URL('../tools.ts', import.meta.url));
+
+/** Agent ids of the bench workspace. */
+export const AGENTS = {
+  /** model → lookup_order → model. */
+  plain: 'plain',
+  /** The same, with lookup_order behind an approval. */
+  gated: 'gated',
+  /** `turns` model calls, each but the last reading a ~1 KB page: a long conversation. */
+  reader: 'reader',
+} as const;
+
+/** The user message every short scenario starts with. */
+export const ORDER_QUESTION = 'Where is order A-1001?';
+
+/**
+ * Writes the bench workspace file into `dir` and returns its path.
+ * @param readerTurns model calls of the `reader` agent's conversation (history benchmark).
+ */
+export function writeBenchWorkspace(dir: string, readerTurns: number): string {
+  const pages = Array.from({ length: readerTurns - 1 }, (_, i) => `          - toolCalls: [{ name: read_page, args: { page: ${i + 1} } }]`);
+  const yaml = `version: 1
+tools: { module: ${JSON.stringify(BENCH_TOOLS)} }
+models:
+  scripted:
+    provider: scripted
+    script:
+      - turns:
+          - toolCalls: [{ name: lookup_order, args: { orderId: A-1001 } }]
+          - text: "Here is what I found. {{lastToolResult}}"
+  reader-model:
+    provider: scripted
+    script:
+      - turns:
+${pages.join('\n')}
+          - text: "I read ${readerTurns - 1} pages."
+agents:
+  - id: ${AGENTS.plain}
+    model: scripted
+    systemPrompt: You are a support agent. Be brief.
+    tools: [lookup_order]
+  - id: ${AGENTS.gated}
+    model: scripted
+    systemPrompt: You are a support agent. Be brief.
+    tools: [lookup_order]
+    requireApproval: [lookup_order]
+  - id: ${AGENTS.reader}
+    model: reader-model
+    systemPrompt: You read documents page by page.
+    tools: [read_page]
+defaultAgent: ${AGENTS.plain}
+limits:
+  maxSteps: ${Math.max(20, readerTurns + 5)}
+`;
+  const file = join(dir, 'harness.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
