@@ -63,8 +63,8 @@ export const overhead: Benchmark = {
             const sample = await runOnce(ctx, variant.key, scenario, id);
             if (i < warmup) continue;
             const key = `${scenario}/${variant.key}`;
-            samples.set(key, [...(samples.get(key) ?? []), sample]);
-            ids.set(key, [...(ids.get(key) ?? []), id]);
+            append(samples, key, sample);
+            append(ids, key, id);
           }
         }
         if ((i + 1) % 10 === 0) log(`  ${i + 1}/${warmup + runs} iterations`);
@@ -75,7 +75,7 @@ export const overhead: Benchmark = {
         for (const variant of VARIANTS) {
           await sleep(1000);
           const sample = await runOnce(ctx, variant.key, 'plain', `ovh-${nonce}-${counter++}`);
-          idle.set(variant.key, [...(idle.get(variant.key) ?? []), sample.total]);
+          append(idle, variant.key, sample.total);
         }
       }
     });
@@ -167,6 +167,12 @@ export const overhead: Benchmark = {
     };
   },
 };
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 
 async function runOnce(ctx: BenchContext, variant: VariantKey, scenario: Scenario, id: string): Promise<Sample> {
   const approval = scenario === 'approval';
