@@ -30,6 +30,12 @@ export default tseslint.config(
             { group: ['**/activities/**', '**/activities/*'], allowTypeImports: true, message: 'Import activities into workflows as types only.' },
             { group: ['**/client/**', '**/client/*', '**/worker/**', '**/worker/*', '**/workspace/**', '**/workspace/*', '**/models/**', '**/models/*'], message: 'Workflows must not import I/O layers.' },
             { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@langchain/*'], message: 'Not allowed in workflow code.' },
+            {
+              // Every new or replayed workflow evaluates the whole bundle: zod alone made each cached
+              // run cost ~1.2 MiB of worker memory (BENCHMARKS.md). Check payloads by hand here.
+              group: ['zod', 'zod/*'],
+              message: 'Keep zod out of the workflow bundle: write a small structural check (see decision-validation.ts).',
+            },
           ],
           paths: ['fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net'].map((name) => ({
             name,

@@ -4,7 +4,6 @@
  * same things with the same words.
  */
 import { Validator } from '@cfworker/json-schema';
-import { z } from 'zod';
 import type { ApprovalDecisionInput, ApprovalRecord, PendingApproval, ToolSpec } from './types.js';
 
 /** Stable codes, carried as the ApplicationFailure type so clients can branch on them. */
@@ -20,39 +19,84 @@ export interface DecisionProblem {
   message: string;
 }
 
-const decisionSchema = z
-  .object({
-    approvalId: z.string().min(1, 'approvalId must be a non-empty string'),
-    decision: z.enum(['approve', 'reject', 'edit']),
-    input: z.record(z.string(), z.unknown()).optional(),
-    approver: z.string().max(200).optional(),
-    approverRoles: z.array(z.string().min(1, 'a role must be a non-empty string').max(200)).max(50).optional(),
-    reason: z.string().max(4000).optional(),
-  })
-  .strict();
+/** Shown after every malformed-payload complaint: the shape a decision must have. */
+const EXPECTED_SHAPE =
+  'Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string}';
+const DECISIONS: readonly string[] = ['approve', 'reject', 'edit'];
+const KNOWN_KEYS: readonly string[] = ['approvalId', 'decision', 'input', 'approver', 'approverRoles', 'reason'];
 
-/** Parses an untrusted decision payload; returns the decision or the problem. */
+/**
+ * Parses an untrusted decision payload; returns the decision or the problem.
+ *
+ * Hand-written rather than a zod schema on purpose: every workflow (new or replayed) evaluates
+ * the whole workflow bundle, and zod alone made each cached run cost ~1.2 MiB of worker memory
+ * (BENCHMARKS.md §3). The wording of each complaint is the one the zod schema gave, field by
+ * field in this order, unknown keys last.
+ */
 export function parseDecision(
   payload: unknown,
 ): { ok: true; decision: ApprovalDecisionInput } | { ok: false; problem: DecisionProblem } {
-  const parsed = decisionSchema.safeParse(payload);
-  if (parsed.success) {
-    const d = parsed.data;
-    if (d.decision === 'edit' && d.input === undefined) {
-      return problem('INVALID_DECISION_PAYLOAD', 'decision "edit" needs `input`: the replacement tool input as a JSON object');
-    }
-    if (d.decision !== 'edit' && d.input !== undefined) {
-      return problem('INVALID_DECISION_PAYLOAD', `\`input\` is only allowed with decision "edit" (got decision "${d.decision}")`);
-    }
-    return { ok: true, decision: d as ApprovalDecisionInput };
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return malformed([`(payload): Invalid input: expected object, received ${typeName(payload)}`]);
   }
-  const details = parsed.error.issues
-    .map((i) => `${i.path.length ? i.path.join('.') : '(payload)'}: ${i.message}`)
-    .join('; ');
-  return problem(
-    'INVALID_DECISION_PAYLOAD',
-    `Malformed approval decision (${details}). Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string}`,
-  );
+  const p = payload as Record<string, unknown>;
+  const issues: string[] = [];
+  const str = (key: string, value: unknown, max?: number, emptyMessage?: string) => {
+    if (typeof value !== 'string') issues.push(`${key}: Invalid input: expected string, received ${typeName(value)}`);
+    else if (emptyMessage !== undefined && value.length === 0) issues.push(`${key}: ${emptyMessage}`);
+    else if (max !== undefined && value.length > max) issues.push(`${key}: Too big: expected string to have <=${max} characters`);
+  };
+  str('approvalId', p.approvalId, undefined, 'approvalId must be a non-empty string');
+  if (typeof p.decision !== 'string' || !DECISIONS.includes(p.decision)) {
+    issues.push('decision: Invalid option: expected one of "approve"|"reject"|"edit"');
+  }
+  if (p.input !== undefined && (typeof p.input !== 'object' || p.input === null || Array.isArray(p.input))) {
+    issues.push(`input: Invalid input: expected record, received ${typeName(p.input)}`);
+  }
+  if (p.approver !== undefined) str('approver', p.approver, 200);
+  if (p.approverRoles !== undefined) {
+    if (!Array.isArray(p.approverRoles)) {
+      issues.push(`approverRoles: Invalid input: expected array, received ${typeName(p.approverRoles)}`);
+    } else {
+      // Too many roles is the one complaint about them: the roles themselves are not looked at then.
+      if (p.approverRoles.length > 50) issues.push('approverRoles: Too big: expected array to have <=50 items');
+      else p.approverRoles.forEach((role, i) => str(`approverRoles.${i}`, role, 200, 'a role must be a non-empty string'));
+    }
+  }
+  if (p.reason !== undefined) str('reason', p.reason, 4000);
+  const unknown = Object.keys(p).filter((k) => !KNOWN_KEYS.includes(k));
+  if (unknown.length) {
+    const list = unknown.map((k) => `"${k}"`).join(', ');
+    issues.push(`(payload): Unrecognized key${unknown.length > 1 ? 's' : ''}: ${list}`);
+  }
+  if (issues.length) return malformed(issues);
+
+  const d = {
+    approvalId: p.approvalId,
+    decision: p.decision,
+    ...(p.input !== undefined && { input: { ...(p.input as Record<string, unknown>) } }),
+    ...(p.approver !== undefined && { approver: p.approver }),
+    ...(p.approverRoles !== undefined && { approverRoles: [...(p.approverRoles as string[])] }),
+    ...(p.reason !== undefined && { reason: p.reason }),
+  } as ApprovalDecisionInput;
+  if (d.decision === 'edit' && d.input === undefined) {
+    return problem('INVALID_DECISION_PAYLOAD', 'decision "edit" needs `input`: the replacement tool input as a JSON object');
+  }
+  if (d.decision !== 'edit' && d.input !== undefined) {
+    return problem('INVALID_DECISION_PAYLOAD', `\`input\` is only allowed with decision "edit" (got decision "${d.decision}")`);
+  }
+  return { ok: true, decision: d };
+}
+
+function malformed(issues: string[]): { ok: false; problem: DecisionProblem } {
+  return problem('INVALID_DECISION_PAYLOAD', `Malformed approval decision (${issues.join('; ')}). ${EXPECTED_SHAPE}`);
+}
+
+/** The type name a complaint shows, as zod named it (arrays and null apart from objects). */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
 }
 
 /**
