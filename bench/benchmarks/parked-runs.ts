@@ -29,7 +29,8 @@ export const parkedRuns: Benchmark = {
   name: 'parked-runs',
   title: '3. Parked runs (worker memory while N runs wait for approval)',
   async run(ctx, log) {
-    const runs = ctx.mode === 'full' ? 5000 : 500;
+    // BENCH_PARKED_RUNS overrides the count, e.g. to park more runs than a small cache holds in quick mode.
+    const runs = Number(process.env.BENCH_PARKED_RUNS) || (ctx.mode === 'full' ? 5000 : 500);
     // The SDK's default cache (derived from the heap limit: ~2,300 here) holds every quick-mode run.
     const configs: Config[] = [
       { workflow: 'agentRun', runs },
