@@ -79,6 +79,8 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Sce
   'agent-run-approvals': { queue: 'record', record: runScenario('agent-run-approvals', 'recorder') },
   // After the `route-and-police` patch: routed to the default agent, with a policy.
   'agent-run-routed': { queue: 'record', record: runScenario('agent-run-routed') },
+  // After the `plan-locally` patch: the same run, planned by a local activity (a marker, no activity task).
+  'agent-run-planned-locally': { queue: 'record', record: runScenario('agent-run-planned-locally') },
   // A thread: a second message queued behind a run waiting for approval, then both finish.
   'agent-thread': {
     queue: 'record',

@@ -26,7 +26,7 @@ const VARIANTS: { key: VariantKey; what: string }[] = [
   },
   {
     key: 'agentRun',
-    what: 'the product: HarnessClient.startRun → agentRun (planRun activity, callModel, callTool, search-attribute upserts, activity summaries, run state machine)',
+    what: 'the product: HarnessClient.startRun → agentRun (planRun as a local activity, callModel, callTool, search-attribute upserts, activity summaries, run state machine)',
   },
 ];
 

@@ -12,6 +12,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -33,7 +34,7 @@ import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
-import { ROUTE_AND_POLICE } from './patches.js';
+import { PLAN_LOCALLY, ROUTE_AND_POLICE } from './patches.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
 import type {
@@ -174,15 +175,26 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   }
 }
 
-/** Routing and policy. Runs started before they existed replay the old, explicit-agent path. */
+// Same timeout and retries as the scheduled `planRun`; a local activity's verdict is a marker in
+// history, so a replay never plans again either.
+const planLocally = proxyLocalActivities<HarnessActivities>({
+  startToCloseTimeout: '60s',
+  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['UNKNOWN_AGENT', 'NO_AGENT_SELECTED'] },
+});
+
+/**
+ * Routing and policy. Runs started before they existed replay the old, explicit-agent path; runs
+ * that planned with a scheduled activity replay that (see `plan-locally`).
+ */
 async function planTheRun(input: AgentRunInput): Promise<RunPlan> {
   if (patched(ROUTE_AND_POLICE)) {
-    return planRun({
+    const planInput = {
       input: input.input,
       ...(input.agentId !== undefined && { requestedAgentId: input.agentId }),
       ...(input.context !== undefined && { context: input.context }),
       ...(input.files && { files: input.files.map((f) => ({ name: f.name, size: f.size, inline: f.content !== undefined })) }),
-    });
+    };
+    return patched(PLAN_LOCALLY) ? planLocally.planRun(planInput) : planRun(planInput);
   }
   const agentId = input.agentId ?? 'auto';
   return {

@@ -10,3 +10,12 @@
  * `describeAgent` (the named agent as is).
  */
 export const ROUTE_AND_POLICE = 'route-and-police';
+
+/**
+ * Runs plan with `planRun` as a local activity (inside the workflow task, its verdict recorded as
+ * a marker) instead of a scheduled one: planning only reads the worker's workspace (and at most asks
+ * a router model once), and a scheduled activity cost two extra task dispatches per run — most of
+ * agentRun's overhead over a bare workflow (BENCHMARKS.md, fix 2). Runs that planned with the
+ * scheduled activity replay that branch. Checked only inside `route-and-police`.
+ */
+export const PLAN_LOCALLY = 'plan-locally';

@@ -85,11 +85,14 @@ describe('payload encryption', () => {
     }
     // Every payload is encrypted with the configured key id, except search attributes (which the
     // server indexes, so they cannot be; ours hold agent id, run state, thread id) and the SDK's
-    // own patch markers (the patch id, written by the SDK core below the data converter).
+    // own marker metadata (the patch id; a local activity's seq, attempt, type and times), written
+    // by the SDK core below the data converter — a local activity's result is encrypted.
     const others = userPayloads(raw);
     expect(others.length).toBeGreaterThan(10);
     const notEncrypted = others.filter((p) => encodingOf(p.payload) !== 'binary/encrypted').map((p) => p.path);
     expect(notEncrypted).toEqual([]);
+    // The run's plan (a local activity's result, recorded in a marker) is among the encrypted ones.
+    expect(others.some((p) => /markerRecordedEventAttributes\.details\.result/.test(p.path))).toBe(true);
     expect(new Set(others.map((p) => keyIdOf(p.payload)))).toEqual(new Set(['test-2025']));
   });
 
@@ -233,7 +236,7 @@ describe('payload encryption', () => {
 
 /** Payloads that carry our data: all but search attributes and the SDK's patch markers. */
 function userPayloads(raw: Awaited<ReturnType<typeof rawHistory>>) {
-  return raw.payloads.filter((p) => !/searchAttributes|markerRecordedEventAttributes\.details\.patch-data/i.test(p.path));
+  return raw.payloads.filter((p) => !/searchAttributes|markerRecordedEventAttributes\.details\.(patch-data|data)\b/i.test(p.path));
 }
 
 function findCause<T>(err: unknown, match: (e: unknown) => e is T): T | undefined {
