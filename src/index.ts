@@ -10,6 +10,7 @@
  */
 export {
   HarnessClient,
+  HarnessSchedules,
   RunHandle,
   ThreadHandle,
   ThreadRunHandle,
@@ -36,6 +37,12 @@ export {
   type StartRunOptions,
   type ListRunsOptions,
   type RunSummary,
+  type CreateScheduleOptions,
+  type HarnessScheduleSummary,
+  type HarnessScheduleDescription,
+  type ScheduledRunInput,
+  type ScheduledRunRecord,
+  type ScheduleTiming,
   type DecideOptions,
   type DecisionDetails,
   type SendOptions,

@@ -11,6 +11,7 @@ import { registerDev } from './commands/dev.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
@@ -52,6 +53,7 @@ Global options go before or after the command. Each command has its own --help w
   registerDecide(program);
   registerInbox(program);
   registerRuns(program);
+  registerSchedule(program);
   registerCodecServer(program);
   registerServe(program);
   return program;

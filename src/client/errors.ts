@@ -21,7 +21,10 @@ export type HarnessClientErrorCode =
   | 'APPROVAL_ALREADY_DECIDED'
   | 'INVALID_EDIT_INPUT'
   | 'APPROVER_NOT_ALLOWED'
-  | 'THREAD_BUSY';
+  | 'THREAD_BUSY'
+  | 'INVALID_SCHEDULE'
+  | 'SCHEDULE_NOT_FOUND'
+  | 'SCHEDULE_ALREADY_EXISTS';
 
 export class HarnessClientError extends Error {
   override readonly name: string = 'HarnessClientError';

@@ -1,7 +1,7 @@
 /** The typed client apps and the CLI use: start runs, get handles, list runs. */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, type DataConverter } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { agentRun } from '../workflows/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/messages.js';
@@ -10,8 +10,12 @@ import type { AgentRunInput, RunState } from '../workflows/types.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { HarnessClientError } from './errors.js';
 import { RunHandle } from './run-handle.js';
-import { checkRunFiles } from './run-files.js';
+import { runStartOptions } from './run-start-options.js';
+import { HarnessSchedules } from './schedules.js';
 import { ThreadHandle, type ThreadOptions } from './thread-handle.js';
+
+/** Set by the server on every workflow a schedule starts. */
+const SCHEDULED_BY_ID = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 export interface HarnessClientOptions extends Partial<ConnectionSettings> {
   /**
@@ -42,6 +46,8 @@ export interface RunSummary {
   agentId?: string;
   threadId?: string;
   state?: RunState;
+  /** The schedule that started the run, if one did. */
+  scheduleId?: string;
   startTime: Date;
   closeTime?: Date;
 }
@@ -51,12 +57,16 @@ export interface ListRunsOptions {
   agentId?: string;
   /** Only runs of this task queue (one harness deployment when several share a namespace). */
   taskQueue?: string;
+  /** Only runs this schedule started. */
+  scheduleId?: string;
   /** @default 50 */
   limit?: number;
 }
 
 export class HarnessClient {
   readonly settings: ConnectionSettings;
+  /** Runs on a timetable (Temporal Schedules) for this client's task queue. */
+  readonly schedules: HarnessSchedules;
   private readonly knownAgents?: readonly string[];
 
   constructor(
@@ -65,6 +75,7 @@ export class HarnessClient {
   ) {
     this.settings = connectionSettingsFromEnv({ ...options, namespace: options.namespace ?? temporal.options.namespace });
     if (options.knownAgents) this.knownAgents = options.knownAgents;
+    this.schedules = new HarnessSchedules({ temporal, taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
   }
 
   /**
@@ -95,36 +106,9 @@ export class HarnessClient {
    */
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     const { runId = `run-${randomUUID()}`, ...input } = options;
-    const agentId = input.agentId ?? 'auto';
-    if (input.files) checkRunFiles(input.files);
-    if (this.knownAgents && agentId !== 'auto' && !this.knownAgents.includes(agentId)) {
-      throw new HarnessClientError(
-        'UNKNOWN_AGENT',
-        `Unknown agent "${input.agentId}". Known agents: ${this.knownAgents.join(', ') || '(none)'}.`,
-      );
-    }
+    const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
     try {
-      const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, {
-        workflowId: runId,
-        taskQueue: this.settings.taskQueue,
-        args: [input],
-        staticSummary: `${agentId}: "${truncate(input.input, 120)}"`,
-        staticDetails: [
-          `**Agent** \`${agentId}\`${input.threadId ? ` · **thread** \`${input.threadId}\`` : ''}`,
-          '',
-          `> ${truncate(input.input, 1000)}`,
-          '',
-          'Live state and pending approvals: **Current Details**. Everything else: **Queries** → `status`.',
-          '',
-          '\u00a0',
-        ].join('\n'),
-        typedSearchAttributes: [
-          { key: RUN_STATE, value: 'running' },
-          // `auto` until the run's routing picks an agent and updates it.
-          { key: AGENT_ID, value: agentId },
-          ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),
-        ],
-      });
+      const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, { workflowId: runId, ...startOptions });
       return new RunHandle(runId, handle);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -165,6 +149,7 @@ export class HarnessClient {
     if (options.state) clauses.push(`${RUN_STATE.name} = "${escapeQuery(options.state)}"`);
     if (options.agentId) clauses.push(`${AGENT_ID.name} = "${escapeQuery(options.agentId)}"`);
     if (options.taskQueue) clauses.push(`TaskQueue = "${escapeQuery(options.taskQueue)}"`);
+    if (options.scheduleId) clauses.push(`${SCHEDULED_BY_ID.name} = "${escapeQuery(options.scheduleId)}"`);
     const limit = options.limit ?? 50;
     const runs: RunSummary[] = [];
     for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(limit, 100) })) {
@@ -172,12 +157,14 @@ export class HarnessClient {
       const agentId = sa.get(AGENT_ID);
       const threadId = sa.get(THREAD_ID);
       const state = sa.get(RUN_STATE) as RunState | undefined;
+      const scheduleId = sa.get(SCHEDULED_BY_ID);
       runs.push({
         runId: wf.workflowId,
         startTime: wf.startTime,
         ...(agentId !== undefined && { agentId }),
         ...(threadId !== undefined && { threadId }),
         ...(state !== undefined && { state }),
+        ...(scheduleId !== undefined && { scheduleId }),
         ...(wf.closeTime !== undefined && { closeTime: wf.closeTime }),
       });
       if (runs.length >= limit) break;
@@ -189,11 +176,6 @@ export class HarnessClient {
   async close(): Promise<void> {
     await this.temporal.connection.close();
   }
-}
-
-function truncate(s: string, n: number): string {
-  const oneLine = s.replace(/\s+/g, ' ').trim();
-  return oneLine.length > n ? `${oneLine.slice(0, n - 1)}…` : oneLine;
 }
 
 function escapeQuery(s: string): string {

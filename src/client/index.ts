@@ -3,6 +3,15 @@
  * @packageDocumentation
  */
 export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunSummary, type StartRunOptions } from './harness-client.js';
+export {
+  HarnessSchedules,
+  type CreateScheduleOptions,
+  type HarnessScheduleDescription,
+  type HarnessScheduleSummary,
+  type ScheduledRunInput,
+  type ScheduledRunRecord,
+} from './schedules.js';
+export { SCHEDULE_ID_PATTERN, type ScheduleTiming } from './schedule-spec.js';
 export { RunHandle, type DecideOptions, type DecisionDetails } from './run-handle.js';
 export { DecisionRejectedError, HarnessClientError, RunFailedError, isHarnessClientError, type HarnessClientErrorCode } from './errors.js';
 export {

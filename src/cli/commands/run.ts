@@ -87,7 +87,7 @@ Examples:
  * one is not fatal (the worker may use another file); a file that exists but is invalid still
  * earns a warning.
  */
-async function optionalWorkspace(ctx: CliContext): Promise<Workspace | undefined> {
+export async function optionalWorkspace(ctx: CliContext): Promise<Workspace | undefined> {
   try {
     return await loadContextWorkspace(ctx);
   } catch (e) {

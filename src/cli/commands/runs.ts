@@ -7,6 +7,7 @@ import { c, out, table } from '../output.js';
 interface ListOptions {
   state?: RunState;
   agent?: string;
+  schedule?: string;
   limit: number;
   json?: boolean;
 }
@@ -21,6 +22,7 @@ export function registerRuns(program: Command): void {
     )
     .addOption(new Option('--state <state>', 'only runs in this state').choices(RUN_STATES))
     .option('--agent <id>', 'only runs of this agent')
+    .option('--schedule <id>', 'only runs this schedule started')
     .option('--limit <n>', 'at most this many runs', positiveInt('--limit'), 20)
     .option('--json', 'print the runs as JSON')
     .addHelpText(
@@ -29,6 +31,7 @@ export function registerRuns(program: Command): void {
 Examples:
   $ harness list --state waiting_for_approval
   $ harness list --agent support --limit 5
+  $ harness list --schedule nightly-report
   $ harness list --json | jq -r '.[].runId'`,
     )
     .action(async (opts: ListOptions, command: Command) => {
@@ -40,6 +43,7 @@ Examples:
           taskQueue: ctx.settings.taskQueue,
           ...(opts.state && { state: opts.state }),
           ...(opts.agent && { agentId: opts.agent }),
+          ...(opts.schedule && { scheduleId: opts.schedule }),
         });
         if (opts.json) {
           out(JSON.stringify(runs, null, 2));

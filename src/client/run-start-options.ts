@@ -1,0 +1,69 @@
+/**
+ * How an `agentRun` is started: the one place that decides its task queue, arguments, UI summary
+ * and details, and initial search attributes. `startRun` and schedules both use it, so a run a
+ * schedule starts looks and lists exactly like one started by hand.
+ */
+import type { SearchAttributePair } from '@temporalio/common';
+import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/search-attributes.js';
+import type { AgentRunInput } from '../workflows/types.js';
+import { HarnessClientError } from './errors.js';
+import { checkRunFiles } from './run-files.js';
+
+/** The parts of a workflow start (or a schedule's start action) that make it a harness run. */
+export interface RunStartOptions {
+  taskQueue: string;
+  args: [AgentRunInput];
+  staticSummary: string;
+  staticDetails: string;
+  typedSearchAttributes: SearchAttributePair[];
+}
+
+export interface RunStartContext {
+  taskQueue: string;
+  /** Agent ids known to the workspace; an unknown one is refused before anything starts. */
+  knownAgents?: readonly string[] | undefined;
+  /** The schedule that starts the run, named in its UI details. */
+  scheduleId?: string;
+}
+
+/**
+ * Checks a run's input (files, agent id) and builds its start options.
+ * @throws {HarnessClientError} `UNKNOWN_AGENT`, `FILE_TOO_LARGE`, `INVALID_FILE`.
+ */
+export function runStartOptions(input: AgentRunInput, context: RunStartContext): RunStartOptions {
+  const agentId = input.agentId ?? 'auto';
+  if (input.files) checkRunFiles(input.files);
+  const { knownAgents } = context;
+  if (knownAgents && agentId !== 'auto' && !knownAgents.includes(agentId)) {
+    throw new HarnessClientError('UNKNOWN_AGENT', `Unknown agent "${input.agentId}". Known agents: ${knownAgents.join(', ') || '(none)'}.`);
+  }
+  const origin = [
+    input.threadId ? ` · **thread** \`${input.threadId}\`` : '',
+    context.scheduleId ? ` · **schedule** \`${context.scheduleId}\`` : '',
+  ].join('');
+  return {
+    taskQueue: context.taskQueue,
+    args: [input],
+    staticSummary: `${agentId}: "${truncate(input.input, 120)}"`,
+    staticDetails: [
+      `**Agent** \`${agentId}\`${origin}`,
+      '',
+      `> ${truncate(input.input, 1000)}`,
+      '',
+      'Live state and pending approvals: **Current Details**. Everything else: **Queries** → `status`.',
+      '',
+      '\u00a0',
+    ].join('\n'),
+    typedSearchAttributes: [
+      { key: RUN_STATE, value: 'running' },
+      // `auto` until the run's routing picks an agent and updates it.
+      { key: AGENT_ID, value: agentId },
+      ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),
+    ],
+  };
+}
+
+export function truncate(s: string, n: number): string {
+  const oneLine = s.replace(/\s+/g, ' ').trim();
+  return oneLine.length > n ? `${oneLine.slice(0, n - 1)}…` : oneLine;
+}
