@@ -19,6 +19,7 @@ import type {
   DescribeAgentInput,
   ModelTurn,
   ToolResult,
+  ToolRunContext,
 } from '../workflows/types.js';
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
@@ -28,6 +29,7 @@ import { isHarnessToolResult } from './tool-result.js';
 import { createPlanActivities } from './plan-run.js';
 import { createSlotActivities } from './slots.js';
 import { toLangChainMessages, toModelTurn } from './transcript.js';
+import { TranscriptCache } from './transcript-cache.js';
 
 export interface ActivityDeps {
   workspace: Workspace;
@@ -45,6 +47,8 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     }
     return model;
   };
+
+  const transcripts = new TranscriptCache();
 
   return {
     ...createSlotActivities(client),
@@ -66,11 +70,15 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
       const { workflowId, runId } = currentRun();
-      const [earlier, own] = await Promise.all([
-        history ? client.workflow.getHandle(history.workflowId).query(transcriptQuery, { upTo: history.upTo }) : [],
-        client.workflow.getHandle(workflowId, runId).query(transcriptQuery, { upTo: transcriptLength }),
-      ]);
-      const transcript = [...earlier, ...own];
+      const transcript = await transcripts.read(
+        `${workflowId}/${runId}`,
+        transcriptLength,
+        {
+          own: (q) => client.workflow.getHandle(workflowId, runId).query(transcriptQuery, q),
+          history: (ref) => client.workflow.getHandle(ref.workflowId).query(transcriptQuery, { upTo: ref.upTo }),
+        },
+        history,
+      );
       const tools = agent.tools.map((name) => workspace.tools.get(name)!);
       try {
         const model = modelFor(agent.model);
@@ -94,11 +102,12 @@ export function createActivities({ workspace, client }: ActivityDeps) {
       }
     },
 
-    async callTool({ agentId, toolName, toolCallId, input }: CallToolInput): Promise<ToolResult> {
+    async callTool({ agentId, toolName, toolCallId, input, noRunContext }: CallToolInput): Promise<ToolResult> {
       const tool = workspace.tools.get(toolName)!;
       const { workflowId, runId } = currentRun();
-      // Context, state and files are read from the run, not carried in every tool call's input.
-      const run = await client.workflow.getHandle(workflowId, runId).query(toolContextQuery);
+      // Context, state and files are read from the run, not carried in every tool call's input;
+      // a run that has none says so, and the tool starts without that round trip.
+      const run: ToolRunContext = noRunContext ? { context: {}, state: {}, files: [] } : await client.workflow.getHandle(workflowId, runId).query(toolContextQuery);
       try {
         const output: unknown = await withHeartbeat((signal) =>
           tool.invoke(input, {

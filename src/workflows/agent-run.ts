@@ -81,7 +81,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
   setHandler(statusQuery, () => run.status());
   setHandler(transcriptQuery, (q) =>
-    q?.upTo === undefined ? run.transcript : run.transcript.slice(0, q.upTo),
+    q?.upTo === undefined && q?.from === undefined ? run.transcript : run.transcript.slice(q.from ?? 0, q.upTo),
   );
   setHandler(toolContextQuery, () => run.toolContext());
   setHandler(approvalDecisionSignal, (payload) => {
@@ -366,7 +366,7 @@ async function runToolCall(
     events.emit({ type: 'tool.started', step: run.step, toolCallId: call.id, toolName: call.name, input: args });
     return await tools.callTool.executeWithOptions(
       { summary },
-      [{ agentId: run.agentId, toolName: call.name, toolCallId: call.id, input: args }],
+      [{ agentId: run.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(run.hasNoToolContext() && { noRunContext: true as const }) }],
     );
   } catch (err) {
     // A tool that keeps failing is the model's problem to work around, not the end of the run.

@@ -67,6 +67,12 @@ export class AgentRunState {
     return { context: this.input.context ?? {}, state: this.agentState, files: this.input.files ?? [] };
   }
 
+  /** Whether a tool would see nothing in `toolContext()` (then its activity need not ask). */
+  hasNoToolContext(): boolean {
+    const { context, state, files } = this.toolContext();
+    return Object.keys(context).length === 0 && Object.keys(state).length === 0 && files.length === 0;
+  }
+
   setRouting(routing: RoutingDecision, policy: PolicyOutcome): void {
     this.routing = routing;
     this.policy = policy;

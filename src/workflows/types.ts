@@ -290,6 +290,12 @@ export interface CallToolInput {
   toolName: string;
   toolCallId: string;
   input: Record<string, unknown>;
+  /**
+   * Set when the run has no context, no agent state and no files: the activity then skips the
+   * `toolContext` query (a round trip through the server before the tool starts). Absent in calls
+   * scheduled by older workflow code, which are read by query as before.
+   */
+  noRunContext?: true;
 }
 
 export interface ToolResult {
@@ -300,6 +306,8 @@ export interface ToolResult {
 }
 
 export interface TranscriptQueryInput {
+  /** Return messages `[from, upTo)`; from the first when omitted (an agentRun answers `from`, a thread ignores it). */
+  from?: number;
   /** Return messages `[0, upTo)`; all when omitted. */
   upTo?: number;
 }
