@@ -9,6 +9,7 @@ import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { isMemoryError } from '../memory/errors.js';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
 import { toolContextQuery, transcriptQuery } from '../workflows/messages.js';
@@ -133,6 +134,10 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         if (err instanceof ToolInputParsingException) {
           // The model sent input the schema refuses: retrying cannot help; tell the model instead.
           return { content: `Invalid input for tool "${toolName}": ${err.message}`, isError: true };
+        }
+        if (isMemoryError(err) && !err.retryable) {
+          // Missing settings or a run without the context its namespace needs: the same every attempt.
+          return { content: `Tool "${toolName}" failed: ${err.message}`, isError: true };
         }
         throw ApplicationFailure.create({
           type: 'TOOL_FAILED',

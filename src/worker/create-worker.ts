@@ -40,7 +40,7 @@ export interface HarnessWorker {
   worker: Worker;
   workspace: Workspace;
   settings: ConnectionSettings;
-  /** Closes the connections the worker opened. Call after `worker.run()` resolves. */
+  /** Closes the connections the worker opened (and its memory store). Call after `worker.run()` resolves. */
   close(): Promise<void>;
 }
 
@@ -54,6 +54,7 @@ export interface HarnessWorker {
  * await worker.run(); await close();
  */
 export async function createHarnessWorker(options: HarnessWorkerOptions = {}): Promise<HarnessWorker> {
+  const ownsWorkspace = typeof options.workspace !== 'object';
   const workspace =
     typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
   const settings = connectionSettingsFromEnv(options);
@@ -86,6 +87,8 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       close: async () => {
         await connection.close();
         await nativeConnection.close();
+        // A workspace the caller passed in is the caller's to close.
+        if (ownsWorkspace) await workspace.memory?.close();
       },
     };
   } catch (err) {

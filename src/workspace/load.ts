@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { LineCounter, parseDocument } from 'yaml';
+import { MemoryService } from '../memory/memory-service.js';
+import { MEMORY_TOOL_NAMES, createMemoryTools } from '../memory/memory-tools.js';
 import { WorkspaceError, formatPath, type WorkspaceIssue } from './errors.js';
 import { workspaceSchema, type AgentConfig, type WorkspaceConfig } from './schema.js';
 import { checkRoutingAndPolicyReferences } from './routing-policy-references.js';
@@ -21,6 +23,11 @@ export interface Workspace {
   config: WorkspaceConfig;
   agents: ReadonlyMap<string, AgentConfig>;
   tools: ReadonlyMap<string, StructuredToolInterface>;
+  /**
+   * Long-term memory, when the file has a `memory` section. It connects to its store on first
+   * use; a process that opened it should `close()` it when done.
+   */
+  memory?: MemoryService;
 }
 
 /**
@@ -49,9 +56,15 @@ export async function loadWorkspace(path?: string): Promise<Workspace> {
   }
   const config = parseWorkspaceText(readFileSync(file, 'utf8'), file);
   const tools = await loadToolsFor(config, file);
-  const issues = checkReferences(config, tools);
+  const issues = checkMemoryToolNames(config, tools);
+  const memory = config.memory
+    ? new MemoryService(config.memory, { baseDir: dirname(file), agents: new Map(config.agents.map((a) => [a.id, a.memory])) })
+    : undefined;
+  // Built-in tools join the module's: agents list them under `tools` like any other.
+  if (memory && !issues.length) for (const t of createMemoryTools(memory)) tools.set(t.name, t);
+  issues.push(...checkReferences(config, tools));
   if (issues.length) throw new WorkspaceError('WORKSPACE_INVALID', file, issues);
-  return { file, config, agents: new Map(config.agents.map((a) => [a.id, a])), tools };
+  return { file, config, agents: new Map(config.agents.map((a) => [a.id, a])), tools, ...(memory && { memory }) };
 }
 
 /** Parses and schema-checks workspace YAML (no module loading, no cross-references). */
@@ -99,6 +112,15 @@ async function loadToolsFor(config: WorkspaceConfig, file: string): Promise<Map<
   }
 }
 
+/** A module tool may not take a built-in memory tool's name while memory is on. */
+function checkMemoryToolNames(config: WorkspaceConfig, tools: ReadonlyMap<string, StructuredToolInterface>): WorkspaceIssue[] {
+  if (!config.memory) return [];
+  return MEMORY_TOOL_NAMES.filter((name) => tools.has(name)).map((name) => ({
+    path: 'tools.module',
+    message: `exports a tool named "${name}", the name of a built-in memory tool (${MEMORY_TOOL_NAMES.join(', ')}); rename it, or remove the \`memory\` section`,
+  }));
+}
+
 function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, StructuredToolInterface>): WorkspaceIssue[] {
   const issues: WorkspaceIssue[] = [];
   const modelIds = Object.keys(config.models);
@@ -112,9 +134,15 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
     if (!config.models[agent.model]) {
       issues.push({ path: `agents[${i}].model`, message: `unknown model "${agent.model}"; declared models: ${known(modelIds)}` });
     }
+    if (agent.memory && !config.memory) {
+      issues.push({ path: `agents[${i}].memory`, message: 'needs the top-level `memory` section (store, embeddings, namespace); add it or remove this' });
+    }
     agent.tools.forEach((name, j) => {
       if (!tools.has(name)) {
-        const hint = config.tools ? `the tools module exports: ${known(toolNames)}` : 'no `tools.module` is declared';
+        const memoryHint = (MEMORY_TOOL_NAMES as readonly string[]).includes(name) && !config.memory
+          ? `; "${name}" is a built-in memory tool: add a top-level \`memory\` section to enable it`
+          : '';
+        const hint = (config.tools ? `the tools module exports: ${known(toolNames)}` : 'no `tools.module` is declared') + memoryHint;
         issues.push({ path: `agents[${i}].tools[${j}]`, message: `unknown tool "${name}"; ${hint}` });
       }
     });

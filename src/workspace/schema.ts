@@ -3,6 +3,7 @@
  * typed config; cross-references (agents → models, tools) are checked in `load.ts`.
  */
 import { z } from 'zod';
+import { agentMemorySchema, memorySchema } from './memory-schema.js';
 import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { duration, id } from './schema-primitives.js';
@@ -151,6 +152,8 @@ export const agentSchema = z.strictObject({
     .transform((rules) =>
       rules.map((r) => (typeof r === 'string' ? { tool: r, timeout: undefined, onTimeout: 'reject' as const } : r)),
     ),
+  /** Memory settings of this agent (namespace, TTL, thread sync); needs the top-level `memory`. */
+  memory: agentMemorySchema.optional(),
 });
 
 export const workspaceSchema = z.strictObject({
@@ -163,6 +166,8 @@ export const workspaceSchema = z.strictObject({
   routing: routingSchema.optional(),
   policies: policiesSchema.default([]),
   limits: limitsSchema.prefault({}),
+  /** Long-term memory: store, embeddings, namespaces. Agents use it through the memorize/recall/forget tools. */
+  memory: memorySchema.optional(),
   threads: z
     .strictObject({
       /** A message sent while a run of the thread is active: queue it, refuse it, or cancel the active run. */

@@ -1,0 +1,157 @@
+/**
+ * Long-term memory end to end, against the real dev server and BOTH stores (the SQLite file and a
+ * real PostgreSQL): what one thread memorizes another thread of the same user recalls, other
+ * users' threads do not, memories expire, and a store that is down fails the tool (retried
+ * under the tool retry policy) while the run still completes.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HarnessClient } from '../../src/client/index.js';
+import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { freePort, startPostgres, type TestPostgres } from '../support/postgres.js';
+
+const PG_URL_ENV = 'HARNESS_TEST_MEMORY_PG_URL';
+const PG_DOWN_ENV = 'HARNESS_TEST_MEMORY_PG_DOWN';
+
+let pg: TestPostgres;
+beforeAll(async () => {
+  pg = await startPostgres();
+  process.env[PG_URL_ENV] = pg.url;
+  process.env[PG_DOWN_ENV] = `postgres://harness@127.0.0.1:${await freePort()}/postgres`;
+});
+afterAll(async () => {
+  await pg?.stop();
+});
+
+/** The `memory.store` YAML of each store kind, working or down. */
+const stores = {
+  file: {
+    up: (dir: string) => `{ kind: file, path: ${JSON.stringify(join(dir, 'memory.sqlite'))} }`,
+    down: (dir: string) => {
+      // A path under a regular file can never be opened: the file store's "server is down".
+      writeFileSync(join(dir, 'blocker'), '');
+      return `{ kind: file, path: ${JSON.stringify(join(dir, 'blocker', 'memory.sqlite'))} }`;
+    },
+  },
+  postgres: {
+    up: () => `{ kind: postgres, urlEnv: ${PG_URL_ENV}, table: ${uniqueId('mem').replace(/-/g, '_')} }`,
+    down: () => `{ kind: postgres, urlEnv: ${PG_DOWN_ENV} }`,
+  },
+};
+
+/**
+ * A scripted agent: "remember …" memorizes a fixed fact, "recall …" searches for it; each answers
+ * with the tool's result so the test reads what the store returned.
+ */
+function memoryWorkspace(dir: string, store: string, extra = ''): string {
+  return writeWorkspace(
+    dir,
+    `
+models:
+  m:
+    provider: scripted
+    script:
+      - when: remember
+        turns:
+          - toolCalls: [{ name: memorize, args: { text: "My favourite colour is green", metadata: { topic: colours } } }]
+          - text: "saved: {{lastToolResult}}"
+      - when: recall
+        turns:
+          - toolCalls: [{ name: recall, args: { query: "favourite colour", topK: 3 } }]
+          - text: "{{lastToolResult}}"
+memory:
+  store: ${store}
+  embeddings: { provider: offline-hash }
+  namespace: "user:{{context.userId}}"
+agents:
+  - id: a
+    model: m
+    tools: [memorize, recall, forget]
+  - id: brief
+    model: m
+    tools: [memorize, recall]
+    memory: { ttl: 1500ms }
+limits:
+  toolRetry: { maximumAttempts: 2, initialInterval: 100ms, maximumInterval: 100ms }
+${extra}`,
+  );
+}
+
+interface Recalled {
+  memories: Array<{ id: string; text: string; score: number; metadata: Record<string, unknown> }>;
+}
+
+async function say(client: HarnessClient, threadId: string, input: string, context: Record<string, unknown>, agentId = 'a'): Promise<string> {
+  const run = await client.thread(threadId).send(input, { agentId, context });
+  return (await run.result()).output;
+}
+
+async function withMemoryWorker<T>(file: string, body: (client: HarnessClient, ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = await loadWorkspace(file);
+  try {
+    return await withWorker(ws, ({ client }) => body(client, ws));
+  } finally {
+    await ws.memory?.close();
+  }
+}
+
+describe.each(['file', 'postgres'] as const)('memory tools with the %s store', (kind) => {
+  it('a fact memorized in thread A is recalled in thread B of the same user; another user recalls nothing', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client) => {
+      const alice = { userId: uniqueId('alice') };
+      expect(await say(client, uniqueId('thread-a'), 'Please remember this', alice)).toMatch(/^saved: Memorized as m-[0-9a-f]{16}\.$/);
+
+      const recalled = JSON.parse(await say(client, uniqueId('thread-b'), 'Can you recall it?', alice)) as Recalled;
+      expect(recalled.memories).toHaveLength(1);
+      expect(recalled.memories[0]).toMatchObject({ text: 'My favourite colour is green', metadata: { topic: 'colours', source: 'memorize', agentId: 'a' } });
+      expect(recalled.memories[0]!.score).toBeGreaterThan(0.5);
+
+      const bob = { userId: uniqueId('bob') };
+      expect(JSON.parse(await say(client, uniqueId('thread-c'), 'recall anything?', bob))).toEqual({ memories: [] });
+    });
+  });
+
+  it('a run without the context its namespace needs gets a clear tool error at once (no retries)', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client) => {
+      const run = await client.startRun({ agentId: 'a', input: 'recall it', context: { tenant: 'acme' } });
+      const { output } = await run.result();
+      expect(output).toMatch(/Tool "recall" failed: .*namespace "user:\{\{context.userId\}\}" needs context\.userId.*context keys: tenant/);
+      const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
+      expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).not.toContain(2);
+    });
+  });
+
+  it('memories expire after their TTL: a later thread no longer recalls them', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client, ws) => {
+      const user = { userId: uniqueId('carol') };
+      await say(client, uniqueId('thread'), 'remember this briefly', user, 'brief');
+      const store = await ws.memory!.storeHandle();
+      const [stored] = await store.list(`user:${user.userId}`, 0);
+      expect(stored!.expiresAt! - stored!.createdAt).toBe(1500);
+      // Wait for the clock, not for a guess: poll until the store itself says it expired.
+      for (const deadline = Date.now() + 15_000; (await store.list(`user:${user.userId}`, Date.now())).length > 0; ) {
+        if (Date.now() > deadline) throw new Error('the memory did not expire');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(JSON.parse(await say(client, uniqueId('thread'), 'recall it', user, 'brief'))).toEqual({ memories: [] });
+    });
+  });
+
+  it('a store that is down: the tool is retried per the tool retry policy, then the model gets a clear error and the run completes', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].down(dir)), async (client) => {
+      const run = await client.startRun({ agentId: 'a', input: 'recall it', context: { userId: 'dave' } });
+      const result = await run.result();
+      expect(result.output).toMatch(/Tool "recall" threw: The memory store \((file|PostgreSQL).*\) is unavailable: .+/);
+      expect((await run.status()).state).toBe('completed');
+      const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
+      const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+      expect(attempts).toContain(2); // callModel ×2 at attempt 1, callTool at its last attempt (2)
+    });
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * A throwaway PostgreSQL cluster for tests, from the server binaries of the Debian package
+ * (`postgresql`; `.ci/run` installs it): `initdb` into a temp dir, `pg_ctl start` on a free
+ * port of 127.0.0.1 with its unix socket in that dir, trust authentication, no fsync. PostgreSQL
+ * refuses to run as root, so under root the cluster belongs to the `postgres` system user (the
+ * package creates it) and its commands run through `runuser`.
+ *
+ * @example
+ * const pg = await startPostgres();   // pg.url = postgres://harness@127.0.0.1:<port>/postgres
+ * await pg.stop();
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPostgres {
+  url: string;
+  port: number;
+  /** Stops the server (immediately) and deletes its files; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** The directory with initdb and pg_ctl: `$HARNESS_PG_BIN`, else the newest /usr/lib/postgresql/<v>/bin. */
+export function postgresBinDir(): string {
+  const explicit = process.env.HARNESS_PG_BIN;
+  if (explicit) return explicit;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (!versions[0]) {
+    throw new Error(
+      'PostgreSQL server binaries not found (looked in /usr/lib/postgresql/<version>/bin). Install them (Debian: apt-get install postgresql) or set HARNESS_PG_BIN to the directory holding initdb and pg_ctl.',
+    );
+  }
+  return join(root, versions[0], 'bin');
+}
+
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = postgresBinDir();
+  const dir = mkdtempSync(join(tmpdir(), 'harness-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+    chownSync(dir, uid, gid);
+  }
+  const run = (cmd: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', cwd: dir })
+      : execFileSync(join(bin, cmd), args, { stdio: 'pipe', cwd: dir });
+  const port = await freePort();
+  try {
+    run('initdb', ['-D', data, '-U', 'harness', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    run('pg_ctl', [
+      '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+      'start',
+    ]);
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`Could not start a test PostgreSQL with ${bin}: ${e.stderr?.toString().trim() || e.message}`, { cause: err });
+  }
+  let stopped = false;
+  return {
+    url: `postgres://harness@127.0.0.1:${port}/postgres`,
+    port,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A port nothing listens on right now (also what a test uses for "the server is down"). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
