@@ -68,7 +68,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
       return plan;
     },
 
-    async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
+    async callModel({ agentId, step, transcriptLength, history, deferDeltas }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
       const { workflowId, runId } = currentRun();
       const transcript = await transcripts.read(
@@ -85,16 +85,19 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         const model = modelFor(agent.model);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
         const { attempt } = Context.current().info;
-        const message = await withHeartbeat((signal) =>
+        const { message, deferred } = await withHeartbeat((signal) =>
           streamModel(runnable as Runnable<BaseLanguageModelInput, AIMessageChunk>, toLangChainMessages(agent.systemPrompt, transcript), signal, {
             client,
             runId: workflowId,
             agentId,
             step,
             attempt,
+            ...(deferDeltas && { deferDeltas }),
           }),
         );
-        return toModelTurn(message as unknown as AIMessage);
+        const turn = toModelTurn(message as unknown as AIMessage);
+        if (!deferred) return turn;
+        return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {
         throwIfCancelled();
         const config = workspace.config.models[agent.model];

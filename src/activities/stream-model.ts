@@ -3,6 +3,12 @@
  * stream as it arrives (batched signals), while the complete message is still returned as the
  * activity's result for the workflow. A retried attempt first publishes `output.reset`, so
  * clients drop the failed attempt's partial text instead of showing it twice.
+ *
+ * A model that answers before the first batch would be sent anyway (`DELTA_BATCH_INTERVAL`)
+ * publishes nothing from here when the workflow can do it (`deferDeltas`): the result says so,
+ * and the workflow puts the text in the log itself, before `step.completed`, exactly where the
+ * final flush would have put it. That saves a signal, a history event and a workflow task per
+ * quick model call; a slower one streams live as before.
  */
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
@@ -17,38 +23,66 @@ export interface StreamTarget {
   agentId: string;
   step: number;
   attempt: number;
+  /** The workflow publishes the text of a call that published none (see `ModelTurn.deferredDeltas`). */
+  deferDeltas?: boolean;
+}
+
+export interface StreamedMessage {
+  message: AIMessageChunk;
+  /** Set when nothing was published: the workflow is to publish the text (and this reasoning). */
+  deferred?: { reasoning: string };
 }
 
 /** How often buffered deltas are sent: often enough to read as live, rarely enough for history. */
-const DELTA_BATCH_INTERVAL = '100 milliseconds';
+const DELTA_BATCH_INTERVAL_MS = 100;
 
 export async function streamModel(
   runnable: Runnable<BaseLanguageModelInput, AIMessageChunk>,
   messages: BaseMessage[],
   signal: AbortSignal,
   target: StreamTarget,
-): Promise<AIMessageChunk> {
-  const publisher = WorkflowStreamClient.create(target.client, target.runId, { batchInterval: DELTA_BATCH_INTERVAL });
-  const topic = publisher.topic<HarnessEvent>(RUN_EVENTS_TOPIC);
+): Promise<StreamedMessage> {
   const messageId = messageIdFor(target.runId, target.step);
-  const publish = (body: HarnessEventBody) =>
-    topic.publish({ runId: target.runId, agentId: target.agentId, at: new Date().toISOString(), ...body } as HarnessEvent);
+  const delta = { step: target.step, attempt: target.attempt, messageId };
+  let publisher: WorkflowStreamClient | undefined;
+  const publish = (body: HarnessEventBody) => {
+    publisher ??= WorkflowStreamClient.create(target.client, target.runId, { batchInterval: `${DELTA_BATCH_INTERVAL_MS} milliseconds` });
+    publisher
+      .topic<HarnessEvent>(RUN_EVENTS_TOPIC)
+      .publish({ runId: target.runId, agentId: target.agentId, at: new Date().toISOString(), ...body } as HarnessEvent);
+  };
+  // Deltas held back while the call may still finish before the first batch is due; a retried
+  // attempt never holds back (its reset must reach clients first, and retries are rare).
+  let held: HarnessEventBody[] | undefined = target.deferDeltas && target.attempt === 1 ? [] : undefined;
+  const release = () => {
+    const items = held ?? [];
+    held = undefined;
+    items.forEach(publish);
+  };
+  const releaseTimer = held && setTimeout(release, DELTA_BATCH_INTERVAL_MS);
+  const emit = (body: HarnessEventBody) => (held ? held.push(body) : publish(body));
   try {
-    if (target.attempt > 1) publish({ type: 'output.reset', step: target.step, attempt: target.attempt, messageId });
+    if (target.attempt > 1) publish({ type: 'output.reset', ...delta });
     let message: AIMessageChunk | undefined;
+    let reasoningText = '';
     for await (const chunk of await runnable.stream(messages, { signal })) {
       message = message ? message.concat(chunk) : chunk;
-      const delta = { step: target.step, attempt: target.attempt, messageId };
       const text = typeof chunk.content === 'string' ? chunk.content : chunk.text;
-      if (text) publish({ type: 'output.delta', ...delta, text });
+      if (text) emit({ type: 'output.delta', ...delta, text });
       const reasoning = chunk.additional_kwargs?.reasoning_content;
-      if (typeof reasoning === 'string' && reasoning) publish({ type: 'reasoning.delta', ...delta, text: reasoning });
+      if (typeof reasoning === 'string' && reasoning) {
+        reasoningText += reasoning;
+        emit({ type: 'reasoning.delta', ...delta, text: reasoning });
+      }
     }
     if (!message) throw new Error('the model returned an empty stream');
+    if (held) return { message, deferred: { reasoning: reasoningText } };
     // Every delta is in the run's log before the workflow sees the result and moves on.
-    await publisher.flush();
-    return message;
+    await publisher?.flush();
+    return { message };
   } finally {
-    await publisher[Symbol.asyncDispose]().catch(() => undefined);
+    clearTimeout(releaseTimer);
+    held = undefined; // a failed attempt's held text is dropped: it was never shown
+    await publisher?.[Symbol.asyncDispose]().catch(() => undefined);
   }
 }

@@ -29,7 +29,7 @@ import {
   transcriptQuery,
 } from './messages.js';
 import { describeFailure, formatMs, timeoutIn, timeoutReason } from './failures.js';
-import { FINAL_EVENT_TYPES, messageIdFor } from './events.js';
+import { deferredDeltaEvents, FINAL_EVENT_TYPES, messageIdFor } from './events.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
@@ -258,6 +258,7 @@ async function agentLoop(
           step: run.step,
           transcriptLength: run.transcript.length,
           ...(run.input.history && { history: run.input.history }),
+          deferDeltas: true,
         },
       ])
       .catch((err: unknown) => {
@@ -272,6 +273,7 @@ async function agentLoop(
         }
         throw err;
       });
+    for (const delta of deferredDeltaEvents(turn, run.step, messageId)) events.emit(delta);
     const usage = run.addUsage(turn.usage, plan.pricing);
     events.emit({
       type: 'step.completed',

@@ -6,6 +6,7 @@
  */
 import type {
   ApprovalRecord,
+  ModelTurn,
   PendingApproval,
   PolicyOutcome,
   RoutingDecision,
@@ -62,3 +63,17 @@ export function messageIdFor(runId: string, step: number): MessageId {
 
 /** Events after which a run publishes nothing more. */
 export const FINAL_EVENT_TYPES: ReadonlySet<HarnessEventType> = new Set(['run.completed', 'run.failed', 'run.cancelled']);
+
+/**
+ * The deltas a model call left to the workflow (it answered before its first batch was due, see
+ * `ModelTurn.deferredDeltas`): its text and reasoning, one delta each, as the activity would have
+ * published them.
+ */
+export function deferredDeltaEvents(turn: ModelTurn, step: number, messageId: MessageId): HarnessEventBody[] {
+  if (!turn.deferredDeltas) return [];
+  const { attempt, reasoning } = turn.deferredDeltas;
+  return [
+    ...(reasoning ? [{ type: 'reasoning.delta' as const, step, attempt, messageId, text: reasoning }] : []),
+    ...(turn.content ? [{ type: 'output.delta' as const, step, attempt, messageId, text: turn.content }] : []),
+  ];
+}

@@ -277,12 +277,22 @@ export interface CallModelInput {
   transcriptLength: number;
   /** Earlier conversation to put before the run's own transcript. */
   history?: TranscriptRef;
+  /**
+   * The workflow publishes the text of a call that published none itself (see
+   * `ModelTurn.deferredDeltas`); absent in calls scheduled by older workflow code.
+   */
+  deferDeltas?: true;
 }
 
 export interface ModelTurn {
   content: string;
   toolCalls: ToolCall[];
   usage?: TokenUsage;
+  /**
+   * Set when the model answered before the activity's first batch of deltas was due, so it
+   * published none: the workflow publishes `content` (and this reasoning) as one delta each.
+   */
+  deferredDeltas?: { attempt: number; reasoning?: string };
 }
 
 export interface CallToolInput {
