@@ -35,7 +35,7 @@ export function createBaselineActivities(workspace: Workspace) {
   return {
     async baselineCallModel({ agentId, transcript }: BaselineModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
-      const message = await modelFor(agent.model).invoke(toLangChainMessages(agent.systemPrompt, transcript));
+      const message = await modelFor(agent.model!).invoke(toLangChainMessages(agent.systemPrompt, transcript));
       return toModelTurn(message as AIMessage);
     },
 

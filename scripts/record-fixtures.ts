@@ -23,6 +23,7 @@ import { threadWorkflowId } from '../src/workflows/thread-messages.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const tools = fileURLToPath(new URL('../test/fixtures/tools.ts', import.meta.url));
+const graphs = fileURLToPath(new URL('../test/fixtures/graphs.ts', import.meta.url));
 const outDir = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'harness-record-'));
 const effects = join(dir, 'effects.log');
@@ -46,6 +47,9 @@ agents:
     model: m
     tools: [record_effect, echo]
     requireApproval: [record_effect]
+  - id: graph-recorder
+    execution: graph
+    graph: { module: ${JSON.stringify(graphs)}, export: twoInterrupts }
 defaultAgent: recorder
 policies:
   - { id: cap, effect: limit, limits: { maxSteps: 5 } }
@@ -93,6 +97,19 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Sce
       await approvalsScenario(second);
       await second.result();
       return threadWorkflowId('fixture-thread');
+    },
+  },
+  // A graph agent: two interrupts, the first edited by update, the second approved by signal.
+  'agent-run-graph': {
+    queue: 'record',
+    record: async (client) => {
+      const run = await client.startRun({ agentId: 'graph-recorder', input: 'record', runId: 'fixture-graph', context: { effects } });
+      const first = await run.waitFor((s) => s.pendingApprovals.length === 1);
+      await run.edit({ value: { amount: 30 } }, { approvalId: first.pendingApprovals[0]!.approvalId, approver: 'rec' });
+      const second = await run.waitFor((s) => s.pendingApprovals[0]?.toolName === 'confirm_send');
+      await run.decide({ approvalId: second.pendingApprovals[0]!.approvalId, decision: 'approve' }, { via: 'signal' });
+      await run.result();
+      return run.runId;
     },
   },
   // The slot keeper with a cap of 1: a second run queued until the first ends.

@@ -29,6 +29,7 @@ import { streamModel } from './stream-model.js';
 import { isHarnessToolResult } from './tool-result.js';
 import { createPlanActivities } from './plan-run.js';
 import { createSlotActivities } from './slots.js';
+import { createGraphActivities } from './graph/run-graph.js';
 import { toLangChainMessages, toModelTurn } from './transcript.js';
 import { TranscriptCache } from './transcript-cache.js';
 
@@ -54,6 +55,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
   return {
     ...createSlotActivities(client),
     ...createPlanActivities(workspace),
+    ...createGraphActivities({ workspace, client }),
 
     /** Kept for runs started before routing and policies existed (see the `route-and-police` patch). */
     async describeAgent({ agentId }: DescribeAgentInput): Promise<AgentPlan> {
@@ -70,6 +72,8 @@ export function createActivities({ workspace, client }: ActivityDeps) {
 
     async callModel({ agentId, step, transcriptLength, history, deferDeltas }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
+      // Only loop agents call the model, and the loader checked that each has one.
+      const modelId = agent.model!;
       const { workflowId, runId } = currentRun();
       const transcript = await transcripts.read(
         `${workflowId}/${runId}`,
@@ -82,7 +86,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
       );
       const tools = agent.tools.map((name) => workspace.tools.get(name)!);
       try {
-        const model = modelFor(agent.model);
+        const model = modelFor(modelId);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
         const { attempt } = Context.current().info;
         const { message, deferred } = await withHeartbeat((signal) =>
@@ -100,8 +104,8 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {
         throwIfCancelled();
-        const config = workspace.config.models[agent.model];
-        const c = classifyModelError(agent.model, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
+        const config = workspace.config.models[modelId];
+        const c = classifyModelError(modelId, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
         throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
       }
     },

@@ -98,6 +98,10 @@ export class EventPrinter {
         return this.line(`  ${c.cyan('→')} ${e.toolName} ${compactJson(e.input)}`);
       case 'tool.result':
         return this.line(`  ${e.isError ? c.red('✗') : c.green('←')} ${e.toolName}: ${clip(e.content)}`);
+      case 'graph.node':
+        return this.line(c.dim(`  · ${e.node}`));
+      case 'graph.custom':
+        return this.line(c.dim(`  ${clip(compactJson(e.data))}`));
       case 'approval.requested':
         return this.line('  An approval is waiting for a decision:', ...formatPending(this.runId, e.approval, this.target, '    '));
       case 'approval.resolved':

@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'output.reset',
   'tool.started',
   'tool.result',
+  'graph.node',
+  'graph.custom',
   'approval.requested',
   'approval.resolved',
   'run.resumed',

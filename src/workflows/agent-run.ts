@@ -28,7 +28,10 @@ import {
   toolContextQuery,
   transcriptQuery,
 } from './messages.js';
-import { describeFailure, formatMs, timeoutIn, timeoutReason } from './failures.js';
+import { describeFailure, timeoutIn, timeoutReason } from './failures.js';
+import { retryPolicy } from './activity-options.js';
+import { awaitDecision } from './await-decision.js';
+import { graphLoop } from './graph-loop.js';
 import { deferredDeltaEvents, FINAL_EVENT_TYPES, messageIdFor } from './events.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
@@ -41,7 +44,6 @@ import type {
   AgentPlan,
   AgentRunInput,
   AgentRunResult,
-  RetrySettings,
   RunPlan,
   RunState,
   ToolCall,
@@ -136,7 +138,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       await condition(() => slotGranted);
       setState('running');
     }
-    const loop = () => agentLoop(run, plan, setState, events);
+    const loop = () => (plan.execution === 'graph' ? graphLoop(run, plan, setState, events) : agentLoop(run, plan, setState, events));
     const output = plan.limits.runTimeoutMs === undefined ? await loop() : await withRunTimeout(plan.limits.runTimeoutMs, loop);
     run.output = output;
     setState('completed');
@@ -343,21 +345,7 @@ async function runToolCall(
   let args = call.args;
   let summary = `tool ${call.name}`;
   if (spec.requiresApproval) {
-    const decided = () => run.decisionFor(call.id) !== undefined;
-    if (spec.approvalTimeoutMs === undefined) await condition(decided);
-    else if (!(await condition(decided, spec.approvalTimeoutMs))) {
-      const onTimeout = spec.onApprovalTimeout ?? 'reject';
-      const reason = `approval timed out: no decision within ${formatMs(spec.approvalTimeoutMs)}`;
-      if (onTimeout === 'fail') {
-        throw ApplicationFailure.create({
-          type: 'APPROVAL_TIMEOUT',
-          nonRetryable: true,
-          message: `Tool call ${call.id} (${call.name}) was not decided within ${formatMs(spec.approvalTimeoutMs)}, and its onTimeout is "fail".`,
-        });
-      }
-      run.decideOnTimeout(call.id, onTimeout, reason, new Date().toISOString());
-    }
-    const record = run.decisionFor(call.id)!;
+    const record = await awaitDecision(run, call.id, spec, `Tool call ${call.id} (${call.name})`);
     onDecided();
     if (record.decision === 'reject') return { content: rejectionMessage(record), isError: true };
     args = record.input;
@@ -383,13 +371,3 @@ async function runToolCall(
     throw err;
   }
 }
-
-function retryPolicy(r: RetrySettings) {
-  return {
-    maximumAttempts: r.maximumAttempts,
-    initialInterval: r.initialIntervalMs,
-    backoffCoefficient: r.backoffCoefficient,
-    maximumInterval: r.maximumIntervalMs,
-  };
-}
-

@@ -41,6 +41,10 @@ export type HarnessEventBody =
   | { type: 'output.reset'; step: number; attempt: number; messageId: MessageId }
   | { type: 'tool.started'; step: number; toolCallId: string; toolName: string; input: Record<string, unknown> }
   | { type: 'tool.result'; step: number; toolCallId: string; toolName: string; content: string; isError: boolean }
+  /** A graph agent's node finished: its name and (a JSON summary of) the state update it made. */
+  | { type: 'graph.node'; step: number; node: string; update: unknown }
+  /** What a graph node wrote with LangGraph's stream writer (`config.writer(...)`). */
+  | { type: 'graph.custom'; step: number; data: unknown }
   | { type: 'approval.requested'; approval: PendingApproval }
   | { type: 'approval.resolved'; decision: ApprovalRecord }
   | { type: 'run.resumed'; step: number }

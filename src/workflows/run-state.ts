@@ -92,14 +92,23 @@ export class AgentRunState {
     return [...this.tools.keys()];
   }
 
-  /** Parks a tool call until a person decides it. */
-  requestApproval(call: ToolCall, now: string): PendingApproval {
+  /**
+   * Makes decisions on approvals of `spec.name` checkable (edit schema, approvers) when the name
+   * is not one of the agent's tools: a graph agent's interrupts.
+   */
+  addApprovalTarget(spec: ToolSpec): void {
+    if (!this.tools.has(spec.name)) this.tools.set(spec.name, spec);
+  }
+
+  /** Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it. */
+  requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt']): PendingApproval {
     const approval: PendingApproval = {
       approvalId: call.id,
       toolName: call.name,
       input: call.args,
       requestedAt: now,
       step: this.step,
+      ...(interrupt && { interrupt }),
     };
     this.pending.set(call.id, approval);
     return approval;
@@ -117,7 +126,17 @@ export class AgentRunState {
   problemWith(payload: unknown): DecisionProblem | undefined {
     const parsed = parseDecision(payload);
     if (!parsed.ok) return parsed.problem;
-    return checkDecisionAgainstRun(parsed.decision, this.pending, this.decided, this.tools);
+    const problem = checkDecisionAgainstRun(parsed.decision, this.pending, this.decided, this.tools);
+    if (problem) return problem;
+    // A graph's review config may allow only some decisions for an action (e.g. no edits).
+    const allowed = this.pending.get(parsed.decision.approvalId)?.interrupt?.allowedDecisions;
+    if (allowed && !allowed.includes(parsed.decision.decision)) {
+      return {
+        code: 'INVALID_DECISION_PAYLOAD',
+        message: `Approval "${parsed.decision.approvalId}" accepts only ${allowed.join(', ')} (the graph's review config); "${parsed.decision.decision}" is not allowed.`,
+      };
+    }
+    return undefined;
   }
 
   /** Applies a decision that `problemWith` accepted. */

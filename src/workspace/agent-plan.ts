@@ -37,11 +37,21 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
     backoffCoefficient: r.backoffCoefficient,
     maximumIntervalMs: r.maximumInterval,
   });
-  const pricing = workspace.config.models[agent.model]?.pricing;
+  const pricing = agent.model === undefined ? undefined : workspace.config.models[agent.model]?.pricing;
+  const graphApproval = agent.graph?.approval;
+  const graphTimeoutMs = graphApproval?.timeout ?? limits.approvalTimeout;
   return {
     agentId,
-    modelId: agent.model,
+    // A graph calls its own models; its segments show as `graph` in events and the UI.
+    modelId: agent.model ?? 'graph',
     ...(pricing && { pricing }),
+    ...(graphApproval && {
+      execution: 'graph' as const,
+      graph: {
+        ...(graphTimeoutMs !== undefined && { approvalTimeoutMs: graphTimeoutMs, onApprovalTimeout: graphApproval.onTimeout }),
+        ...(graphApproval.approvers && { approvers: [...new Set(graphApproval.approvers)] }),
+      },
+    }),
     tools,
     limits: {
       maxSteps: Math.min(limits.maxSteps, overrides.maxSteps ?? Infinity),
@@ -52,6 +62,7 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
         runTimeoutMs: minDefined(limits.runTimeout, overrides.runTimeoutMs),
       }),
       ...(limits.maxConcurrentRuns !== undefined && { maxConcurrentRuns: limits.maxConcurrentRuns }),
+      ...(agent.graph && { graphSegmentTimeoutMs: limits.graphSegmentTimeout }),
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },

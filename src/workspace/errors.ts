@@ -4,7 +4,8 @@ export type WorkspaceErrorCode =
   | 'WORKSPACE_NOT_FOUND'
   | 'WORKSPACE_YAML_SYNTAX'
   | 'WORKSPACE_INVALID'
-  | 'TOOLS_MODULE_LOAD_FAILED';
+  | 'TOOLS_MODULE_LOAD_FAILED'
+  | 'GRAPH_MODULE_LOAD_FAILED';
 
 export interface WorkspaceIssue {
   /** Where in the file, e.g. `agents[1].tools[0]`; empty for the file as a whole. */

@@ -12,6 +12,7 @@ import { WorkspaceError, formatPath, type WorkspaceIssue } from './errors.js';
 import { workspaceSchema, type AgentConfig, type WorkspaceConfig } from './schema.js';
 import { checkRoutingAndPolicyReferences } from './routing-policy-references.js';
 import { importTools } from './tools-module.js';
+import { importGraph, type GraphExport } from './graph-module.js';
 
 /** Default workspace file name, looked up in the current directory. */
 export const DEFAULT_WORKSPACE_FILE = 'harness.yaml';
@@ -28,6 +29,8 @@ export interface Workspace {
    * use; a process that opened it should `close()` it when done.
    */
   memory?: MemoryService;
+  /** The loaded graphs of `execution: graph` agents, by agent id. */
+  graphs: ReadonlyMap<string, GraphExport>;
 }
 
 /**
@@ -64,7 +67,8 @@ export async function loadWorkspace(path?: string): Promise<Workspace> {
   if (memory && !issues.length) for (const t of createMemoryTools(memory)) tools.set(t.name, t);
   issues.push(...checkReferences(config, tools));
   if (issues.length) throw new WorkspaceError('WORKSPACE_INVALID', file, issues);
-  return { file, config, agents: new Map(config.agents.map((a) => [a.id, a])), tools, ...(memory && { memory }) };
+  const graphs = await loadGraphsFor(config, file);
+  return { file, config, agents: new Map(config.agents.map((a) => [a.id, a])), tools, graphs, ...(memory && { memory }) };
 }
 
 /** Parses and schema-checks workspace YAML (no module loading, no cross-references). */
@@ -121,6 +125,27 @@ function checkMemoryToolNames(config: WorkspaceConfig, tools: ReadonlyMap<string
   }));
 }
 
+/** Imports every graph agent's module; all problems are reported together. */
+async function loadGraphsFor(config: WorkspaceConfig, file: string): Promise<Map<string, GraphExport>> {
+  const graphs = new Map<string, GraphExport>();
+  const issues: WorkspaceIssue[] = [];
+  for (const [i, agent] of config.agents.entries()) {
+    if (!agent.graph) continue;
+    const modulePath = resolve(dirname(file), agent.graph.module);
+    if (!existsSync(modulePath)) {
+      issues.push({ path: `agents[${i}].graph.module`, message: `module not found: ${modulePath} (paths are relative to the workspace file)` });
+      continue;
+    }
+    try {
+      graphs.set(agent.id, await importGraph(modulePath, agent.graph.export));
+    } catch (err) {
+      issues.push({ path: `agents[${i}].graph`, message: `${modulePath}: ${(err as Error).message ?? String(err)}` });
+    }
+  }
+  if (issues.length) throw new WorkspaceError('GRAPH_MODULE_LOAD_FAILED', file, issues);
+  return graphs;
+}
+
 function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, StructuredToolInterface>): WorkspaceIssue[] {
   const issues: WorkspaceIssue[] = [];
   const modelIds = Object.keys(config.models);
@@ -131,7 +156,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
   config.agents.forEach((agent, i) => {
     if (seen.has(agent.id)) issues.push({ path: `agents[${i}].id`, message: `duplicate agent id "${agent.id}"` });
     seen.add(agent.id);
-    if (!config.models[agent.model]) {
+    if (agent.model !== undefined && !config.models[agent.model]) {
       issues.push({ path: `agents[${i}].model`, message: `unknown model "${agent.model}"; declared models: ${known(modelIds)}` });
     }
     if (agent.memory && !config.memory) {

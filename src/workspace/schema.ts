@@ -88,6 +88,8 @@ export const limitsSchema = z.strictObject({
   approvalTimeout: duration.optional(),
   /** The whole run, from its start; none = no limit. */
   runTimeout: duration.optional(),
+  /** One segment of a graph agent (from its start or a resume to the end or its next interrupts). */
+  graphSegmentTimeout: duration.default(30 * 60_000),
   /** Largest file passed inline (its bytes travel in history); larger ones go by path or URL. */
   maxInlineFileBytes: z.number().int().positive().default(64 * 1024),
   /** Longest run input accepted, in characters; a longer one is refused before anything runs. */
@@ -137,12 +139,44 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
   },
 });
 
+/**
+ * Who decides a graph agent's interrupts, and by when: like a tool's approval rule, for every
+ * `interrupt()` the graph raises.
+ */
+const graphApprovalSchema = approvalRuleObject.omit({ tool: true });
+
+/** A LangGraph graph the run executes instead of the built-in model/tool loop. */
+export const graphSchema = z.strictObject({
+  /** The module exporting the graph, relative to the workspace file (.ts, .mts, .js, .mjs). */
+  module: z.string().min(1),
+  /**
+   * The export: a `StateGraph` builder, a compiled graph, or a `createAgent` agent.
+   * @default graph
+   */
+  export: z.string().min(1).default('graph'),
+  approval: graphApprovalSchema.prefault({}),
+  /**
+   * Largest serialized checkpoint the run carries between graph segments (it travels in workflow
+   * history). A bigger one fails the run with GRAPH_STATE_TOO_LARGE; keep large data out of graph
+   * state and pass references instead.
+   * @default 1 MB
+   */
+  maxCheckpointBytes: z.number().int().positive().max(1_900_000).default(1_000_000),
+});
+
 export const agentSchema = z.strictObject({
   id,
   description: z.string().default(''),
   /** A disabled agent refuses every run (with that reason) before anything runs. */
   enabled: z.boolean().default(true),
-  model: z.string().min(1),
+  /**
+   * `loop` (default): the harness calls `model` and runs `tools`. `graph`: the run executes the
+   * LangGraph graph named by `graph`, and its `interrupt()`s become approvals.
+   */
+  execution: z.enum(['loop', 'graph']).default('loop'),
+  graph: graphSchema.optional(),
+  /** The agent's model; required unless `execution: graph` (a graph calls its own models). */
+  model: z.string().min(1).optional(),
   systemPrompt: z.string().default(''),
   tools: z.array(z.string().min(1)).default([]),
   /** Tools whose calls wait for a person's decision before they run. */
@@ -154,11 +188,29 @@ export const agentSchema = z.strictObject({
     ),
   /** Memory settings of this agent (namespace, TTL, thread sync); needs the top-level `memory`. */
   memory: agentMemorySchema.optional(),
+}).superRefine((agent, ctx) => {
+  if (agent.execution === 'graph' && !agent.graph) {
+    ctx.addIssue({ code: 'custom', path: ['graph'], message: 'an agent with `execution: graph` needs `graph: { module, export }`' });
+  }
+  if (agent.execution !== 'graph' && agent.graph) {
+    ctx.addIssue({ code: 'custom', path: ['execution'], message: 'set `execution: graph` to run the agent\'s `graph` (or remove `graph`)' });
+  }
+  if (agent.execution === 'loop' && agent.model === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['model'], message: 'an agent needs a `model` (or `execution: graph` with a `graph`)' });
+  }
+  if (agent.execution === 'graph' && (agent.tools.length > 0 || agent.requireApproval.length > 0)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tools'],
+      message: 'a graph agent calls its own tools inside the graph; approvals come from its `interrupt()`s (configure `graph.approval`), so leave `tools` and `requireApproval` out',
+    });
+  }
 });
 
 export const workspaceSchema = z.strictObject({
   version: z.literal(1).default(1),
-  models: z.record(id, modelSchema).refine((m) => Object.keys(m).length > 0, 'declare at least one model'),
+  // Only `loop` agents need a model (each names its own), so a workspace of graph agents may have none.
+  models: z.record(id, modelSchema).default({}),
   tools: z.strictObject({ module: z.string().min(1) }).optional(),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
   /** The agent for runs that name none (or `auto`) when no routing rule or router picks one. */
@@ -182,3 +234,4 @@ export type ScriptedModelConfig = z.output<typeof scriptedModelSchema>;
 export type OpenAIModelConfig = z.output<typeof openaiModelSchema>;
 export type AgentConfig = z.output<typeof agentSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
+export type GraphConfig = z.output<typeof graphSchema>;

@@ -35,7 +35,7 @@ const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
  * applies to this module and what it imports, not to the rest of the app. From our sources the
  * process already transpiles TypeScript (tsx, vitest), so a plain import keeps one module graph.
  */
-async function importModule(modulePath: string): Promise<Record<string, unknown>> {
+export async function importModule(modulePath: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(modulePath).href;
   if (RUNNING_FROM_SOURCES || !/\.[mc]?ts$/.test(modulePath)) return (await import(url)) as Record<string, unknown>;
   const { tsImport } = await import('tsx/esm/api');
