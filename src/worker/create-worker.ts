@@ -30,11 +30,23 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
    * @default read from `TEMPORAL_API_KEY`, `TEMPORAL_TLS*` (see `connectionCredentialsFromEnv`).
    */
   credentials?: ConnectionCredentials;
-  /** Tuning passed to `Worker.create` (concurrency, workflow cache size, sticky timeouts…). */
+  /**
+   * Tuning passed to `Worker.create` (concurrency, sticky timeouts…). Its `maxCachedWorkflows`
+   * overrides the harness's default (see `DEFAULT_MAX_CACHED_WORKFLOWS`).
+   */
   workerOptions?: Partial<
     Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>
   >;
 }
+
+/**
+ * Runs a worker keeps in memory (its workflow cache) unless told otherwise. The SDK would derive
+ * the size from the heap limit (~2,300 on a 4 GiB heap), and each cached agentRun costs worker
+ * memory, so a worker with thousands of runs waiting for approval grew to gigabytes (BENCHMARKS.md
+ * §3). Beyond the cache a run waits in the server alone; a decision replays it on whichever worker
+ * takes it, which costs one history replay.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
 
 export interface HarnessWorker {
   worker: Worker;
@@ -71,6 +83,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows());
   try {
     const worker = await Worker.create({
+      maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
       ...options.workerOptions,
       connection: nativeConnection,
       namespace: settings.namespace,

@@ -6,7 +6,7 @@
  * await worker.run(); await close();
  * @packageDocumentation
  */
-export { createHarnessWorker, type HarnessWorker, type HarnessWorkerOptions } from './create-worker.js';
+export { createHarnessWorker, DEFAULT_MAX_CACHED_WORKFLOWS, type HarnessWorker, type HarnessWorkerOptions } from './create-worker.js';
 export { bundleHarnessWorkflows, WORKFLOWS_PATH } from './bundle.js';
 export {
   loadWorkspace,
