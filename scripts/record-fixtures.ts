@@ -47,10 +47,15 @@ agents:
     model: m
     tools: [record_effect, echo]
     requireApproval: [record_effect]
+    memory: { sync: facts, extract: simple }
   - id: graph-recorder
     execution: graph
     graph: { module: ${JSON.stringify(graphs)}, export: twoInterrupts }
 defaultAgent: recorder
+memory:
+  store: { kind: file, path: ${JSON.stringify(join(dir, 'memory.sqlite'))} }
+  embeddings: { provider: offline-hash }
+  namespace: fixture
 policies:
   - { id: cap, effect: limit, limits: { maxSteps: 5 } }
 `,
@@ -110,6 +115,26 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Sce
       await run.decide({ approvalId: second.pendingApprovals[0]!.approvalId, decision: 'approve' }, { via: 'signal' });
       await run.result();
       return run.runId;
+    },
+  },
+  // After the `thread-memory-sync` patch: each completed run of the thread is followed by a
+  // syncThreadMemory activity (the recorder agent syncs facts, deterministically).
+  'agent-thread-memory-sync': {
+    queue: 'record',
+    record: async (client) => {
+      const thread = client.thread('fixture-thread-memory');
+      const first = await thread.send('I live in Lyon. Please record this.', { agentId: 'recorder', runId: 'fixture-thread-memory-1' });
+      await approvalsScenario(first);
+      await first.result();
+      const second = await thread.send('My favourite colour is green. Record it.', { agentId: 'recorder', runId: 'fixture-thread-memory-2' });
+      await approvalsScenario(second);
+      await second.result();
+      for (;;) {
+        const status = await thread.status();
+        if (status.runs.every((r) => r.memory !== undefined)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return threadWorkflowId('fixture-thread-memory');
     },
   },
   // The slot keeper with a cap of 1: a second run queued until the first ends.

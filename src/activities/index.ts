@@ -27,6 +27,7 @@ import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
 import { streamModel } from './stream-model.js';
 import { isHarnessToolResult } from './tool-result.js';
+import { createMemorySyncActivities } from './memory-sync.js';
 import { createPlanActivities } from './plan-run.js';
 import { createSlotActivities } from './slots.js';
 import { createGraphActivities } from './graph/run-graph.js';
@@ -56,6 +57,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     ...createSlotActivities(client),
     ...createPlanActivities(workspace),
     ...createGraphActivities({ workspace, client }),
+    ...createMemorySyncActivities(workspace, client),
 
     /** Kept for runs started before routing and policies existed (see the `route-and-police` patch). */
     async describeAgent({ agentId }: DescribeAgentInput): Promise<AgentPlan> {

@@ -13,6 +13,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -22,6 +23,8 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { agentRun } from './agent-run.js';
 import { AGENT_RUN_WORKFLOW, transcriptQuery } from './messages.js';
+import { syncRunMemory, type SyncThreadMemoryInput } from './memory-sync.js';
+import { THREAD_MEMORY_SYNC } from './patches.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from './search-attributes.js';
 import {
   submitRunUpdate,
@@ -81,13 +84,18 @@ export async function agentThread(input: AgentThreadInput): Promise<never> {
     }
     const next = thread.startNext()!;
     activeScope = new CancellationScope();
-    await activeScope.run(() => runChild(thread, next));
+    const completed = await activeScope.run(() => runChild(thread, next));
     activeScope = undefined;
+    // Before the next run starts, so that run can already recall what this one left in memory.
+    if (completed && patched(THREAD_MEMORY_SYNC)) thread.recordMemorySync(completed.runId, await syncRunMemory(completed));
   }
 }
 
-/** Runs one child to its end and records the outcome; never throws for the child's own failure. */
-async function runChild(thread: ThreadState, run: ThreadRunStart): Promise<void> {
+/**
+ * Runs one child to its end and records the outcome; never throws for the child's own failure.
+ * Returns what a memory sync needs when the run completed.
+ */
+async function runChild(thread: ThreadState, run: ThreadRunStart): Promise<SyncThreadMemoryInput | undefined> {
   const { workflowId } = workflowInfo();
   try {
     const child = await startChild<typeof agentRun>(AGENT_RUN_WORKFLOW, {
@@ -115,9 +123,19 @@ async function runChild(thread: ThreadState, run: ThreadRunStart): Promise<void>
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
     const result = await child.result();
+    const from = thread.messages.length;
     thread.complete(run.runId, result.messages, result.usage);
+    return {
+      threadId: thread.threadId,
+      runId: run.runId,
+      agentId: result.agentId,
+      ...(run.context !== undefined && { context: run.context }),
+      from,
+      to: from + result.messages.length,
+    };
   } catch (err) {
     thread.fail(run.runId, { cancelled: isCancellation(err), error: isCancellation(err) ? 'Run cancelled' : describeFailure(err, run.runId) });
+    return undefined;
   }
 }
 

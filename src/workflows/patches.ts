@@ -19,3 +19,10 @@ export const ROUTE_AND_POLICE = 'route-and-police';
  * scheduled activity replay that branch. Checked only inside `route-and-police`.
  */
 export const PLAN_LOCALLY = 'plan-locally';
+
+/**
+ * After each completed run, a thread calls the `syncThreadMemory` activity (long-term memory:
+ * the agent's `memory.sync` facts or summary). Threads whose runs completed before it replay
+ * without that activity.
+ */
+export const THREAD_MEMORY_SYNC = 'thread-memory-sync';

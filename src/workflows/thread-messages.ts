@@ -6,6 +6,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { TokenUsage, TranscriptMessage } from './types.js';
+import type { RunMemorySync } from './memory-sync.js';
 
 /** Workflow type name of a thread. */
 export const AGENT_THREAD_WORKFLOW = 'agentThread';
@@ -55,6 +56,8 @@ export interface ThreadRunRecord {
   error?: string;
   /** Tokens (and cost, when priced) of a completed run. */
   usage?: TokenUsage;
+  /** Long-term memory written after the run completed (the agent's `memory.sync`), or why it failed. */
+  memory?: RunMemorySync;
 }
 
 /** What `agentThread` is started (or continued-as-new) with. */

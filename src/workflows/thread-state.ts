@@ -142,6 +142,11 @@ export class ThreadState {
     this.end(runId, { state: ending.cancelled ? 'cancelled' : 'failed', error }, [{ role: 'user', content: input }]);
   }
 
+  /** What the memory sync after a completed run did (shown on that run's entry in the status). */
+  recordMemorySync(runId: string, outcome: ThreadRunRecord['memory']): void {
+    this.setRecord(runId, { memory: outcome });
+  }
+
   /** Messages `[0, upTo)`, all when `upTo` is omitted. */
   transcript(upTo?: number): TranscriptMessage[] {
     return upTo === undefined ? this.messages : this.messages.slice(0, upTo);

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HarnessClient } from '../../src/client/index.js';
+import type { HarnessClient, ThreadStatus } from '../../src/client/index.js';
 import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
 import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -53,6 +53,11 @@ models:
   m:
     provider: scripted
     script:
+      # Thread memory sync asks the agent's model with these prompts (src/memory/thread-sync.ts).
+      - when: ^Extract the lasting facts
+        turns: [{ text: "- The user lives in Lyon\\n- The user's favourite colour is green" }]
+      - when: ^Summarize this conversation
+        turns: [{ text: "NONE" }]
       - when: remember
         turns:
           - toolCalls: [{ name: memorize, args: { text: "My favourite colour is green", metadata: { topic: colours } } }]
@@ -61,6 +66,7 @@ models:
         turns:
           - toolCalls: [{ name: recall, args: { query: "favourite colour", topK: 3 } }]
           - text: "{{lastToolResult}}"
+      - turns: [{ text: "Noted." }]
 memory:
   store: ${store}
   embeddings: { provider: offline-hash }
@@ -73,6 +79,13 @@ agents:
     model: m
     tools: [memorize, recall]
     memory: { ttl: 1500ms }
+  - id: facts
+    model: m
+    tools: [recall]
+    memory: { sync: facts }
+  - id: summarizer
+    model: m
+    memory: { sync: summary, extract: simple }
 limits:
   toolRetry: { maximumAttempts: 2, initialInterval: 100ms, maximumInterval: 100ms }
 ${extra}`,
@@ -86,6 +99,16 @@ interface Recalled {
 async function say(client: HarnessClient, threadId: string, input: string, context: Record<string, unknown>, agentId = 'a'): Promise<string> {
   const run = await client.thread(threadId).send(input, { agentId, context });
   return (await run.result()).output;
+}
+
+/** Polls the thread's status until its runs' memory syncs have all finished. */
+async function syncedStatus(client: HarnessClient, threadId: string, runs: number): Promise<ThreadStatus> {
+  for (const deadline = Date.now() + 30_000; ; ) {
+    const status = await client.thread(threadId).status();
+    if (status.runs.length === runs && status.runs.every((r) => r.memory !== undefined)) return status;
+    if (Date.now() > deadline) throw new Error(`memory sync did not finish: ${JSON.stringify(status.runs)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function withMemoryWorker<T>(file: string, body: (client: HarnessClient, ws: Workspace) => Promise<T>): Promise<T> {
@@ -152,6 +175,52 @@ describe.each(['file', 'postgres'] as const)('memory tools with the %s store', (
       const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
       const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
       expect(attempts).toContain(2); // callModel ×2 at attempt 1, callTool at its last attempt (2)
+    });
+  });
+
+  it('thread memory sync (facts, by the model): facts of thread A are recalled in thread B of the same user, not by another user', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client) => {
+      const alice = { userId: uniqueId('alice') };
+      const threadA = uniqueId('thread-a');
+      expect(await say(client, threadA, 'I moved to Lyon last year and green is my favourite colour.', alice, 'facts')).toBe('Noted.');
+      const status = await syncedStatus(client, threadA, 1);
+      expect(status.runs[0]!.memory).toEqual({ mode: 'facts', written: 2 });
+
+      const recalled = JSON.parse(await say(client, uniqueId('thread-b'), 'recall my colour', alice, 'facts')) as Recalled;
+      expect(recalled.memories[0]).toMatchObject({
+        text: "The user's favourite colour is green",
+        metadata: { source: 'thread-facts', threadId: threadA, agentId: 'facts' },
+      });
+      const bob = { userId: uniqueId('bob') };
+      expect(JSON.parse(await say(client, uniqueId('thread-c'), 'recall my colour', bob, 'facts'))).toEqual({ memories: [] });
+    });
+  });
+
+  it('thread memory sync (summary, simple): one summary per thread, replaced as the thread goes on', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client, ws) => {
+      const user = { userId: uniqueId('erin') };
+      const threadId = uniqueId('thread');
+      await say(client, threadId, 'My order A-17 arrived broken.', user, 'summarizer');
+      await say(client, threadId, 'I would like a replacement.', user, 'summarizer');
+      const status = await syncedStatus(client, threadId, 2);
+      expect(status.runs.map((r) => r.memory)).toEqual([{ mode: 'summary', written: 1 }, { mode: 'summary', written: 1 }]);
+      const stored = await (await ws.memory!.storeHandle()).list(`user:${user.userId}`, Date.now());
+      expect(stored.map((m) => [m.id, m.text])).toEqual([
+        [`summary:${threadId}`, `In conversation ${threadId} the user said: "My order A-17 arrived broken." / "I would like a replacement.". The assistant last answered: "Noted.".`],
+      ]);
+    });
+  });
+
+  it('a memory sync that keeps failing is recorded on the run, and the thread goes on', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].down(dir)), async (client) => {
+      const threadId = uniqueId('thread');
+      await say(client, threadId, 'I live in Lyon.', { userId: 'frank' }, 'summarizer');
+      const status = await syncedStatus(client, threadId, 1);
+      expect(status.runs[0]!.memory).toEqual({ error: expect.stringMatching(/The memory store \((file|PostgreSQL).*\) is unavailable/) });
+      expect(await say(client, threadId, 'Are you still there?', { userId: 'frank' }, 'summarizer')).toBe('Noted.');
     });
   });
 });

@@ -1,0 +1,75 @@
+/**
+ * The `syncThreadMemory` activity: reads the thread's conversation by query, extracts facts or a
+ * summary (the agent's model, or deterministically), and writes them to memory with ids derived
+ * from the thread and run, so a retry replaces what an earlier attempt wrote.
+ */
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { isMemoryError } from '../memory/errors.js';
+import type { MemorizeInput } from '../memory/memory-service.js';
+import { extractionPrompt, parseFacts, parseSummary, simpleFacts, simpleSummary } from '../memory/thread-sync.js';
+import { createChatModel } from '../models/create-chat-model.js';
+import { classifyModelError } from '../models/model-errors.js';
+import type { SyncThreadMemoryInput, SyncThreadMemoryResult } from '../workflows/memory-sync.js';
+import { transcriptQuery } from '../workflows/messages.js';
+import type { Workspace } from '../workspace/load.js';
+import { withHeartbeat } from './heartbeat.js';
+
+export function createMemorySyncActivities(workspace: Workspace, client: Client) {
+  const models = new Map<string, BaseChatModel>();
+
+  return {
+    async syncThreadMemory(input: SyncThreadMemoryInput): Promise<SyncThreadMemoryResult> {
+      const agent = workspace.agents.get(input.agentId);
+      const memory = workspace.memory;
+      const mode = agent?.memory?.sync ?? 'off';
+      if (!memory || !agent || mode === 'off') return { mode: 'off', written: 0 };
+
+      const execution = Context.current().info.workflowExecution;
+      if (!execution) throw new Error('syncThreadMemory runs only inside an agentThread workflow');
+      const { workflowId, runId } = execution;
+      const messages = await client.workflow.getHandle(workflowId, runId).query(transcriptQuery, { upTo: input.to });
+      const scope = { agentId: agent.id, context: input.context ?? {} };
+      const base = { source: mode === 'facts' ? 'thread-facts' : 'thread-summary', threadId: input.threadId, runId: input.runId, agentId: agent.id };
+
+      try {
+        let items: MemorizeInput[];
+        if (mode === 'facts') {
+          const own = messages.slice(input.from, input.to);
+          const facts = agent.memory!.extract === 'simple' ? simpleFacts(own) : parseFacts(await ask(agent.model, extractionPrompt('facts', own)));
+          items = facts.map((text, i) => ({ id: `fact:${input.runId}:${i}`, text, metadata: base }));
+        } else {
+          const summary =
+            agent.memory!.extract === 'simple' ? simpleSummary(input.threadId, messages) : parseSummary(await ask(agent.model, extractionPrompt('summary', messages)));
+          // One summary per thread, replaced as the conversation goes on.
+          items = summary ? [{ id: `summary:${input.threadId}`, text: summary, metadata: base }] : [];
+        }
+        await memory.memorize(scope, items);
+        return { mode, written: items.length };
+      } catch (err) {
+        if (isMemoryError(err)) throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: !err.retryable, cause: err });
+        throw err;
+      }
+    },
+  };
+
+  async function ask(modelId: string, prompt: string): Promise<string> {
+    try {
+      let model = models.get(modelId);
+      if (!model) {
+        model = createChatModel(modelId, workspace.config.models[modelId]!);
+        models.set(modelId, model);
+      }
+      const answer = await withHeartbeat((signal) =>
+        model.invoke([new SystemMessage('You keep long-term memory about a user for future conversations.'), new HumanMessage(prompt)], { signal }),
+      );
+      return typeof answer.content === 'string' ? answer.content : answer.text;
+    } catch (err) {
+      const config = workspace.config.models[modelId];
+      const c = classifyModelError(modelId, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
+      throw ApplicationFailure.create({ type: c.type, message: `Memory sync: ${c.message}`, nonRetryable: !c.retryable, cause: err as Error });
+    }
+  }
+}
