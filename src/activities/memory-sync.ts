@@ -55,7 +55,11 @@ export function createMemorySyncActivities(workspace: Workspace, client: Client)
     },
   };
 
-  async function ask(modelId: string, prompt: string): Promise<string> {
+  async function ask(modelId: string | undefined, prompt: string): Promise<string> {
+    if (modelId === undefined) {
+      // The loader refuses this combination; a worker on an older file still gets a clear answer.
+      throw ApplicationFailure.create({ type: 'MEMORY_CONFIG', nonRetryable: true, message: 'Memory sync with extract: model needs the agent to have a `model`; use extract: simple.' });
+    }
     try {
       let model = models.get(modelId);
       if (!model) {

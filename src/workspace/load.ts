@@ -162,6 +162,12 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
     if (agent.memory && !config.memory) {
       issues.push({ path: `agents[${i}].memory`, message: 'needs the top-level `memory` section (store, embeddings, namespace); add it or remove this' });
     }
+    if (agent.memory && agent.memory.sync !== 'off' && agent.memory.extract === 'model' && agent.model === undefined) {
+      issues.push({
+        path: `agents[${i}].memory.extract`,
+        message: '"model" extraction asks the agent\'s `model`, and this agent has none (a graph agent); use extract: simple, or give the agent a model',
+      });
+    }
     agent.tools.forEach((name, j) => {
       if (!tools.has(name)) {
         const memoryHint = (MEMORY_TOOL_NAMES as readonly string[]).includes(name) && !config.memory

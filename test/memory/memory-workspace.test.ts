@@ -95,4 +95,18 @@ agents: [{ id: a, model: m }]
     const paths = bad.issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['memory.store.urlEnv', 'memory.store.table']));
   });
+
+  it('model extraction for an agent without a model (a graph agent) is refused, pointing at extract: simple', async () => {
+    const graphs = new URL('../fixtures/graphs.ts', import.meta.url).pathname;
+    const err = (await load(`
+memory: { embeddings: { provider: offline-hash }, namespace: shared }
+agents:
+  - id: g
+    execution: graph
+    graph: { module: ${JSON.stringify(graphs)}, export: fourSteps }
+    memory: { sync: summary }
+`)) as WorkspaceError;
+    expect(err).toBeInstanceOf(WorkspaceError);
+    expect(err.issues).toEqual([{ path: 'agents[0].memory.extract', message: expect.stringMatching(/has none.*extract: simple/) }]);
+  });
 });
