@@ -64,7 +64,9 @@ export async function startLocalStack(ctx: CliContext, options: LocalStackOption
 
   try {
     const { createHarnessWorker } = await import('../worker/create-worker.js');
-    const hw = await createHarnessWorker({ workspace, ...ctx.settings, address: server.address });
+    // Our own dev server speaks plaintext: TEMPORAL_API_KEY / TEMPORAL_TLS* meant for a real cluster
+    // must not turn TLS on against it.
+    const hw = await createHarnessWorker({ workspace, ...ctx.settings, address: server.address, credentials: {} });
     const worker = runInBackground(hw);
     let stopping: Promise<void> | undefined;
     return {

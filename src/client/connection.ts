@@ -40,7 +40,7 @@ export function connectionSettingsFromEnv(
 export interface ConnectionCredentials {
   /** `true` for TLS with system roots, a config for mTLS / a private CA, absent for plaintext. */
   tls?: TLSConfig | boolean;
-  /** Sent as a bearer token; turns TLS on unless `TEMPORAL_TLS=false`. */
+  /** Sent as a bearer token; turns TLS on unless `TEMPORAL_TLS=false` (then `tls` is `false`). */
   apiKey?: string;
 }
 
@@ -103,7 +103,8 @@ export function connectionCredentialsFromEnv(env: NodeJS.ProcessEnv = process.en
   // As in Temporal's env config: TLS settings or an API key imply TLS; TEMPORAL_TLS overrides.
   const tlsOn = flag ?? (configured || apiKey !== undefined);
   return {
-    ...(tlsOn && { tls: configured ? config : true }),
+    // An explicit `false`: the SDK turns TLS on by itself whenever an API key is set and `tls` is absent.
+    ...(tlsOn ? { tls: configured ? config : true } : flag === false && { tls: false }),
     ...(apiKey !== undefined && { apiKey }),
   };
 }
@@ -124,6 +125,15 @@ export function describeCredentials(credentials: ConnectionCredentials): string 
   }
   if (credentials.apiKey !== undefined) parts.push('API key');
   return parts.length ? parts.join(', ') : 'plaintext';
+}
+
+/**
+ * Where a process connects and how, safe to log: address, namespace, task queue and
+ * {@link describeCredentials} (never a key or certificate).
+ * @example describeConnection(settings, creds) // "temporal.internal:7233 (namespace default, task queue harness; TLS, API key)"
+ */
+export function describeConnection(settings: ConnectionSettings, credentials: ConnectionCredentials): string {
+  return `${settings.address} (namespace ${settings.namespace}, task queue ${settings.taskQueue}; ${describeCredentials(credentials)})`;
 }
 
 function readPem(env: NodeJS.ProcessEnv, source: { path: readonly string[]; data: string }): Buffer | undefined {

@@ -38,6 +38,7 @@ export {
   ConnectionConfigError,
   connectionCredentialsFromEnv,
   connectionSettingsFromEnv,
+  describeConnection,
   describeCredentials,
   isConnectionConfigError,
   type ConnectionConfigErrorCode,

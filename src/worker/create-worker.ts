@@ -31,8 +31,11 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
    */
   credentials?: ConnectionCredentials;
   /**
-   * Tuning passed to `Worker.create` (concurrency, sticky timeouts…). Its `maxCachedWorkflows`
-   * overrides the harness's default (see `DEFAULT_MAX_CACHED_WORKFLOWS`).
+   * Tuning passed to `Worker.create` (concurrency, sticky timeouts…); see docs/production.md for
+   * the knobs that matter and measured figures. Its `maxCachedWorkflows` overrides the harness's
+   * default (see `DEFAULT_MAX_CACHED_WORKFLOWS`), its `shutdownGraceTime` the harness's
+   * {@link DEFAULT_SHUTDOWN_GRACE_TIME} (the SDK's own default, 0, cancels in-flight model and tool
+   * calls the moment shutdown starts).
    */
   workerOptions?: Partial<
     Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>
@@ -47,6 +50,13 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
  * takes it, which costs one history replay.
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
+/**
+ * How long in-flight activities get to finish after `worker.shutdown()` (SIGTERM in the CLI)
+ * before they are cancelled and retried on another worker. Keep your orchestrator's kill timeout
+ * (Docker's `stop_grace_period`, Kubernetes' `terminationGracePeriodSeconds`) above it.
+ */
+export const DEFAULT_SHUTDOWN_GRACE_TIME = '30s';
 
 export interface HarnessWorker {
   worker: Worker;
@@ -84,6 +94,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   try {
     const worker = await Worker.create({
       maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
+      shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
       ...options.workerOptions,
       connection: nativeConnection,
       namespace: settings.namespace,

@@ -6,7 +6,13 @@
  * await worker.run(); await close();
  * @packageDocumentation
  */
-export { createHarnessWorker, DEFAULT_MAX_CACHED_WORKFLOWS, type HarnessWorker, type HarnessWorkerOptions } from './create-worker.js';
+export {
+  createHarnessWorker,
+  DEFAULT_MAX_CACHED_WORKFLOWS,
+  DEFAULT_SHUTDOWN_GRACE_TIME,
+  type HarnessWorker,
+  type HarnessWorkerOptions,
+} from './create-worker.js';
 export { bundleHarnessWorkflows, WORKFLOWS_PATH } from './bundle.js';
 export {
   loadWorkspace,
@@ -19,4 +25,4 @@ export {
   type WorkspaceErrorCode,
   type WorkspaceIssue,
 } from '../workspace/index.js';
-export { connectionCredentialsFromEnv, describeCredentials, type ConnectionCredentials } from '../client/connection.js';
+export { connectionCredentialsFromEnv, describeConnection, describeCredentials, type ConnectionCredentials } from '../client/connection.js';

@@ -77,6 +77,7 @@ describe('harness CLI', () => {
     expect(line).toContain(taskQueue);
     expect(line).toContain(temporalAddress());
     expect(line).toContain('agents: ops');
+    expect(line).toContain('(namespace default; plaintext)');
   });
 
   it('run prints only the run id; status shows the approval; approve decides it by update', async () => {
@@ -208,7 +209,7 @@ describe('harness CLI', () => {
   it('--help lists the commands and each command has examples', async () => {
     const [top, approve] = await Promise.all([harness(['--help'], env), harness(['approve', '--help'], env)]);
     expect(top.code).toBe(0);
-    for (const cmd of ['demo', 'dev', 'worker', 'run', 'status', 'approve', 'reject', 'edit', 'list', 'cancel']) {
+    for (const cmd of ['demo', 'dev', 'worker', 'run', 'status', 'approve', 'reject', 'edit', 'list', 'cancel', 'schedule']) {
       expect(top.stdout).toMatch(new RegExp(`^  ${cmd} `, 'm'));
     }
     expect(approve.code).toBe(0);

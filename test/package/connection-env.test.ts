@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ConnectionConfigError,
   connectionCredentialsFromEnv,
+  connectionSettingsFromEnv,
+  describeConnection,
   describeCredentials,
 } from '../../src/client/connection.js';
 import { tempDir } from '../helpers.js';
@@ -67,7 +69,8 @@ describe('connectionCredentialsFromEnv', () => {
 
   it('turns TLS on with an API key (Temporal Cloud), unless TEMPORAL_TLS=false', () => {
     expect(connectionCredentialsFromEnv({ TEMPORAL_API_KEY: API_KEY })).toEqual({ tls: true, apiKey: API_KEY });
-    expect(connectionCredentialsFromEnv({ TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS: 'false' })).toEqual({ apiKey: API_KEY });
+    // tls: false spelled out, or the SDK would turn TLS back on for the key.
+    expect(connectionCredentialsFromEnv({ TEMPORAL_API_KEY: API_KEY, TEMPORAL_TLS: 'false' })).toEqual({ tls: false, apiKey: API_KEY });
     expect(connectionCredentialsFromEnv({ TEMPORAL_TLS: 'true' })).toEqual({ tls: true });
   });
 
@@ -77,6 +80,24 @@ describe('connectionCredentialsFromEnv', () => {
     const summary = describeCredentials(creds);
     expect(summary).toBe('TLS (client certificate), API key');
     expect(summary).not.toContain('SECRET');
+  });
+
+  it('describes a whole connection (address, namespace, task queue, credential kinds) without a secret', () => {
+    const env = {
+      TEMPORAL_ADDRESS: 'acme.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'acme.a1b2c',
+      HARNESS_TASK_QUEUE: 'support',
+      TEMPORAL_API_KEY: API_KEY,
+      TEMPORAL_TLS_CLIENT_CERT_DATA: CERT,
+      TEMPORAL_TLS_CLIENT_KEY_DATA: KEY,
+      TEMPORAL_TLS_SERVER_CA_CERT_DATA: CERT,
+    };
+    const line = describeConnection(connectionSettingsFromEnv({}, env), connectionCredentialsFromEnv(env));
+    expect(line).toBe('acme.a1b2c.tmprl.cloud:7233 (namespace acme.a1b2c, task queue support; TLS (client certificate, custom CA), API key)');
+    expect(line).not.toMatch(/SECRET|BEGIN|MIIcert/);
+    expect(describeConnection(connectionSettingsFromEnv({}, {}), connectionCredentialsFromEnv({}))).toBe(
+      'localhost:7233 (namespace default, task queue harness; plaintext)',
+    );
   });
 
   it('names the variable and the path when a certificate file does not exist', () => {

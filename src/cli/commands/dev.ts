@@ -1,5 +1,6 @@
 /** `harness dev`: a local Temporal dev server with the Web UI and a worker, until Ctrl-C. */
 import type { Command } from 'commander';
+import { describeConnection } from '../../client/connection.js';
 import { contextFrom, positiveInt } from '../context.js';
 import { onShutdownSignal, runUntilSignal } from '../lifecycle.js';
 import { c, cErr, err, out, shellQuote } from '../output.js';
@@ -51,6 +52,7 @@ Examples:
           `${c.bold('Temporal server')}  ${server.address}  (namespace ${server.namespace}; ${opts.db ? `data in ${opts.db}` : 'data in memory: --db FILE keeps it'})`,
           `${c.bold('Web UI')}           ${uiUrl}`,
           `${c.bold('Worker')}           task queue ${ctx.settings.taskQueue}; agents: ${[...workspace.agents.keys()].join(', ')} (${workspace.file})`,
+          `${c.bold('Connection')}       ${describeConnection({ ...ctx.settings, address: server.address, namespace: server.namespace }, {})}`,
           '',
           'Runs waiting for a person: Web UI → Workflows, query:',
           `  ${c.cyan(WAITING_FILTER)}`,

@@ -1,8 +1,10 @@
 /** `harness worker`: run agent runs for the workspace until Ctrl-C. */
 import type { Command } from 'commander';
-import { contextFrom, loadContextWorkspace, probeAddress } from '../context.js';
+import { describeCredentials } from '../../client/connection.js';
+import { contextFrom, credentialsFromEnv, loadContextWorkspace, probeAddress } from '../context.js';
 import { installRuntime, onShutdownSignal, runInBackground, runUntilSignal } from '../lifecycle.js';
 import { c, cErr, err, out } from '../output.js';
+import { describeWorkerLimits, WORKER_ENV, workerTuning, type WorkerFlags } from '../worker-options.js';
 
 export function registerWorker(program: Command): void {
   program
@@ -11,18 +13,29 @@ export function registerWorker(program: Command): void {
     .description(
       'Loads the workspace file (refusing to start if it has any problem), connects to Temporal and ' +
         'runs the agent runs of its task queue. Ctrl-C or SIGTERM shuts it down gracefully: it stops ' +
-        'polling and lets in-flight model and tool calls finish first.',
+        'polling and gives in-flight model and tool calls the shutdown grace time to finish; calls still ' +
+        'running then are cancelled and retried on another worker. Start more workers on the same task ' +
+        'queue to share the load.',
     )
+    .option('--max-concurrent-activities <n>', `model and tool calls at once (default: $${WORKER_ENV.maxConcurrentActivities} or 100)`)
+    .option('--max-concurrent-workflow-tasks <n>', `workflow tasks at once, at least 2 (default: $${WORKER_ENV.maxConcurrentWorkflowTasks} or 40)`)
+    .option('--max-cached-workflows <n>', `runs kept in memory between steps; 0 = none (default: $${WORKER_ENV.maxCachedWorkflows} or 500)`)
+    .option('--shutdown-grace <duration>', `time in-flight calls get to finish on shutdown, e.g. 30s, 2m (default: $${WORKER_ENV.shutdownGrace} or 30s)`)
     .addHelpText(
       'after',
       `
 Examples:
   $ harness worker
   $ harness worker --workspace examples/harness.yaml --task-queue support
-  $ TEMPORAL_ADDRESS=temporal.internal:7233 harness worker`,
+  $ TEMPORAL_ADDRESS=temporal.internal:7233 harness worker
+  $ harness worker --max-concurrent-activities 20 --max-cached-workflows 500 --shutdown-grace 2m
+
+Sizing and production notes: docs/production.md`,
     )
-    .action(async (_opts: unknown, command: Command) => {
+    .action(async (opts: WorkerFlags, command: Command) => {
       const ctx = await contextFrom(command);
+      const workerOptions = workerTuning(opts);
+      const credentials = credentialsFromEnv();
       const workspace = await loadContextWorkspace(ctx);
       const { address, namespace, taskQueue } = ctx.settings;
       await probeAddress(address);
@@ -31,11 +44,13 @@ Examples:
       try {
         const { createHarnessWorker } = await import('../../worker/create-worker.js');
         err(cErr.dim('bundling workflow code…'));
-        const hw = await createHarnessWorker({ workspace, ...ctx.settings });
+        const hw = await createHarnessWorker({ workspace, ...ctx.settings, credentials, workerOptions });
         const worker = runInBackground(hw);
+        // Names the credential kinds only (describeCredentials never prints a key or certificate).
         out(
-          `worker polling task queue ${c.bold(taskQueue)} on ${address} (namespace ${namespace}); ` +
+          `worker polling task queue ${c.bold(taskQueue)} on ${address} (namespace ${namespace}; ${describeCredentials(credentials)}); ` +
             `agents: ${[...workspace.agents.keys()].join(', ')}; workspace ${workspace.file}`,
+          `limits: ${describeWorkerLimits(hw.worker.options)}`,
         );
         // A crash falls through to stop(), which closes the connections and rethrows it.
         const stopSignal = signal.requested || (await runUntilSignal(worker, signal).catch(() => undefined));

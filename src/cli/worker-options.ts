@@ -1,0 +1,103 @@
+/**
+ * The sizing knobs `harness worker` exposes, from flags or the environment (flags win), and the
+ * one-line summary of what the worker actually runs with. Pure: no SDK import.
+ */
+import { CliError } from './errors.js';
+
+export interface WorkerFlags {
+  maxConcurrentActivities?: string;
+  maxConcurrentWorkflowTasks?: string;
+  maxCachedWorkflows?: string;
+  shutdownGrace?: string;
+}
+
+/** The variables each knob reads when its flag is absent (a container sets these). */
+export const WORKER_ENV = {
+  maxConcurrentActivities: 'HARNESS_MAX_CONCURRENT_ACTIVITIES',
+  maxConcurrentWorkflowTasks: 'HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS',
+  maxCachedWorkflows: 'HARNESS_MAX_CACHED_WORKFLOWS',
+  shutdownGrace: 'HARNESS_SHUTDOWN_GRACE_TIME',
+} as const;
+
+const FLAGS: Record<keyof WorkerFlags, string> = {
+  maxConcurrentActivities: '--max-concurrent-activities',
+  maxConcurrentWorkflowTasks: '--max-concurrent-workflow-tasks',
+  maxCachedWorkflows: '--max-cached-workflows',
+  shutdownGrace: '--shutdown-grace',
+};
+
+/** What goes into `createHarnessWorker({ workerOptions })`; absent knobs keep the library's defaults. */
+export interface WorkerTuning {
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+  shutdownGraceTime?: number;
+}
+
+/**
+ * Reads the knobs from flags, else from `HARNESS_*` variables.
+ * @throws {CliError} `INVALID_WORKER_OPTION` naming the flag or variable and what it takes.
+ */
+export function workerTuning(flags: WorkerFlags, env: NodeJS.ProcessEnv = process.env): WorkerTuning {
+  const pick = (key: keyof WorkerFlags): { value: string; source: string } | undefined => {
+    const flag = flags[key];
+    if (flag !== undefined) return { value: flag, source: FLAGS[key] };
+    const fromEnv = env[WORKER_ENV[key]];
+    return fromEnv === undefined || fromEnv.trim() === '' ? undefined : { value: fromEnv, source: WORKER_ENV[key] };
+  };
+  const activities = pick('maxConcurrentActivities');
+  const workflowTasks = pick('maxConcurrentWorkflowTasks');
+  const cache = pick('maxCachedWorkflows');
+  const grace = pick('shutdownGrace');
+  const tuning: WorkerTuning = {
+    ...(activities && { maxConcurrentActivityTaskExecutions: integer(activities, 1) }),
+    // The SDK needs 2 or more when workflows are cached (one slot for the sticky queue, one for the shared queue).
+    ...(workflowTasks && { maxConcurrentWorkflowTaskExecutions: integer(workflowTasks, 2) }),
+    ...(cache && { maxCachedWorkflows: integer(cache, 0) }),
+    ...(grace && { shutdownGraceTime: durationMs(grace) }),
+  };
+  return tuning;
+}
+
+/** The effective limits of a created worker (its compiled options), for the start-up log. */
+export function describeWorkerLimits(options: {
+  maxCachedWorkflows: number;
+  shutdownGraceTimeMs: number;
+  tuner: { activityTaskSlotSupplier: SlotSupplier; workflowTaskSlotSupplier: SlotSupplier };
+}): string {
+  return [
+    `${slots(options.tuner.activityTaskSlotSupplier)} activities`,
+    `${slots(options.tuner.workflowTaskSlotSupplier)} workflow tasks at once`,
+    `${options.maxCachedWorkflows} cached workflows`,
+    `shutdown grace ${formatMs(options.shutdownGraceTimeMs)}`,
+  ].join(', ');
+}
+
+type SlotSupplier = { type: string; numSlots?: number; minimumSlots?: number; maximumSlots?: number };
+
+function slots(s: SlotSupplier): string {
+  if (s.type === 'fixed-size' && s.numSlots !== undefined) return String(s.numSlots);
+  if (s.type === 'resource-based') return `${s.minimumSlots ?? '?'}-${s.maximumSlots ?? '?'} (resource-based)`;
+  return s.type;
+}
+
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
+  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
+  return `${ms}ms`;
+}
+
+function integer({ value, source }: { value: string; source: string }, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new CliError('INVALID_WORKER_OPTION', `${source} must be a whole number of at least ${min}, got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+function durationMs({ value, source }: { value: string; source: string }): number {
+  const m = /^(\d+)\s*(ms|s|m)?$/.exec(value.trim());
+  // A bare number would be ambiguous (30 = 30 ms?): only 0 goes without a unit.
+  if (!m || (m[2] === undefined && m[1] !== '0')) throw new CliError('INVALID_WORKER_OPTION', `${source} must be a duration such as 30s, 2m or 0 (cancel in-flight calls at once), got ${JSON.stringify(value)}.`);
+  return Number(m[1]) * ({ ms: 1, s: 1_000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
+}

@@ -1,0 +1,61 @@
+/** `harness worker`'s sizing knobs: flags over HARNESS_* variables, clear errors, an honest summary. */
+import { describe, expect, it } from 'vitest';
+import { CliError } from '../../src/cli/errors.js';
+import { describeWorkerLimits, workerTuning } from '../../src/cli/worker-options.js';
+
+function refused(f: () => unknown): CliError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).code).toBe('INVALID_WORKER_OPTION');
+    return e as CliError;
+  }
+  throw new Error('expected INVALID_WORKER_OPTION');
+}
+
+describe('workerTuning', () => {
+  it('sets nothing when nothing is given, so the library defaults hold', () => {
+    expect(workerTuning({}, {})).toEqual({});
+  });
+
+  it('reads the HARNESS_* variables, and flags win over them', () => {
+    const env = {
+      HARNESS_MAX_CONCURRENT_ACTIVITIES: '20',
+      HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: '8',
+      HARNESS_MAX_CACHED_WORKFLOWS: '0',
+      HARNESS_SHUTDOWN_GRACE_TIME: '2m',
+    };
+    expect(workerTuning({}, env)).toEqual({
+      maxConcurrentActivityTaskExecutions: 20,
+      maxConcurrentWorkflowTaskExecutions: 8,
+      maxCachedWorkflows: 0,
+      shutdownGraceTime: 120_000,
+    });
+    expect(workerTuning({ maxCachedWorkflows: '500', shutdownGrace: '45s' }, env)).toMatchObject({ maxCachedWorkflows: 500, shutdownGraceTime: 45_000 });
+    expect(workerTuning({ shutdownGrace: '0' }, {})).toEqual({ shutdownGraceTime: 0 });
+  });
+
+  it('names the flag or variable at fault and what it takes', () => {
+    expect(refused(() => workerTuning({ maxConcurrentActivities: '0' }, {})).message).toBe(
+      '--max-concurrent-activities must be a whole number of at least 1, got "0".',
+    );
+    expect(refused(() => workerTuning({}, { HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).message).toMatch(/^HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS must be a whole number of at least 2/);
+    expect(refused(() => workerTuning({}, { HARNESS_MAX_CACHED_WORKFLOWS: 'lots' })).message).toMatch(/^HARNESS_MAX_CACHED_WORKFLOWS .* got "lots"/);
+    expect(refused(() => workerTuning({ shutdownGrace: '30' }, {})).message).toMatch(/^--shutdown-grace must be a duration such as 30s, 2m or 0/);
+    expect(refused(() => workerTuning({}, { HARNESS_SHUTDOWN_GRACE_TIME: 'soon' })).message).toMatch(/^HARNESS_SHUTDOWN_GRACE_TIME/);
+  });
+});
+
+describe('describeWorkerLimits', () => {
+  it('reports the compiled slot counts, cache size and grace time', () => {
+    const fixed = (numSlots: number) => ({ type: 'fixed-size', numSlots });
+    expect(
+      describeWorkerLimits({
+        maxCachedWorkflows: 500,
+        shutdownGraceTimeMs: 30_000,
+        tuner: { activityTaskSlotSupplier: fixed(100), workflowTaskSlotSupplier: fixed(40) },
+      }),
+    ).toBe('100 activities, 40 workflow tasks at once, 500 cached workflows, shutdown grace 30s');
+  });
+});
