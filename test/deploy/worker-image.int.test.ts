@@ -4,6 +4,7 @@
  * And a worker given an API key logs which credentials it uses, never the key.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker/create-worker.js';
 import { connectClient, temporalAddress, uniqueId } from '../helpers.js';
 import { HarnessProcess } from '../cli/cli-helpers.js';
 import { dockerfile, imagePath, readCompose, REPO_ROOT, workerEnvironment } from './deploy-files.js';
@@ -49,7 +50,9 @@ describe('the worker image', () => {
       const line = await worker.waitForLine(/worker polling/);
       expect(line).toContain(`task queue ${taskQueue} on ${temporalAddress()} (namespace default; plaintext)`);
       expect(line).toContain('agents: support, support-gpt, sales');
-      expect(await worker.waitForLine(/^limits:/)).toMatch(/shutdown grace 30s$/);
+      expect(await worker.waitForLine(/^limits:/)).toBe(
+        `limits: 100 activities, 40 workflow tasks at once, ${DEFAULT_MAX_CACHED_WORKFLOWS} cached workflows, shutdown grace 30s`,
+      );
 
       expect(await refundRunThrough(taskQueue)).toMatch(/^Done\. Refunded \$42\.00 for order A-1001/);
 
