@@ -24,6 +24,7 @@ import type {
 } from '../workflows/types.js';
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
+import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
 import { withHeartbeat } from './heartbeat.js';
 import { streamModel } from './stream-model.js';
 import { isHarnessToolResult } from './tool-result.js';
@@ -86,7 +87,11 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         },
         history,
       );
-      const tools = agent.tools.map((name) => workspace.tools.get(name)!);
+      const tools = [
+        ...agent.tools.map((name) => workspace.tools.get(name)!),
+        // Sub-agents are offered as tools; the workflow, not a tool activity, runs them.
+        ...subAgentToolDefinitions(agent.subAgents, (id) => workspace.agents.get(id)?.description ?? ''),
+      ];
       try {
         const model = modelFor(modelId);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;

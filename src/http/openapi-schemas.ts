@@ -35,6 +35,7 @@ export const EVENT_TYPES = [
   'tool.result',
   'graph.node',
   'graph.custom',
+  'subagent.started',
   'approval.requested',
   'approval.resolved',
   'run.resumed',
@@ -52,6 +53,12 @@ const tokenUsage = obj(
 );
 
 const decision: JsonSchema = { type: 'string', enum: ['approve', 'reject', 'edit'] };
+
+/** Fields of an approval raised by a sub-agent (its id is `<toolCallId>/<id in the sub-agent>`). */
+const delegated: Record<string, JsonSchema> = {
+  path: { type: 'array', items: str, description: 'Agents from the top-level run to the sub-agent that raised it.' },
+  origin: { ...obj({ runId: str, approvalId: str }, ['runId', 'approvalId']), description: 'The sub-agent run where it waits, and its id there.' },
+};
 
 /** `components.schemas` of the document. */
 export const componentSchemas: Record<string, JsonSchema> = {
@@ -92,7 +99,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
   ),
   RunSummary: obj({ runId: str, agentId: str, threadId: str, state: ref('RunState'), startTime: dateTime, closeTime: dateTime }, ['runId', 'startTime']),
   RunList: obj({ runs: { type: 'array', items: ref('RunSummary') } }, ['runs']),
-  PendingApproval: obj({ approvalId: str, toolName: str, input: jsonObject, requestedAt: dateTime, step: int }, [
+  PendingApproval: obj({ approvalId: str, toolName: str, input: jsonObject, requestedAt: dateTime, step: int, ...delegated }, [
     'approvalId',
     'toolName',
     'input',
@@ -111,6 +118,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
       reason: str,
       decidedAt: dateTime,
       via: { type: 'string', enum: ['signal', 'update', 'timeout', 'cancel'] },
+      ...delegated,
     },
     ['approvalId', 'toolName', 'decision', 'requestedInput', 'input', 'decidedAt', 'via'],
   ),
@@ -137,6 +145,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
       agentState: jsonObject,
       output: str,
       error: str,
+      parent: {
+        ...obj({ workflowId: str, toolCallId: str, path: { type: 'array', items: str }, depth: int }, ['workflowId', 'toolCallId', 'path', 'depth']),
+        description: 'Set on a sub-agent run: the run that called it.',
+      },
     },
     ['runId', 'agentId', 'state', 'step', 'pendingApprovals', 'approvals', 'ignoredDecisions', 'usage', 'agentState'],
   ),

@@ -37,7 +37,8 @@ import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
-import { PLAN_LOCALLY, ROUTE_AND_POLICE } from './patches.js';
+import { PLAN_LOCALLY, ROUTE_AND_POLICE, SUB_AGENTS } from './patches.js';
+import { SubAgents } from './sub-agents.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
 import type {
@@ -69,10 +70,17 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     requestedAgentId: input.agentId ?? 'auto',
     ...(input.threadId !== undefined && { threadId: input.threadId }),
   });
+  // Sub-agents: child runs for agents called as tools, and their approvals surfacing here.
+  const subAgents = new SubAgents(run, events, now);
+  subAgents.installHandlers();
+  const status = () => subAgents.status(run.status());
   run.onDecided = (decision) => {
     events.emit({ type: 'approval.resolved', decision });
-    setCurrentDetails(currentDetails(run.status()));
+    subAgents.ownApprovalDecided(decision);
+    setCurrentDetails(currentDetails(status()));
   };
+  // A sub-agent run reports each approval (tool call or graph interrupt) to its parent.
+  run.onRequested = (approval) => subAgents.ownApprovalRequested(approval, run.tool(approval.toolName));
   setHandler(eventLogQuery, (q) => {
     const from = q?.fromOffset ?? 0;
     const { log, base_offset } = events.state();
@@ -81,23 +89,29 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     return { items, nextOffset: base_offset + log.length };
   });
 
-  setHandler(statusQuery, () => run.status());
+  setHandler(statusQuery, status);
   setHandler(transcriptQuery, (q) =>
     q?.upTo === undefined && q?.from === undefined ? run.transcript : run.transcript.slice(q.from ?? 0, q.upTo),
   );
   setHandler(toolContextQuery, () => run.toolContext());
   setHandler(approvalDecisionSignal, (payload) => {
-    const problem = run.problemWith(payload);
+    const problem = subAgents.problemWith(payload);
     if (problem) run.recordIgnored(payload, `${problem.code}: ${problem.message}`, now());
+    else if (subAgents.owns(payload)) return subAgents.decideBySignal(payload);
     else run.applyDecision(payload, 'signal', now());
   });
-  setHandler(decideApprovalUpdate, (decision) => run.applyDecision(decision, 'update', now()), {
-    // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
-    validator: (payload) => {
-      const problem = run.problemWith(payload);
-      if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+  setHandler(
+    decideApprovalUpdate,
+    // A sub-agent's approval is decided in its run: the update waits for that run's answer.
+    (decision) => (subAgents.owns(decision) ? subAgents.decideByUpdate(decision) : run.applyDecision(decision, 'update', now())),
+    {
+      // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
+      validator: (payload) => {
+        const problem = subAgents.problemWith(payload);
+        if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+      },
     },
-  });
+  );
 
   const setState = (state: RunState) => {
     const from = run.state;
@@ -108,7 +122,14 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     if (from === 'queued') events.emit({ type: 'run.dequeued' });
     events.emit({ type: 'run.state.changed', from, to: state });
     if (from === 'waiting_for_approval' && state === 'running') events.emit({ type: 'run.resumed', step: run.step });
-    setCurrentDetails(currentDetails(run.status()));
+    setCurrentDetails(currentDetails(status()));
+  };
+  // A sub-agent's approval parks this run too, so `waiting_for_approval` finds the run people watch.
+  subAgents.onChange = () => {
+    const waiting = run.hasPendingApprovals() || subAgents.hasPending();
+    if (waiting && run.state === 'running') setState('waiting_for_approval');
+    else if (!waiting && run.state === 'waiting_for_approval') setState('running');
+    else setCurrentDetails(currentDetails(status()));
   };
 
   let slotGranted = false;
@@ -131,14 +152,15 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     }
     const plan = planned.plan;
     run.setPlan(plan);
-    if (plan.limits.maxConcurrentRuns !== undefined) {
+    // A sub-agent runs within its top-level run's slot: asking for its own could deadlock the cap.
+    if (plan.limits.maxConcurrentRuns !== undefined && !input.parent) {
       setState('queued');
       slotRequested = true;
       await requestSlot({ runId: run.runId, capacity: plan.limits.maxConcurrentRuns, startedAt: workflowInfo().startTime.getTime() });
       await condition(() => slotGranted);
       setState('running');
     }
-    const loop = () => (plan.execution === 'graph' ? graphLoop(run, plan, setState, events) : agentLoop(run, plan, setState, events));
+    const loop = () => (plan.execution === 'graph' ? graphLoop(run, plan, setState, events) : agentLoop(run, plan, setState, events, subAgents));
     const output = plan.limits.runTimeoutMs === undefined ? await loop() : await withRunTimeout(plan.limits.runTimeoutMs, loop);
     run.output = output;
     setState('completed');
@@ -229,6 +251,7 @@ async function agentLoop(
   plan: AgentPlan,
   setState: (s: RunState) => void,
   events: RunEvents,
+  subAgents: SubAgents,
 ): Promise<string> {
   const { limits } = plan;
   const model = proxyActivities<HarnessActivities>({
@@ -297,8 +320,8 @@ async function agentLoop(
 
     const results = await Promise.all(
       turn.toolCalls.map(async (call) => {
-        const result = await runToolCall(run, call, tools, events, () => {
-          if (run.state === 'waiting_for_approval' && !run.hasPendingApprovals()) setState('running');
+        const result = await runToolCall(run, call, tools, events, subAgents, () => {
+          if (run.state === 'waiting_for_approval' && !run.hasPendingApprovals() && !subAgents.hasPending()) setState('running');
         });
         events.emit({
           type: 'tool.result',
@@ -330,6 +353,7 @@ async function runToolCall(
   call: ToolCall,
   tools: ActivityInterfaceFor<HarnessActivities>,
   events: RunEvents,
+  subAgents: SubAgents,
   onDecided: () => void,
 ): Promise<ToolResult> {
   if (call.invalid) {
@@ -354,6 +378,7 @@ async function runToolCall(
   }
   try {
     events.emit({ type: 'tool.started', step: run.step, toolCallId: call.id, toolName: call.name, input: args });
+    if (spec.subAgent && patched(SUB_AGENTS)) return await subAgents.call(call, spec, args);
     return await tools.callTool.executeWithOptions(
       { summary },
       [{ agentId: run.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(run.hasNoToolContext() && { noRunContext: true as const }) }],

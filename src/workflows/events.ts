@@ -45,6 +45,8 @@ export type HarnessEventBody =
   | { type: 'graph.node'; step: number; node: string; update: unknown }
   /** What a graph node wrote with LangGraph's stream writer (`config.writer(...)`). */
   | { type: 'graph.custom'; step: number; data: unknown }
+  /** A sub-agent tool call started a child run (`path`: agents from the top-level run to the child). */
+  | { type: 'subagent.started'; step: number; toolCallId: string; agentId: string; runId: string; path: string[] }
   | { type: 'approval.requested'; approval: PendingApproval }
   | { type: 'approval.resolved'; decision: ApprovalRecord }
   | { type: 'run.resumed'; step: number }

@@ -26,3 +26,9 @@ export const PLAN_LOCALLY = 'plan-locally';
  * without that activity.
  */
 export const THREAD_MEMORY_SYNC = 'thread-memory-sync';
+
+/**
+ * Sub-agents: a tool call on another agent starts a child `agentRun` instead of a tool activity,
+ * and a sub-agent run (one with `parent`) reports its approvals to its parent by signal.
+ */
+export const SUB_AGENTS = 'sub-agents';

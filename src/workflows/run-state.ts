@@ -46,6 +46,8 @@ export class AgentRunState {
   private readonly ignored: IgnoredDecision[] = [];
   /** Called for every recorded decision, however it came (person, deadline, run ending). */
   onDecided?: (record: ApprovalRecord) => void;
+  /** Called for every approval requested (tool call or graph interrupt), after it is pending. */
+  onRequested?: (approval: PendingApproval) => void;
 
   constructor(
     readonly runId: string,
@@ -111,6 +113,7 @@ export class AgentRunState {
       ...(interrupt && { interrupt }),
     };
     this.pending.set(call.id, approval);
+    this.onRequested?.(approval);
     return approval;
   }
 

@@ -38,6 +38,8 @@ export interface AgentRunInput {
   state?: Record<string, unknown>;
   /** Files for the run: small inline text, or references (path/URL with size and hash). */
   files?: RunFile[];
+  /** Set when this run is a sub-agent call of another run (see `ParentRunRef`). */
+  parent?: ParentRunRef;
 }
 
 /**
@@ -126,6 +128,10 @@ export interface PendingApproval {
   requestedAt: string;
   /** The model step whose tool call this is. */
   step: number;
+  /** Agents from the top-level run to the sub-agent that raised it; absent for the run's own approvals. */
+  path?: string[];
+  /** Where a sub-agent's approval waits: that run and its approval id there. */
+  origin?: ApprovalOrigin;
 }
 
 /** A decided approval, as recorded in the run. */
@@ -144,6 +150,9 @@ export interface ApprovalRecord {
   decidedAt: string;
   /** How the decision came: a person (signal/update), the approval's deadline, or the run ending. */
   via: 'signal' | 'update' | 'timeout' | 'cancel';
+  /** For a sub-agent's approval: the agents from the top-level run to the one that raised it. */
+  path?: string[];
+  origin?: ApprovalOrigin;
 }
 
 /** A decision that arrived by signal and was refused; signals cannot be rejected, so we keep a record. */
@@ -204,6 +213,8 @@ export interface RunStatus {
   agentState: Record<string, unknown>;
   output?: string;
   error?: string;
+  /** Set when this run is a sub-agent call: its approvals are also decided through the top-level run. */
+  parent?: ParentRunRef;
 }
 
 /** What a completed `agentRun` returns. */
@@ -236,6 +247,8 @@ export interface ToolSpec {
    * (`onApprovalTimeout`) are not subject to it.
    */
   approvers?: string[];
+  /** Set when the "tool" is another agent: a call starts a child run of it. */
+  subAgent?: { agentId: string };
 }
 
 /** Everything the workflow needs to know about an agent, fixed for the run at its start. */
@@ -325,6 +338,8 @@ export interface RunLimits {
   graphSegmentTimeoutMs?: number;
   /** Cap on runs executing at once across all workers of the task queue; absent = no cap. */
   maxConcurrentRuns?: number;
+  /** Sub-agent runs nest at most this deep below the top-level run; absent (older plans) = 3. */
+  maxAgentDepth?: number;
   modelRetry: RetrySettings;
   toolRetry: RetrySettings;
 }
@@ -390,4 +405,24 @@ export interface TranscriptQueryInput {
   from?: number;
   /** Return messages `[0, upTo)`; all when omitted. */
   upTo?: number;
+}
+
+// Sub-agents
+
+/** What a sub-agent run knows of the run that called it. */
+export interface ParentRunRef {
+  /** The calling run's id (workflow id): approvals and their outcomes are reported to it. */
+  workflowId: string;
+  /** The calling run's tool call that started this run. */
+  toolCallId: string;
+  /** Agents from the top-level run down to the caller, e.g. `['support']`. */
+  path: string[];
+  /** How deep this run is: 1 for a sub-agent of a top-level run. */
+  depth: number;
+}
+
+/** The run where a sub-agent's approval waits, and its id there (where it can be decided directly too). */
+export interface ApprovalOrigin {
+  runId: string;
+  approvalId: string;
 }

@@ -2,6 +2,7 @@
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { AgentPlan, ToolSpec } from '../workflows/types.js';
 import type { Workspace } from './load.js';
+import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
 
 /** What policies add on top of an agent's own config. */
 export interface PlanOverrides {
@@ -16,21 +17,29 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
   const agent = workspace.agents.get(agentId);
   if (!agent) return undefined;
   const limits = workspace.config.limits;
-  const tools: ToolSpec[] = agent.tools.map((name) => {
-    const tool = workspace.tools.get(name)!;
+  const toolSpec = (name: string, description: string, inputSchema: Record<string, unknown>): ToolSpec => {
     const rule =
       agent.requireApproval.find((r) => r.tool === name) ??
       (overrides.requireApproval?.includes(name) ? { tool: name, timeout: undefined, onTimeout: 'reject' as const } : undefined);
     const timeoutMs = rule?.timeout ?? limits.approvalTimeout;
     return {
       name,
-      description: tool.description,
-      inputSchema: toJsonSchema(tool.schema as never) as Record<string, unknown>,
+      description,
+      inputSchema,
       requiresApproval: rule !== undefined,
       ...(rule && timeoutMs !== undefined && { approvalTimeoutMs: timeoutMs, onApprovalTimeout: rule.onTimeout }),
       ...(rule && 'approvers' in rule && rule.approvers && { approvers: [...new Set(rule.approvers)] }),
     };
+  };
+  const tools: ToolSpec[] = agent.tools.map((name) => {
+    const tool = workspace.tools.get(name)!;
+    return toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
   });
+  // Sub-agents are tools to the model; approval rules and policies name them like any tool.
+  for (const sub of agent.subAgents) {
+    const description = subAgentDescription(sub, workspace.agents.get(sub.agent)?.description ?? '');
+    tools.push({ ...toolSpec(sub.name, description, subAgentInputJsonSchema()), subAgent: { agentId: sub.agent } });
+  }
   const retry = (r: typeof limits.modelRetry) => ({
     maximumAttempts: r.maximumAttempts,
     initialIntervalMs: r.initialInterval,
@@ -63,6 +72,7 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
       }),
       ...(limits.maxConcurrentRuns !== undefined && { maxConcurrentRuns: limits.maxConcurrentRuns }),
       ...(agent.graph && { graphSegmentTimeoutMs: limits.graphSegmentTimeout }),
+      maxAgentDepth: limits.maxAgentDepth,
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },

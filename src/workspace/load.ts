@@ -11,6 +11,7 @@ import { MEMORY_TOOL_NAMES, createMemoryTools } from '../memory/memory-tools.js'
 import { WorkspaceError, formatPath, type WorkspaceIssue } from './errors.js';
 import { workspaceSchema, type AgentConfig, type WorkspaceConfig } from './schema.js';
 import { checkRoutingAndPolicyReferences } from './routing-policy-references.js';
+import { agentToolNames, checkSubAgentReferences } from './sub-agent-references.js';
 import { importTools } from './tools-module.js';
 import { importGraph, type GraphExport } from './graph-module.js';
 
@@ -178,10 +179,10 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
       }
     });
     agent.requireApproval.forEach(({ tool: name }, j) => {
-      if (!agent.tools.includes(name)) {
+      if (!agentToolNames(agent).includes(name)) {
         issues.push({
           path: `agents[${i}].requireApproval[${j}]`,
-          message: `"${name}" is not one of this agent's tools (${known(agent.tools)}); list it under agents[${i}].tools first`,
+          message: `"${name}" is not one of this agent's tools (${known(agentToolNames(agent))}); list it under agents[${i}].tools (or subAgents) first`,
         });
       }
     });
@@ -191,12 +192,15 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
     issues.push({ path: 'defaultAgent', message: `unknown agent "${config.defaultAgent}"; agents: ${known([...seen])}` });
   }
 
+  issues.push(...checkSubAgentReferences(config.agents));
+  // A scripted model may call sub-agent tools too (any agent's: scripts are shared).
+  const callable = new Set([...toolNames, ...config.agents.flatMap((a) => a.subAgents.map((s) => s.name))]);
   for (const [modelId, model] of Object.entries(config.models)) {
     if (model.provider !== 'scripted') continue;
     model.script.forEach((rule, r) =>
       rule.turns.forEach((turn, t) =>
         turn.toolCalls?.forEach((call, c) => {
-          if (!tools.has(call.name)) {
+          if (!callable.has(call.name)) {
             issues.push({
               path: `models.${modelId}.script[${r}].turns[${t}].toolCalls[${c}].name`,
               message: `unknown tool "${call.name}"; the tools module exports: ${known(toolNames)}`,
@@ -206,6 +210,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
       ),
     );
   }
-  issues.push(...checkRoutingAndPolicyReferences(config));
+  // Policies may require approval for sub-agent tools like for any other tool.
+  issues.push(...checkRoutingAndPolicyReferences({ ...config, agents: config.agents.map((a) => ({ ...a, tools: agentToolNames(a) })) }));
   return issues;
 }

@@ -7,6 +7,7 @@ import { agentMemorySchema, memorySchema } from './memory-schema.js';
 import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { duration, id } from './schema-primitives.js';
+import { maxAgentDepthSchema, subAgentsSchema } from './sub-agent-schema.js';
 
 const regex = z.string().superRefine((value, ctx) => {
   try {
@@ -96,6 +97,8 @@ export const limitsSchema = z.strictObject({
   maxInputChars: z.number().int().positive().optional(),
   /** Runs executing at once across all workers; more wait in state `queued`, first come first served. */
   maxConcurrentRuns: z.number().int().min(1).max(10_000).optional(),
+  /** Sub-agent runs nest at most this deep below a top-level run; a deeper call is a tool error. */
+  maxAgentDepth: maxAgentDepthSchema,
   modelRetry: retrySchema({ maximumAttempts: 5 }),
   toolRetry: retrySchema({ maximumAttempts: 3 }),
 });
@@ -188,6 +191,8 @@ export const agentSchema = z.strictObject({
     ),
   /** Memory settings of this agent (namespace, TTL, thread sync); needs the top-level `memory`. */
   memory: agentMemorySchema.optional(),
+  /** Other agents this one may call as tools (see `sub-agent-schema.ts`). */
+  subAgents: subAgentsSchema,
 }).superRefine((agent, ctx) => {
   if (agent.execution === 'graph' && !agent.graph) {
     ctx.addIssue({ code: 'custom', path: ['graph'], message: 'an agent with `execution: graph` needs `graph: { module, export }`' });
@@ -203,6 +208,13 @@ export const agentSchema = z.strictObject({
       code: 'custom',
       path: ['tools'],
       message: 'a graph agent calls its own tools inside the graph; approvals come from its `interrupt()`s (configure `graph.approval`), so leave `tools` and `requireApproval` out',
+    });
+  }
+  if (agent.execution === 'graph' && agent.subAgents.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['subAgents'],
+      message: 'a graph agent calls its own tools inside the graph, so it cannot delegate through `subAgents`; a loop agent may list this graph agent as its sub-agent instead',
     });
   }
 });

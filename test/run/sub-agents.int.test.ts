@@ -1,0 +1,263 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DecisionRejectedError, RunFailedError, type HarnessClient, type RunHandle } from '../../src/client/index.js';
+import type { HarnessEvent } from '../../src/workflows/events.js';
+import { toolContextQuery } from '../../src/workflows/messages.js';
+import { RUN_STATE } from '../../src/workflows/search-attributes.js';
+import type { RunStatus } from '../../src/workflows/types.js';
+import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
+
+/**
+ * support → billing → ledger. billing's record_effect needs alice or bob; ledger's needs anyone.
+ * The scripted model picks its answer by each run's own input, so one model serves all three.
+ */
+function chainWorkspace(dir: string, effects: string, maxAgentDepth = 3): string {
+  const f = JSON.stringify(effects);
+  return writeWorkspace(
+    dir,
+    `
+models:
+  m:
+    provider: scripted
+    script:
+      - when: ^ledger job
+        turns:
+          - toolCalls: [{ name: record_effect, args: { file: ${f}, label: ledger, amount: 1 } }]
+          - text: "ledger: {{lastToolResult}}"
+      - when: ^billing deep
+        turns:
+          - toolCalls: [{ name: ledger, args: { input: ledger job } }]
+          - text: "billing: {{lastToolResult}}"
+      - when: ^billing job
+        turns:
+          - toolCalls: [{ name: record_effect, args: { file: ${f}, label: refund, amount: 42 } }]
+          - text: "billing: {{lastToolResult}}"
+      - when: ^support deep
+        turns:
+          - toolCalls: [{ name: billing, args: { input: billing deep } }]
+          - text: "support: {{lastToolResult}}"
+      - when: ^support broken
+        turns:
+          - toolCalls: [{ name: billing, args: { input: no rule matches this } }]
+          - text: "support: {{lastToolResult}}"
+      - when: ^support
+        turns:
+          - toolCalls: [{ name: billing, args: { input: billing job } }]
+          - text: "support: {{lastToolResult}}"
+agents:
+  - id: support
+    model: m
+    subAgents: [billing]
+  - id: billing
+    model: m
+    tools: [record_effect]
+    subAgents: [ledger]
+    requireApproval: [{ tool: record_effect, approvers: [alice, bob] }]
+  - id: ledger
+    model: m
+    tools: [record_effect]
+    requireApproval: [record_effect]
+limits:
+  maxAgentDepth: ${maxAgentDepth}
+`,
+  );
+}
+
+const delegatedPending = (s: RunStatus) => s.state === 'waiting_for_approval' && s.pendingApprovals.length === 1;
+
+async function eventsUntilEnd(run: RunHandle): Promise<HarnessEvent[]> {
+  const events: HarnessEvent[] = [];
+  for await (const { event } of run.events()) events.push(event);
+  return events;
+}
+
+async function runStateAttribute(client: HarnessClient, runId: string): Promise<unknown> {
+  return (await client.temporal.workflow.getHandle(runId).describe()).typedSearchAttributes.get(RUN_STATE);
+}
+
+describe('sub-agents', () => {
+  it("a sub-agent's approval surfaces on the top-level run and an update there decides it", async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    await withWorker(chainWorkspace(dir, effects), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 7', context: { tenant: 'acme' } });
+      const parked = await run.waitFor(delegatedPending);
+      const [pending] = parked.pendingApprovals;
+      const childId = pending!.origin!.runId;
+      expect(childId).toBe(`${run.runId}.call_1_0`);
+      expect(pending).toMatchObject({
+        approvalId: 'call_1_0/call_1_0',
+        toolName: 'record_effect',
+        input: { label: 'refund', amount: 42 },
+        path: ['support', 'billing'],
+        origin: { runId: childId, approvalId: 'call_1_0' },
+      });
+      expect(await runStateAttribute(client, run.runId)).toBe('waiting_for_approval');
+      const child = client.getRun(childId);
+      const childStatus = await child.status();
+      expect(childStatus).toMatchObject({
+        agentId: 'billing',
+        state: 'waiting_for_approval',
+        parent: { workflowId: run.runId, toolCallId: 'call_1_0', path: ['support'], depth: 1 },
+      });
+      expect(lines(effects)).toEqual([]);
+
+      // Refused at the top with the sub-agent's own rules: approver rights and the tool's schema.
+      const notAllowed = await run.approve({ approvalId: pending!.approvalId, approver: 'mallory' }).catch((e: unknown) => e);
+      expect(notAllowed).toBeInstanceOf(DecisionRejectedError);
+      expect((notAllowed as DecisionRejectedError).code).toBe('APPROVER_NOT_ALLOWED');
+      const badEdit = await run.edit({ label: 7 }, { approvalId: pending!.approvalId, approver: 'alice' }).catch((e: unknown) => e);
+      expect((badEdit as DecisionRejectedError).code).toBe('INVALID_EDIT_INPUT');
+
+      const record = await run.edit({ file: effects, label: 'refund-edited', amount: 40 }, { approvalId: pending!.approvalId, approver: 'alice', reason: 'partial' });
+      // The update answers with what the child applied.
+      expect(record).toMatchObject({
+        approvalId: 'call_1_0/call_1_0',
+        decision: 'edit',
+        approver: 'alice',
+        via: 'update',
+        input: { label: 'refund-edited', amount: 40 },
+        path: ['support', 'billing'],
+        origin: { runId: childId, approvalId: 'call_1_0' },
+      });
+      const again = await run.approve({ approvalId: pending!.approvalId, approver: 'bob' }).catch((e: unknown) => e);
+      expect((again as DecisionRejectedError).code).toBe('APPROVAL_ALREADY_DECIDED');
+
+      const result = await run.result();
+      expect(result.output).toBe('support: billing: recorded refund-edited');
+      expect(lines(effects)).toEqual([`refund-edited ${childId}:call_1_0`]);
+      const childResult = await child.result();
+      expect(childResult.approvals[0]).toMatchObject({ approvalId: 'call_1_0', decision: 'edit', approver: 'alice', via: 'update' });
+      // The child ran with the parent's context.
+      expect(await client.temporal.workflow.getHandle(childId).query(toolContextQuery)).toMatchObject({ context: { tenant: 'acme' } });
+      // The top-level run's usage includes its sub-agent's.
+      expect(result.usage.totalTokens).toBeGreaterThan(childResult.usage.totalTokens);
+
+      const final = await run.status();
+      expect(final.pendingApprovals).toEqual([]);
+      expect(final.approvals).toEqual([expect.objectContaining({ approvalId: 'call_1_0/call_1_0', decision: 'edit', path: ['support', 'billing'] })]);
+      const events = await eventsUntilEnd(run);
+      const requested = events.find((e) => e.type === 'approval.requested');
+      expect(requested).toMatchObject({ approval: { approvalId: 'call_1_0/call_1_0', path: ['support', 'billing'] } });
+      expect(events.find((e) => e.type === 'subagent.started')).toMatchObject({ agentId: 'billing', runId: childId, path: ['support', 'billing'] });
+      expect(events.find((e) => e.type === 'approval.resolved')).toMatchObject({ decision: { approvalId: 'call_1_0/call_1_0', via: 'update' } });
+      expect(events.map((e) => (e.type === 'run.state.changed' ? e.to : undefined)).filter(Boolean)).toEqual([
+        'waiting_for_approval',
+        'running',
+        'completed',
+      ]);
+    });
+  });
+
+  it('a signal to the top-level run decides it too; a refused one is recorded there and changes nothing', async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    await withWorker(chainWorkspace(dir, effects), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 8' });
+      const { pendingApprovals } = await run.waitFor(delegatedPending);
+      const approvalId = pendingApprovals[0]!.approvalId;
+      await run.decide({ approvalId, decision: 'reject', approver: 'nobody-special' }, { via: 'signal' });
+      const ignored = await run.waitFor((s) => s.ignoredDecisions.length === 1);
+      expect(ignored.ignoredDecisions[0]!.reason).toMatch(/^APPROVER_NOT_ALLOWED/);
+      expect(ignored.pendingApprovals).toHaveLength(1);
+
+      await run.decide({ approvalId, decision: 'reject', approver: 'bob', reason: 'duplicate' }, { via: 'signal' });
+      const result = await run.result();
+      expect(result.output).toBe('support: billing: Tool call rejected by bob: duplicate. The tool did not run.');
+      expect(lines(effects)).toEqual([]);
+      const status = await run.status();
+      expect(status.approvals).toEqual([expect.objectContaining({ approvalId, decision: 'reject', approver: 'bob', via: 'signal' })]);
+    });
+  });
+
+  it('depth 2: a grandchild approval shows on every run above it and is decided from the top', async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    await withWorker(chainWorkspace(dir, effects), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support deep' });
+      const parked = await run.waitFor(delegatedPending);
+      const [pending] = parked.pendingApprovals;
+      const billingId = `${run.runId}.call_1_0`;
+      const ledgerId = `${billingId}.call_1_0`;
+      expect(pending).toMatchObject({
+        approvalId: 'call_1_0/call_1_0/call_1_0',
+        path: ['support', 'billing', 'ledger'],
+        origin: { runId: ledgerId, approvalId: 'call_1_0' },
+      });
+      const middle = await client.getRun(billingId).status();
+      expect(middle).toMatchObject({ state: 'waiting_for_approval', pendingApprovals: [{ approvalId: 'call_1_0/call_1_0' }] });
+
+      const record = await run.approve({ approvalId: pending!.approvalId, approver: 'carol' });
+      expect(record).toMatchObject({ approvalId: 'call_1_0/call_1_0/call_1_0', decision: 'approve', approver: 'carol', via: 'update' });
+      const result = await run.result();
+      expect(result.output).toBe('support: billing: ledger: recorded ledger');
+      expect(lines(effects)).toEqual([`ledger ${ledgerId}:call_1_0`]);
+      expect((await client.getRun(billingId).status()).approvals).toEqual([expect.objectContaining({ approvalId: 'call_1_0/call_1_0', decision: 'approve' })]);
+    });
+  });
+
+  it('deciding on the sub-agent run directly still works, and the top-level run sees it resolved', async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    await withWorker(chainWorkspace(dir, effects), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 9' });
+      const { pendingApprovals } = await run.waitFor(delegatedPending);
+      await client.getRun(pendingApprovals[0]!.origin!.runId).approve({ approver: 'bob' });
+      const result = await run.result();
+      expect(result.output).toBe('support: billing: recorded refund');
+      expect((await run.status()).approvals).toEqual([
+        expect.objectContaining({ approvalId: 'call_1_0/call_1_0', decision: 'approve', approver: 'bob', path: ['support', 'billing'] }),
+      ]);
+    });
+  });
+
+  it('a call past limits.maxAgentDepth is a tool error the model sees, not a failed run', async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    await withWorker(chainWorkspace(dir, effects, 1), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support deep' });
+      const result = await run.result();
+      expect(result.output).toBe(
+        'support: billing: Sub-agent "ledger" was not started: it would run 2 levels below the top-level run ' +
+          '(support → billing → ledger), deeper than limits.maxAgentDepth (1) allows. Do the work without it, or answer with what you have.',
+      );
+      await expect(client.getRun(`${run.runId}.call_1_0.call_1_0`).status()).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    });
+  });
+
+  it("a failed sub-agent is a tool error for its caller, which goes on", async () => {
+    const dir = tempDir();
+    await withWorker(chainWorkspace(dir, join(dir, 'effects.log')), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support broken' });
+      const result = await run.result();
+      const childId = `${run.runId}.call_1_0`;
+      expect(result.output).toMatch(new RegExp(`^support: Sub-agent "billing" \\(run ${childId.replace(/[.]/g, '\\.')}\\) failed: .*no rule matching the input "no rule matches this"`));
+      expect((await client.getRun(childId).status()).state).toBe('failed');
+    });
+  });
+
+  it('cancelling the top-level run cancels its sub-agent, which ends cancelled', async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    await withWorker(chainWorkspace(dir, effects), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 10' });
+      const { pendingApprovals } = await run.waitFor(delegatedPending);
+      const childId = pendingApprovals[0]!.origin!.runId;
+      await run.cancel();
+      const err = await run.result().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RunFailedError);
+      expect((err as RunFailedError).code).toBe('RUN_CANCELLED');
+      const child = client.getRun(childId);
+      expect((await child.result().catch((e: unknown) => e)) as RunFailedError).toMatchObject({ code: 'RUN_CANCELLED' });
+      expect((await client.temporal.workflow.getHandle(childId).describe()).status.name).toBe('CANCELLED');
+      expect((await child.status()).state).toBe('cancelled');
+      const status = await run.status();
+      expect(status.state).toBe('cancelled');
+      expect(status.pendingApprovals).toEqual([]);
+      expect(status.approvals).toEqual([expect.objectContaining({ approvalId: 'call_1_0/call_1_0', via: 'cancel' })]);
+      expect(lines(effects)).toEqual([]);
+    });
+  });
+});
+
+const lines = fileLines;
