@@ -30,6 +30,11 @@ export interface CliContext {
   workspacePath: string;
   /** The global options as given (to tell an explicit --workspace from the default). */
   options: GlobalOptions;
+  /**
+   * Credentials to connect with instead of `TEMPORAL_TLS*` / `TEMPORAL_API_KEY`: `{}` for a local
+   * dev server we started, which speaks plaintext whatever the environment says.
+   */
+  credentials?: ConnectionCredentials;
 }
 
 /** Settings for the command being run; shared with error reporting, which names the address. */
@@ -95,7 +100,7 @@ export async function connect(ctx: CliContext, knownAgents?: readonly string[]):
     import('@temporalio/client'),
     import('../client/harness-client.js'),
   ]);
-  const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000, ...credentialsFromEnv() });
+  const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000, ...(ctx.credentials ?? credentialsFromEnv()) });
   return new HarnessClient(new Client({ connection, namespace: ctx.settings.namespace, ...(dataConverter && { dataConverter }) }), {
     ...ctx.settings,
     ...(knownAgents && { knownAgents }),

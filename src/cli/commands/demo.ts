@@ -56,7 +56,8 @@ export function registerDemo(program: Command): void {
           throw new CliError('UNKNOWN_AGENT', `The demo runs agent "${DEMO_AGENT}", which ${workspace.file} does not declare.`);
         }
         const target = { ...ctx.settings, address: server.address };
-        const demoCtx: CliContext = { ...ctx, settings: target };
+        // Our own dev server: plaintext, whatever TEMPORAL_API_KEY / TEMPORAL_TLS* say.
+        const demoCtx: CliContext = { ...ctx, settings: target, credentials: {} };
         const runId = await withClient(demoCtx, (client) => demoRun(client, target, step, binary), [...workspace.agents.keys()]);
 
         const link = runUrl(server.uiUrl ?? '', server.namespace, runId);
