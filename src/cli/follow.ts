@@ -102,6 +102,8 @@ export class EventPrinter {
         return this.line(c.dim(`  · ${e.node}`));
       case 'graph.custom':
         return this.line(c.dim(`  ${clip(compactJson(e.data))}`));
+      case 'subagent.started':
+        return this.line(`  ${c.cyan('↳')} sub-agent ${e.path.join(' → ')} started ${c.dim(`(run ${e.runId})`)}`);
       case 'approval.requested':
         return this.line('  An approval is waiting for a decision:', ...formatPending(this.runId, e.approval, this.target, '    '));
       case 'approval.resolved':

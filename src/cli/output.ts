@@ -86,11 +86,22 @@ export function formatPending(runId: string, p: PendingApproval, target: Target,
   const cmds = decideCommands(runId, p.approvalId, target);
   return [
     `${indent}${c.bold(p.approvalId)}  ${c.cyan(p.toolName)}  (step ${p.step}, requested ${p.requestedAt})`,
+    ...delegatedLines(p, `${indent}  `),
     `${indent}  input:   ${compactJson(p.input)}`,
     `${indent}  approve: ${cmds.approve}`,
     `${indent}  reject:  ${cmds.reject}`,
     `${indent}  signal:  ${cmds.signal}`,
   ];
+}
+
+/**
+ * For a sub-agent's approval: which agents it came through and where it waits. The decide
+ * commands around it still name the run they were printed for (the top-level run).
+ */
+export function delegatedLines(p: Pick<PendingApproval, 'path' | 'origin'>, indent = '    '): string[] {
+  if (!p.path) return [];
+  const where = p.origin ? `  ${c.dim(`(waits in run ${p.origin.runId} as ${p.origin.approvalId})`)}` : '';
+  return [`${indent}from:    sub-agent ${p.path.join(' → ')}${where}`];
 }
 
 const PAST: Record<ApprovalRecord['decision'], string> = { approve: 'approved', reject: 'rejected', edit: 'edited' };
@@ -100,6 +111,7 @@ export function formatDecision(r: ApprovalRecord, indent = '  '): string[] {
   const verb = r.decision === 'reject' ? c.red(PAST[r.decision]) : c.green(PAST[r.decision]);
   const lines = [
     `${indent}${c.bold(r.approvalId)}  ${c.cyan(r.toolName)}  ${verb}${r.approver ? ` by ${r.approver}` : ''} via ${r.via} at ${r.decidedAt}`,
+    ...(r.path ? [`${indent}  from:   sub-agent ${r.path.join(' → ')}`] : []),
   ];
   if (r.reason) lines.push(`${indent}  reason: ${r.reason}`);
   if (r.decision === 'edit') {
@@ -120,6 +132,9 @@ export function formatStatus(s: RunStatus, target: Target): string[] {
   const lines = [
     `${c.bold(s.runId)}  ${paintState(s.state)}`,
     `  agent:  ${s.agentId}${s.threadId ? `   thread: ${s.threadId}` : ''}`,
+    ...(s.parent
+      ? [`  parent: ${s.parent.workflowId} (sub-agent ${[...s.parent.path, s.agentId].join(' → ')}; its approvals are also decided there)`]
+      : []),
     `  steps:  ${s.step}   tokens: ${s.usage.totalTokens} (in ${s.usage.inputTokens} / out ${s.usage.outputTokens})`,
   ];
   if (s.routing && s.routing.via !== 'explicit') {

@@ -14,6 +14,7 @@ export function currentDetails(s: RunStatus): string {
     lines.push(
       '',
       `**Approval \`${p.approvalId}\`**: \`${p.toolName}\` \`${JSON.stringify(p.input)}\``,
+      ...(p.path ? ['', `From sub-agent ${p.path.join(' → ')}${p.origin ? ` (waits in run \`${p.origin.runId}\`)` : ''}`] : []),
       '',
       `- approve: \`harness approve ${s.runId} --approval ${p.approvalId}\``,
       `- reject: \`harness reject ${s.runId} --approval ${p.approvalId} --reason "…"\``,

@@ -10,7 +10,7 @@ import { DecisionRejectedError } from '../../client/errors.js';
 import type { HarnessClient } from '../../client/harness-client.js';
 import type { PendingApproval } from '../../workflows/types.js';
 import { contextFrom, withClient } from '../context.js';
-import { c, compactJson, formatDecision, out } from '../output.js';
+import { c, compactJson, delegatedLines, formatDecision, out } from '../output.js';
 
 interface InboxItem {
   runId: string;
@@ -65,6 +65,8 @@ export async function pendingApprovals(client: HarnessClient): Promise<InboxItem
   const runs = await client.listRuns({ state: 'waiting_for_approval', taskQueue: client.settings.taskQueue, limit: 200 });
   const statuses = await Promise.all(runs.map((r) => client.getRun(r.runId).status().catch(() => undefined)));
   return statuses
+    // A sub-agent run's approvals are listed on its top-level run (as `<toolCallId>/<id>`), decided there.
+    .filter((s) => s !== undefined && s.parent === undefined)
     .flatMap((s) => (s ? s.pendingApprovals.map((approval) => ({ runId: s.runId, agentId: s.agentId, approval })) : []))
     .sort((a, b) => a.approval.requestedAt.localeCompare(b.approval.requestedAt));
 }
@@ -75,6 +77,7 @@ function printInbox(items: InboxItem[]): void {
   items.forEach((item, i) => {
     out(
       `  [${i + 1}] ${item.runId}  ${c.dim(item.agentId)}  ${c.cyan(item.approval.toolName)}  ${item.approval.approvalId}`,
+      ...delegatedLines(item.approval, '      '),
       `      input: ${compactJson(item.approval.input)}   ${c.dim(`requested ${item.approval.requestedAt}`)}`,
     );
   });
