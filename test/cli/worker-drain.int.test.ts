@@ -28,7 +28,9 @@ agents:
     model: m
     tools: [wait_for_gate]
 limits:
-  heartbeatTimeout: 2s
+  # Short enough that a heartbeat after SIGTERM comes soon, long enough that a loaded machine's
+  # late heartbeat does not time the call out (which would cancel it and fail this test).
+  heartbeatTimeout: 5s
 `,
     );
     const taskQueue = uniqueId('drain');
