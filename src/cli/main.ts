@@ -9,6 +9,7 @@ import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerMemory } from './commands/memory.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -54,6 +55,7 @@ Global options go before or after the command. Each command has its own --help w
   registerInbox(program);
   registerRuns(program);
   registerSchedule(program);
+  registerMemory(program);
   registerCodecServer(program);
   registerServe(program);
   return program;

@@ -4,13 +4,15 @@
  * users' threads do not, memories expire, and a store that is down fails the tool (retried
  * under the tool retry policy) while the run still completes.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarnessClient, ThreadStatus } from '../../src/client/index.js';
 import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
 import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { startEmbeddingsStub } from '../support/embeddings-stub.js';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.js';
+import { OfflineHashEmbeddings } from '../../src/memory/offline-hash-embeddings.js';
 
 const PG_URL_ENV = 'HARNESS_TEST_MEMORY_PG_URL';
 const PG_DOWN_ENV = 'HARNESS_TEST_MEMORY_PG_DOWN';
@@ -137,6 +139,23 @@ describe.each(['file', 'postgres'] as const)('memory tools with the %s store', (
     });
   });
 
+  it('memory tool calls are in the run event stream and named in the activity summaries', async () => {
+    const dir = tempDir();
+    await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client) => {
+      const run = await client.startRun({ agentId: 'a', input: 'recall it', context: { userId: uniqueId('gina') } });
+      await run.result();
+      const events = [];
+      for await (const { event } of run.events({ fromOffset: 0 })) events.push(event);
+      expect(events.filter((e) => e.type === 'tool.started' || e.type === 'tool.result').map((e) => [e.type, 'toolName' in e ? e.toolName : ''])).toEqual([
+        ['tool.started', 'recall'],
+        ['tool.result', 'recall'],
+      ]);
+      const history = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
+      const summaries = history.events!.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.userMetadata?.summary?.data);
+      expect(summaries.map((d) => (d ? Buffer.from(d).toString('utf8') : ''))).toContain('"tool recall"');
+    });
+  });
+
   it('a run without the context its namespace needs gets a clear tool error at once (no retries)', async () => {
     const dir = tempDir();
     await withMemoryWorker(memoryWorkspace(dir, stores[kind].up(dir)), async (client) => {
@@ -222,5 +241,54 @@ describe.each(['file', 'postgres'] as const)('memory tools with the %s store', (
       expect(status.runs[0]!.memory).toEqual({ error: expect.stringMatching(/The memory store \((file|PostgreSQL).*\) is unavailable/) });
       expect(await say(client, threadId, 'Are you still there?', { userId: 'frank' }, 'summarizer')).toBe('Noted.');
     });
+  });
+});
+
+describe('memory with OpenAI-compatible embeddings (against a local /v1/embeddings stub)', () => {
+  it('a thread recalls what another memorized, and the embeddings key is nowhere in history', async () => {
+    const hash = new OfflineHashEmbeddings(64);
+    const stub = await startEmbeddingsStub((text) => hash.embed(text));
+    const keyEnv = `HARNESS_TEST_EMBED_KEY_${uniqueId('k').slice(2).toUpperCase()}`;
+    const key = `sk-embed-${uniqueId('secret')}`;
+    process.env[keyEnv] = key;
+    try {
+      const dir = tempDir();
+      const file = memoryWorkspace(dir, stores.file.up(dir));
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8').replace(
+          'embeddings: { provider: offline-hash }',
+          `embeddings: { provider: openai, model: embed-stub, baseUrl: ${stub.baseUrl}, apiKeyEnv: ${keyEnv} }`,
+        ),
+      );
+      await withMemoryWorker(file, async (client) => {
+        const user = { userId: uniqueId('hana') };
+        await say(client, uniqueId('thread'), 'remember this', user);
+        const threadId = uniqueId('thread');
+        const recalled = JSON.parse(await say(client, threadId, 'recall it', user)) as Recalled;
+        expect(recalled.memories.map((m) => m.text)).toEqual(['My favourite colour is green']);
+        expect(stub.requests.map((r) => [r.body.model, r.authorization])).toEqual([
+          ['embed-stub', `Bearer ${key}`],
+          ['embed-stub', `Bearer ${key}`],
+        ]);
+        const status = await client.thread(threadId).status();
+        for (const id of [status.runs[0]!.runId, `thread-${threadId}`]) {
+          const history = await client.temporal.workflow.getHandle(id).fetchHistory();
+          // Payload bytes come back as Uint8Array or base64 strings: read both ways.
+          const parts: string[] = [];
+          JSON.stringify(history, (_k, v: unknown) => {
+            if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
+            else if (typeof v === 'string') parts.push(v, Buffer.from(v, 'base64').toString('utf8'));
+            return v;
+          });
+          const text = parts.join('\n');
+          expect(text).toContain('favourite colour'); // the scan reads payloads…
+          expect(text).not.toContain(key); // …and the key is not among them
+        }
+      });
+    } finally {
+      delete process.env[keyEnv];
+      await stub.close();
+    }
   });
 });
