@@ -72,7 +72,8 @@ async function approvalsScenario(run: RunHandle): Promise<void> {
     await run.approve({ approver: 'rec' });
 }
 
-type Scenario = (client: HarnessClient) => Promise<string>; // → the workflow id to save
+/** → the workflow id to save (its latest run), or a workflow id and the run of its chain to save. */
+type Scenario = (client: HarnessClient) => Promise<string | { workflowId: string; runId: string }>;
 
 const runScenario =
   (name: string, agentId?: string): Scenario =>
@@ -83,7 +84,7 @@ const runScenario =
     return run.runId;
   };
 
-const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Scenario }> = {
+const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; record: Scenario }> = {
   // Recorded before routing and policies (describeAgent path).
   'agent-run-approvals': { queue: 'record', record: runScenario('agent-run-approvals', 'recorder') },
   // After the `route-and-police` patch: routed to the default agent, with a policy.
@@ -137,6 +138,27 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Sce
       return threadWorkflowId('fixture-thread-memory');
     },
   },
+  // A run that continues as new (continueAsNewAfterEvents: 10): its first run, which hands over.
+  'agent-run-continued-first': {
+    queue: 'record-long',
+    record: async (client) => {
+      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-continued-first' });
+      await approvalsScenario(run);
+      await run.result();
+      const { raw } = await client.temporal.workflow.getHandle(run.runId).describe();
+      return { workflowId: run.runId, runId: raw.workflowExecutionInfo!.firstRunId! };
+    },
+  },
+  // The same, its last run: it starts from the carried state and finishes.
+  'agent-run-continued-last': {
+    queue: 'record-long',
+    record: async (client) => {
+      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-continued-last' });
+      await approvalsScenario(run);
+      await run.result();
+      return run.runId;
+    },
+  },
   // The slot keeper with a cap of 1: a second run queued until the first ends.
   'run-slots': {
     queue: 'record-capped',
@@ -156,12 +178,15 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped'; record: Sce
 
 const cappedWorkspace = join(dir, 'capped.yaml');
 writeFileSync(cappedWorkspace, readFileSync(workspace, 'utf8').replace('policies:', 'limits:\n  maxConcurrentRuns: 1\npolicies:'));
+const longWorkspace = join(dir, 'long.yaml');
+writeFileSync(longWorkspace, readFileSync(workspace, 'utf8').replace('policies:', 'limits:\n  continueAsNewAfterEvents: 10\npolicies:'));
 
 const server = await startDevServer();
 try {
   const workers = await Promise.all([
     createHarnessWorker({ workspace, address: server.address, taskQueue: 'record' }),
     createHarnessWorker({ workspace: cappedWorkspace, address: server.address, taskQueue: 'record-capped' }),
+    createHarnessWorker({ workspace: longWorkspace, address: server.address, taskQueue: 'record-long' }),
   ]);
   await Promise.all(
     workers.map(({ worker }, i) =>
@@ -173,13 +198,16 @@ try {
                 continue;
               }
               const client = await HarnessClient.connect({ address: server.address, taskQueue: queue });
-              const workflowId = await record(client);
-              const history = await client.temporal.workflow.getHandle(workflowId).fetchHistory();
+              const target = await record(client);
+              const history = await (typeof target === 'string'
+                ? client.temporal.workflow.getHandle(target)
+                : client.temporal.workflow.getHandle(target.workflowId, target.runId)
+              ).fetchHistory();
               writeFileSync(join(outDir, `${name}.json`), `${historyToJSON(history)}\n`);
               console.log(`recorded ${name} (${history.events?.length} events)`);
               await client.close();
             }
-            workers[1]!.worker.shutdown();
+            for (const other of workers.slice(1)) other.worker.shutdown();
           })
         : worker.run(),
     ),

@@ -109,7 +109,7 @@ export class HarnessClient {
     const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
     try {
       const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, { workflowId: runId, ...startOptions });
-      return new RunHandle(runId, handle);
+      return new RunHandle(runId, handle, this.temporal);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new HarnessClientError('RUN_ALREADY_EXISTS', `A run with id "${runId}" already exists; pick another id or omit it.`, { cause: err });
@@ -120,7 +120,7 @@ export class HarnessClient {
 
   /** A handle on an existing run (no server call until you use it). */
   getRun(runId: string): RunHandle {
-    return new RunHandle(runId, this.temporal.workflow.getHandle(runId));
+    return new RunHandle(runId, this.temporal.workflow.getHandle(runId), this.temporal);
   }
 
   /**

@@ -2,7 +2,7 @@
  * Following a run's events: long-poll the run's workflow stream while it is open, then read
  * whatever is left from the closed run's `eventLog` query. Resumable from any offset.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
@@ -16,9 +16,14 @@ export interface RunEventsOptions {
 
 // Each poll is an update in the run's history (and a run takes at most 2,000): polls wait for
 // new events, and while tokens stream a 200 ms pause between them keeps that to ~5 a second.
-export async function* followRunEvents(handle: WorkflowHandle, options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
+export async function* followRunEvents(
+  handle: WorkflowHandle,
+  options: RunEventsOptions = {},
+  client?: Client,
+): AsyncGenerator<HarnessEventItem> {
   let next = options.fromOffset ?? 0;
-  const stream = new WorkflowStreamClient(handle);
+  // Made from the client, the stream follows a long run across continue-as-new.
+  const stream = client ? WorkflowStreamClient.create(client, handle.workflowId) : new WorkflowStreamClient(handle);
   for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '200 milliseconds' })) {
     next = item.offset + 1;
     yield { offset: item.offset, event: item.data };

@@ -2,6 +2,7 @@
 import {
   WorkflowFailedError,
   WorkflowUpdateFailedError,
+  type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
@@ -39,9 +40,11 @@ export interface DecisionDetails extends DecideOptions {
 }
 
 export class RunHandle {
+  /** `temporal`: lets `events()` follow the run when it continues as new (a long run does). */
   constructor(
     readonly runId: string,
     private readonly handle: WorkflowHandle,
+    private readonly temporal?: Client,
   ) {}
 
   /**
@@ -123,7 +126,7 @@ export class RunHandle {
    * }
    */
   events(options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
-    return followRunEvents(this.handle, options);
+    return followRunEvents(this.handle, options, this.temporal);
   }
 
   /** Requests cancellation; the run ends `cancelled`. */

@@ -7,6 +7,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   condition,
   getExternalWorkflowHandle,
   isCancellation,
@@ -19,6 +20,7 @@ import {
   workflowInfo,
   type ActivityInterfaceFor,
 } from '@temporalio/workflow';
+import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
 import type { HarnessActivities } from '../activities/index.js';
 import {
   approvalDecisionSignal,
@@ -32,12 +34,13 @@ import { describeFailure, timeoutIn, timeoutReason } from './failures.js';
 import { retryPolicy } from './activity-options.js';
 import { awaitDecision } from './await-decision.js';
 import { graphLoop } from './graph-loop.js';
+import { continueRunAsNew, historyIsLong } from './continue-as-new.js';
 import { deferredDeltaEvents, FINAL_EVENT_TYPES, messageIdFor } from './events.js';
 import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
-import { PLAN_LOCALLY, ROUTE_AND_POLICE, SUB_AGENTS } from './patches.js';
+import { PLAN_LOCALLY, ROUTE_AND_POLICE, SUB_AGENTS, CONTINUE_AS_NEW } from './patches.js';
 import { SubAgents } from './sub-agents.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
@@ -63,13 +66,16 @@ const { describeAgent, planRun, requestSlot } = proxyActivities<HarnessActivitie
 export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   const run = new AgentRunState(workflowInfo().workflowId, input);
   const now = () => new Date().toISOString();
-  const events = new RunEvents(run.runId, () => run.agentId);
-  events.emit({
-    type: 'run.created',
-    input: input.input,
-    requestedAgentId: input.agentId ?? 'auto',
-    ...(input.threadId !== undefined && { threadId: input.threadId }),
-  });
+  const carried = input.carried;
+  const events = new RunEvents(run.runId, () => run.agentId, carried?.stream as WorkflowStreamState | undefined);
+  if (!carried) {
+    events.emit({
+      type: 'run.created',
+      input: input.input,
+      requestedAgentId: input.agentId ?? 'auto',
+      ...(input.threadId !== undefined && { threadId: input.threadId }),
+    });
+  }
   // Sub-agents: child runs for agents called as tools, and their approvals surfacing here.
   const subAgents = new SubAgents(run, events, now);
   subAgents.installHandlers();
@@ -133,10 +139,67 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   };
 
   let slotGranted = false;
-  let slotRequested = false;
+  let slotRequested = carried?.slotHeld ?? false;
+  let continued = false;
   setHandler(slotGrantedSignal, () => void (slotGranted = true));
 
   try {
+    const plan = carried ? carried.run.plan : await planAndQueue();
+    if (carried) setCurrentDetails(currentDetails(status()));
+    const continueIfLong = async () => {
+      if (historyIsLong(plan.limits) && !subAgents.hasPending() && patched(CONTINUE_AS_NEW)) {
+        await continueRunAsNew(input, run, events, slotRequested);
+      }
+    };
+    const loop = () =>
+      plan.execution === 'graph'
+        ? graphLoop(run, plan, setState, events)
+        : agentLoop(run, plan, setState, events, subAgents, continueIfLong);
+    const runTimeoutMs = remainingRunTime(plan.limits.runTimeoutMs, carried?.startedAtMs);
+    const output = runTimeoutMs === undefined ? await loop() : await withRunTimeout(runTimeoutMs, loop, plan.limits.runTimeoutMs);
+    run.output = output;
+    setState('completed');
+    await finish(events, { type: 'run.completed', output, usage: { ...run.usage } });
+    return {
+      runId: run.runId,
+      agentId: run.agentId,
+      output,
+      messages: run.transcript,
+      steps: run.step,
+      approvals: run.approvals(),
+      usage: { ...run.usage },
+      agentState: run.agentState,
+    };
+  } catch (err) {
+    if (err instanceof ContinueAsNew) {
+      continued = true;
+      throw err;
+    }
+    if (isCancellation(err)) {
+      run.error = 'Run cancelled';
+      run.closePending('run cancelled', now());
+      setState('cancelled');
+      await finish(events, { type: 'run.cancelled' });
+      throw err;
+    }
+    run.error = describeFailure(err);
+    run.closePending(`run failed: ${run.error}`, now());
+    setState('failed');
+    await finish(events, { type: 'run.failed', error: run.error });
+    throw ApplicationFailure.create({
+      type: 'RUN_FAILED',
+      message: run.error,
+      nonRetryable: true,
+      cause: err instanceof Error ? err : undefined,
+    });
+  } finally {
+    // However the run ends (even cancelled), its slot or its place in the queue goes back; a run
+    // that continues as new keeps it.
+    if (slotRequested && !continued) await releaseSlot(run.runId);
+  }
+
+  /** Routing, policy, and (with `maxConcurrentRuns`) waiting for a slot: the start of a new run. */
+  async function planAndQueue(): Promise<AgentPlan> {
     const planned = await planTheRun(input);
     run.setRouting(planned.routing, planned.policy);
     events.emit({ type: 'run.routed', routing: planned.routing, policy: planned.policy });
@@ -160,43 +223,14 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       await condition(() => slotGranted);
       setState('running');
     }
-    const loop = () => (plan.execution === 'graph' ? graphLoop(run, plan, setState, events) : agentLoop(run, plan, setState, events, subAgents));
-    const output = plan.limits.runTimeoutMs === undefined ? await loop() : await withRunTimeout(plan.limits.runTimeoutMs, loop);
-    run.output = output;
-    setState('completed');
-    await finish(events, { type: 'run.completed', output, usage: { ...run.usage } });
-    return {
-      runId: run.runId,
-      agentId: run.agentId,
-      output,
-      messages: run.transcript,
-      steps: run.step,
-      approvals: run.approvals(),
-      usage: { ...run.usage },
-      agentState: run.agentState,
-    };
-  } catch (err) {
-    if (isCancellation(err)) {
-      run.error = 'Run cancelled';
-      run.closePending('run cancelled', now());
-      setState('cancelled');
-      await finish(events, { type: 'run.cancelled' });
-      throw err;
-    }
-    run.error = describeFailure(err);
-    run.closePending(`run failed: ${run.error}`, now());
-    setState('failed');
-    await finish(events, { type: 'run.failed', error: run.error });
-    throw ApplicationFailure.create({
-      type: 'RUN_FAILED',
-      message: run.error,
-      nonRetryable: true,
-      cause: err instanceof Error ? err : undefined,
-    });
-  } finally {
-    // However the run ends (even cancelled), its slot or its place in the queue goes back.
-    if (slotRequested) await releaseSlot(run.runId);
+    return plan;
   }
+}
+
+/** What is left of `limits.runTimeout` for this run of the chain (the first run's start counts). */
+function remainingRunTime(runTimeoutMs: number | undefined, chainStartedAtMs: number | undefined): number | undefined {
+  if (runTimeoutMs === undefined || chainStartedAtMs === undefined) return runTimeoutMs;
+  return Math.max(1, runTimeoutMs - (Date.now() - chainStartedAtMs));
 }
 
 // Same timeout and retries as the scheduled `planRun`; a local activity's verdict is a marker in
@@ -252,6 +286,7 @@ async function agentLoop(
   setState: (s: RunState) => void,
   events: RunEvents,
   subAgents: SubAgents,
+  continueIfLong: () => Promise<void>,
 ): Promise<string> {
   const { limits } = plan;
   const model = proxyActivities<HarnessActivities>({
@@ -266,6 +301,8 @@ async function agentLoop(
   });
 
   for (;;) {
+    // Between steps nothing is pending: the one safe place to hand the run over to a new one.
+    await continueIfLong();
     if (run.step >= limits.maxSteps) {
       throw ApplicationFailure.create({
         type: 'MAX_STEPS_EXCEEDED',

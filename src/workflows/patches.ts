@@ -32,3 +32,9 @@ export const THREAD_MEMORY_SYNC = 'thread-memory-sync';
  * and a sub-agent run (one with `parent`) reports its approvals to its parent by signal.
  */
 export const SUB_AGENTS = 'sub-agents';
+
+/**
+ * Long runs continue as new between steps once their history is long (the server's suggestion, or
+ * `limits.continueAsNewAfterEvents`). Runs of older code never checked, so their replays skip it.
+ */
+export const CONTINUE_AS_NEW = 'agent-run-continue-as-new';

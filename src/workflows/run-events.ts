@@ -7,13 +7,31 @@ import { WorkflowStream, type WorkflowStreamState } from '@temporalio/workflow-s
 import { RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventBody } from './events.js';
 
 export class RunEvents {
-  private readonly stream = new WorkflowStream();
-  private readonly topic = this.stream.topic<HarnessEvent>(RUN_EVENTS_TOPIC);
+  private readonly stream: WorkflowStream;
+  private readonly topic;
 
+  /** `prior`: the stream state a continued run was handed, so offsets go on where they were. */
   constructor(
     private readonly runId: string,
     private readonly agentId: () => string,
-  ) {}
+    prior?: WorkflowStreamState,
+  ) {
+    this.stream = new WorkflowStream(prior);
+    this.topic = this.stream.topic<HarnessEvent>(RUN_EVENTS_TOPIC);
+  }
+
+  /**
+   * Before continuing as new: subscribers waiting on a poll are let go (their client re-polls the
+   * next run), handlers finish, and the stream's state is returned for the next run, with at most
+   * the last `keepLast` events (a reader asking for older offsets of a very long run gets an error).
+   */
+  async handOver(keepLast: number): Promise<WorkflowStreamState> {
+    this.stream.detachPollers();
+    await condition(allHandlersFinished);
+    const { log, base_offset } = this.stream.getState();
+    if (log.length > keepLast) this.stream.truncate(base_offset + log.length - keepLast);
+    return this.stream.getState();
+  }
 
   emit(body: HarnessEventBody): void {
     this.topic.publish({ runId: this.runId, agentId: this.agentId(), at: new Date().toISOString(), ...body } as HarnessEvent);

@@ -12,6 +12,7 @@ import type {
   AgentPlan,
   AgentRunInput,
   ApprovalDecisionInput,
+  CarriedRunState,
   ApprovalRecord,
   IgnoredDecision,
   PendingApproval,
@@ -53,9 +54,40 @@ export class AgentRunState {
     readonly runId: string,
     readonly input: AgentRunInput,
   ) {
-    this.transcript = [{ role: 'user', content: withFiles(input.input, input.files ?? []) }];
-    this.agentId = input.agentId ?? 'auto';
-    this.agentState = { ...(input.state ?? {}) };
+    const carried = input.carried?.run;
+    this.transcript = carried ? [...carried.transcript] : [{ role: 'user', content: withFiles(input.input, input.files ?? []) }];
+    this.agentId = carried?.agentId ?? input.agentId ?? 'auto';
+    this.agentState = { ...(carried?.agentState ?? input.state ?? {}) };
+    if (carried) {
+      this.step = carried.step;
+      Object.assign(this.usage, carried.usage);
+      this.routing = carried.routing;
+      this.policy = carried.policy;
+      this.setPlan(carried.plan);
+      for (const record of carried.approvals) this.decided.set(record.approvalId, record);
+      this.ignored.push(...carried.ignoredDecisions);
+    }
+  }
+
+  /**
+   * What a continued run needs to go on where this one stops (only between steps, when nothing is
+   * pending): the conversation, totals, decisions and the plan.
+   */
+  snapshot(): CarriedRunState {
+    if (!this.plan || !this.routing || !this.policy) throw new Error('snapshot() before the run was planned');
+    if (this.pending.size > 0) throw new Error('snapshot() while approvals are pending');
+    return {
+      agentId: this.agentId,
+      step: this.step,
+      transcript: [...this.transcript],
+      usage: { ...this.usage },
+      agentState: this.agentState,
+      routing: this.routing,
+      policy: this.policy,
+      plan: this.plan,
+      approvals: this.approvals(),
+      ignoredDecisions: [...this.ignored],
+    };
   }
 
   /** Agent state: starts as the run's `state`, updated by tools. */

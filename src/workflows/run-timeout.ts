@@ -5,8 +5,9 @@ import { formatMs } from './failures.js';
 /**
  * Runs the agent loop under the whole-run deadline. A timer in its own scope cancels the loop's
  * scope, which cancels in-flight activities; the flag tells that apart from a cancel request.
+ * `ms` is what is left of `limitMs` (less than all of it in a run that continued as new).
  */
-export async function withRunTimeout<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+export async function withRunTimeout<T>(ms: number, fn: () => Promise<T>, limitMs = ms): Promise<T> {
   let timedOut = false;
   const loopScope = new CancellationScope();
   const timerScope = new CancellationScope();
@@ -26,7 +27,7 @@ export async function withRunTimeout<T>(ms: number, fn: () => Promise<T>): Promi
       throw ApplicationFailure.create({
         type: 'RUN_TIMEOUT',
         nonRetryable: true,
-        message: `Run exceeded limits.runTimeout (${formatMs(ms)}) and was stopped.`,
+        message: `Run exceeded limits.runTimeout (${formatMs(limitMs)}) and was stopped.`,
       });
     }
     throw err;

@@ -40,6 +40,37 @@ export interface AgentRunInput {
   files?: RunFile[];
   /** Set when this run is a sub-agent call of another run (see `ParentRunRef`). */
   parent?: ParentRunRef;
+  /**
+   * Set only by the run itself when it continues as new (a long run whose history got long):
+   * everything the next run of the chain goes on with. Callers never set it.
+   */
+  carried?: CarriedRun;
+}
+
+/** What one run of a continued run chain hands the next. */
+export interface CarriedRun {
+  run: CarriedRunState;
+  /** The event stream's log and publisher dedup state (`@temporalio/workflow-streams`). */
+  stream: unknown;
+  /** When the first run of the chain started (ms since epoch), for `limits.runTimeout`. */
+  startedAtMs: number;
+  /** Whether the chain holds a slot of `limits.maxConcurrentRuns`. */
+  slotHeld: boolean;
+  /** How many times the run has continued as new. */
+  continuations: number;
+}
+
+export interface CarriedRunState {
+  agentId: string;
+  step: number;
+  transcript: TranscriptMessage[];
+  usage: TokenUsage;
+  agentState: Record<string, unknown>;
+  routing: RoutingDecision;
+  policy: PolicyOutcome;
+  plan: AgentPlan;
+  approvals: ApprovalRecord[];
+  ignoredDecisions: IgnoredDecision[];
 }
 
 /**
@@ -336,6 +367,12 @@ export interface RunLimits {
   runTimeoutMs?: number;
   /** One graph segment (a graph agent's run up to its next interrupts); absent = 30 minutes. */
   graphSegmentTimeoutMs?: number;
+  /**
+   * Continue as new (between steps) once the run's history has this many events; absent = when
+   * the server suggests it. Keeps long runs, and the polls of whoever follows them, under the
+   * history limits.
+   */
+  continueAsNewAfterEvents?: number;
   /** Cap on runs executing at once across all workers of the task queue; absent = no cap. */
   maxConcurrentRuns?: number;
   /** Sub-agent runs nest at most this deep below the top-level run; absent (older plans) = 3. */

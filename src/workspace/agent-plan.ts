@@ -73,6 +73,7 @@ export function agentPlan(workspace: Workspace, agentId: string, overrides: Plan
       ...(limits.maxConcurrentRuns !== undefined && { maxConcurrentRuns: limits.maxConcurrentRuns }),
       ...(agent.graph && { graphSegmentTimeoutMs: limits.graphSegmentTimeout }),
       maxAgentDepth: limits.maxAgentDepth,
+      ...(limits.continueAsNewAfterEvents !== undefined && { continueAsNewAfterEvents: limits.continueAsNewAfterEvents }),
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },

@@ -91,6 +91,11 @@ export const limitsSchema = z.strictObject({
   runTimeout: duration.optional(),
   /** One segment of a graph agent (from its start or a resume to the end or its next interrupts). */
   graphSegmentTimeout: duration.default(30 * 60_000),
+  /**
+   * A run continues as new (between steps) once its history has this many events; none = when
+   * the Temporal server suggests it. Clients see one run either way.
+   */
+  continueAsNewAfterEvents: z.number().int().min(10).max(50_000).optional(),
   /** Largest file passed inline (its bytes travel in history); larger ones go by path or URL. */
   maxInlineFileBytes: z.number().int().positive().default(64 * 1024),
   /** Longest run input accepted, in characters; a longer one is refused before anything runs. */
