@@ -63,11 +63,11 @@ export function workerTuning(flags: WorkerFlags, env: NodeJS.ProcessEnv = proces
 export function describeWorkerLimits(options: {
   maxCachedWorkflows: number;
   shutdownGraceTimeMs: number;
-  tuner: { activityTaskSlotSupplier: SlotSupplier; workflowTaskSlotSupplier: SlotSupplier };
+  tuner?: { activityTaskSlotSupplier?: SlotSupplier; workflowTaskSlotSupplier?: SlotSupplier };
 }): string {
   return [
-    `${slots(options.tuner.activityTaskSlotSupplier)} activities`,
-    `${slots(options.tuner.workflowTaskSlotSupplier)} workflow tasks at once`,
+    `${slots(options.tuner?.activityTaskSlotSupplier)} activities`,
+    `${slots(options.tuner?.workflowTaskSlotSupplier)} workflow tasks at once`,
     `${options.maxCachedWorkflows} cached workflows`,
     `shutdown grace ${formatMs(options.shutdownGraceTimeMs)}`,
   ].join(', ');
@@ -75,7 +75,9 @@ export function describeWorkerLimits(options: {
 
 type SlotSupplier = { type: string; numSlots?: number; minimumSlots?: number; maximumSlots?: number };
 
-function slots(s: SlotSupplier): string {
+function slots(s: SlotSupplier | undefined): string {
+  // Compiled SDK options, not a public contract: say "?" rather than fail a worker's start.
+  if (!s) return '?';
   if (s.type === 'fixed-size' && s.numSlots !== undefined) return String(s.numSlots);
   if (s.type === 'resource-based') return `${s.minimumSlots ?? '?'}-${s.maximumSlots ?? '?'} (resource-based)`;
   return s.type;

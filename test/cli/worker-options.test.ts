@@ -57,5 +57,6 @@ describe('describeWorkerLimits', () => {
         tuner: { activityTaskSlotSupplier: fixed(100), workflowTaskSlotSupplier: fixed(40) },
       }),
     ).toBe('100 activities, 40 workflow tasks at once, 500 cached workflows, shutdown grace 30s');
+    expect(describeWorkerLimits({ maxCachedWorkflows: 0, shutdownGraceTimeMs: 0 })).toBe('? activities, ? workflow tasks at once, 0 cached workflows, shutdown grace 0s');
   });
 });
