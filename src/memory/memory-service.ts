@@ -39,6 +39,19 @@ export interface MemoryServiceOptions {
   now?: () => number;
 }
 
+/**
+ * A workspace's long-term memory (`workspace.memory` when the file has a `memory` section): the
+ * memorize/recall/forget tools and thread memory sync use it; apps may too (e.g. to seed or
+ * export a user's memories). Close it when done with it.
+ * @throws {MemoryError} from every method: `MEMORY_STORE_UNAVAILABLE` / `MEMORY_EMBEDDINGS_UNAVAILABLE`
+ *   (retrying may help), `MEMORY_NAMESPACE_UNRESOLVED`, `MEMORY_CONFIG`, `MEMORY_EMBEDDINGS_REFUSED`.
+ * @example
+ * const ws = await loadWorkspace('harness.yaml');
+ * const scope = { agentId: 'concierge', context: { userId: 'ann' } };
+ * await ws.memory!.memorize(scope, [{ id: 'pref-milk', text: 'Ann prefers oat milk' }]);
+ * const hits = await ws.memory!.recall(scope, { query: 'milk', topK: 3 });
+ * await ws.memory!.close();
+ */
 export class MemoryService {
   private store?: MemoryStore;
   private embedder?: EmbedderHandle;

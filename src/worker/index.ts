@@ -26,3 +26,7 @@ export {
   type WorkspaceIssue,
 } from '../workspace/index.js';
 export { connectionCredentialsFromEnv, describeConnection, describeCredentials, type ConnectionCredentials } from '../client/connection.js';
+export { MemoryService, type MemorizeInput, type RecallInput } from '../memory/memory-service.js';
+export { MemoryError, isMemoryError, type MemoryErrorCode } from '../memory/errors.js';
+export { MEMORY_TOOL_NAMES } from '../memory/memory-tools.js';
+export type { MemoryHit, MemoryStore, MetadataValue, StoredMemory } from '../memory/types.js';
