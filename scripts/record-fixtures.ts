@@ -35,6 +35,10 @@ models:
   m:
     provider: scripted
     script:
+      - when: ^delegate
+        turns:
+          - toolCalls: [{ name: recorder, args: { input: record } }]
+          - text: "delegated: {{lastToolResult}}"
       - turns:
           - toolCalls:
               - { name: record_effect, args: { file: ${JSON.stringify(effects)}, label: a, amount: 1 } }
@@ -48,6 +52,9 @@ agents:
     tools: [record_effect, echo]
     requireApproval: [record_effect]
     memory: { sync: facts, extract: simple }
+  - id: delegator
+    model: m
+    subAgents: [recorder]
   - id: graph-recorder
     execution: graph
     graph: { module: ${JSON.stringify(graphs)}, export: twoInterrupts }
@@ -83,6 +90,25 @@ const runScenario =
     await run.result();
     return run.runId;
   };
+
+/**
+ * `delegator` calls `recorder` as a sub-agent; its two approvals, then its third, are decided
+ * through the parent: an edit by update, a bad signal, a reject by signal, an approve by update.
+ */
+function subAgentScenario(runId: string, save: 'parent' | 'child'): Scenario {
+  return async (client) => {
+    const run = await client.startRun({ agentId: 'delegator', input: 'delegate', runId });
+    const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
+    const [a, b] = first.pendingApprovals;
+    await run.edit({ file: effects, label: 'a-edited', amount: 5 }, { approvalId: a!.approvalId, approver: 'rec' });
+    await run.decide({ approvalId: 'nope', decision: 'approve' }, { via: 'signal' });
+    await run.decide({ approvalId: b!.approvalId, decision: 'reject', reason: 'no' }, { via: 'signal' });
+    const second = await run.waitFor((s) => s.approvals.length === 2 && s.pendingApprovals.length === 1);
+    await run.approve({ approvalId: second.pendingApprovals[0]!.approvalId, approver: 'rec' });
+    await run.result();
+    return save === 'parent' ? run.runId : second.pendingApprovals[0]!.origin!.runId;
+  };
+}
 
 const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; record: Scenario }> = {
   // Recorded before routing and policies (describeAgent path).
@@ -159,6 +185,12 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return run.runId;
     },
   },
+  // After the `sub-agents` patch: a run whose sub-agent's approvals are decided through it (the
+  // parent's history), and that sub-agent's own history.
+  // Its child runs get ids derived from the parent's, so the parent runs as `fixture-<name>`: the
+  // id the replay test gives every history.
+  'agent-run-sub-agent': { queue: 'record', record: subAgentScenario('fixture-agent-run-sub-agent', 'parent') },
+  'agent-run-sub-agent-child': { queue: 'record', record: subAgentScenario('fixture-agent-run-sub-agent-child', 'child') },
   // The slot keeper with a cap of 1: a second run queued until the first ends.
   'run-slots': {
     queue: 'record-capped',

@@ -20,6 +20,9 @@ describe('replay of recorded histories', () => {
 
   it.each(fixtures)('%s replays without non-determinism', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(`${dir}${file}`, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file);
+    // Recorded runs have id `fixture-<name>` (scripts/record-fixtures.ts): a run whose commands
+    // derive from its own id (a sub-agent's child id) replays only under that id.
+    const workflowId = `fixture-${file.replace(/\.json$/, '')}`;
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);
   });
 });
