@@ -15,6 +15,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { approvalLatency } from './benchmarks/approval-latency.js';
 import { historyGrowth } from './benchmarks/history-growth.js';
 import { langgraph } from './benchmarks/langgraph.js';
+import { memory } from './benchmarks/memory.js';
 import { overhead } from './benchmarks/overhead.js';
 import { parkedRuns } from './benchmarks/parked-runs.js';
 import { throughput } from './benchmarks/throughput.js';
@@ -22,7 +23,7 @@ import type { Benchmark } from './lib/bench.js';
 import { startBenchContext, type Mode } from './lib/context.js';
 import { collectMeta } from './lib/meta.js';
 
-const BENCHMARKS: Benchmark[] = [overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput];
+const BENCHMARKS: Benchmark[] = [overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput, memory];
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 const { values } = parseArgs({
