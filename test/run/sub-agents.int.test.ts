@@ -1,11 +1,12 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, RunFailedError, type HarnessClient, type RunHandle } from '../../src/client/index.js';
 import type { HarnessEvent } from '../../src/workflows/events.js';
 import { toolContextQuery } from '../../src/workflows/messages.js';
 import { RUN_STATE } from '../../src/workflows/search-attributes.js';
 import type { RunStatus } from '../../src/workflows/types.js';
-import { fileLines, tempDir, withWorker } from '../helpers.js';
+import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
 import { chainWorkspace } from '../support/sub-agent-workspace.js';
 
 const delegatedPending = (s: RunStatus) => s.state === 'waiting_for_approval' && s.pendingApprovals.length === 1;
@@ -178,6 +179,40 @@ describe('sub-agents', () => {
       const childId = `${run.runId}.call_1_0`;
       expect(result.output).toMatch(new RegExp(`^support: Sub-agent "billing" \\(run ${childId.replace(/[.]/g, '\\.')}\\) failed: .*no rule matching the input "no rule matches this"`));
       expect((await client.getRun(childId).status()).state).toBe('failed');
+    });
+  });
+
+  it("a graph agent as sub-agent: its interrupts surface on the caller and are decided there", async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const graphs = fileURLToPath(new URL('../fixtures/graphs.ts', import.meta.url));
+    const ws = writeWorkspace(
+      dir,
+      `
+models:
+  m:
+    provider: scripted
+    script:
+      - turns:
+          - toolCalls: [{ name: refunds, args: { input: refund order A-1 } }]
+          - text: "boss: {{lastToolResult}}"
+agents:
+  - { id: boss, model: m, subAgents: [refunds] }
+  - id: refunds
+    execution: graph
+    graph: { module: ${JSON.stringify(graphs)}, export: twoInterrupts }
+`,
+    );
+    await withWorker(ws, async ({ client }) => {
+      // The context reaches the graph (its nodes log to the effects file).
+      const run = await client.startRun({ agentId: 'boss', input: 'go', context: { effects } });
+      const first = await run.waitFor(delegatedPending);
+      expect(first.pendingApprovals[0]).toMatchObject({ toolName: 'confirm_amount', path: ['boss', 'refunds'], interrupt: { node: 'confirm_amount' } });
+      await run.edit({ value: { amount: 30 } }, { approvalId: first.pendingApprovals[0]!.approvalId, approver: 'ann' });
+      const second = await run.waitFor((s) => s.pendingApprovals[0]?.toolName === 'confirm_send');
+      await run.decide({ approvalId: second.pendingApprovals[0]!.approvalId, decision: 'approve', approver: 'bob' }, { via: 'signal' });
+      expect((await run.result()).output).toBe('boss: proposed 42; amount edit: 30; send approve by bob');
+      expect(lines(effects).filter((l) => l === 'propose')).toHaveLength(1);
     });
   });
 

@@ -107,4 +107,15 @@ agents:
       { path: 'agents[0].requireApproval[0]', message: expect.stringContaining("(billing)") },
     ]);
   });
+
+  it('a graph agent cannot list sub-agents (its graph calls its own tools)', async () => {
+    const err = await load(`${models}
+agents:
+  - { id: support, model: m }
+  - { id: flow, execution: graph, graph: { module: ./graphs.ts }, subAgents: [support] }
+`);
+    expect((err as WorkspaceError).issues).toEqual([
+      { path: 'agents[1].subAgents', message: expect.stringContaining('cannot delegate through `subAgents`') },
+    ]);
+  });
 });
