@@ -9,7 +9,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { isMemoryError } from '../memory/errors.js';
 import type { MemorizeInput } from '../memory/memory-service.js';
-import { extractionPrompt, parseFacts, parseSummary, simpleFacts, simpleSummary } from '../memory/thread-sync.js';
+import { MAX_FACTS, extractionPrompt, parseFacts, parseSummary, simpleFacts, simpleSummary } from '../memory/thread-sync.js';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
 import type { SyncThreadMemoryInput, SyncThreadMemoryResult } from '../workflows/memory-sync.js';
@@ -40,6 +40,9 @@ export function createMemorySyncActivities(workspace: Workspace, client: Client)
           const own = messages.slice(input.from, input.to);
           const facts = agent.memory!.extract === 'simple' ? simpleFacts(own) : parseFacts(await ask(agent.model, extractionPrompt('facts', own)));
           items = facts.map((text, i) => ({ id: `fact:${input.runId}:${i}`, text, metadata: base }));
+          // An earlier attempt may have written more facts (a model answers differently each time):
+          // clear this run's slots first, so a retry leaves exactly this attempt's facts.
+          await memory.forget(scope, Array.from({ length: MAX_FACTS }, (_, i) => `fact:${input.runId}:${i}`));
         } else {
           const summary =
             agent.memory!.extract === 'simple' ? simpleSummary(input.threadId, messages) : parseSummary(await ask(agent.model, extractionPrompt('summary', messages)));

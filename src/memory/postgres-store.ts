@@ -38,10 +38,6 @@ export class PostgresMemoryStore implements MemoryStore {
     this.pool.on('error', () => undefined);
   }
 
-  describe(): string {
-    return `postgres table ${this.table}`;
-  }
-
   /** Which vector representation the table uses (creating the table on first call). */
   async vectorMode(): Promise<VectorMode> {
     this.ready ??= this.prepare().catch((err: unknown) => {

@@ -42,10 +42,6 @@ export class SqliteMemoryStore implements MemoryStore {
   /** Opens lazily, so a worker starts even when the file cannot be opened yet; each call says why it failed. */
   constructor(readonly path: string) {}
 
-  describe(): string {
-    return `file ${this.path}`;
-  }
-
   async put(memories: StoredMemory[]): Promise<void> {
     const db = await this.open();
     const insert = db.prepare(

@@ -42,8 +42,6 @@ export interface MemoryHit {
 
 /** Where memories live. Every method may throw a `MemoryError` (`MEMORY_STORE_UNAVAILABLE` when it cannot be reached). */
 export interface MemoryStore {
-  /** `file` or `postgres`, plus what the store says about itself (e.g. the vector mode). */
-  describe(): string;
   /** Inserts or replaces memories by (namespace, id). */
   put(memories: StoredMemory[]): Promise<void>;
   search(namespace: string, embedding: number[], options: SearchOptions): Promise<MemoryHit[]>;
