@@ -107,7 +107,7 @@ export function openApiDocument(): OpenApiDocument {
         post: {
           operationId: 'decideApproval',
           summary: 'Approve, reject or edit a pending tool call (by update: the answer is the recorded decision)',
-          parameters: [runId, pathParam('approvalId', 'The approval id (= the tool call id, see pendingApprovals).')],
+          parameters: [runId, pathParam('approvalId', 'The approval id (= the tool call id, see pendingApprovals). A sub-agent\'s approval is `<toolCallId>/<id>`: URL-encode the `/` (%2F).')],
           requestBody: body(decisionBody),
           responses: {
             200: ok('The decision as the run recorded it.', 'ApprovalRecord'),

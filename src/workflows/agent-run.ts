@@ -148,7 +148,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     if (carried) setCurrentDetails(currentDetails(status()));
     const continueIfLong = async () => {
       if (historyIsLong(plan.limits) && !subAgents.hasPending() && patched(CONTINUE_AS_NEW)) {
-        await continueRunAsNew(input, run, events, slotRequested);
+        await continueRunAsNew(input, run, events, slotRequested, subAgents.decidedRecords());
       }
     };
     const loop = () =>

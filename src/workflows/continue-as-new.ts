@@ -7,7 +7,7 @@
 import { makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
 import type { RunEvents } from './run-events.js';
 import type { AgentRunState } from './run-state.js';
-import type { AgentRunInput, AgentRunResult, CarriedRun, RunLimits } from './types.js';
+import type { AgentRunInput, AgentRunResult, ApprovalRecord, CarriedRun, RunLimits } from './types.js';
 
 /** Events kept when a run hands its stream over; older ones are dropped (their offsets stay taken). */
 export const MAX_CARRIED_EVENTS = 2000;
@@ -20,7 +20,13 @@ export function historyIsLong(limits: RunLimits): boolean {
 }
 
 /** Continues the run as new with everything it has so far. Never returns. */
-export async function continueRunAsNew(input: AgentRunInput, run: AgentRunState, events: RunEvents, slotHeld: boolean): Promise<never> {
+export async function continueRunAsNew(
+  input: AgentRunInput,
+  run: AgentRunState,
+  events: RunEvents,
+  slotHeld: boolean,
+  delegatedApprovals: ApprovalRecord[] = [],
+): Promise<never> {
   const stream = await events.handOver(MAX_CARRIED_EVENTS);
   const info = workflowInfo();
   const carried: CarriedRun = {
@@ -29,6 +35,7 @@ export async function continueRunAsNew(input: AgentRunInput, run: AgentRunState,
     startedAtMs: input.carried?.startedAtMs ?? info.startTime.getTime(),
     slotHeld,
     continuations: (input.carried?.continuations ?? 0) + 1,
+    ...(delegatedApprovals.length > 0 && { delegatedApprovals }),
   };
   // Memo and search attributes (state, agent, thread) go on with the chain.
   const next = makeContinueAsNewFunc<(i: AgentRunInput) => Promise<AgentRunResult>>({

@@ -62,6 +62,30 @@ export class DelegatedApprovals {
 
   constructor(private readonly newRequestId: () => string) {}
 
+  /** Takes back the decided approvals an earlier run of a continued chain had (they stay decided). */
+  restore(records: readonly ApprovalRecord[]): void {
+    for (const record of records) {
+      const approval: PendingApproval = {
+        approvalId: record.approvalId,
+        toolName: record.toolName,
+        input: record.requestedInput,
+        requestedAt: record.decidedAt,
+        step: 0,
+        ...pathAndOrigin(record),
+      };
+      const childApprovalId = record.origin?.approvalId ?? record.approvalId;
+      this.entries.set(record.approvalId, {
+        id: record.approvalId,
+        toolCallId: '',
+        childWorkflowId: record.origin?.runId ?? '',
+        childApprovalId,
+        approval,
+        tool: { inputSchema: {} },
+        record,
+      });
+    }
+  }
+
   childStarted(toolCallId: string, childWorkflowId: string): void {
     this.children.set(toolCallId, childWorkflowId);
   }
@@ -218,6 +242,6 @@ export class DelegatedApprovals {
   }
 }
 
-function pathAndOrigin(approval: PendingApproval): Pick<ApprovalRecord, 'path' | 'origin'> {
+function pathAndOrigin(approval: Pick<PendingApproval, 'path' | 'origin'>): Pick<ApprovalRecord, 'path' | 'origin'> {
   return { ...(approval.path && { path: approval.path }), ...(approval.origin && { origin: approval.origin }) };
 }

@@ -61,7 +61,15 @@ export class SubAgents {
     private readonly run: AgentRunState,
     private readonly events: RunEvents,
     private readonly now: () => string,
-  ) {}
+  ) {
+    // A run that continued as new keeps showing its sub-agents' decisions.
+    this.delegated.restore(run.input.carried?.delegatedApprovals ?? []);
+  }
+
+  /** Decided approvals of sub-agents, for the next run of a continued chain (none can be pending then). */
+  decidedRecords(): ApprovalRecord[] {
+    return this.delegated.records();
+  }
 
   /** Registers the signals children and the parent send this run. */
   installHandlers(): void {

@@ -58,6 +58,8 @@ export interface CarriedRun {
   slotHeld: boolean;
   /** How many times the run has continued as new. */
   continuations: number;
+  /** Decided approvals of the run's sub-agents (its own are in `run.approvals`). */
+  delegatedApprovals?: ApprovalRecord[];
 }
 
 export interface CarriedRunState {

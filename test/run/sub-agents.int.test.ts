@@ -216,6 +216,49 @@ agents:
     });
   });
 
+  it("a run that continues as new keeps its sub-agents' decisions", async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const ws = writeWorkspace(
+      dir,
+      `
+models:
+  m:
+    provider: scripted
+    script:
+      - when: ^billing job
+        turns:
+          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: refund } }]
+          - text: "billing: {{lastToolResult}}"
+      - turns:
+          - toolCalls: [{ name: billing, args: { input: billing job } }]
+          - toolCalls: [{ name: echo, args: { text: one } }]
+          - toolCalls: [{ name: echo, args: { text: two } }]
+          - text: "support: {{lastToolResult}}"
+agents:
+  - { id: support, model: m, tools: [echo], subAgents: [billing] }
+  - { id: billing, model: m, tools: [record_effect], requireApproval: [record_effect] }
+limits:
+  continueAsNewAfterEvents: 10
+`,
+    );
+    await withWorker(ws, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'go' });
+      const { pendingApprovals } = await run.waitFor(delegatedPending);
+      await run.approve({ approvalId: pendingApprovals[0]!.approvalId, approver: 'ann' });
+      const result = await run.result();
+      expect(result.output).toBe('support: echo: two');
+      const executions = [];
+      for await (const e of client.temporal.workflow.list({ query: `WorkflowId = "${run.runId}"` })) executions.push(e);
+      expect(executions.length).toBeGreaterThanOrEqual(2);
+      expect((await run.status()).approvals).toEqual([
+        expect.objectContaining({ approvalId: pendingApprovals[0]!.approvalId, decision: 'approve', approver: 'ann', path: ['support', 'billing'] }),
+      ]);
+      const again = await run.approve({ approvalId: pendingApprovals[0]!.approvalId, approver: 'ann' }).catch((e: unknown) => e);
+      expect(again).toMatchObject({ code: 'RUN_NOT_ACTIVE' });
+    });
+  });
+
   it('cancelling the top-level run cancels its sub-agent, which ends cancelled', async () => {
     const dir = tempDir();
     const effects = join(dir, 'effects.log');

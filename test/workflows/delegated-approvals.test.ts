@@ -136,6 +136,18 @@ describe('DelegatedApprovals', () => {
   });
 });
 
+describe('DelegatedApprovals.restore', () => {
+  it("takes back a continued run's decided sub-agent approvals: listed, and decided for good", () => {
+    const d = setUp();
+    const record = { ...childRecord(), approvalId: 't1/c1' };
+    d.restore([record]);
+    expect(d.records()).toEqual([record]);
+    expect(d.hasPending()).toBe(false);
+    expect(d.owns('t1/c1')).toBe(true);
+    expect(d.problemWith({ approvalId: 't1/c1', decision: 'approve', approver: 'alice' })?.code).toBe('APPROVAL_ALREADY_DECIDED');
+  });
+});
+
 describe('sub-agent calls', () => {
   it('needs a non-empty input; context is optional background', () => {
     expect(parseSubAgentArgs('billing', { input: 'refund 42' })).toEqual({ input: 'refund 42' });
