@@ -1,9 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, RunFailedError, type HarnessClient, type RunHandle } from '../../src/client/index.js';
+import { createHttpApp } from '../../src/http/index.js';
 import type { HarnessEvent } from '../../src/workflows/events.js';
-import { toolContextQuery } from '../../src/workflows/messages.js';
+import { toolContextQuery, transcriptQuery } from '../../src/workflows/messages.js';
 import { RUN_STATE } from '../../src/workflows/search-attributes.js';
 import type { RunStatus } from '../../src/workflows/types.js';
 import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
@@ -256,6 +258,48 @@ limits:
       ]);
       const again = await run.approve({ approvalId: pendingApprovals[0]!.approvalId, approver: 'ann' }).catch((e: unknown) => e);
       expect(again).toMatchObject({ code: 'RUN_NOT_ACTIVE' });
+    });
+  });
+
+  it('requireApproval may name a sub-agent: the delegation waits, and an edit is checked against { input, context? }', async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const ws = chainWorkspace(dir, effects);
+    writeFileSync(ws, readFileSync(ws, 'utf8').replace('    subAgents: [billing]\n', '    subAgents: [billing]\n    requireApproval: [billing]\n'));
+    await withWorker(ws, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 12' });
+      const parked = await run.waitFor((s) => s.state === 'waiting_for_approval');
+      expect(parked.pendingApprovals).toEqual([expect.objectContaining({ approvalId: 'call_1_0', toolName: 'billing', input: { input: 'billing job' } })]);
+      // No child run while the delegation waits.
+      await expect(client.getRun(`${run.runId}.call_1_0`).status()).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+      await expect(run.edit({ request: 'x' })).rejects.toMatchObject({ code: 'INVALID_EDIT_INPUT' });
+      await run.edit({ input: 'billing job, edited', context: 'approved by a lead' });
+      // The child's own approval then surfaces like any other.
+      const child = await run.waitFor(delegatedPending);
+      expect(child.pendingApprovals[0]!.approvalId).toBe('call_1_0/call_1_0');
+      expect(await client.getRun(`${run.runId}.call_1_0`).status()).toMatchObject({ agentId: 'billing' });
+      const [first] = await client.temporal.workflow.getHandle(`${run.runId}.call_1_0`).query(transcriptQuery);
+      expect(first).toEqual({ role: 'user', content: 'billing job, edited\n\nContext from support: approved by a lead' });
+      await run.approve({ approvalId: 'call_1_0/call_1_0', approver: 'alice' });
+      expect((await run.result()).output).toBe('support: billing: recorded refund');
+    });
+  });
+
+  it('the HTTP API decides a delegated approval on the top-level run (the id URL-encoded)', async () => {
+    const dir = tempDir();
+    await withWorker(chainWorkspace(dir, join(dir, 'effects.log')), async ({ client }) => {
+      const app = createHttpApp(client);
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 13' });
+      const { pendingApprovals } = await run.waitFor(delegatedPending);
+      const url = `/runs/${run.runId}/approvals/${encodeURIComponent(pendingApprovals[0]!.approvalId)}`;
+      const post = (body: unknown) => app.request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const refused = await post({ decision: 'approve', approver: 'eve' });
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ error: { code: 'APPROVER_NOT_ALLOWED' } });
+      const ok = await post({ decision: 'approve', approver: 'bob' });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ approvalId: 'call_1_0/call_1_0', decision: 'approve', approver: 'bob', path: ['support', 'billing'] });
+      expect((await run.result()).output).toBe('support: billing: recorded refund');
     });
   });
 
