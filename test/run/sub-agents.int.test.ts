@@ -9,6 +9,7 @@ import { toolContextQuery, transcriptQuery } from '../../src/workflows/messages.
 import { RUN_STATE } from '../../src/workflows/search-attributes.js';
 import type { RunStatus } from '../../src/workflows/types.js';
 import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { lastToolResult, reply, startOpenAIStub } from '../support/openai-stub.js';
 import { chainWorkspace } from '../support/sub-agent-workspace.js';
 
 const delegatedPending = (s: RunStatus) => s.state === 'waiting_for_approval' && s.pendingApprovals.length === 1;
@@ -49,6 +50,10 @@ describe('sub-agents', () => {
         parent: { workflowId: run.runId, toolCallId: 'call_1_0', path: ['support'], depth: 1 },
       });
       expect(lines(effects)).toEqual([]);
+      // What the Web UI shows for the child run.
+      const described = await client.temporal.workflow.getHandle(childId).describe();
+      expect(await described.staticSummary()).toBe('sub-agent billing · from support');
+      expect(described.parentExecution?.workflowId).toBe(run.runId);
 
       // Refused at the top with the sub-agent's own rules: approver rights and the tool's schema.
       const notAllowed = await run.approve({ approvalId: pending!.approvalId, approver: 'mallory' }).catch((e: unknown) => e);
@@ -301,6 +306,42 @@ limits:
       expect(await ok.json()).toMatchObject({ approvalId: 'call_1_0/call_1_0', decision: 'approve', approver: 'bob', path: ['support', 'billing'] });
       expect((await run.result()).output).toBe('support: billing: recorded refund');
     });
+  });
+
+  it('a real (OpenAI-compatible) model is offered the sub-agent as a tool and can call it', async () => {
+    const stub = await startOpenAIStub((req) => {
+      const system = String(req.body.messages[0]?.content);
+      if (system.startsWith('You bill')) return reply.text(`billed: ${String(req.body.messages.at(-1)?.content)}`);
+      return req.body.messages.some((m) => m.role === 'tool')
+        ? reply.text(`support: ${lastToolResult(req)}`)
+        : reply.toolCall('billing', { input: 'refund order 7', context: 'loyal customer' });
+    });
+    process.env.HARNESS_TEST_SUBAGENT_KEY = 'sk-test';
+    try {
+      const ws = writeWorkspace(
+        tempDir(),
+        `
+models:
+  gpt: { provider: openai, model: gpt-4o-mini, baseUrl: ${stub.baseUrl}, apiKeyEnv: HARNESS_TEST_SUBAGENT_KEY }
+agents:
+  - { id: support, model: gpt, systemPrompt: You support., tools: [echo], subAgents: [billing] }
+  - { id: billing, description: Issues refunds., model: gpt, systemPrompt: You bill. }
+`,
+      );
+      await withWorker(ws, async ({ client }) => {
+        const run = await client.startRun({ agentId: 'support', input: 'refund please' });
+        expect((await run.result()).output).toBe('support: billed: refund order 7\n\nContext from support: loyal customer');
+        const tools = stub.requests[0]!.body.tools!.map((t) => t.function);
+        expect(tools.map((t) => t.name)).toEqual(['echo', 'billing']);
+        expect(tools[1]).toMatchObject({
+          description: 'Delegate to the "billing" agent: Issues refunds.',
+          parameters: { type: 'object', required: ['input'], properties: { input: { type: 'string' }, context: { type: 'string' } } },
+        });
+      });
+    } finally {
+      delete process.env.HARNESS_TEST_SUBAGENT_KEY;
+      await stub.close();
+    }
   });
 
   it('cancelling the top-level run cancels its sub-agent, which ends cancelled', async () => {
