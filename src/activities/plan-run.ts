@@ -15,6 +15,8 @@ import { buildRouterPrompt, parseRouterAnswer, routeByRules } from '../workspace
 export function createPlanActivities(workspace: Workspace) {
   return {
     async planRun({ requestedAgentId, input, context, files = [] }: PlanRunInput): Promise<RunPlan> {
+      const startedAt = performance.now();
+      const tookMs = () => Math.round(performance.now() - startedAt);
       const routing = await route(workspace, requestedAgentId, input);
       const agent = workspace.agents.get(routing.selectedAgentId)!;
       const verdict = evaluatePolicies({
@@ -31,9 +33,9 @@ export function createPlanActivities(workspace: Workspace) {
         .map((f) => `file "${f.name}" is ${f.size} bytes inline, over limits.maxInlineFileBytes (${maxInline}); pass it by path or URL instead`);
       const reasons = [...verdict.reasons, ...fileReasons];
       const policy = { allowed: reasons.length === 0, reasons, matchedPolicies: verdict.matchedPolicies };
-      if (!policy.allowed) return { routing, policy };
+      if (!policy.allowed) return { routing, policy, tookMs: tookMs() };
       const plan = agentPlan(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
-      return { routing, policy, plan: plan! };
+      return { routing, policy, plan: plan!, tookMs: tookMs() };
     },
   };
 }

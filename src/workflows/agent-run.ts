@@ -200,7 +200,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
   /** Routing, policy, and (with `maxConcurrentRuns`) waiting for a slot: the start of a new run. */
   async function planAndQueue(): Promise<AgentPlan> {
-    const planned = await planTheRun(input);
+    const planned = await planTheRun(input, events);
     run.setRouting(planned.routing, planned.policy);
     events.emit({ type: 'run.routed', routing: planned.routing, policy: planned.policy });
     if (planned.routing.selectedAgentId !== input.agentId) {
@@ -244,7 +244,7 @@ const planLocally = proxyLocalActivities<HarnessActivities>({
  * Routing and policy. Runs started before they existed replay the old, explicit-agent path; runs
  * that planned with a scheduled activity replay that (see `plan-locally`).
  */
-async function planTheRun(input: AgentRunInput): Promise<RunPlan> {
+async function planTheRun(input: AgentRunInput, events: RunEvents): Promise<RunPlan> {
   if (patched(ROUTE_AND_POLICE)) {
     const planInput = {
       input: input.input,
@@ -252,7 +252,19 @@ async function planTheRun(input: AgentRunInput): Promise<RunPlan> {
       ...(input.context !== undefined && { context: input.context }),
       ...(input.files && { files: input.files.map((f) => ({ name: f.name, size: f.size, inline: f.content !== undefined })) }),
     };
-    return patched(PLAN_LOCALLY) ? planLocally.planRun(planInput) : planRun(planInput);
+    if (!patched(PLAN_LOCALLY)) return planRun(planInput);
+    // Workflow time where a local activity resolves differs between a run and its replay (see
+    // RunEvents.holdTime): what the run publishes next is timed from history instead, so a finished
+    // run's event log reads the same as its live stream.
+    const askedAt = Date.now();
+    try {
+      const planned = await planLocally.planRun(planInput);
+      events.holdTime(askedAt + (planned.tookMs ?? 0));
+      return planned;
+    } catch (err) {
+      events.holdTime(askedAt);
+      throw err;
+    }
   }
   const agentId = input.agentId ?? 'auto';
   return {

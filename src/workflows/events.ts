@@ -20,7 +20,11 @@ export const RUN_EVENTS_TOPIC = 'events';
 interface Envelope {
   runId: string;
   agentId: string;
-  /** ISO-8601: workflow time for workflow events, wall time for deltas. */
+  /**
+   * ISO-8601: workflow time for workflow events (the same when a finished run's log is rebuilt by
+   * replay; events published on the plan's arrival: time the run asked plus planning's duration),
+   * wall time for deltas.
+   */
   at: string;
 }
 

@@ -9,6 +9,7 @@ import { RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventBody } from './ev
 export class RunEvents {
   private readonly stream: WorkflowStream;
   private readonly topic;
+  private held: { atMs: number; whileNow: number } | undefined;
 
   /** `prior`: the stream state a continued run was handed, so offsets go on where they were. */
   constructor(
@@ -34,7 +35,24 @@ export class RunEvents {
   }
 
   emit(body: HarnessEventBody): void {
-    this.topic.publish({ runId: this.runId, agentId: this.agentId(), at: new Date().toISOString(), ...body } as HarnessEvent);
+    const held = this.held?.whileNow === Date.now() ? this.held.atMs : undefined;
+    const at = new Date(held ?? Date.now()).toISOString();
+    this.topic.publish({ runId: this.runId, agentId: this.agentId(), at, ...body } as HarnessEvent);
+  }
+
+  /**
+   * Stamps the events published while workflow time still reads what it reads now with `atMs`.
+   * For the code woken by a local activity's result: workflow time is the workflow task's, the
+   * same on replay, except where a local activity resolves. There the SDK moves it to the task's
+   * start plus the activity's run time, or to the start of the next task when a query or update
+   * made the worker complete the task around the activity (the result then reaches the workflow
+   * in that next task live but at once on replay, or the other way round). So `atMs` must come
+   * from history: workflow time before the activity plus a duration in its result.
+   */
+  holdTime(atMs: number): void {
+    // Later workflow tasks start later, so the hold ends with this one (the SDK gives us no
+    // deterministic hook at the end of the woken code: blocked conditions are checked mid-way).
+    this.held = { atMs, whileNow: Date.now() };
   }
 
   /** The stream's log, for the `eventLog` query (readers of a finished run cannot poll it). */

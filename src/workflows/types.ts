@@ -225,6 +225,11 @@ export interface RunPlan {
   routing: RoutingDecision;
   policy: PolicyOutcome;
   plan?: AgentPlan;
+  /**
+   * How long planning took, on the activity's own clock. Recorded with the plan, so the workflow
+   * can time the events it publishes on the plan's arrival the same way live and on replay.
+   */
+  tookMs?: number;
 }
 
 /** What the `status` query returns. */
