@@ -207,11 +207,18 @@ describe('openai provider in a real run (OpenAI stub + Temporal dev server)', ()
 
       // Temporal made the attempts (the OpenAI client has maxRetries 0): the call completed on attempt 3,
       // and the attempt's start event carries the last 429 as `lastFailure`.
+      // The model call is found by its activity type: whatever else the run schedules (planning is
+      // a local activity today, a scheduled one in older runs) has its own events.
       const { events } = await client.temporal.workflow.getHandle(run.runId).fetchHistory();
-      const started = (events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes] : []));
-      expect(started.map((a) => a.attempt)).toEqual([1, 3]); // describeAgent, then callModel
-      expect(started[1]!.lastFailure?.applicationFailureInfo?.type).toBe('MODEL_RATE_LIMITED');
-      expect(started[1]!.lastFailure?.message).toMatch(/^Model "gpt" is rate limited \(HTTP 429\): 429 Rate limit reached/);
+      const modelCalls = (events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'callModel');
+      expect(modelCalls).toHaveLength(1);
+      const scheduledId = modelCalls[0]!.eventId!.toString();
+      const started = (events ?? []).flatMap((e) =>
+        e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduledId ? [e.activityTaskStartedEventAttributes] : [],
+      );
+      expect(started.map((a) => a.attempt)).toEqual([3]);
+      expect(started[0]!.lastFailure?.applicationFailureInfo?.type).toBe('MODEL_RATE_LIMITED');
+      expect(started[0]!.lastFailure?.message).toMatch(/^Model "gpt" is rate limited \(HTTP 429\): 429 Rate limit reached/);
       expect(await historyText(client, run.runId)).not.toContain(s.apiKey);
     });
   });
