@@ -344,6 +344,38 @@ agents:
     }
   });
 
+  it("a sub-agent approval decided by its deadline resolves on the top-level run too, which resumes", async () => {
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const ws = chainWorkspace(dir, effects);
+    writeFileSync(ws, readFileSync(ws, 'utf8').replace('    requireApproval: [record_effect]\n', '    requireApproval: [{ tool: record_effect, timeout: 1s, onTimeout: approve }]\n'));
+    await withWorker(ws, async ({ client }) => {
+      // Nobody decides: the run only has to finish (however fast the deadline beats the reports up).
+      const run = await client.startRun({ agentId: 'support', input: 'support deep' });
+      const result = await run.result();
+      expect(result.output).toBe('support: billing: ledger: recorded ledger');
+      expect((await run.status()).approvals).toEqual([
+        expect.objectContaining({ approvalId: 'call_1_0/call_1_0/call_1_0', decision: 'approve', via: 'timeout' }),
+      ]);
+      const events = await eventsUntilEnd(run);
+      expect(events.find((e) => e.type === 'approval.requested')).toMatchObject({ approval: { path: ['support', 'billing', 'ledger'] } });
+      const states = events.flatMap((e) => (e.type === 'run.state.changed' ? [e.to] : []));
+      expect(states).toEqual(['waiting_for_approval', 'running', 'completed']);
+    });
+  });
+
+  it('a terminated top-level run has its sub-agent asked to cancel (parent close policy)', async () => {
+    const dir = tempDir();
+    await withWorker(chainWorkspace(dir, join(dir, 'effects.log')), async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'support: refund order 14' });
+      const { pendingApprovals } = await run.waitFor(delegatedPending);
+      const child = client.getRun(pendingApprovals[0]!.origin!.runId);
+      await client.temporal.workflow.getHandle(run.runId).terminate('test');
+      await expect(child.result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
+      expect((await child.status()).state).toBe('cancelled');
+    });
+  });
+
   it('cancelling the top-level run cancels its sub-agent, which ends cancelled', async () => {
     const dir = tempDir();
     const effects = join(dir, 'effects.log');
