@@ -56,7 +56,10 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
 const log = (line: string) => console.log(line);
 const started = Date.now();
 log(`temporal-harness benchmarks, ${mode} mode: ${selected.map((b) => b.name).join(', ')}`);
-const ctx = await startBenchContext(mode, log);
+// BENCH_SERVER_ARGS: extra `temporal server start-dev` arguments, e.g. to try a dynamic-config setting.
+const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+const ctx = await startBenchContext(mode, log, { serverArgs });
+if (serverArgs.length) log(`dev server arguments: ${serverArgs.join(' ')}`);
 const meta = collectMeta(ctx.server.binary);
 log(`node ${meta.node}, ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGiB} GiB, load ${meta.loadAverageAtStart.join(' ')}; ${meta.temporal.split('\n')[0]}`);
 log(`commit ${meta.git.commit}${meta.git.uncommittedSrcFiles ? ` + ${meta.git.uncommittedSrcFiles} uncommitted file(s) under src/` : ''}`);

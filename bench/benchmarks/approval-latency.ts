@@ -109,7 +109,7 @@ export const approvalLatency: Benchmark = {
       notes: [
         `agentRun, decision → tool start p50: ${ms(ours('signal'))} ms by signal, ${ms(ours('update'))} ms by update (target p50 ≤ 25 ms).`,
         '"send returned": a signal returns when the server has it; an update returns after the workflow ran its handler (a workflow task round trip).',
-        'agentRun\'s callTool reads the run\'s tool context by query before the tool starts: the gap between "activity start" and "tool start".',
+        'agentRun\'s callTool reads the run\'s tool context by query before the tool starts only when the run has context, state or files (these runs have none); the gap between "activity start" and "tool start" is the activity\'s own start-up.',
       ],
       data,
     };

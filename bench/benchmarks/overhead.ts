@@ -22,7 +22,7 @@ const VARIANTS: { key: VariantKey; what: string }[] = [
   },
   {
     key: 'baseline+harness-activities',
-    what: 'the same minimal workflow calling the harness activities callModel/callTool (each reads the transcript / tool context back from the run by query, and heartbeats)',
+    what: 'the same minimal workflow calling the harness activities callModel/callTool (each reads the transcript / tool context back from the run by query, and heartbeats; without the hints agentRun passes to skip the tool-context query and to publish a quick answer\'s text itself)',
   },
   {
     key: 'agentRun',

@@ -102,7 +102,7 @@ export const throughput: Benchmark = {
           : []),
       ],
       notes: [
-        'An agentRun run: start → planRun → callModel (+ transcript query) → callTool (+ tool-context query) → callModel (+ query) → result: 5 workflow tasks, 4 activity tasks, 3 queries. A baseline run: 4 workflow tasks, 3 activity tasks, no query (bench/workflows/baseline.ts, its own bundle); baseline+zod: the same with zod imported in its bundle.',
+        'An agentRun run: start → planRun (a local activity inside the first workflow task) → callModel (+ transcript query) → callTool (no query: the run has no context, state or files) → callModel (+ query for the two messages added since) → result: 4 workflow tasks, 3 activity tasks, 2 queries. A baseline run: 4 workflow tasks, 3 activity tasks, no query (bench/workflows/baseline.ts, its own bundle); baseline+zod: the same with zod imported in its bundle.',
         '"other CPU": everything else on the machine during the window (other engineers\' tests on a shared box included).',
         'CPU ms per run is the figure that survives a shared machine: 2 dedicated cores (2,000 CPU-ms/s) would complete at most 2000 / (server + workers + driver ms per run) runs per second.',
       ],
