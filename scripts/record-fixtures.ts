@@ -206,6 +206,32 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return runSlotsWorkflowId('record-capped');
     },
   },
+  // After the `slot-request-by-signal` patch, on a queue whose keeper is not running yet: the run's
+  // signal fails, so the requestSlot activity starts the keeper; the run gets the free slot.
+  'agent-run-slot-keeper-started': {
+    queue: 'record-capped',
+    record: async (client) => {
+      const run = await client.startRun({ input: 'record', runId: 'fixture-agent-run-slot-keeper-started' });
+      await approvalsScenario(run);
+      await run.result();
+      return run.runId;
+    },
+  },
+  // The same patch, keeper running: the run joins the line by signal and waits queued behind another.
+  'agent-run-slot-by-signal': {
+    queue: 'record-capped',
+    record: async (client) => {
+      const holder = await client.startRun({ input: 'record', runId: 'fixture-slot-holder' });
+      await holder.waitFor((st) => st.state === 'waiting_for_approval');
+      const run = await client.startRun({ input: 'record', runId: 'fixture-agent-run-slot-by-signal' });
+      await run.waitFor((st) => st.state === 'queued');
+      await approvalsScenario(holder);
+      await holder.result();
+      await approvalsScenario(run);
+      await run.result();
+      return run.runId;
+    },
+  },
 };
 
 const cappedWorkspace = join(dir, 'capped.yaml');

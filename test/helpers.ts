@@ -41,12 +41,13 @@ export interface TestEnv {
 
 /**
  * Runs `body` while a worker for `workspace` polls a task queue of its own, then shuts the worker
- * down. The harness client given to the body targets that queue.
+ * down. The harness client given to the body targets that queue. `enableNonLocalActivities: false`
+ * makes a worker that runs workflows and local activities only (no activity task is picked up).
  */
 export async function withWorker<T>(
   workspace: Workspace | string,
   body: (env: TestEnv) => Promise<T>,
-  options: { taskQueue?: string } = {},
+  options: { taskQueue?: string; enableNonLocalActivities?: boolean } = {},
 ): Promise<T> {
   const ws = typeof workspace === 'string' ? await loadWorkspace(workspace) : workspace;
   const taskQueue = options.taskQueue ?? uniqueId('tq');
@@ -59,6 +60,7 @@ export async function withWorker<T>(
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: createActivities({ workspace: ws, client: temporal }),
+    ...(options.enableNonLocalActivities !== undefined && { enableNonLocalActivities: options.enableNonLocalActivities }),
   });
   const client = new HarnessClient(temporal, { taskQueue });
   try {

@@ -40,10 +40,16 @@ import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
-import { PLAN_LOCALLY, ROUTE_AND_POLICE, SUB_AGENTS, CONTINUE_AS_NEW } from './patches.js';
+import { PLAN_LOCALLY, ROUTE_AND_POLICE, SUB_AGENTS, CONTINUE_AS_NEW, SLOT_REQUEST_BY_SIGNAL } from './patches.js';
 import { SubAgents } from './sub-agents.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
-import { releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal } from './slot-messages.js';
+import {
+  acquireSlotSignal,
+  releaseSlotSignal,
+  runSlotsWorkflowId,
+  slotGrantedSignal,
+  type AcquireSlotInput,
+} from './slot-messages.js';
 import type {
   AgentPlan,
   AgentRunInput,
@@ -219,7 +225,8 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     if (plan.limits.maxConcurrentRuns !== undefined && !input.parent) {
       setState('queued');
       slotRequested = true;
-      await requestSlot({ runId: run.runId, capacity: plan.limits.maxConcurrentRuns, startedAt: workflowInfo().startTime.getTime() });
+      const request = { runId: run.runId, capacity: plan.limits.maxConcurrentRuns, startedAt: workflowInfo().startTime.getTime() };
+      await (patched(SLOT_REQUEST_BY_SIGNAL) ? joinSlotLine(request) : requestSlot(request));
       await condition(() => slotGranted);
       setState('running');
     }
@@ -280,6 +287,22 @@ async function finish(events: RunEvents, last: Parameters<RunEvents['emit']>[0])
   events.emit(last);
   // Even a cancelled run must let its subscribers answer, so this wait cannot be cancelled.
   await CancellationScope.nonCancellable(() => events.drain());
+}
+
+/**
+ * Asks the slot keeper for a slot by a signal that goes out with the workflow task making the run
+ * `queued`: the server delivers it whatever becomes of this worker, so a queued run has its place
+ * in line. (Through the `requestSlot` activity, a run could read `queued` while its request sat
+ * on a worker that had died, and runs started after it got slots first.)
+ * Workflows cannot signal-with-start: a keeper that is not running is started by the activity.
+ */
+async function joinSlotLine(request: AcquireSlotInput): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(runSlotsWorkflowId(workflowInfo().taskQueue)).signal(acquireSlotSignal, request);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    await requestSlot(request);
+  }
 }
 
 async function releaseSlot(runId: string): Promise<void> {

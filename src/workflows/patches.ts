@@ -38,3 +38,10 @@ export const SUB_AGENTS = 'sub-agents';
  * `limits.continueAsNewAfterEvents`). Runs of older code never checked, so their replays skip it.
  */
 export const CONTINUE_AS_NEW = 'agent-run-continue-as-new';
+
+/**
+ * A run over `maxConcurrentRuns` joins the slot keeper's line by a signal sent with the workflow
+ * task that makes it `queued` (the `requestSlot` activity only starts a keeper that is not
+ * running). Runs that asked through the activity replay that.
+ */
+export const SLOT_REQUEST_BY_SIGNAL = 'slot-request-by-signal';

@@ -41,7 +41,10 @@ export interface RunSlotsInput {
   reapIntervalMs?: number;
 }
 
-/** Sent to `runSlots` (signal-with-start, through an activity): queue me for a slot. */
+/**
+ * Sent to `runSlots` by a run as it turns `queued` (or with signal-with-start by the `requestSlot`
+ * activity, when the keeper is not running): queue me for a slot.
+ */
 export const acquireSlotSignal = defineSignal<[AcquireSlotInput]>('acquireSlot');
 /** Sent to `runSlots` by a run that ends or gives up waiting. */
 export const releaseSlotSignal = defineSignal<[ReleaseSlotInput]>('releaseSlot');

@@ -15,8 +15,9 @@ export class SlotQueue {
   }
 
   /**
-   * Queues a run (once) in the order runs started — requests travel through activities and may
-   * arrive out of order — and returns the runs that may start now.
+   * Queues a run (once) in the order runs started — runs reach the point of asking in any order —
+   * and returns the runs that may start now. A run that has not asked yet has no place: slots go
+   * in start order among the runs waiting.
    */
   acquire(run: QueuedRun, capacity: number): string[] {
     this.capacity = capacity;

@@ -91,6 +91,9 @@ describe('limits.maxConcurrentRuns', () => {
     const runs = [await client.startRun({ agentId: 'busy', input: 'job 0' })];
     await until(() => lines(effects).includes('hold-started'), 'the first run to reach its slow tool');
     for (let i = 1; i < 3; i++) runs.push(await client.startRun({ agentId: 'busy', input: `job ${i}` }));
+    // A queued run is in line (it asked by a signal recorded with that state), whatever then
+    // happens to its worker. Runs still planning have no place yet, so wait for both.
+    await runs[1]!.waitFor((s) => s.state === 'queued');
     await runs[2]!.waitFor((s) => s.state === 'queued');
     await workers[0]!.kill(); // whichever worker had it, the run goes on on the other one
     writeFileSync(gate, '');
@@ -113,5 +116,28 @@ describe('limits.maxConcurrentRuns', () => {
     // FIFO: runs got their slots in the order they were started.
     expect([marks[0], marks[2], marks[4]]).toEqual(runs.map((r) => `in ${r.runId}`));
     await client.close();
+  });
+
+  it('a run that turns queued is in line at once, even while no worker picks up activity tasks', async () => {
+    const dir = tempDir();
+    const ws = workspace(dir, join(dir, 'e.log'), join(dir, 'gate'));
+    const taskQueue = uniqueId('tq');
+    // The first run starts the slot keeper (through the requestSlot activity) and holds the slot.
+    const a = await withWorker(ws, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'gated', input: 'hold a' });
+      await run.waitFor((s) => s.state === 'waiting_for_approval');
+      return run;
+    }, { taskQueue });
+    // Now only workflows and local activities run: a request made by an activity would never arrive.
+    await withWorker(ws, async ({ client }) => {
+      const slots = client.temporal.workflow.getHandle(runSlotsWorkflowId(taskQueue));
+      const b = await client.startRun({ agentId: 'gated', input: 'hold b' });
+      const c = await client.startRun({ agentId: 'gated', input: 'hold c' });
+      await c.waitFor((s) => s.state === 'queued');
+      await b.waitFor((s) => s.state === 'queued');
+      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 10_000 }).toEqual({ capacity: 1, holders: [a.runId], queue: [b.runId, c.runId] });
+      for (const run of [c, b, a]) await client.getRun(run.runId).cancel();
+      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 10_000 }).toEqual({ capacity: 1, holders: [], queue: [] });
+    }, { taskQueue, enableNonLocalActivities: false });
   });
 });
