@@ -232,6 +232,34 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return run.runId;
     },
   },
+  // After the `decided-before-planning` patch (its marker before planning): a capped run that joins
+  // the slot line by signal and waits queued behind another.
+  'agent-run-decided-before-planning': {
+    queue: 'record-capped',
+    record: async (client) => {
+      const holder = await client.startRun({ input: 'record', runId: 'fixture-slot-holder-2' });
+      await holder.waitFor((st) => st.state === 'waiting_for_approval');
+      const run = await client.startRun({ input: 'record', runId: 'fixture-agent-run-decided-before-planning' });
+      await run.waitFor((st) => st.state === 'queued');
+      await approvalsScenario(holder);
+      await holder.result();
+      await approvalsScenario(run);
+      await run.result();
+      return run.runId;
+    },
+  },
+  // The same patch with continueAsNewAfterEvents: 10: the first run of the chain, which does not
+  // check before its first model call, then hands over.
+  'agent-run-decided-before-planning-continued': {
+    queue: 'record-long',
+    record: async (client) => {
+      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-agent-run-decided-before-planning-continued' });
+      await approvalsScenario(run);
+      await run.result();
+      const { raw } = await client.temporal.workflow.getHandle(run.runId).describe();
+      return { workflowId: run.runId, runId: raw.workflowExecutionInfo!.firstRunId! };
+    },
+  },
 };
 
 const cappedWorkspace = join(dir, 'capped.yaml');

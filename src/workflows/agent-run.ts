@@ -40,7 +40,14 @@ import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
-import { PLAN_LOCALLY, ROUTE_AND_POLICE, SUB_AGENTS, CONTINUE_AS_NEW, SLOT_REQUEST_BY_SIGNAL } from './patches.js';
+import {
+  CONTINUE_AS_NEW,
+  DECIDED_BEFORE_PLANNING,
+  PLAN_LOCALLY,
+  ROUTE_AND_POLICE,
+  SLOT_REQUEST_BY_SIGNAL,
+  SUB_AGENTS,
+} from './patches.js';
 import { SubAgents } from './sub-agents.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import {
@@ -147,12 +154,14 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   let slotGranted = false;
   let slotRequested = carried?.slotHeld ?? false;
   let continued = false;
+  let decidedBeforePlanning = false;
   setHandler(slotGrantedSignal, () => void (slotGranted = true));
 
   try {
     const plan = carried ? carried.run.plan : await planAndQueue();
     if (carried) setCurrentDetails(currentDetails(status()));
     const continueIfLong = async () => {
+      if (decidedBeforePlanning && run.step === 0) return; // see DECIDED_BEFORE_PLANNING
       if (historyIsLong(plan.limits) && !subAgents.hasPending() && patched(CONTINUE_AS_NEW)) {
         await continueRunAsNew(input, run, events, slotRequested, subAgents.decidedRecords());
       }
@@ -206,6 +215,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
   /** Routing, policy, and (with `maxConcurrentRuns`) waiting for a slot: the start of a new run. */
   async function planAndQueue(): Promise<AgentPlan> {
+    decidedBeforePlanning = patched(DECIDED_BEFORE_PLANNING);
     const planned = await planTheRun(input, events);
     run.setRouting(planned.routing, planned.policy);
     events.emit({ type: 'run.routed', routing: planned.routing, policy: planned.policy });
@@ -226,7 +236,8 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       setState('queued');
       slotRequested = true;
       const request = { runId: run.runId, capacity: plan.limits.maxConcurrentRuns, startedAt: workflowInfo().startTime.getTime() };
-      await (patched(SLOT_REQUEST_BY_SIGNAL) ? joinSlotLine(request) : requestSlot(request));
+      const bySignal = decidedBeforePlanning || patched(SLOT_REQUEST_BY_SIGNAL);
+      await (bySignal ? joinSlotLine(request) : requestSlot(request));
       await condition(() => slotGranted);
       setState('running');
     }

@@ -42,6 +42,17 @@ export const CONTINUE_AS_NEW = 'agent-run-continue-as-new';
 /**
  * A run over `maxConcurrentRuns` joins the slot keeper's line by a signal sent with the workflow
  * task that makes it `queued` (the `requestSlot` activity only starts a keeper that is not
- * running). Runs that asked through the activity replay that.
+ * running). Runs that asked through the activity replay that. Checked only by runs started
+ * before `decided-before-planning`, which decides this before planning.
  */
 export const SLOT_REQUEST_BY_SIGNAL = 'slot-request-by-signal';
+
+/**
+ * A new run decides before planning what the code that runs on the plan's arrival does: it joins
+ * the slot line by signal, and never continues as new before its first model call (it has nothing
+ * to hand over yet). That code runs where planning, a local activity, resolves, and when a query
+ * or update made the worker complete the workflow task around the activity, it runs in another
+ * task live than on replay: a patched() first called there, or the history length read there,
+ * can differ on replay (a nondeterminism error). Runs without it replay the old checks.
+ */
+export const DECIDED_BEFORE_PLANNING = 'decided-before-planning';
