@@ -110,6 +110,21 @@ function subAgentScenario(runId: string, save: 'parent' | 'child'): Scenario {
   };
 }
 
+/** A capped run that waits queued behind another run holding the only slot; then both finish. */
+const queuedBehindHolder =
+  (holderId: string, runId: string): Scenario =>
+  async (client) => {
+    const holder = await client.startRun({ input: 'record', runId: holderId });
+    await holder.waitFor((st) => st.state === 'waiting_for_approval');
+    const run = await client.startRun({ input: 'record', runId });
+    await run.waitFor((st) => st.state === 'queued');
+    await approvalsScenario(holder);
+    await holder.result();
+    await approvalsScenario(run);
+    await run.result();
+    return run.runId;
+  };
+
 const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; record: Scenario }> = {
   // Recorded before routing and policies (describeAgent path).
   'agent-run-approvals': { queue: 'record', record: runScenario('agent-run-approvals', 'recorder') },
@@ -220,33 +235,13 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
   // The same patch, keeper running: the run joins the line by signal and waits queued behind another.
   'agent-run-slot-by-signal': {
     queue: 'record-capped',
-    record: async (client) => {
-      const holder = await client.startRun({ input: 'record', runId: 'fixture-slot-holder' });
-      await holder.waitFor((st) => st.state === 'waiting_for_approval');
-      const run = await client.startRun({ input: 'record', runId: 'fixture-agent-run-slot-by-signal' });
-      await run.waitFor((st) => st.state === 'queued');
-      await approvalsScenario(holder);
-      await holder.result();
-      await approvalsScenario(run);
-      await run.result();
-      return run.runId;
-    },
+    record: queuedBehindHolder('fixture-slot-holder', 'fixture-agent-run-slot-by-signal'),
   },
   // After the `decided-before-planning` patch (its marker before planning): a capped run that joins
   // the slot line by signal and waits queued behind another.
   'agent-run-decided-before-planning': {
     queue: 'record-capped',
-    record: async (client) => {
-      const holder = await client.startRun({ input: 'record', runId: 'fixture-slot-holder-2' });
-      await holder.waitFor((st) => st.state === 'waiting_for_approval');
-      const run = await client.startRun({ input: 'record', runId: 'fixture-agent-run-decided-before-planning' });
-      await run.waitFor((st) => st.state === 'queued');
-      await approvalsScenario(holder);
-      await holder.result();
-      await approvalsScenario(run);
-      await run.result();
-      return run.runId;
-    },
+    record: queuedBehindHolder('fixture-slot-holder-2', 'fixture-agent-run-decided-before-planning'),
   },
   // The same patch with continueAsNewAfterEvents: 10: the first run of the chain, which does not
   // check before its first model call, then hands over.
