@@ -269,30 +269,25 @@ try {
     createHarnessWorker({ workspace: cappedWorkspace, address: server.address, taskQueue: 'record-capped' }),
     createHarnessWorker({ workspace: longWorkspace, address: server.address, taskQueue: 'record-long' }),
   ]);
-  await Promise.all(
-    workers.map(({ worker }, i) =>
-      i === 0
-        ? worker.runUntil(async () => {
-            for (const [name, { queue, record }] of Object.entries(scenarios)) {
-              if (existsSync(join(outDir, `${name}.json`))) {
-                console.log(`kept ${name} (already recorded)`);
-                continue;
-              }
-              const client = await HarnessClient.connect({ address: server.address, taskQueue: queue });
-              const target = await record(client);
-              const history = await (typeof target === 'string'
-                ? client.temporal.workflow.getHandle(target)
-                : client.temporal.workflow.getHandle(target.workflowId, target.runId)
-              ).fetchHistory();
-              writeFileSync(join(outDir, `${name}.json`), `${historyToJSON(history)}\n`);
-              console.log(`recorded ${name} (${history.events?.length} events)`);
-              await client.close();
-            }
-            for (const other of workers.slice(1)) other.worker.shutdown();
-          })
-        : worker.run(),
-    ),
-  );
+  const recording = (async () => {
+    for (const [name, { queue, record }] of Object.entries(scenarios)) {
+      if (existsSync(join(outDir, `${name}.json`))) {
+        console.log(`kept ${name} (already recorded)`);
+        continue;
+      }
+      const client = await HarnessClient.connect({ address: server.address, taskQueue: queue });
+      const target = await record(client);
+      const history = await (typeof target === 'string'
+        ? client.temporal.workflow.getHandle(target)
+        : client.temporal.workflow.getHandle(target.workflowId, target.runId)
+      ).fetchHistory();
+      writeFileSync(join(outDir, `${name}.json`), `${historyToJSON(history)}\n`);
+      console.log(`recorded ${name} (${history.events?.length} events)`);
+      await client.close();
+    }
+  })();
+  // Every worker runs until the recording is done (even when there is nothing to record).
+  await Promise.all(workers.map(({ worker }) => worker.runUntil(recording)));
   await Promise.all(workers.map((w) => w.close()));
 } finally {
   await server.stop();
