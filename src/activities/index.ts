@@ -14,15 +14,12 @@ import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
 import { toolContextQuery, transcriptQuery } from '../workflows/messages.js';
 import type {
-  AgentPlan,
   CallModelInput,
   CallToolInput,
-  DescribeAgentInput,
   ModelTurn,
   ToolResult,
   ToolRunContext,
 } from '../workflows/types.js';
-import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
 import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
 import { withHeartbeat } from './heartbeat.js';
@@ -60,20 +57,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     ...createGraphActivities({ workspace, client }),
     ...createMemorySyncActivities(workspace, client),
 
-    /** Kept for runs started before routing and policies existed (see the `route-and-police` patch). */
-    async describeAgent({ agentId }: DescribeAgentInput): Promise<AgentPlan> {
-      const plan = agentPlan(workspace, agentId);
-      if (!plan) {
-        throw ApplicationFailure.create({
-          type: 'UNKNOWN_AGENT',
-          nonRetryable: true,
-          message: `Unknown agent "${agentId}". Agents in ${workspace.file}: ${[...workspace.agents.keys()].join(', ')}.`,
-        });
-      }
-      return plan;
-    },
-
-    async callModel({ agentId, step, transcriptLength, history, deferDeltas }: CallModelInput): Promise<ModelTurn> {
+    async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
       // Only loop agents call the model, and the loader checked that each has one.
       const modelId = agent.model!;
@@ -103,7 +87,6 @@ export function createActivities({ workspace, client }: ActivityDeps) {
             agentId,
             step,
             attempt,
-            ...(deferDeltas && { deferDeltas }),
           }),
         );
         const turn = toModelTurn(message as unknown as AIMessage);

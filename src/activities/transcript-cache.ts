@@ -50,8 +50,6 @@ export class TranscriptCache {
     if (from === 0) return reader.own({ upTo: length });
     const added = await reader.own({ from, upTo: length });
     if (added.length === length - from) return [...known, ...added];
-    // A workflow worker running code from before `from` existed answers from the start.
-    if (added.length === length) return added;
     return reader.own({ upTo: length });
   }
 

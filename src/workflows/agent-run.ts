@@ -11,7 +11,6 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -40,14 +39,6 @@ import { AgentRunState, rejectionMessage } from './run-state.js';
 import { RunEvents } from './run-events.js';
 import { currentDetails } from './ui-details.js';
 import { withRunTimeout } from './run-timeout.js';
-import {
-  CONTINUE_AS_NEW,
-  DECIDED_BEFORE_PLANNING,
-  PLAN_LOCALLY,
-  ROUTE_AND_POLICE,
-  SLOT_REQUEST_BY_SIGNAL,
-  SUB_AGENTS,
-} from './patches.js';
 import { SubAgents } from './sub-agents.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
 import {
@@ -67,13 +58,10 @@ import type {
   ToolResult,
 } from './types.js';
 
-// Describing the agent reads the workspace the worker loaded: quick, and a failure (unknown agent)
-// is final, so it is never retried.
-// Planning reads the workspace the worker loaded (and may ask a router model); an unknown agent
-// or a bad router setup is final, other failures are retried.
-const { describeAgent, planRun, requestSlot } = proxyActivities<HarnessActivities>({
+// Starting the slot keeper of the task queue when it is not running (signal-with-start): quick.
+const { requestSlot } = proxyActivities<HarnessActivities>({
   startToCloseTimeout: '60s',
-  retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['UNKNOWN_AGENT', 'NO_AGENT_SELECTED'] },
+  retry: { maximumAttempts: 5 },
 });
 
 export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
@@ -154,15 +142,17 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   let slotGranted = false;
   let slotRequested = carried?.slotHeld ?? false;
   let continued = false;
-  let decidedBeforePlanning = false;
   setHandler(slotGrantedSignal, () => void (slotGranted = true));
 
   try {
     const plan = carried ? carried.run.plan : await planAndQueue();
     if (carried) setCurrentDetails(currentDetails(status()));
     const continueIfLong = async () => {
-      if (decidedBeforePlanning && run.step === 0) return; // see DECIDED_BEFORE_PLANNING
-      if (historyIsLong(plan.limits) && !subAgents.hasPending() && patched(CONTINUE_AS_NEW)) {
+      // Never before the first model call: there is nothing to hand over yet, and the code that
+      // runs on the plan's arrival (a local activity's result) may run in another workflow task
+      // live than on replay, where the history length differs.
+      if (run.step === 0) return;
+      if (historyIsLong(plan.limits) && !subAgents.hasPending()) {
         await continueRunAsNew(input, run, events, slotRequested, subAgents.decidedRecords());
       }
     };
@@ -215,7 +205,6 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
   /** Routing, policy, and (with `maxConcurrentRuns`) waiting for a slot: the start of a new run. */
   async function planAndQueue(): Promise<AgentPlan> {
-    decidedBeforePlanning = patched(DECIDED_BEFORE_PLANNING);
     const planned = await planTheRun(input, events);
     run.setRouting(planned.routing, planned.policy);
     events.emit({ type: 'run.routed', routing: planned.routing, policy: planned.policy });
@@ -236,8 +225,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       setState('queued');
       slotRequested = true;
       const request = { runId: run.runId, capacity: plan.limits.maxConcurrentRuns, startedAt: workflowInfo().startTime.getTime() };
-      const bySignal = decidedBeforePlanning || patched(SLOT_REQUEST_BY_SIGNAL);
-      await (bySignal ? joinSlotLine(request) : requestSlot(request));
+      await joinSlotLine(request);
       await condition(() => slotGranted);
       setState('running');
     }
@@ -251,45 +239,34 @@ function remainingRunTime(runTimeoutMs: number | undefined, chainStartedAtMs: nu
   return Math.max(1, runTimeoutMs - (Date.now() - chainStartedAtMs));
 }
 
-// Same timeout and retries as the scheduled `planRun`; a local activity's verdict is a marker in
-// history, so a replay never plans again either.
-const planLocally = proxyLocalActivities<HarnessActivities>({
+// Planning reads the workspace the worker loaded (and may ask a router model once); an unknown
+// agent or a bad router setup is final, other failures are retried. A local activity: its verdict
+// is a marker in history (no activity task dispatch), so a replay never plans again either.
+const planning = proxyLocalActivities<HarnessActivities>({
   startToCloseTimeout: '60s',
   retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['UNKNOWN_AGENT', 'NO_AGENT_SELECTED'] },
 });
 
-/**
- * Routing and policy. Runs started before they existed replay the old, explicit-agent path; runs
- * that planned with a scheduled activity replay that (see `plan-locally`).
- */
+/** Routing and policy: which agent runs, and whether policies allow the run. */
 async function planTheRun(input: AgentRunInput, events: RunEvents): Promise<RunPlan> {
-  if (patched(ROUTE_AND_POLICE)) {
-    const planInput = {
-      input: input.input,
-      ...(input.agentId !== undefined && { requestedAgentId: input.agentId }),
-      ...(input.context !== undefined && { context: input.context }),
-      ...(input.files && { files: input.files.map((f) => ({ name: f.name, size: f.size, inline: f.content !== undefined })) }),
-    };
-    if (!patched(PLAN_LOCALLY)) return planRun(planInput);
-    // Workflow time where a local activity resolves differs between a run and its replay (see
-    // RunEvents.holdTime): what the run publishes next is timed from history instead, so a finished
-    // run's event log reads the same as its live stream.
-    const askedAt = Date.now();
-    try {
-      const planned = await planLocally.planRun(planInput);
-      events.holdTime(askedAt + (planned.tookMs ?? 0));
-      return planned;
-    } catch (err) {
-      events.holdTime(askedAt);
-      throw err;
-    }
-  }
-  const agentId = input.agentId ?? 'auto';
-  return {
-    routing: { requestedAgentId: agentId, selectedAgentId: agentId, via: 'explicit', reason: 'named by the caller' },
-    policy: { allowed: true, reasons: [], matchedPolicies: [] },
-    plan: await describeAgent({ agentId }),
+  const planInput = {
+    input: input.input,
+    ...(input.agentId !== undefined && { requestedAgentId: input.agentId }),
+    ...(input.context !== undefined && { context: input.context }),
+    ...(input.files && { files: input.files.map((f) => ({ name: f.name, size: f.size, inline: f.content !== undefined })) }),
   };
+  // Workflow time where a local activity resolves differs between a run and its replay (see
+  // RunEvents.holdTime): what the run publishes next is timed from history instead, so a finished
+  // run's event log reads the same as its live stream.
+  const askedAt = Date.now();
+  try {
+    const planned = await planning.planRun(planInput);
+    events.holdTime(askedAt + planned.tookMs);
+    return planned;
+  } catch (err) {
+    events.holdTime(askedAt);
+    throw err;
+  }
 }
 
 /** Publishes the final event and lets waiting subscribers collect it before the run closes. */
@@ -366,7 +343,6 @@ async function agentLoop(
           step: run.step,
           transcriptLength: run.transcript.length,
           ...(run.input.history && { history: run.input.history }),
-          deferDeltas: true,
         },
       ])
       .catch((err: unknown) => {
@@ -461,7 +437,7 @@ async function runToolCall(
   }
   try {
     events.emit({ type: 'tool.started', step: run.step, toolCallId: call.id, toolName: call.name, input: args });
-    if (spec.subAgent && patched(SUB_AGENTS)) return await subAgents.call(call, spec, args);
+    if (spec.subAgent) return await subAgents.call(call, spec, args);
     return await tools.callTool.executeWithOptions(
       { summary },
       [{ agentId: run.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(run.hasNoToolContext() && { noRunContext: true as const }) }],

@@ -13,7 +13,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -24,7 +23,6 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { agentRun } from './agent-run.js';
 import { AGENT_RUN_WORKFLOW, transcriptQuery } from './messages.js';
 import { syncRunMemory, type SyncThreadMemoryInput } from './memory-sync.js';
-import { THREAD_MEMORY_SYNC } from './patches.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from './search-attributes.js';
 import {
   submitRunUpdate,
@@ -87,7 +85,7 @@ export async function agentThread(input: AgentThreadInput): Promise<never> {
     const completed = await activeScope.run(() => runChild(thread, next));
     activeScope = undefined;
     // Before the next run starts, so that run can already recall what this one left in memory.
-    if (completed && patched(THREAD_MEMORY_SYNC)) thread.recordMemorySync(completed.runId, await syncRunMemory(completed));
+    if (completed) thread.recordMemorySync(completed.runId, await syncRunMemory(completed));
   }
 }
 

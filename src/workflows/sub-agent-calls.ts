@@ -2,9 +2,6 @@
  * Pure rules of a sub-agent call: what the model must send, how deep calls may nest, and what
  * the child is told. The model gets each refusal as a tool error it can act on; none fails the run.
  */
-/** Used when a plan predates `limits.maxAgentDepth`. */
-export const DEFAULT_MAX_AGENT_DEPTH = 3;
-
 export interface SubAgentRequest {
   input: string;
   context?: string;

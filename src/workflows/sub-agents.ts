@@ -25,7 +25,7 @@ import { AGENT_RUN_WORKFLOW } from './messages.js';
 import type { AgentRunState } from './run-state.js';
 import type { RunEvents } from './run-events.js';
 import { AGENT_ID, RUN_STATE } from './search-attributes.js';
-import { DEFAULT_MAX_AGENT_DEPTH, depthProblem, parseSubAgentArgs, subAgentMessage } from './sub-agent-calls.js';
+import { depthProblem, parseSubAgentArgs, subAgentMessage } from './sub-agent-calls.js';
 import {
   delegatedDecisionSignal,
   subAgentReportSignal,
@@ -163,7 +163,7 @@ export class SubAgents {
     const request = parseSubAgentArgs(call.name, args);
     if ('error' in request) return { content: request.error, isError: true };
     const callerDepth = this.run.input.parent?.depth ?? 0;
-    const tooDeep = depthProblem(agentId, this.path(), callerDepth, this.run.limits?.maxAgentDepth ?? DEFAULT_MAX_AGENT_DEPTH);
+    const tooDeep = depthProblem(agentId, this.path(), callerDepth, this.run.limits!.maxAgentDepth);
     if (tooDeep) return { content: tooDeep, isError: true };
 
     const childId = subAgentRunId(this.run.runId, call.id);

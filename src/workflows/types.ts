@@ -229,7 +229,7 @@ export interface RunPlan {
    * How long planning took, on the activity's own clock. Recorded with the plan, so the workflow
    * can time the events it publishes on the plan's arrival the same way live and on replay.
    */
-  tookMs?: number;
+  tookMs: number;
 }
 
 /** What the `status` query returns. */
@@ -382,8 +382,8 @@ export interface RunLimits {
   continueAsNewAfterEvents?: number;
   /** Cap on runs executing at once across all workers of the task queue; absent = no cap. */
   maxConcurrentRuns?: number;
-  /** Sub-agent runs nest at most this deep below the top-level run; absent (older plans) = 3. */
-  maxAgentDepth?: number;
+  /** Sub-agent runs nest at most this deep below the top-level run. */
+  maxAgentDepth: number;
   modelRetry: RetrySettings;
   toolRetry: RetrySettings;
 }
@@ -395,10 +395,6 @@ export interface RetrySettings {
   maximumIntervalMs: number;
 }
 
-export interface DescribeAgentInput {
-  agentId: string;
-}
-
 export interface CallModelInput {
   agentId: string;
   step: number;
@@ -406,11 +402,6 @@ export interface CallModelInput {
   transcriptLength: number;
   /** Earlier conversation to put before the run's own transcript. */
   history?: TranscriptRef;
-  /**
-   * The workflow publishes the text of a call that published none itself (see
-   * `ModelTurn.deferredDeltas`); absent in calls scheduled by older workflow code.
-   */
-  deferDeltas?: true;
 }
 
 export interface ModelTurn {
@@ -431,8 +422,7 @@ export interface CallToolInput {
   input: Record<string, unknown>;
   /**
    * Set when the run has no context, no agent state and no files: the activity then skips the
-   * `toolContext` query (a round trip through the server before the tool starts). Absent in calls
-   * scheduled by older workflow code, which are read by query as before.
+   * `toolContext` query (a round trip through the server before the tool starts).
    */
   noRunContext?: true;
 }
