@@ -20,8 +20,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HarnessClient, type RunHandle } from '../src/client/index.js';
 import { startDevServer } from '../src/devserver/index.js';
 import { createHarnessWorker } from '../src/worker/index.js';
-import { runSlotsWorkflowId } from '../src/workflows/slot-messages.js';
-import { threadWorkflowId } from '../src/workflows/thread-messages.js';
+import { runSlotsWorkflowId } from '../src/workflows/slots/contract.js';
+import { threadWorkflowId } from '../src/workflows/threads/contract.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const tools = fileURLToPath(new URL('../test/fixtures/tools.ts', import.meta.url));

@@ -15,7 +15,7 @@ import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
-import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/events.js';
+import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/run/events.js';
 
 export interface StreamTarget {
   client: Client;

@@ -5,7 +5,7 @@
  * appended, never changed), so what was read once stays true. Another worker, or this one after a
  * restart, simply starts from an empty copy.
  */
-import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../workflows/types.js';
+import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../workflows/shared/conversation.js';
 
 /** Reads messages of the run (or of its thread, for `history`) by query. */
 export interface TranscriptReader {
