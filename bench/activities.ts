@@ -11,7 +11,9 @@ import type { AIMessage } from '@langchain/core/messages';
 import { Context } from '@temporalio/activity';
 import { toLangChainMessages, toModelTurn } from '../src/activities/transcript.js';
 import { createChatModel } from '../src/models/create-chat-model.js';
-import type { CallToolInput, ModelTurn, ToolResult, TranscriptMessage } from '../src/workflows/types.js';
+import type { CallToolInput, ToolResult } from '../src/activities/call-tool.js';
+import type { ModelTurn } from '../src/activities/call-model.js';
+import type { TranscriptMessage } from '../src/workflows/shared/conversation.js';
 import type { Workspace } from '../src/workspace/index.js';
 import { mark } from './lib/probe.js';
 

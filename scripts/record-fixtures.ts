@@ -1,15 +1,17 @@
 /**
- * Records workflow histories for the replay test (test/replay.int.test.ts). Run it after a
- * deliberate, `patched()`-guarded workflow change to add histories of the new code path; keep
- * the old files, so runs started by older code are still proven to replay:
+ * Records the workflow histories the replay test (test/replay.int.test.ts) replays against
+ * today's workflow code. Each scenario runs on a fresh dev server with the test tools and is
+ * saved as test/fixtures/histories/<scenario>.json; the scenario's name says what it covers.
  *
- *   npm run record-fixtures
+ *   npm run record-fixtures                      # record scenarios that have no fixture yet
+ *   npm run record-fixtures -- --rewrite         # re-record every scenario (overwrites)
+ *   npm run record-fixtures -- run-graph-interrupts run-tool-approvals   # just these (overwrites)
  *
- * Each scenario runs on a fresh dev server with the test tools and is saved as
- * test/fixtures/histories/<name>.json. Existing files are kept (they are the old code's runs);
- * name new scenarios after what changed, e.g. `agent-run-routed` after the routing patch.
+ * Until the first release tag, workflow changes re-record everything (`--rewrite`). From the
+ * release on, old fixtures are kept (they are runs of released code that must still replay) and a
+ * `patched()` change adds a scenario of its new path (docs/upgrading.md).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +20,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HarnessClient, type RunHandle } from '../src/client/index.js';
 import { startDevServer } from '../src/devserver/index.js';
 import { createHarnessWorker } from '../src/worker/index.js';
-import { runSlotsWorkflowId } from '../src/workflows/slot-messages.js';
-import { threadWorkflowId } from '../src/workflows/thread-messages.js';
+import { runSlotsWorkflowId } from '../src/workflows/slots/contract.js';
+import { threadWorkflowId } from '../src/workflows/threads/contract.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const tools = fileURLToPath(new URL('../test/fixtures/tools.ts', import.meta.url));
@@ -70,33 +72,51 @@ policies:
 
 // Two approvals in one step (edit by update, reject by signal), a bad signal, then an approval.
 async function approvalsScenario(run: RunHandle): Promise<void> {
-    const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
-    const [a, b] = first.pendingApprovals;
-    await run.edit({ file: effects, label: 'a-edited', amount: 5 }, { approvalId: a!.approvalId, approver: 'rec' });
-    await run.decide({ approvalId: 'nope', decision: 'approve' }, { via: 'signal' });
-    await run.decide({ approvalId: b!.approvalId, decision: 'reject', reason: 'no' }, { via: 'signal' });
-    await run.waitFor((s) => s.step === 2 && s.pendingApprovals.length === 1);
-    await run.approve({ approver: 'rec' });
+  const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
+  const [a, b] = first.pendingApprovals;
+  await run.edit({ file: effects, label: 'a-edited', amount: 5 }, { approvalId: a!.approvalId, approver: 'rec' });
+  await run.decide({ approvalId: 'nope', decision: 'approve' }, { via: 'signal' });
+  await run.decide({ approvalId: b!.approvalId, decision: 'reject', reason: 'no' }, { via: 'signal' });
+  await run.waitFor((s) => s.step === 2 && s.pendingApprovals.length === 1);
+  await run.approve({ approver: 'rec' });
 }
 
-/** → the workflow id to save (its latest run), or a workflow id and the run of its chain to save. */
-type Scenario = (client: HarnessClient) => Promise<string | { workflowId: string; runId: string }>;
+/**
+ * Records one scenario; `runId` is `fixture-<scenario>` (the id the replay test replays it under:
+ * a run whose commands derive from its own id, a sub-agent's child id, replays only under it).
+ * Returns the workflow id to save (its latest run), or a workflow id and the run of its chain.
+ */
+type Scenario = (client: HarnessClient, runId: string) => Promise<string | { workflowId: string; runId: string }>;
 
-const runScenario =
-  (name: string, agentId?: string): Scenario =>
-  async (client) => {
-    const run = await client.startRun({ ...(agentId && { agentId }), input: 'record', runId: `fixture-${name}` });
+/** A run of `recorder` (or routed, without an agent) through `approvalsScenario` to completion. */
+const approvalsRun =
+  (agentId?: string): Scenario =>
+  async (client, runId) => {
+    const run = await client.startRun({ ...(agentId && { agentId }), input: 'record', runId });
     await approvalsScenario(run);
     await run.result();
     return run.runId;
+  };
+
+/** The same run with `continueAsNewAfterEvents: 10`: its first run (which hands over) or its last. */
+const continuedRun =
+  (save: 'first' | 'last'): Scenario =>
+  async (client, runId) => {
+    const run = await client.startRun({ agentId: 'recorder', input: 'record', runId });
+    await approvalsScenario(run);
+    await run.result();
+    if (save === 'last') return run.runId;
+    const { raw } = await client.temporal.workflow.getHandle(run.runId).describe();
+    return { workflowId: run.runId, runId: raw.workflowExecutionInfo!.firstRunId! };
   };
 
 /**
  * `delegator` calls `recorder` as a sub-agent; its two approvals, then its third, are decided
  * through the parent: an edit by update, a bad signal, a reject by signal, an approve by update.
  */
-function subAgentScenario(runId: string, save: 'parent' | 'child'): Scenario {
-  return async (client) => {
+const subAgentRun =
+  (save: 'parent' | 'child'): Scenario =>
+  async (client, runId) => {
     const run = await client.startRun({ agentId: 'delegator', input: 'delegate', runId });
     const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
     const [a, b] = first.pendingApprovals;
@@ -108,13 +128,12 @@ function subAgentScenario(runId: string, save: 'parent' | 'child'): Scenario {
     await run.result();
     return save === 'parent' ? run.runId : second.pendingApprovals[0]!.origin!.runId;
   };
-}
 
-/** A capped run that waits queued behind another run holding the only slot; then both finish. */
+/** Two capped runs: the second waits `queued` behind the first; saves the queued run or the keeper. */
 const queuedBehindHolder =
-  (holderId: string, runId: string): Scenario =>
-  async (client) => {
-    const holder = await client.startRun({ input: 'record', runId: holderId });
+  (save: 'queued-run' | 'slot-keeper'): Scenario =>
+  async (client, runId) => {
+    const holder = await client.startRun({ input: 'record', runId: `${runId}-holder` });
     await holder.waitFor((st) => st.state === 'waiting_for_approval');
     const run = await client.startRun({ input: 'record', runId });
     await run.waitFor((st) => st.state === 'queued');
@@ -122,35 +141,30 @@ const queuedBehindHolder =
     await holder.result();
     await approvalsScenario(run);
     await run.result();
-    return run.runId;
+    return save === 'queued-run' ? run.runId : runSlotsWorkflowId('record-capped');
   };
 
 const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; record: Scenario }> = {
-  // Recorded before routing and policies (describeAgent path).
-  'agent-run-approvals': { queue: 'record', record: runScenario('agent-run-approvals', 'recorder') },
-  // After the `route-and-police` patch: routed to the default agent, with a policy.
-  'agent-run-routed': { queue: 'record', record: runScenario('agent-run-routed') },
-  // After the `plan-locally` patch: the same run, planned by a local activity (a marker, no activity task).
-  'agent-run-planned-locally': { queue: 'record', record: runScenario('agent-run-planned-locally') },
-  // A thread: a second message queued behind a run waiting for approval, then both finish.
-  'agent-thread': {
+  // A named agent: two approvals in one step (edit by update, reject by signal), a bad signal, a third approval.
+  'run-tool-approvals': { queue: 'record', record: approvalsRun('recorder') },
+  // No agent named: routed to the default agent (planning as a local activity), a policy's limits applied.
+  'run-routed-to-default-agent': { queue: 'record', record: approvalsRun() },
+  // Cancelled while waiting for approval: the pending approval is closed, the run ends cancelled.
+  'run-cancelled-while-waiting': {
     queue: 'record',
-    record: async (client) => {
-      const thread = client.thread('fixture-thread');
-      const first = await thread.send('record', { agentId: 'recorder', runId: 'fixture-thread-1' });
-      const second = await thread.send('record', { agentId: 'recorder', runId: 'fixture-thread-2' });
-      await approvalsScenario(first);
-      await first.result();
-      await approvalsScenario(second);
-      await second.result();
-      return threadWorkflowId('fixture-thread');
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId });
+      await run.waitFor((s) => s.pendingApprovals.length === 2);
+      await run.cancel();
+      await run.result().catch(() => undefined);
+      return run.runId;
     },
   },
   // A graph agent: two interrupts, the first edited by update, the second approved by signal.
-  'agent-run-graph': {
+  'run-graph-interrupts': {
     queue: 'record',
-    record: async (client) => {
-      const run = await client.startRun({ agentId: 'graph-recorder', input: 'record', runId: 'fixture-graph', context: { effects } });
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'graph-recorder', input: 'record', runId, context: { effects } });
       const first = await run.waitFor((s) => s.pendingApprovals.length === 1);
       await run.edit({ value: { amount: 30 } }, { approvalId: first.pendingApprovals[0]!.approvalId, approver: 'rec' });
       const second = await run.waitFor((s) => s.pendingApprovals[0]?.toolName === 'confirm_send');
@@ -159,103 +173,56 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return run.runId;
     },
   },
-  // After the `thread-memory-sync` patch: each completed run of the thread is followed by a
-  // syncThreadMemory activity (the recorder agent syncs facts, deterministically).
-  'agent-thread-memory-sync': {
+  // continueAsNewAfterEvents: 10: the first run of the chain, which hands over between steps.
+  'run-continued-as-new-first': { queue: 'record-long', record: continuedRun('first') },
+  // The same, its last run: it starts from the carried state and finishes.
+  'run-continued-as-new-last': { queue: 'record-long', record: continuedRun('last') },
+  // A run whose sub-agent's approvals are decided through it (the parent's history)...
+  'run-sub-agent-parent': { queue: 'record', record: subAgentRun('parent') },
+  // ... and that sub-agent's own history.
+  'run-sub-agent-child': { queue: 'record', record: subAgentRun('child') },
+  // maxConcurrentRuns: 1 on a queue whose slot keeper is not running: the run's signal fails, the
+  // requestSlot activity starts the keeper, the run gets the free slot.
+  'run-capped-starts-slot-keeper': { queue: 'record-capped', record: approvalsRun() },
+  // maxConcurrentRuns: 1, keeper running: the run joins the line by signal and waits queued behind another.
+  'run-capped-queued-behind-holder': { queue: 'record-capped', record: queuedBehindHolder('queued-run') },
+  // The slot keeper (runSlots) of that scenario: grants, a queued run, releases.
+  'slot-keeper-grants-in-order': { queue: 'record-capped', record: queuedBehindHolder('slot-keeper') },
+  // A thread: a second message queued behind a run waiting for approval, then both finish, each
+  // followed by its memory sync (the recorder agent syncs facts, deterministically).
+  'thread-queued-message-memory-sync': {
     queue: 'record',
-    record: async (client) => {
-      const thread = client.thread('fixture-thread-memory');
-      const first = await thread.send('I live in Lyon. Please record this.', { agentId: 'recorder', runId: 'fixture-thread-memory-1' });
+    record: async (client, runId) => {
+      const thread = client.thread(runId);
+      const first = await thread.send('I live in Lyon. Please record this.', { agentId: 'recorder', runId: `${runId}-1` });
+      const second = await thread.send('My favourite colour is green. Record it.', { agentId: 'recorder', runId: `${runId}-2` });
       await approvalsScenario(first);
       await first.result();
-      const second = await thread.send('My favourite colour is green. Record it.', { agentId: 'recorder', runId: 'fixture-thread-memory-2' });
       await approvalsScenario(second);
       await second.result();
-      for (;;) {
-        const status = await thread.status();
-        if (status.runs.every((r) => r.memory !== undefined)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      return threadWorkflowId('fixture-thread-memory');
-    },
-  },
-  // A run that continues as new (continueAsNewAfterEvents: 10): its first run, which hands over.
-  'agent-run-continued-first': {
-    queue: 'record-long',
-    record: async (client) => {
-      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-continued-first' });
-      await approvalsScenario(run);
-      await run.result();
-      const { raw } = await client.temporal.workflow.getHandle(run.runId).describe();
-      return { workflowId: run.runId, runId: raw.workflowExecutionInfo!.firstRunId! };
-    },
-  },
-  // The same, its last run: it starts from the carried state and finishes.
-  'agent-run-continued-last': {
-    queue: 'record-long',
-    record: async (client) => {
-      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-continued-last' });
-      await approvalsScenario(run);
-      await run.result();
-      return run.runId;
-    },
-  },
-  // After the `sub-agents` patch: a run whose sub-agent's approvals are decided through it (the
-  // parent's history), and that sub-agent's own history.
-  // Its child runs get ids derived from the parent's, so the parent runs as `fixture-<name>`: the
-  // id the replay test gives every history.
-  'agent-run-sub-agent': { queue: 'record', record: subAgentScenario('fixture-agent-run-sub-agent', 'parent') },
-  'agent-run-sub-agent-child': { queue: 'record', record: subAgentScenario('fixture-agent-run-sub-agent-child', 'child') },
-  // The slot keeper with a cap of 1: a second run queued until the first ends.
-  'run-slots': {
-    queue: 'record-capped',
-    record: async (client) => {
-      const a = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-slots-a' });
-      await a.waitFor((st) => st.state === 'waiting_for_approval');
-      const b = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-slots-b' });
-      await b.waitFor((st) => st.state === 'queued');
-      await approvalsScenario(a);
-      await a.result();
-      await approvalsScenario(b);
-      await b.result();
-      return runSlotsWorkflowId('record-capped');
-    },
-  },
-  // After the `slot-request-by-signal` patch, on a queue whose keeper is not running yet: the run's
-  // signal fails, so the requestSlot activity starts the keeper; the run gets the free slot.
-  'agent-run-slot-keeper-started': {
-    queue: 'record-capped',
-    record: async (client) => {
-      const run = await client.startRun({ input: 'record', runId: 'fixture-agent-run-slot-keeper-started' });
-      await approvalsScenario(run);
-      await run.result();
-      return run.runId;
-    },
-  },
-  // The same patch, keeper running: the run joins the line by signal and waits queued behind another.
-  'agent-run-slot-by-signal': {
-    queue: 'record-capped',
-    record: queuedBehindHolder('fixture-slot-holder', 'fixture-agent-run-slot-by-signal'),
-  },
-  // After the `decided-before-planning` patch (its marker before planning): a capped run that joins
-  // the slot line by signal and waits queued behind another.
-  'agent-run-decided-before-planning': {
-    queue: 'record-capped',
-    record: queuedBehindHolder('fixture-slot-holder-2', 'fixture-agent-run-decided-before-planning'),
-  },
-  // The same patch with continueAsNewAfterEvents: 10: the first run of the chain, which does not
-  // check before its first model call, then hands over.
-  'agent-run-decided-before-planning-continued': {
-    queue: 'record-long',
-    record: async (client) => {
-      const run = await client.startRun({ agentId: 'recorder', input: 'record', runId: 'fixture-agent-run-decided-before-planning-continued' });
-      await approvalsScenario(run);
-      await run.result();
-      const { raw } = await client.temporal.workflow.getHandle(run.runId).describe();
-      return { workflowId: run.runId, runId: raw.workflowExecutionInfo!.firstRunId! };
+      while (!(await thread.status()).runs.every((r) => r.memory !== undefined)) await new Promise((r) => setTimeout(r, 100));
+      return threadWorkflowId(runId);
     },
   },
 };
+
+const args = process.argv.slice(2);
+const rewrite = args.includes('--rewrite');
+const named = args.filter((a) => !a.startsWith('--'));
+const unknown = named.filter((n) => !(n in scenarios));
+if (unknown.length) {
+  console.error(`Unknown scenario(s): ${unknown.join(', ')}. Scenarios: ${Object.keys(scenarios).join(', ')}.`);
+  process.exit(2);
+}
+const todo = Object.keys(scenarios).filter((name) =>
+  named.length ? named.includes(name) : rewrite || !existsSync(join(outDir, `${name}.json`)),
+);
+const stale = readdirSync(outDir).filter((f) => f.endsWith('.json') && !(f.replace(/\.json$/, '') in scenarios));
+if (stale.length) console.warn(`Fixtures no scenario records (left as they are): ${stale.join(', ')}`);
+if (todo.length === 0) {
+  console.log('Every scenario has a fixture; pass --rewrite (or scenario names) to record again.');
+  process.exit(0);
+}
 
 const cappedWorkspace = join(dir, 'capped.yaml');
 writeFileSync(cappedWorkspace, readFileSync(workspace, 'utf8').replace('policies:', 'limits:\n  maxConcurrentRuns: 1\npolicies:'));
@@ -270,13 +237,10 @@ try {
     createHarnessWorker({ workspace: longWorkspace, address: server.address, taskQueue: 'record-long' }),
   ]);
   const recording = (async () => {
-    for (const [name, { queue, record }] of Object.entries(scenarios)) {
-      if (existsSync(join(outDir, `${name}.json`))) {
-        console.log(`kept ${name} (already recorded)`);
-        continue;
-      }
+    for (const name of todo) {
+      const { queue, record } = scenarios[name]!;
       const client = await HarnessClient.connect({ address: server.address, taskQueue: queue });
-      const target = await record(client);
+      const target = await record(client, `fixture-${name}`);
       const history = await (typeof target === 'string'
         ? client.temporal.workflow.getHandle(target)
         : client.temporal.workflow.getHandle(target.workflowId, target.runId)
@@ -286,7 +250,7 @@ try {
       await client.close();
     }
   })();
-  // Every worker runs until the recording is done (even when there is nothing to record).
+  // Every worker runs until the recording is done.
   await Promise.all(workers.map(({ worker }) => worker.runUntil(recording)));
   await Promise.all(workers.map((w) => w.close()));
 } finally {

@@ -4,4 +4,4 @@
  * call: make side effects idempotent with it), and the run's `context`, `state` and `files`.
  */
 export { toolResult, type HarnessToolResult } from './activities/tool-result.js';
-export type { RunFile, ToolRunContext } from './workflows/types.js';
+export type { RunFile, ToolRunContext } from './workflows/run/contract.js';

@@ -1,7 +1,8 @@
 /**
- * Replays recorded `agentRun` histories against today's workflow code. A change that would break
- * runs already in flight (a non-determinism error) fails here; guard such changes with
- * `patched()` and record a new fixture with `npm run record-fixtures`.
+ * Replays recorded histories (runs, threads, the slot keeper) against today's workflow code. A
+ * change that would break runs already in flight (a non-determinism error) fails here. Until the
+ * first release tag, re-record them all (`npm run record-fixtures -- --rewrite`); from the release
+ * on, guard such changes with `patched()` and add a fixture of the new path (docs/upgrading.md).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { WorkflowHandle } from '@temporalio/client';
-import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/workflows/messages.js';
+import { approvalDecisionSignal, decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import { baselineQueue, type BenchContext } from '../lib/context.js';
 import { clearMarks, whenMarked } from '../lib/probe.js';

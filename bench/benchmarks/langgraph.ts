@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { decideApprovalUpdate } from '../../src/workflows/messages.js';
+import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { createChatModel } from '../../src/models/create-chat-model.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import { fetchHistory, historySize } from '../lib/history.js';

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
-import { decideApprovalUpdate } from '../../src/workflows/messages.js';
+import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import type { BenchContext } from '../lib/context.js';
 import type { WorkerStats } from '../lib/child-worker.js';

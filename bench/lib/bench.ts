@@ -1,7 +1,7 @@
 /** The shape every benchmark has, and the polling helpers several share. */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { BenchContext } from './context.js';
-import { statusQuery } from '../../src/workflows/messages.js';
+import { statusQuery } from '../../src/workflows/run/contract.js';
 import { baselineStatusQuery } from '../workflows/messages.js';
 import { sleep } from './stats.js';
 

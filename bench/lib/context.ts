@@ -14,7 +14,7 @@ import { Context } from '@temporalio/activity';
 import { createActivities } from '../../src/activities/index.js';
 import { HarnessClient } from '../../src/client/index.js';
 import { startDevServer, type DevServer } from '../../src/devserver/index.js';
-import type { CallToolInput } from '../../src/workflows/types.js';
+import type { CallToolInput } from '../../src/activities/call-tool.js';
 import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
 import { createBaselineActivities } from '../activities.js';
 import { spawnChildWorker, type ChildWorker } from './child-worker.js';

@@ -19,8 +19,11 @@ import {
   decideApprovalUpdate,
   toolContextQuery,
   transcriptQuery,
-} from '../../src/workflows/messages.js';
-import type { ApprovalDecisionInput, ApprovalRecord, ModelTurn, ToolCall, ToolResult, TranscriptMessage } from '../../src/workflows/types.js';
+} from '../../src/workflows/run/contract.js';
+import type { ApprovalDecisionInput, ApprovalRecord } from '../../src/workflows/run/contract.js';
+import type { ModelTurn } from '../../src/activities/call-model.js';
+import type { ToolCall, TranscriptMessage } from '../../src/workflows/shared/conversation.js';
+import type { ToolResult } from '../../src/activities/call-tool.js';
 import type { BaselineActivities } from '../activities.js';
 import { baselineStatusQuery } from './messages.js';
 

@@ -12,10 +12,29 @@ import type { MemorizeInput } from '../memory/memory-service.js';
 import { MAX_FACTS, extractionPrompt, parseFacts, parseSummary, simpleFacts, simpleSummary } from '../memory/thread-sync.js';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
-import type { SyncThreadMemoryInput, SyncThreadMemoryResult } from '../workflows/memory-sync.js';
-import { transcriptQuery } from '../workflows/messages.js';
+import { transcriptQuery } from '../workflows/shared/conversation.js';
 import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
+
+/** Input of `syncThreadMemory`. The conversation itself is read by query, never carried. */
+export interface SyncThreadMemoryInput {
+  threadId: string;
+  runId: string;
+  /** The agent that ran (after routing): its `memory.sync` decides what is written. */
+  agentId: string;
+  /** The run's context, for the namespace template. */
+  context?: Record<string, unknown>;
+  /** The run's own messages are the thread's `[from, to)`. */
+  from: number;
+  to: number;
+}
+
+/** Result of `syncThreadMemory`. */
+export interface SyncThreadMemoryResult {
+  mode: 'off' | 'facts' | 'summary';
+  /** How many memories were written (0 when off or when nothing was worth keeping). */
+  written: number;
+}
 
 export function createMemorySyncActivities(workspace: Workspace, client: Client) {
   const models = new Map<string, BaseChatModel>();

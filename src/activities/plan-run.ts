@@ -1,16 +1,40 @@
 /**
- * Routing and policy for a run, decided once in an activity so the verdict is recorded in
- * history: a replay or a retry of later steps never re-asks the router or re-reads the policies.
+ * The `planRun` activity: a run's plan, that is routing (which agent) and policy (may it run, with
+ * which limits), decided once so the verdict is recorded in history: a replay or a retry of later
+ * steps never re-asks the router or re-reads the policies. The workflow runs it as a local activity.
  */
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ApplicationFailure } from '@temporalio/activity';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
-import type { PlanRunInput, RoutingDecision, RunPlan } from '../workflows/types.js';
-import { agentPlan } from '../workspace/agent-plan.js';
+import type { AgentSpec } from '../workflows/run/agent-spec.js';
+import type { PolicyOutcome, RoutingDecision } from '../workflows/run/contract.js';
+import { agentSpec } from '../workspace/agent-spec.js';
 import type { Workspace } from '../workspace/load.js';
 import { evaluatePolicies } from '../workspace/policy.js';
 import { buildRouterPrompt, parseRouterAnswer, routeByRules } from '../workspace/routing.js';
+
+/** Input of `planRun`. */
+export interface PlanRunInput {
+  requestedAgentId?: string;
+  input: string;
+  context?: Record<string, unknown>;
+  /** Sizes of the run's files, for the inline-size limit. */
+  files?: { name: string; size: number; inline: boolean }[];
+}
+
+/** A run's plan: routing and the policy verdict; `agent` is absent when a policy refused the run. */
+export interface RunPlan {
+  routing: RoutingDecision;
+  policy: PolicyOutcome;
+  /** The selected agent as the run executes it, with the policies' overrides applied. */
+  agent?: AgentSpec;
+  /**
+   * How long planning took, on the activity's own clock. Recorded with the plan, so the workflow
+   * can time the events it publishes on the plan's arrival the same way live and on replay.
+   */
+  tookMs: number;
+}
 
 export function createPlanActivities(workspace: Workspace) {
   return {
@@ -34,8 +58,8 @@ export function createPlanActivities(workspace: Workspace) {
       const reasons = [...verdict.reasons, ...fileReasons];
       const policy = { allowed: reasons.length === 0, reasons, matchedPolicies: verdict.matchedPolicies };
       if (!policy.allowed) return { routing, policy, tookMs: tookMs() };
-      const plan = agentPlan(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
-      return { routing, policy, plan: plan!, tookMs: tookMs() };
+      const spec = agentSpec(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
+      return { routing, policy, agent: spec!, tookMs: tookMs() };
     },
   };
 }

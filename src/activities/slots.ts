@@ -8,7 +8,7 @@ import {
   runSlotsWorkflowId,
   type AcquireSlotInput,
   type RunSlotsInput,
-} from '../workflows/slot-messages.js';
+} from '../workflows/slots/contract.js';
 
 export function createSlotActivities(client: Client) {
   return {

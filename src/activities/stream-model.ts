@@ -5,7 +5,7 @@
  * clients drop the failed attempt's partial text instead of showing it twice.
  *
  * A model that answers before the first batch would be sent anyway (`DELTA_BATCH_INTERVAL`)
- * publishes nothing from here when the workflow can do it (`deferDeltas`): the result says so,
+ * publishes nothing from here: the result says so (`ModelTurn.deferredDeltas`),
  * and the workflow puts the text in the log itself, before `step.completed`, exactly where the
  * final flush would have put it. That saves a signal, a history event and a workflow task per
  * quick model call; a slower one streams live as before.
@@ -15,7 +15,7 @@ import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
-import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/events.js';
+import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/run/events.js';
 
 export interface StreamTarget {
   client: Client;
@@ -23,8 +23,6 @@ export interface StreamTarget {
   agentId: string;
   step: number;
   attempt: number;
-  /** The workflow publishes the text of a call that published none (see `ModelTurn.deferredDeltas`). */
-  deferDeltas?: boolean;
 }
 
 export interface StreamedMessage {
@@ -53,7 +51,7 @@ export async function streamModel(
   };
   // Deltas held back while the call may still finish before the first batch is due; a retried
   // attempt never holds back (its reset must reach clients first, and retries are rare).
-  let held: HarnessEventBody[] | undefined = target.deferDeltas && target.attempt === 1 ? [] : undefined;
+  let held: HarnessEventBody[] | undefined = target.attempt === 1 ? [] : undefined;
   const release = () => {
     const items = held ?? [];
     held = undefined;

@@ -5,7 +5,7 @@
  * appended, never changed), so what was read once stays true. Another worker, or this one after a
  * restart, simply starts from an empty copy.
  */
-import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../workflows/types.js';
+import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../workflows/shared/conversation.js';
 
 /** Reads messages of the run (or of its thread, for `history`) by query. */
 export interface TranscriptReader {
@@ -50,8 +50,6 @@ export class TranscriptCache {
     if (from === 0) return reader.own({ upTo: length });
     const added = await reader.own({ from, upTo: length });
     if (added.length === length - from) return [...known, ...added];
-    // A workflow worker running code from before `from` existed answers from the start.
-    if (added.length === length) return added;
     return reader.own({ upTo: length });
   }
 

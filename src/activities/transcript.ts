@@ -6,7 +6,8 @@ import {
   ToolMessage,
   type BaseMessage,
 } from '@langchain/core/messages';
-import type { ModelTurn, ToolCall, TranscriptMessage } from '../workflows/types.js';
+import type { ToolCall, TranscriptMessage } from '../workflows/shared/conversation.js';
+import type { ModelTurn } from './call-model.js';
 
 export function toLangChainMessages(systemPrompt: string, transcript: TranscriptMessage[]): BaseMessage[] {
   const out: BaseMessage[] = systemPrompt ? [new SystemMessage(systemPrompt)] : [];

@@ -5,15 +5,14 @@
 import { HarnessClientError } from '../client/errors.js';
 import type { HarnessClient } from '../client/harness-client.js';
 import type { RunHandle } from '../client/run-handle.js';
-import type { HarnessEvent } from '../workflows/events.js';
-import type { RunStatus } from '../workflows/types.js';
+import type { HarnessEvent } from '../workflows/run/events.js';
+import { isTerminalRunState, type RunStatus } from '../workflows/run/contract.js';
 import { CliError, isQueryTimeout } from './errors.js';
 import { c, cErr, compactJson, err, formatDecision, formatPending, out, paintState, type Target } from './output.js';
 
-const TERMINAL = new Set<RunStatus['state']>(['completed', 'failed', 'cancelled']);
-
+/** Whether the run has ended. */
 export function isTerminal(s: RunStatus): boolean {
-  return TERMINAL.has(s.state);
+  return isTerminalRunState(s.state);
 }
 
 /**

@@ -3,7 +3,7 @@
  * The workspace is loaded first, so a bad file fails before anything starts.
  */
 import type { DevServer } from '../devserver/dev-server.js';
-import { RUN_STATE } from '../workflows/search-attributes.js';
+import { RUN_STATE } from '../workflows/shared/search-attributes.js';
 import type { Workspace } from '../workspace/load.js';
 import type { CliContext } from './context.js';
 import { loadContextWorkspace } from './context.js';

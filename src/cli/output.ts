@@ -2,8 +2,8 @@
  * Terminal output: colours only on a TTY (and never with NO_COLOR), shell-ready commands for
  * deciding approvals, and the human-readable run status. Pure formatting, no I/O besides `out`/`err`.
  */
-import type { ApprovalRecord, PendingApproval, RunState, RunStatus } from '../workflows/types.js';
-import { approvalDecisionSignal } from '../workflows/messages.js';
+import type { ApprovalRecord, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
+import { approvalDecisionSignal } from '../workflows/run/contract.js';
 
 type Paint = (s: string) => string;
 
@@ -40,7 +40,7 @@ export function paintState(state: RunState | undefined): string {
   if (state === 'completed') return c.green(state);
   if (state === 'waiting_for_approval') return c.yellow(state);
   if (state === 'failed' || state === 'cancelled') return c.red(state);
-  if (state === 'queued') return c.dim(state);
+  if (state === 'queued' || state === 'starting') return c.dim(state);
   return c.cyan(state);
 }
 

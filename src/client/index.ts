@@ -33,7 +33,7 @@ export {
   type ThreadRunRecord,
   type ThreadRunState,
   type ThreadStatus,
-} from '../workflows/thread-messages.js';
+} from '../workflows/threads/contract.js';
 export {
   ConnectionConfigError,
   connectionCredentialsFromEnv,
@@ -45,17 +45,23 @@ export {
   type ConnectionCredentials,
   type ConnectionSettings,
 } from './connection.js';
-export type {
-  AgentRunInput,
-  AgentRunResult,
-  ApprovalDecisionInput,
-  ApprovalRecord,
-  PendingApproval,
-  RunState,
-  RunStatus,
-  TranscriptMessage,
-} from '../workflows/types.js';
+export {
+  DECISIONS,
+  DECISION_LIMITS,
+  RUN_STATES,
+  TERMINAL_RUN_STATES,
+  isTerminalRunState,
+  type AgentRunInput,
+  type AgentRunResult,
+  type ApprovalDecisionInput,
+  type ApprovalRecord,
+  type Decision,
+  type PendingApproval,
+  type RunState,
+  type RunStatus,
+} from '../workflows/run/contract.js';
+export type { TranscriptMessage } from '../workflows/shared/conversation.js';
 export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js';
 export type { RunEventsOptions } from './run-events.js';
-export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/events.js';
+export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/run/events.js';
 export { MessageText } from './message-text.js';

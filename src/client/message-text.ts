@@ -3,7 +3,7 @@
  * `output.reset`: a retried model call starts its message over, so the failed attempt's partial
  * text is dropped instead of shown twice.
  */
-import type { HarnessEvent } from '../workflows/events.js';
+import type { HarnessEvent } from '../workflows/run/events.js';
 
 export class MessageText {
   private readonly texts = new Map<string, { attempt: number; text: string }>();

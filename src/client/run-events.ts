@@ -6,8 +6,8 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
-import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/events.js';
-import { eventLogQuery } from '../workflows/messages.js';
+import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/run/events.js';
+import { eventLogQuery } from '../workflows/run/contract.js';
 
 export interface RunEventsOptions {
   /** Resume after a disconnect: the offset of the first event wanted (last seen + 1). @default 0 */

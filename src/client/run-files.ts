@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { RunFile } from '../workflows/types.js';
+import type { RunFile } from '../workflows/run/contract.js';
 import { HarnessClientError } from './errors.js';
 
 /**

@@ -6,14 +6,9 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/messages.js';
-import type {
-  AgentRunResult,
-  ApprovalDecisionInput,
-  ApprovalRecord,
-  RunStatus,
-} from '../workflows/types.js';
-import type { HarnessEventItem } from '../workflows/events.js';
+import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
+import type { AgentRunResult, ApprovalDecisionInput, ApprovalRecord, RunStatus } from '../workflows/run/contract.js';
+import type { HarnessEventItem } from '../workflows/run/events.js';
 import { followRunEvents, type RunEventsOptions } from './run-events.js';
 import {
   DecisionRejectedError,

@@ -4,8 +4,8 @@
  * schedule starts looks and lists exactly like one started by hand.
  */
 import type { SearchAttributePair } from '@temporalio/common';
-import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/search-attributes.js';
-import type { AgentRunInput } from '../workflows/types.js';
+import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
+import type { AgentRunInput } from '../workflows/run/contract.js';
 import { HarnessClientError } from './errors.js';
 import { checkRunFiles } from './run-files.js';
 
@@ -55,7 +55,8 @@ export function runStartOptions(input: AgentRunInput, context: RunStartContext):
       '\u00a0',
     ].join('\n'),
     typedSearchAttributes: [
-      { key: RUN_STATE, value: 'running' },
+      // The run reports its own state from here on; `starting` until it is planned (and has a slot).
+      { key: RUN_STATE, value: 'starting' },
       // `auto` until the run's routing picks an agent and updates it.
       { key: AGENT_ID, value: agentId },
       ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),

@@ -12,9 +12,9 @@ import {
   type ScheduleOverlapPolicy,
   type ScheduleSummary,
 } from '@temporalio/client';
-import type { agentRun } from '../workflows/agent-run.js';
-import { AGENT_RUN_WORKFLOW } from '../workflows/messages.js';
-import type { AgentRunInput } from '../workflows/types.js';
+import type { agentRun } from '../workflows/run/agent-run.js';
+import { AGENT_RUN_WORKFLOW } from '../workflows/run/contract.js';
+import type { AgentRunInput } from '../workflows/run/contract.js';
 import { HarnessClientError } from './errors.js';
 import { runStartOptions, truncate } from './run-start-options.js';
 import { assertScheduleId, scheduleSpecFrom, type ScheduleTiming } from './schedule-spec.js';

@@ -7,9 +7,9 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
-import type { agentThread } from '../workflows/agent-thread.js';
-import { transcriptQuery } from '../workflows/messages.js';
-import { THREAD_ID } from '../workflows/search-attributes.js';
+import type { agentThread } from '../workflows/threads/agent-thread.js';
+import { transcriptQuery } from '../workflows/run/contract.js';
+import { THREAD_ID } from '../workflows/shared/search-attributes.js';
 import {
   AGENT_THREAD_WORKFLOW,
   THREAD_ID_PATTERN,
@@ -22,8 +22,9 @@ import {
   type ThreadRunRecord,
   type ThreadRunState,
   type ThreadStatus,
-} from '../workflows/thread-messages.js';
-import type { AgentRunResult, TranscriptMessage } from '../workflows/types.js';
+} from '../workflows/threads/contract.js';
+import type { AgentRunResult } from '../workflows/run/contract.js';
+import type { TranscriptMessage } from '../workflows/shared/conversation.js';
 import { HarnessClientError, RunFailedError } from './errors.js';
 import { RunHandle } from './run-handle.js';
 

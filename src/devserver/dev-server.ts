@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
-import { HARNESS_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { HARNESS_SEARCH_ATTRIBUTES } from '../workflows/shared/search-attributes.js';
 import { ensureTemporalBinary } from './temporal-binary.js';
 
 /** Log levels accepted by `temporal --log-level`. */

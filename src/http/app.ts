@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { HarnessClient, RunState, ThreadOptions } from '../client/index.js';
+import { isTerminalRunState, type HarnessClient, type ThreadOptions } from '../client/index.js';
 import { HttpError, toHttpError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import {
@@ -50,8 +50,6 @@ export interface HttpAppOptions {
   /** Called with unexpected errors (the 5xx answers). @default console.error */
   onError?: (err: unknown) => void;
 }
-
-const FINISHED: ReadonlySet<RunState> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * Creates the HTTP API app over a connected client. Errors are `{ error: { code, message, issues? } }`
@@ -120,7 +118,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const { wait } = parseQuery(c, resultQuery);
     if (wait === 'false') {
       const status = await run.status();
-      if (!FINISHED.has(status.state)) return c.json({ runId: run.runId, state: status.state }, 202);
+      if (!isTerminalRunState(status.state)) return c.json({ runId: run.runId, state: status.state }, 202);
     }
     return c.json(await untilAborted(run.result(), [c.req.raw.signal, options.signal]));
   });
@@ -142,7 +140,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
       if (toHttpError(err).code === 'RUN_NOT_FOUND') throw err;
       return undefined;
     });
-    if (status && FINISHED.has(status.state)) {
+    if (status && isTerminalRunState(status.state)) {
       throw new HttpError(409, 'RUN_NOT_ACTIVE', `Run ${run.runId} is already ${status.state}; there is nothing to cancel.`);
     }
     await run.cancel();

@@ -1,9 +1,9 @@
 /**
  * JSON Schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the HTTP API's responses, written from the
- * client's types (src/workflows/types.ts, events.ts). Request schemas are generated from zod.
+ * client's types (src/workflows/run/contract.ts, run/events.ts). Request schemas are generated from zod.
  */
 import type { HarnessEventType } from '../client/index.js';
-import { RUN_STATES } from '../workflows/types.js';
+import { DECISIONS, RUN_STATES } from '../workflows/run/contract.js';
 
 /** A JSON Schema object. */
 export type JsonSchema = { [key: string]: unknown };
@@ -52,7 +52,7 @@ const tokenUsage = obj(
   ['inputTokens', 'outputTokens', 'totalTokens'],
 );
 
-const decision: JsonSchema = { type: 'string', enum: ['approve', 'reject', 'edit'] };
+const decision: JsonSchema = { type: 'string', enum: [...DECISIONS] };
 
 /** Fields of an approval raised by a sub-agent (its id is `<toolCallId>/<id in the sub-agent>`). */
 const delegated: Record<string, JsonSchema> = {

@@ -5,7 +5,14 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { THREAD_ID_PATTERN } from '../client/index.js';
-import { RUN_STATES, type RunState } from '../workflows/types.js';
+import {
+  DECISION_LIMITS,
+  DECISIONS,
+  RUN_STATES,
+  decisionInputProblem,
+  type Decision,
+  type RunState,
+} from '../workflows/run/contract.js';
 import { HttpError, invalidRequest, issuesFrom, type IssueLocation } from './errors.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -33,24 +40,20 @@ export type CreateRunBody = z.infer<typeof createRunBody>;
 /** Body of `POST /runs/{id}/approvals/{approvalId}`: the same rules as the `decideApproval` update. */
 export const decisionBody = z
   .object({
-    decision: z.enum(['approve', 'reject', 'edit']),
+    decision: z.enum(DECISIONS as [Decision, ...Decision[]]),
     input: jsonObject.optional().describe('Replacement tool input: required with `edit`, refused otherwise.'),
-    approver: z.string().max(200).optional().describe('Who decides (recorded; told to the model on reject).'),
+    approver: z.string().max(DECISION_LIMITS.approverChars).optional().describe('Who decides (recorded; told to the model on reject).'),
     approverRoles: z
-      .array(z.string().min(1, 'a role must be a non-empty string').max(200))
-      .max(50)
+      .array(z.string().min(1, 'a role must be a non-empty string').max(DECISION_LIMITS.roleChars))
+      .max(DECISION_LIMITS.approverRoles)
       .optional()
       .describe("Roles the approver holds, matched against a tool's `role:<role>` approvers."),
-    reason: z.string().max(4000).optional().describe('Why (recorded; on reject the model is told).'),
+    reason: z.string().max(DECISION_LIMITS.reasonChars).optional().describe('Why (recorded; on reject the model is told).'),
   })
   .strict()
   .superRefine((body, ctx) => {
-    if (body.decision === 'edit' && body.input === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['input'], message: 'decision "edit" needs input: the replacement tool input as a JSON object' });
-    }
-    if (body.decision !== 'edit' && body.input !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['input'], message: `input is only allowed with decision "edit" (got "${body.decision}")` });
-    }
+    const problem = decisionInputProblem(body.decision, body.input !== undefined);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['input'], message: problem });
   });
 export type DecisionBody = z.infer<typeof decisionBody>;
 

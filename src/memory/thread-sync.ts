@@ -4,7 +4,7 @@
  * deterministic (`extract: simple`: the user's own statements, verbatim). Pure functions here;
  * the activity in src/activities/memory-sync.ts reads the thread and writes the store.
  */
-import type { TranscriptMessage } from '../workflows/types.js';
+import type { TranscriptMessage } from '../workflows/shared/conversation.js';
 
 /** At most this many facts per run: a model that rambles must not flood the store. */
 export const MAX_FACTS = 20;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TranscriptCache, type TranscriptReader } from '../../src/activities/transcript-cache.js';
-import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../../src/workflows/types.js';
+import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../../src/workflows/shared/conversation.js';
 
 const msg = (i: number): TranscriptMessage => ({ role: 'user', content: `m${i}` });
 const messages = (n: number) => Array.from({ length: n }, (_, i) => msg(i));

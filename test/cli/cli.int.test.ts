@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
-import { RUN_STATES, type RunStatus } from '../../src/workflows/types.js';
+import { RUN_STATES, type RunStatus } from '../../src/workflows/run/contract.js';
 import { connectClient, temporalAddress, tempDir, uniqueId, writeWorkspace } from '../helpers.js';
 import { cliEnv, harness, HarnessProcess, shellWords, type CliResult } from './cli-helpers.js';
 

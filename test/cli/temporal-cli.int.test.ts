@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { findTemporalBinary } from '../../src/devserver/index.js';
-import { approvalDecisionSignal, statusQuery } from '../../src/workflows/messages.js';
-import type { RunStatus } from '../../src/workflows/types.js';
+import { approvalDecisionSignal, statusQuery } from '../../src/workflows/run/contract.js';
+import type { RunStatus } from '../../src/workflows/run/contract.js';
 import { temporalAddress, tempDir, withWorker, writeWorkspace } from '../helpers.js';
 import { cliEnv, harness } from './cli-helpers.js';
 

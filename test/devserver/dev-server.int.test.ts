@@ -6,7 +6,7 @@ import { Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DevServerStartError, startDevServer, type DevServer } from '../../src/devserver/dev-server.js';
 import { ensureTemporalBinary } from '../../src/devserver/temporal-binary.js';
-import { HARNESS_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { HARNESS_SEARCH_ATTRIBUTES } from '../../src/workflows/shared/search-attributes.js';
 
 const SERVER_TEST_TIMEOUT = 60_000;
 

@@ -49,6 +49,7 @@ describe('run events', () => {
       expect(story.map((e) => (e.type === 'run.state.changed' ? `${e.from}->${e.to}` : e.type))).toEqual([
         'run.created',
         'run.routed',
+        'starting->running',
         'step.started',
         'step.completed',
         'tool.started',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TokenUsage } from '../../src/workflows/types.js';
+import type { TokenUsage } from '../../src/workflows/shared/usage.js';
 import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
 
 describe('token and cost accounting', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadWorkspace, parseWorkspaceText, WorkspaceError } from '../../src/workspace/index.js';
-import { agentPlan } from '../../src/workspace/agent-plan.js';
+import { agentSpec } from '../../src/workspace/agent-spec.js';
 import { tempDir } from '../support/paths.js';
 
 const GRAPHS = fileURLToPath(new URL('../fixtures/graphs.ts', import.meta.url));
@@ -34,9 +34,9 @@ describe('graph agents in the workspace file', () => {
       ['b', 'compiled'],
       ['c', 'agent'],
     ]);
-    const plan = agentPlan(ws, 'c')!;
+    const plan = agentSpec(ws, 'c')!;
     expect(plan).toMatchObject({ execution: 'graph', modelId: 'graph', graph: { approvalTimeoutMs: 3_600_000, onApprovalTimeout: 'approve', approvers: ['ann'] } });
-    expect(agentPlan(ws, 'a')!.limits.graphSegmentTimeoutMs).toBe(30 * 60_000);
+    expect(agentSpec(ws, 'a')!.limits.graphSegmentTimeoutMs).toBe(30 * 60_000);
   });
 
   it('names a missing export and lists what the module exports', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FACTS_PROMPT, extractionPrompt, parseFacts, parseSummary, renderConversation, simpleFacts, simpleSummary } from '../../src/memory/thread-sync.js';
-import { ThreadState } from '../../src/workflows/thread-state.js';
-import type { TranscriptMessage } from '../../src/workflows/types.js';
+import { ThreadLedger } from '../../src/workflows/threads/thread-ledger.js';
+import type { TranscriptMessage } from '../../src/workflows/shared/conversation.js';
 
 const conversation: TranscriptMessage[] = [
   { role: 'user', content: 'Hi. I live in Lyon. Can you check order A-1?\nMy budget is 50 euros.' },
@@ -35,7 +35,7 @@ describe('thread memory sync extraction', () => {
   });
 
   it('the thread status shows each run’s memory sync outcome', () => {
-    const thread = new ThreadState({ threadId: 't', onBusy: 'enqueue' });
+    const thread = new ThreadLedger({ threadId: 't', onBusy: 'enqueue' });
     thread.submit({ runId: 'r1', agentId: 'a', input: 'hi' });
     thread.startNext();
     thread.complete('r1', [{ role: 'user', content: 'hi' }]);

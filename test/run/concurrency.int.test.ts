@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runSlotsStatusQuery, runSlotsWorkflowId } from '../../src/workflows/slot-messages.js';
+import { runSlotsStatusQuery, runSlotsWorkflowId } from '../../src/workflows/slots/contract.js';
 import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, RunFailedError, type HarnessClient, type RunHandle } from '../../src/client/index.js';
 import { createHttpApp } from '../../src/http/index.js';
-import type { HarnessEvent } from '../../src/workflows/events.js';
-import { toolContextQuery, transcriptQuery } from '../../src/workflows/messages.js';
-import { RUN_STATE } from '../../src/workflows/search-attributes.js';
-import type { RunStatus } from '../../src/workflows/types.js';
+import type { HarnessEvent } from '../../src/workflows/run/events.js';
+import { toolContextQuery, transcriptQuery } from '../../src/workflows/run/contract.js';
+import { RUN_STATE } from '../../src/workflows/shared/search-attributes.js';
+import type { RunStatus } from '../../src/workflows/run/contract.js';
 import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
 import { lastToolResult, reply, startOpenAIStub } from '../support/openai-stub.js';
 import { chainWorkspace } from '../support/sub-agent-workspace.js';
@@ -95,6 +95,7 @@ describe('sub-agents', () => {
       expect(events.find((e) => e.type === 'subagent.started')).toMatchObject({ agentId: 'billing', runId: childId, path: ['support', 'billing'] });
       expect(events.find((e) => e.type === 'approval.resolved')).toMatchObject({ decision: { approvalId: 'call_1_0/call_1_0', via: 'update' } });
       expect(events.map((e) => (e.type === 'run.state.changed' ? e.to : undefined)).filter(Boolean)).toEqual([
+        'running',
         'waiting_for_approval',
         'running',
         'completed',
@@ -360,7 +361,7 @@ agents:
       const events = await eventsUntilEnd(run);
       expect(events.find((e) => e.type === 'approval.requested')).toMatchObject({ approval: { path: ['support', 'billing', 'ledger'] } });
       const states = events.flatMap((e) => (e.type === 'run.state.changed' ? [e.to] : []));
-      expect(states).toEqual(['waiting_for_approval', 'running', 'completed']);
+      expect(states).toEqual(['running', 'waiting_for_approval', 'running', 'completed']);
     });
   });
 

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentPlan } from '../../src/workspace/agent-plan.js';
+import { agentSpec } from '../../src/workspace/agent-spec.js';
 import { loadWorkspace, WorkspaceError } from '../../src/workspace/index.js';
-import { AgentRunState } from '../../src/workflows/run-state.js';
-import type { AgentPlan } from '../../src/workflows/types.js';
+import { RunLedger } from '../../src/workflows/run/ledger.js';
+import type { AgentSpec } from '../../src/workflows/run/agent-spec.js';
 import { tempDir, TEST_TOOLS } from '../support/paths.js';
 
 async function load(requireApproval: string) {
@@ -30,17 +30,17 @@ describe('workspace approvers', () => {
       - { tool: record_effect, approvers: [alice, "role:finance", alice] }
       - { tool: echo, approvers: "role:ops" }`);
     expect(ws).not.toBeInstanceOf(Error);
-    const plan = agentPlan(ws as Awaited<ReturnType<typeof loadWorkspace>>, 'a')!;
+    const plan = agentSpec(ws as Awaited<ReturnType<typeof loadWorkspace>>, 'a')!;
     const spec = (name: string) => plan.tools.find((t) => t.name === name)!;
     expect(spec('record_effect')).toMatchObject({ requiresApproval: true, approvers: ['alice', 'role:finance'] });
     expect(spec('echo')).toMatchObject({ requiresApproval: true, approvers: ['role:ops'] });
-    const plain = agentPlan(ws as Awaited<ReturnType<typeof loadWorkspace>>, 'a', { requireApproval: ['echo'] })!;
+    const plain = agentSpec(ws as Awaited<ReturnType<typeof loadWorkspace>>, 'a', { requireApproval: ['echo'] })!;
     expect(plain.tools.find((t) => t.name === 'echo')!.approvers).toEqual(['role:ops']);
   });
 
   it('a plain tool name lets anyone decide', async () => {
     const ws = (await load('[record_effect]')) as Awaited<ReturnType<typeof loadWorkspace>>;
-    expect(agentPlan(ws, 'a')!.tools.find((t) => t.name === 'record_effect')!.approvers).toBeUndefined();
+    expect(agentSpec(ws, 'a')!.tools.find((t) => t.name === 'record_effect')!.approvers).toBeUndefined();
   });
 
   it.each([
@@ -57,19 +57,19 @@ describe('workspace approvers', () => {
   });
 });
 
-const plan: AgentPlan = {
+const agent: AgentSpec = {
   agentId: 'a',
   modelId: 'm',
   tools: [
     { name: 'pay', description: '', requiresApproval: true, approvers: ['alice', 'bob', 'role:finance'], inputSchema: { type: 'object' } },
     { name: 'open', description: '', requiresApproval: true, inputSchema: { type: 'object' } },
   ],
-  limits: {} as AgentPlan['limits'],
+  limits: {} as AgentSpec['limits'],
 };
 
 function parked() {
-  const run = new AgentRunState('r1', { agentId: 'a', input: 'pay' });
-  run.setPlan(plan);
+  const run = new RunLedger('r1', { agentId: 'a', input: 'pay' });
+  run.setAgent(agent);
   run.requestApproval({ id: 'c1', name: 'pay', args: { amount: 5 } }, 't0');
   run.requestApproval({ id: 'c2', name: 'open', args: {} }, 't0');
   return run;
@@ -124,8 +124,8 @@ describe('who may decide', () => {
     const run = parked();
     const record = run.applyDecision({ approvalId: 'c1', decision: 'approve', approver: 'carol', approverRoles: ['finance'] }, 'update', 't1');
     expect(record).toMatchObject({ approver: 'carol', approverRoles: ['finance'] });
-    const other = new AgentRunState('r2', { agentId: 'a', input: 'pay' });
-    other.setPlan(plan);
+    const other = new RunLedger('r2', { agentId: 'a', input: 'pay' });
+    other.setAgent(agent);
     other.requestApproval({ id: 'c9', name: 'pay', args: {} }, 't0');
     expect(other.decideOnTimeout('c9', 'approve', 'approval timed out', 't2')).toMatchObject({ decision: 'approve', via: 'timeout' });
   });

@@ -2,7 +2,7 @@ import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import { ThreadError, ThreadHandle } from '../../src/client/index.js';
 import { scriptedAnswer } from '../../src/models/scripted-model.js';
-import { threadWorkflowId } from '../../src/workflows/thread-messages.js';
+import { threadWorkflowId } from '../../src/workflows/threads/contract.js';
 import { scriptedModelSchema } from '../../src/workspace/schema.js';
 
 describe('thread ids', () => {

@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { HarnessClientError, RunFailedError, type ThreadHandle, type ThreadStatus } from '../../src/client/index.js';
-import { AGENT_RUN_WORKFLOW } from '../../src/workflows/messages.js';
-import { AGENT_THREAD_WORKFLOW, threadWorkflowId, type AgentThreadInput } from '../../src/workflows/thread-messages.js';
+import { AGENT_RUN_WORKFLOW } from '../../src/workflows/run/contract.js';
+import { AGENT_THREAD_WORKFLOW, threadWorkflowId, type AgentThreadInput } from '../../src/workflows/threads/contract.js';
 import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseDecision } from '../../src/workflows/decision-validation.js';
+import { parseDecision } from '../../src/workflows/run/decision-rules.js';
 
 /**
  * The zod schema `parseDecision` used before it was hand-written (zod is kept out of the workflow

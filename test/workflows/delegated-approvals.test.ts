@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DelegatedApprovals } from '../../src/workflows/delegated-approvals.js';
-import { depthProblem, parseSubAgentArgs, subAgentMessage } from '../../src/workflows/sub-agent-calls.js';
-import type { SubAgentReport } from '../../src/workflows/sub-agent-messages.js';
-import type { ApprovalRecord } from '../../src/workflows/types.js';
+import { DelegatedApprovals } from '../../src/workflows/sub-agents/delegated-approvals.js';
+import { depthProblem, parseSubAgentArgs, subAgentMessage } from '../../src/workflows/sub-agents/calls.js';
+import type { SubAgentReport } from '../../src/workflows/sub-agents/contract.js';
+import type { ApprovalRecord } from '../../src/workflows/run/contract.js';
 
 const schema = { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'], additionalProperties: false };
 

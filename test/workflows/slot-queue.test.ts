@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlotQueue } from '../../src/workflows/slot-queue.js';
+import { SlotQueue } from '../../src/workflows/slots/slot-queue.js';
 
 describe('SlotQueue', () => {
   it('grants up to capacity, queues the rest in start order, and hands freed slots to the earliest', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { currentDetails } from '../../src/workflows/ui-details.js';
-import type { RunStatus } from '../../src/workflows/types.js';
+import { currentDetails } from '../../src/workflows/run/ui-details.js';
+import type { RunStatus } from '../../src/workflows/run/contract.js';
 
 const base: RunStatus = {
   runId: 'run-1',

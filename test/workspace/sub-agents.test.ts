@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agentPlan, loadWorkspace, WorkspaceError, type Workspace } from '../../src/workspace/index.js';
+import { agentSpec, loadWorkspace, WorkspaceError, type Workspace } from '../../src/workspace/index.js';
 import { checkSubAgentReferences } from '../../src/workspace/sub-agent-references.js';
 import { tempDir, TEST_TOOLS } from '../support/paths.js';
 
@@ -33,7 +33,7 @@ agents:
 limits: { maxAgentDepth: 2 }
 `);
     expect(ws).not.toBeInstanceOf(WorkspaceError);
-    const plan = agentPlan(ws as Workspace, 'support')!;
+    const plan = agentSpec(ws as Workspace, 'support')!;
     expect(plan.limits.maxAgentDepth).toBe(2);
     expect(plan.tools.map((t) => [t.name, t.subAgent?.agentId, t.requiresApproval])).toEqual([
       ['echo', undefined, false],

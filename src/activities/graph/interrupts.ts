@@ -3,7 +3,8 @@
  * `humanInTheLoopMiddleware` interrupt (one per model turn) becomes one approval per tool call it
  * asks about. The decisions come back as the value each interrupt resumes with.
  */
-import type { Decision, GraphApprovalRequest, GraphResume } from '../../workflows/types.js';
+import type { Decision } from '../../workflows/run/contract.js';
+import type { GraphApprovalRequest, GraphResume } from './types.js';
 
 /** An interrupt as `getState()` lists it, with the node that raised it. */
 export interface RaisedInterrupt {

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { HarnessClientError } from '../../client/errors.js';
 import type { DecisionDetails, RunHandle } from '../../client/run-handle.js';
-import type { ApprovalDecisionInput, ApprovalRecord } from '../../workflows/types.js';
+import { DECISIONS, type ApprovalDecisionInput, type ApprovalRecord } from '../../workflows/run/contract.js';
 import { contextFrom, parseJsonObject, withClient } from '../context.js';
 import { CliError, isQueryTimeout } from '../errors.js';
 import { c, formatDecision, out, shellQuote } from '../output.js';
@@ -53,7 +53,7 @@ function defaultApprover(): string | undefined {
 }
 
 export function registerDecide(program: Command): void {
-  for (const kind of ['approve', 'reject', 'edit'] as const) {
+  for (const kind of DECISIONS) {
     const cmd = program
       .command(kind)
       .summary(SUMMARIES[kind])

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { DecisionRejectedError } from '../../client/errors.js';
 import type { HarnessClient } from '../../client/harness-client.js';
-import type { PendingApproval } from '../../workflows/types.js';
+import type { PendingApproval } from '../../workflows/run/contract.js';
 import { contextFrom, withClient } from '../context.js';
 import { c, compactJson, delegatedLines, formatDecision, out } from '../output.js';
 

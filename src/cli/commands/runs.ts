@@ -1,6 +1,6 @@
 /** `harness list` and `harness cancel`: find runs, stop one. */
 import { Option, type Command } from 'commander';
-import { RUN_STATES, type RunState } from '../../workflows/types.js';
+import { RUN_STATES, type RunState } from '../../workflows/run/contract.js';
 import { contextFrom, positiveInt, withClient } from '../context.js';
 import { c, out, table } from '../output.js';
 

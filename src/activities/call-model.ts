@@ -1,0 +1,102 @@
+/**
+ * The `callModel` activity: one model turn of a run. It reads the conversation from the run by
+ * query (never from its input, so history grows with new messages only), streams the answer's
+ * deltas to the run's event stream, and returns the complete message.
+ */
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
+import type { Runnable } from '@langchain/core/runnables';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { createChatModel } from '../models/create-chat-model.js';
+import { classifyModelError } from '../models/model-errors.js';
+import { transcriptQuery, type ToolCall, type TranscriptRef } from '../workflows/shared/conversation.js';
+import type { TokenUsage } from '../workflows/shared/usage.js';
+import type { Workspace } from '../workspace/load.js';
+import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
+import { currentRun, throwIfCancelled } from './current-run.js';
+import { withHeartbeat } from './heartbeat.js';
+import { streamModel } from './stream-model.js';
+import { toLangChainMessages, toModelTurn } from './transcript.js';
+import { TranscriptCache } from './transcript-cache.js';
+
+/** Input of `callModel`. */
+export interface CallModelInput {
+  agentId: string;
+  step: number;
+  /** How many transcript messages the model sees; the activity reads them from the run by query. */
+  transcriptLength: number;
+  /** Earlier conversation to put before the run's own transcript. */
+  history?: TranscriptRef;
+}
+
+/** Result of `callModel`: the model's message. */
+export interface ModelTurn {
+  content: string;
+  toolCalls: ToolCall[];
+  usage?: TokenUsage;
+  /**
+   * Set when the model answered before the activity's first batch of deltas was due, so it
+   * published none: the workflow publishes `content` (and this reasoning) as one delta each.
+   */
+  deferredDeltas?: { attempt: number; reasoning?: string };
+}
+
+export function createModelActivities(workspace: Workspace, client: Client) {
+  const models = new Map<string, BaseChatModel>();
+  const modelFor = (modelId: string) => {
+    let model = models.get(modelId);
+    if (!model) {
+      model = createChatModel(modelId, workspace.config.models[modelId]!);
+      models.set(modelId, model);
+    }
+    return model;
+  };
+  const transcripts = new TranscriptCache();
+
+  return {
+    async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
+      const agent = workspace.agents.get(agentId)!;
+      // Only loop agents call the model, and the loader checked that each has one.
+      const modelId = agent.model!;
+      const { workflowId, runId } = currentRun();
+      const transcript = await transcripts.read(
+        `${workflowId}/${runId}`,
+        transcriptLength,
+        {
+          own: (q) => client.workflow.getHandle(workflowId, runId).query(transcriptQuery, q),
+          history: (ref) => client.workflow.getHandle(ref.workflowId).query(transcriptQuery, { upTo: ref.upTo }),
+        },
+        history,
+      );
+      const tools = [
+        ...agent.tools.map((name) => workspace.tools.get(name)!),
+        // Sub-agents are offered as tools; the workflow, not a tool activity, runs them.
+        ...subAgentToolDefinitions(agent.subAgents, (id) => workspace.agents.get(id)?.description ?? ''),
+      ];
+      try {
+        const model = modelFor(modelId);
+        const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
+        const { attempt } = Context.current().info;
+        const { message, deferred } = await withHeartbeat((signal) =>
+          streamModel(runnable as Runnable<BaseLanguageModelInput, AIMessageChunk>, toLangChainMessages(agent.systemPrompt, transcript), signal, {
+            client,
+            runId: workflowId,
+            agentId,
+            step,
+            attempt,
+          }),
+        );
+        const turn = toModelTurn(message as unknown as AIMessage);
+        if (!deferred) return turn;
+        return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
+      } catch (err) {
+        throwIfCancelled();
+        const config = workspace.config.models[modelId];
+        const c = classifyModelError(modelId, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
+        throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
+      }
+    },
+  };
+}

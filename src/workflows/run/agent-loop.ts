@@ -1,0 +1,80 @@
+/**
+ * The built-in agent loop: a model call (an activity), then the tool calls it asked for: those
+ * that need approval park the run until decided, then all run in parallel (activities, or child
+ * runs for sub-agents), and their results go back to the model, until it answers without tools.
+ */
+import { ApplicationFailure, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
+import { timeoutIn, timeoutReason } from '../shared/failures.js';
+import { retryPolicy } from './activity-options.js';
+import type { AgentSpec } from './agent-spec.js';
+import { continueIfLong } from './continue-as-new.js';
+import { deferredDeltaEvents, messageIdFor } from './events.js';
+import { now, type RunParts } from './parts.js';
+import { runToolCalls } from './tool-calls.js';
+
+/** Runs the agent until the model answers without tool calls; returns that answer. */
+export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<string> {
+  const { limits } = agent;
+  const { ledger } = parts;
+  const model = proxyActivities<HarnessActivities>({
+    startToCloseTimeout: limits.modelCallTimeoutMs,
+    heartbeatTimeout: limits.heartbeatTimeoutMs,
+    retry: retryPolicy(limits.modelRetry),
+  });
+  const tools = proxyActivities<HarnessActivities>({
+    startToCloseTimeout: limits.toolCallTimeoutMs,
+    heartbeatTimeout: limits.heartbeatTimeoutMs,
+    retry: retryPolicy(limits.toolRetry),
+  });
+
+  for (;;) {
+    // Between steps nothing is pending: the one safe place to hand the run over to a new one.
+    await continueIfLong(parts, limits);
+    if (ledger.step >= limits.maxSteps) {
+      throw ApplicationFailure.create({
+        type: 'MAX_STEPS_EXCEEDED',
+        message: `The agent made ${ledger.step} model calls without finishing, the limit (limits.maxSteps = ${limits.maxSteps}). Raise limits.maxSteps in the workspace file or check the agent's tools and prompt.`,
+        nonRetryable: true,
+      });
+    }
+    const turn = await modelStep(parts, agent, model);
+    if (turn.toolCalls.length === 0) return turn.content;
+
+    // Gate first, then run: every call that needs approval is pending before any tool starts, so
+    // the run shows all of this step's approvals at once and people can decide them in any order.
+    const gated = turn.toolCalls.filter((c) => !c.invalid && ledger.tool(c.name)?.requiresApproval);
+    for (const call of gated) parts.events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now()) });
+    if (gated.length) parts.lifecycle.approvalsChanged();
+    await runToolCalls(parts, turn.toolCalls, tools);
+  }
+}
+
+/** One model call: the next step, its events and usage, and the model's message in the transcript. */
+async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFor<HarnessActivities>): Promise<ModelTurn> {
+  const { ledger, events, input } = parts;
+  const { limits } = agent;
+  ledger.step += 1;
+  const step = ledger.step;
+  const messageId = messageIdFor(ledger.runId, step);
+  events.emit({ type: 'step.started', step, model: agent.modelId, messageId });
+  const turn = await model.callModel
+    .executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [
+      { agentId: agent.agentId, step, transcriptLength: ledger.transcript.length, ...(input.history && { history: input.history }) },
+    ])
+    .catch((err: unknown) => {
+      const timeout = timeoutIn(err);
+      if (!timeout) throw err;
+      const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
+      throw ApplicationFailure.create({
+        type: 'MODEL_TIMEOUT',
+        nonRetryable: true,
+        message: `Model call (step ${step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
+      });
+    });
+  for (const delta of deferredDeltaEvents(turn, step, messageId)) events.emit(delta);
+  const usage = ledger.addUsage(turn.usage, agent.pricing);
+  events.emit({ type: 'step.completed', step, messageId, toolCalls: turn.toolCalls.length, ...(usage && { usage }) });
+  ledger.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls });
+  return turn;
+}

@@ -1,0 +1,135 @@
+/**
+ * `agentRun`: one agent run as a durable workflow. Each model call and each tool call is an
+ * activity; a tool call that needs approval waits here, in the workflow, for a signal or update
+ * before its activity is even scheduled. Temporal's history is the only checkpoint.
+ *
+ * This file is wiring: the run's parts (`parts.ts`) are built, its handlers and validators
+ * registered, then one loop runs. What the run holds is `RunLedger`'s, its lifecycle
+ * `RunLifecycle`'s, how it starts `planning.ts`'s, its sub-agents `SubAgents`'.
+ */
+import {
+  ApplicationFailure,
+  ContinueAsNew,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow';
+import { SubAgents } from '../sub-agents/sub-agents.js';
+import { describeFailure } from '../shared/failures.js';
+import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
+import { agentLoop } from './agent-loop.js';
+import {
+  approvalDecisionSignal,
+  decideApprovalUpdate,
+  eventLogQuery,
+  statusQuery,
+  toolContextQuery,
+  transcriptQuery,
+  type AgentRunInput,
+  type AgentRunResult,
+} from './contract.js';
+import { graphLoop } from './graph-loop.js';
+import { RunLedger } from './ledger.js';
+import { RunLifecycle, type LifecycleEffects } from './lifecycle.js';
+import { now, type RunParts } from './parts.js';
+import { startRun } from './planning.js';
+import { RunEvents } from './run-events.js';
+import { withinRunTimeout } from './run-timeout.js';
+import { RunSlot } from './slot.js';
+
+export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
+  const run = buildRun(input);
+  const { ledger, lifecycle, events, subAgents } = run;
+
+  setHandler(statusQuery, () => lifecycle.status());
+  setHandler(eventLogQuery, (q) => events.log(q?.fromOffset));
+  setHandler(transcriptQuery, (q) =>
+    q?.upTo === undefined && q?.from === undefined ? ledger.transcript : ledger.transcript.slice(q.from ?? 0, q.upTo),
+  );
+  setHandler(toolContextQuery, () => ledger.toolContext());
+  // Signals cannot be refused: a bad one is recorded in `ignoredDecisions` and changes nothing.
+  setHandler(approvalDecisionSignal, (payload) => {
+    const problem = subAgents.problemWith(payload);
+    if (problem) ledger.recordIgnored(payload, `${problem.code}: ${problem.message}`, now());
+    else if (subAgents.owns(payload)) return subAgents.decideBySignal(payload);
+    else ledger.applyDecision(payload, 'signal', now());
+  });
+  setHandler(
+    decideApprovalUpdate,
+    // A sub-agent's approval is decided in its run: the update waits for that run's answer.
+    (decision) => (subAgents.owns(decision) ? subAgents.decideByUpdate(decision) : ledger.applyDecision(decision, 'update', now())),
+    {
+      // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
+      validator: (payload) => {
+        const problem = subAgents.problemWith(payload);
+        if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+      },
+    },
+  );
+  subAgents.installHandlers();
+
+  lifecycle.begin(input);
+  try {
+    const agent = input.carried ? input.carried.ledger.agent : await startRun(run);
+    const loop = () => (agent.execution === 'graph' ? graphLoop(run, agent) : agentLoop(run, agent));
+    const output = await withinRunTimeout(agent.limits, input.carried?.startedAtMs, loop);
+    lifecycle.completed(output);
+    await events.drain();
+    return ledger.result(output);
+  } catch (err) {
+    throw await ended(run, err);
+  } finally {
+    // However the run ends (even cancelled), its slot or its place in line goes back; a run that
+    // continues as new hands it to the next run of the chain.
+    await run.slot.release(ledger.runId);
+  }
+}
+
+/** The parts of a run, wired to each other and to Temporal. */
+function buildRun(input: AgentRunInput): RunParts {
+  const ledger = new RunLedger(workflowInfo().workflowId, input);
+  const events = new RunEvents(ledger.runId, () => ledger.agentId, input.carried?.stream as WorkflowStreamState | undefined);
+  const effects: LifecycleEffects = {
+    emit: (event) => events.emit(event),
+    setStateAttribute: (state) => upsertSearchAttributes([{ key: RUN_STATE, value: state }]),
+    setAgentAttribute: (agentId) => upsertSearchAttributes([{ key: AGENT_ID, value: agentId }]),
+    setDetails: (markdown) => setCurrentDetails(markdown),
+  };
+  const lifecycle = new RunLifecycle(ledger, effects, input.carried !== undefined);
+  const subAgents = new SubAgents(ledger, events, now);
+  lifecycle.delegated = subAgents;
+  // A sub-agent's approval parks this run too, so `waiting_for_approval` finds the run people watch.
+  subAgents.onChange = () => lifecycle.approvalsChanged();
+  // A sub-agent run reports each of its approvals (tool call or graph interrupt) to its parent.
+  ledger.onRequested = (approval) => subAgents.ownApprovalRequested(approval, ledger.tool(approval.toolName));
+  ledger.onDecided = (record) => {
+    lifecycle.approvalResolved(record);
+    subAgents.ownApprovalDecided(record);
+  };
+  return { input, ledger, lifecycle, events, subAgents, slot: new RunSlot(input.carried?.slotHeld ?? false) };
+}
+
+/**
+ * Ends the run after `err`: continue-as-new goes on; cancellation and failures close pending
+ * approvals and publish the final event. Returns what the workflow throws.
+ */
+async function ended({ ledger, lifecycle, events }: RunParts, err: unknown): Promise<unknown> {
+  if (err instanceof ContinueAsNew) return err;
+  if (isCancellation(err)) {
+    lifecycle.cancelled(now());
+    await events.drain();
+    return err;
+  }
+  const error = describeFailure(err);
+  lifecycle.failed(error, now());
+  await events.drain();
+  return ApplicationFailure.create({
+    type: 'RUN_FAILED',
+    message: ledger.error ?? error,
+    nonRetryable: true,
+    cause: err instanceof Error ? err : undefined,
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * What a run knows about its agent, fixed at its start: the agent spec that planning returns with
+ * its verdict (`RunPlan.agent`), built by the worker from the workspace file. Plain JSON: it is
+ * recorded in history and carried across continue-as-new.
+ */
+import type { ModelPricing } from '../shared/usage.js';
+
+/** Everything the workflow needs to know about an agent, fixed for the run at its start. */
+export interface AgentSpec {
+  agentId: string;
+  modelId: string;
+  pricing?: ModelPricing;
+  tools: ToolSpec[];
+  limits: RunLimits;
+  /** `graph`: the run executes the agent's LangGraph graph; absent = the built-in model/tool loop. */
+  execution?: 'graph';
+  /** How a graph agent's interrupts are decided (deadline, who may decide). */
+  graph?: GraphApprovalSettings;
+}
+
+/** A tool as the workflow sees it: name and JSON schema only (the code stays in activities). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's input, used to validate edited inputs in the update validator. */
+  inputSchema: Record<string, unknown>;
+  requiresApproval: boolean;
+  /** How long a person has to decide; absent = no deadline. */
+  approvalTimeoutMs?: number;
+  /** What the run does when the deadline passes. */
+  onApprovalTimeout?: 'reject' | 'approve' | 'fail';
+  /**
+   * Who may decide: names and `role:<role>` entries. Absent = anyone. Decisions by the deadline
+   * (`onApprovalTimeout`) are not subject to it.
+   */
+  approvers?: string[];
+  /** Set when the "tool" is another agent: a call starts a child run of it. */
+  subAgent?: { agentId: string };
+}
+
+export interface GraphApprovalSettings {
+  approvalTimeoutMs?: number;
+  onApprovalTimeout?: 'reject' | 'approve' | 'fail';
+  approvers?: string[];
+}
+
+export interface RunLimits {
+  maxSteps: number;
+  modelCallTimeoutMs: number;
+  toolCallTimeoutMs: number;
+  /** A tool or model call that sends no heartbeat this long is presumed dead and retried elsewhere. */
+  heartbeatTimeoutMs: number;
+  /** The whole run; absent = no limit. */
+  runTimeoutMs?: number;
+  /** One graph segment (a graph agent's run up to its next interrupts); absent = 30 minutes. */
+  graphSegmentTimeoutMs?: number;
+  /**
+   * Continue as new (between steps) once the run's history has this many events; absent = when
+   * the server suggests it. Keeps long runs, and the polls of whoever follows them, under the
+   * history limits.
+   */
+  continueAsNewAfterEvents?: number;
+  /** Cap on runs executing at once across all workers of the task queue; absent = no cap. */
+  maxConcurrentRuns?: number;
+  /** Sub-agent runs nest at most this deep below the top-level run. */
+  maxAgentDepth: number;
+  modelRetry: RetrySettings;
+  toolRetry: RetrySettings;
+}
+
+export interface RetrySettings {
+  maximumAttempts: number;
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+}

@@ -1,0 +1,91 @@
+/**
+ * Long runs continue as new between steps, so neither their own work nor the polls of whoever
+ * follows their events (each poll is an update in history, 2,000 a run at most) can reach
+ * Temporal's history limits. The next run of the chain gets the ledger (conversation, totals,
+ * decisions, routing, agent spec) and the event stream's state, so clients see one run: same id,
+ * offsets that go on.
+ */
+import { makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
+import type { TranscriptMessage } from '../shared/conversation.js';
+import type { TokenUsage } from '../shared/usage.js';
+import type { AgentSpec, RunLimits } from './agent-spec.js';
+import type {
+  AgentRunInput,
+  AgentRunResult,
+  ApprovalRecord,
+  IgnoredDecision,
+  PolicyOutcome,
+  RoutingDecision,
+} from './contract.js';
+import type { RunParts } from './parts.js';
+
+/** Events kept when a run hands its stream over; older ones are dropped (their offsets stay taken). */
+export const MAX_CARRIED_EVENTS = 2000;
+
+/** What one run of a continued run chain hands the next. */
+export interface CarriedRun {
+  ledger: CarriedLedger;
+  /** The event stream's log and publisher dedup state (`@temporalio/workflow-streams`). */
+  stream: unknown;
+  /** When the first run of the chain started (ms since epoch), for `limits.runTimeout`. */
+  startedAtMs: number;
+  /** Whether the chain holds a slot of `limits.maxConcurrentRuns`. */
+  slotHeld: boolean;
+  /** How many times the run has continued as new. */
+  continuations: number;
+  /** Decided approvals of the run's sub-agents (its own are in `ledger.approvals`). */
+  delegatedApprovals?: ApprovalRecord[];
+}
+
+/** The run's record so far, as a continued run starts from it. */
+export interface CarriedLedger {
+  agentId: string;
+  step: number;
+  transcript: TranscriptMessage[];
+  usage: TokenUsage;
+  agentState: Record<string, unknown>;
+  routing: RoutingDecision;
+  policy: PolicyOutcome;
+  agent: AgentSpec;
+  approvals: ApprovalRecord[];
+  ignoredDecisions: IgnoredDecision[];
+}
+/**
+ * Continues the run as new when its history is long, between steps (nothing is pending then, and
+ * no sub-agent waits). Never before the first model call: there is nothing to hand over yet, and
+ * the code that runs on the plan's arrival (a local activity's result) may run in another workflow
+ * task live than on replay, where the history length differs.
+ */
+export async function continueIfLong(parts: RunParts, limits: RunLimits): Promise<void> {
+  if (parts.ledger.step === 0 || parts.subAgents.hasPending() || !historyIsLong(limits)) return;
+  await continueRunAsNew(parts);
+}
+
+/** Whether the run's history is long enough to continue as new. */
+export function historyIsLong(limits: RunLimits): boolean {
+  const info = workflowInfo();
+  if (info.continueAsNewSuggested) return true;
+  return limits.continueAsNewAfterEvents !== undefined && info.historyLength >= limits.continueAsNewAfterEvents;
+}
+
+/** Continues the run as new with everything it has so far. Never returns. */
+async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunParts): Promise<never> {
+  const stream = await events.handOver(MAX_CARRIED_EVENTS);
+  const info = workflowInfo();
+  const delegatedApprovals = subAgents.decidedRecords();
+  const carried: CarriedRun = {
+    ledger: ledger.snapshot(),
+    stream,
+    startedAtMs: input.carried?.startedAtMs ?? info.startTime.getTime(),
+    slotHeld: slot.isHeld,
+    continuations: (input.carried?.continuations ?? 0) + 1,
+    ...(delegatedApprovals.length > 0 && { delegatedApprovals }),
+  };
+  slot.handOver();
+  // Memo and search attributes (state, agent, thread) go on with the chain.
+  const next = makeContinueAsNewFunc<(i: AgentRunInput) => Promise<AgentRunResult>>({
+    ...(info.memo && { memo: info.memo }),
+    typedSearchAttributes: info.typedSearchAttributes,
+  });
+  return next({ ...input, carried });
+}

@@ -1,0 +1,286 @@
+/**
+ * The contract of `agentRun`: its workflow type, input and result, its lifecycle states, the
+ * decision payload and its rules, and every signal, update and query, declared once and imported
+ * everywhere (workflow, client, CLI, HTTP, tests) so nothing refers to a handler by a string
+ * literal. The names are public: `temporal workflow signal --name approvalDecision` must keep
+ * working. Plain TypeScript (no zod): the workflow bundle includes this file.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CarriedRun } from './continue-as-new.js';
+import type { TranscriptMessage, TranscriptRef } from '../shared/conversation.js';
+import type { TokenUsage } from '../shared/usage.js';
+
+export { transcriptQuery } from '../shared/conversation.js';
+
+/** Workflow type name of a run. */
+export const AGENT_RUN_WORKFLOW = 'agentRun';
+
+/** Default task queue for workers and clients. */
+export const DEFAULT_TASK_QUEUE = 'harness';
+
+// Lifecycle -----------------------------------------------------------------------------------
+
+/**
+ * Lifecycle of a run, mirrored into the `HarnessRunState` search attribute: `starting` while it is
+ * routed and checked by policy, `queued` while it waits for a slot (`limits.maxConcurrentRuns`),
+ * then `running` ⇄ `waiting_for_approval`, and one of the three terminal states.
+ */
+export type RunState = 'starting' | 'queued' | 'running' | 'waiting_for_approval' | 'completed' | 'failed' | 'cancelled';
+
+/** Every run state, in lifecycle order. */
+export const RUN_STATES: readonly RunState[] = ['starting', 'queued', 'running', 'waiting_for_approval', 'completed', 'failed', 'cancelled'];
+
+/** The states a run never leaves. */
+export const TERMINAL_RUN_STATES: ReadonlySet<RunState> = new Set<RunState>(['completed', 'failed', 'cancelled']);
+
+/** Whether a run in `state` has ended. */
+export function isTerminalRunState(state: RunState): boolean {
+  return TERMINAL_RUN_STATES.has(state);
+}
+
+// Input and result ----------------------------------------------------------------------------
+
+/** What `agentRun` is started with. The workflow id is the run id. */
+export interface AgentRunInput {
+  /**
+   * Agent id from the workspace file; omitted or `auto` = route: workspace routing rules, then
+   * the router model, then `defaultAgent`.
+   */
+  agentId?: string;
+  /** The user's message that starts the run. */
+  input: string;
+  /** Conversation this run belongs to, if any. */
+  threadId?: string;
+  /** Free-form caller context (tenant, user, role…), visible to policies and tools. */
+  context?: Record<string, unknown>;
+  /**
+   * Earlier messages this run continues from (a thread's conversation): a reference, not the
+   * messages, so a long thread does not copy its whole conversation into every run's history.
+   */
+  history?: TranscriptRef;
+  /** Initial agent state: tools read it and may update it; the run returns it as `agentState`. */
+  state?: Record<string, unknown>;
+  /** Files for the run: small inline text, or references (path/URL with size and hash). */
+  files?: RunFile[];
+  /** Set when this run is a sub-agent call of another run (see `ParentRunRef`). */
+  parent?: ParentRunRef;
+  /**
+   * Set only by the run itself when it continues as new (a long run whose history got long):
+   * everything the next run of the chain goes on with. Callers never set it.
+   */
+  carried?: CarriedRun;
+}
+
+/** What a completed `agentRun` returns. */
+export interface AgentRunResult {
+  runId: string;
+  agentId: string;
+  output: string;
+  /** This run's own messages (its input, the model's turns, tool results), for a thread to append. */
+  messages: TranscriptMessage[];
+  steps: number;
+  approvals: ApprovalRecord[];
+  usage: TokenUsage;
+  /** The agent state after the run (the initial `state` with every tool update applied). */
+  agentState: Record<string, unknown>;
+}
+
+/**
+ * A file given to a run. Inline `content` is for small text only (it travels in history); larger
+ * files are passed by `path` or `url` with their `size` and `sha256`, and read by tools.
+ */
+export interface RunFile {
+  name: string;
+  mediaType?: string;
+  /** Inline UTF-8 content (small files only: see `limits.maxInlineFileBytes`). */
+  content?: string;
+  path?: string;
+  url?: string;
+  /** Size in bytes of the content or of the referenced file. */
+  size: number;
+  sha256?: string;
+}
+
+/** What a sub-agent run knows of the run that called it. */
+export interface ParentRunRef {
+  /** The calling run's id (workflow id): approvals and their outcomes are reported to it. */
+  workflowId: string;
+  /** The calling run's tool call that started this run. */
+  toolCallId: string;
+  /** Agents from the top-level run down to the caller, e.g. `['support']`. */
+  path: string[];
+  /** How deep this run is: 1 for a sub-agent of a top-level run. */
+  depth: number;
+}
+
+// Status --------------------------------------------------------------------------------------
+
+/** What the `status` query returns. */
+export interface RunStatus {
+  runId: string;
+  /** The agent running (the requested one until routing picked one). */
+  agentId: string;
+  routing?: RoutingDecision;
+  policy?: PolicyOutcome;
+  threadId?: string;
+  state: RunState;
+  /** Model calls made so far. */
+  step: number;
+  pendingApprovals: PendingApproval[];
+  approvals: ApprovalRecord[];
+  ignoredDecisions: IgnoredDecision[];
+  usage: TokenUsage;
+  /** The agent state as tools have updated it so far. */
+  agentState: Record<string, unknown>;
+  output?: string;
+  error?: string;
+  /** Set when this run is a sub-agent call: its approvals are also decided through the top-level run. */
+  parent?: ParentRunRef;
+}
+
+/** Which agent a run went to, and why. */
+export interface RoutingDecision {
+  /** What the caller asked for (`auto` when it named no agent). */
+  requestedAgentId: string;
+  selectedAgentId: string;
+  via: 'explicit' | 'rule' | 'router' | 'default';
+  reason: string;
+}
+
+/** The policy verdict on a run, fixed before anything runs. */
+export interface PolicyOutcome {
+  allowed: boolean;
+  /** Every reason the run was refused (empty when allowed). */
+  reasons: string[];
+  matchedPolicies: string[];
+}
+
+/** What a tool sees of its run besides its input (`config.configurable`). */
+export interface ToolRunContext {
+  context: Record<string, unknown>;
+  /** The agent state. */
+  state: Record<string, unknown>;
+  files: RunFile[];
+}
+
+// Approvals -----------------------------------------------------------------------------------
+
+export type Decision = 'approve' | 'reject' | 'edit';
+
+/** Every decision, as a decision payload names it. */
+export const DECISIONS: readonly Decision[] = ['approve', 'reject', 'edit'];
+
+/** Size bounds of a decision payload's fields (characters, items): checked by every layer alike. */
+export const DECISION_LIMITS = { approverChars: 200, approverRoles: 50, roleChars: 200, reasonChars: 4000 } as const;
+
+/** Payload of the `approvalDecision` signal and the `decideApproval` update. */
+export interface ApprovalDecisionInput {
+  /** The id of the tool call to decide (shown in `status().pendingApprovals`). */
+  approvalId: string;
+  decision: Decision;
+  /** Replacement tool input; required with `edit`, refused otherwise. */
+  input?: Record<string, unknown>;
+  /** Who decided (recorded in history and shown to the model on reject). */
+  approver?: string;
+  /**
+   * Roles the decider holds (e.g. `finance`), matched against a tool's `role:<role>` approvers.
+   * Asserted by the caller, like `approver`: authenticate people in the app or HTTP layer in front.
+   */
+  approverRoles?: string[];
+  /** Why (recorded; on reject the model is told). */
+  reason?: string;
+}
+
+/** The rule between `decision` and `input`: why they do not go together, or undefined. */
+export function decisionInputProblem(decision: Decision, hasInput: boolean): string | undefined {
+  if (decision === 'edit' && !hasInput) return 'decision "edit" needs `input`: the replacement tool input as a JSON object';
+  if (decision !== 'edit' && hasInput) return `\`input\` is only allowed with decision "edit" (got decision "${decision}")`;
+  return undefined;
+}
+
+export interface PendingApproval {
+  approvalId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  /** Set for approvals raised by a graph agent's `interrupt()` (absent = a tool call). */
+  interrupt?: { interruptId: string; kind: 'interrupt' | 'hitl'; node: string; description?: string; allowedDecisions: Decision[] };
+  /** ISO-8601 workflow time when the approval was requested. */
+  requestedAt: string;
+  /** The model step whose tool call this is. */
+  step: number;
+  /** Agents from the top-level run to the sub-agent that raised it; absent for the run's own approvals. */
+  path?: string[];
+  /** Where a sub-agent's approval waits: that run and its approval id there. */
+  origin?: ApprovalOrigin;
+}
+
+/** A decided approval, as recorded in the run. */
+export interface ApprovalRecord {
+  approvalId: string;
+  toolName: string;
+  decision: Decision;
+  /** The input the model asked for. */
+  requestedInput: Record<string, unknown>;
+  /** The input the tool runs with (differs from `requestedInput` after an edit). */
+  input: Record<string, unknown>;
+  approver?: string;
+  /** The roles the approver asserted, when the decision carried any. */
+  approverRoles?: string[];
+  reason?: string;
+  decidedAt: string;
+  /** How the decision came: a person (signal/update), the approval's deadline, or the run ending. */
+  via: 'signal' | 'update' | 'timeout' | 'cancel';
+  /** For a sub-agent's approval: the agents from the top-level run to the one that raised it. */
+  path?: string[];
+  origin?: ApprovalOrigin;
+}
+
+/** The run where a sub-agent's approval waits, and its id there (where it can be decided directly too). */
+export interface ApprovalOrigin {
+  runId: string;
+  approvalId: string;
+}
+
+/** A decision that arrived by signal and was refused; signals cannot be rejected, so we keep a record. */
+export interface IgnoredDecision {
+  receivedAt: string;
+  payload: unknown;
+  reason: string;
+}
+
+// Messages ------------------------------------------------------------------------------------
+
+/**
+ * Fire-and-forget decision (works from `temporal workflow signal`). Signals cannot be refused, so
+ * an invalid one is recorded in `status().ignoredDecisions` with the reason and changes nothing.
+ */
+export const approvalDecisionSignal = defineSignal<[ApprovalDecisionInput]>('approvalDecision');
+
+/**
+ * Synchronous decision. Its validator refuses unknown or already-decided approval ids and edits
+ * that fail the tool's schema before anything enters history; the caller gets the reason.
+ */
+export const decideApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDecisionInput]>('decideApproval');
+
+/** The run's state, pending approvals, decisions, output or error. */
+export const statusQuery = defineQuery<RunStatus>('status');
+
+/** The run's context, agent state and files, read by tool-call activities (kept out of their inputs). */
+export const toolContextQuery = defineQuery<ToolRunContext>('toolContext');
+
+/** Input of `eventLog`: events from this offset on. */
+export interface EventLogQueryInput {
+  fromOffset?: number;
+}
+
+/** What `eventLog` answers: stored events (payloads base64-encoded, as the stream's poll returns them). */
+export interface EventLog {
+  items: { topic: string; data: string; offset: number }[];
+  nextOffset: number;
+}
+
+/**
+ * The run's event stream as stored. Subscribers long-poll the stream while the run is open; a
+ * finished run cannot take polls, so its events are read here.
+ */
+export const eventLogQuery = defineQuery<EventLog, [EventLogQueryInput?]>('eventLog');

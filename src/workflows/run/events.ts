@@ -1,0 +1,83 @@
+/**
+ * The events of a run, published on its durable workflow stream (`@temporalio/workflow-streams`,
+ * topic `events`). Lifecycle events come from the workflow; `output.delta` / `reasoning.delta`
+ * come from the model-call activity while the model streams. Every event has an offset in the
+ * stream, so a client that reconnects resumes exactly where it stopped.
+ */
+import type { ModelTurn } from '../../activities/call-model.js';
+import type { TokenUsage } from '../shared/usage.js';
+import type { ApprovalRecord, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
+
+/** The stream topic all run events are published on. */
+export const RUN_EVENTS_TOPIC = 'events';
+
+interface Envelope {
+  runId: string;
+  agentId: string;
+  /**
+   * ISO-8601: workflow time for workflow events (the same when a finished run's log is rebuilt by
+   * replay; events published on the plan's arrival: time the run asked plus planning's duration),
+   * wall time for deltas.
+   */
+  at: string;
+}
+
+/** The model message a delta or step belongs to: `<runId>:step-<n>`. */
+export type MessageId = string;
+
+export type HarnessEventBody =
+  | { type: 'run.created'; input: string; requestedAgentId: string; threadId?: string }
+  | { type: 'run.routed'; routing: RoutingDecision; policy: PolicyOutcome }
+  | { type: 'run.queued' }
+  | { type: 'run.dequeued' }
+  | { type: 'run.state.changed'; from: RunState; to: RunState }
+  | { type: 'step.started'; step: number; model: string; messageId: MessageId }
+  | { type: 'step.completed'; step: number; messageId: MessageId; toolCalls: number; usage?: TokenUsage }
+  | { type: 'output.delta'; step: number; attempt: number; messageId: MessageId; text: string }
+  | { type: 'reasoning.delta'; step: number; attempt: number; messageId: MessageId; text: string }
+  /** A retried model call starts over: drop earlier attempts' deltas for this message. */
+  | { type: 'output.reset'; step: number; attempt: number; messageId: MessageId }
+  | { type: 'tool.started'; step: number; toolCallId: string; toolName: string; input: Record<string, unknown> }
+  | { type: 'tool.result'; step: number; toolCallId: string; toolName: string; content: string; isError: boolean }
+  /** A graph agent's node finished: its name and (a JSON summary of) the state update it made. */
+  | { type: 'graph.node'; step: number; node: string; update: unknown }
+  /** What a graph node wrote with LangGraph's stream writer (`config.writer(...)`). */
+  | { type: 'graph.custom'; step: number; data: unknown }
+  /** A sub-agent tool call started a child run (`path`: agents from the top-level run to the child). */
+  | { type: 'subagent.started'; step: number; toolCallId: string; agentId: string; runId: string; path: string[] }
+  | { type: 'approval.requested'; approval: PendingApproval }
+  | { type: 'approval.resolved'; decision: ApprovalRecord }
+  | { type: 'run.resumed'; step: number }
+  | { type: 'run.completed'; output: string; usage: TokenUsage }
+  | { type: 'run.failed'; error: string }
+  | { type: 'run.cancelled' };
+
+export type HarnessEvent = Envelope & HarnessEventBody;
+export type HarnessEventType = HarnessEvent['type'];
+
+/** An event with its place in the run's stream. */
+export interface HarnessEventItem {
+  offset: number;
+  event: HarnessEvent;
+}
+
+export function messageIdFor(runId: string, step: number): MessageId {
+  return `${runId}:step-${step}`;
+}
+
+/** Events after which a run publishes nothing more. */
+export const FINAL_EVENT_TYPES: ReadonlySet<HarnessEventType> = new Set(['run.completed', 'run.failed', 'run.cancelled']);
+
+/**
+ * The deltas a model call left to the workflow (it answered before its first batch was due, see
+ * `ModelTurn.deferredDeltas`): its text and reasoning, one delta each, as the activity would have
+ * published them.
+ */
+export function deferredDeltaEvents(turn: ModelTurn, step: number, messageId: MessageId): HarnessEventBody[] {
+  if (!turn.deferredDeltas) return [];
+  const { attempt, reasoning } = turn.deferredDeltas;
+  return [
+    ...(reasoning ? [{ type: 'reasoning.delta' as const, step, attempt, messageId, text: reasoning }] : []),
+    ...(turn.content ? [{ type: 'output.delta' as const, step, attempt, messageId, text: turn.content }] : []),
+  ];
+}

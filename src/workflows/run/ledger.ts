@@ -1,0 +1,284 @@
+/**
+ * The ledger of one run: what it has done and holds (steps, transcript, usage, agent state, its
+ * routing and agent spec) and its own approvals with the rules for deciding them, as a plain class
+ * the workflow owns. No Temporal calls, so its rules are unit-tested without a server. The run's
+ * lifecycle (its state, search attribute, events, UI details) is `RunLifecycle`'s.
+ */
+import type { AgentSpec, ToolSpec } from './agent-spec.js';
+import type { CarriedLedger } from './continue-as-new.js';
+import type {
+  AgentRunInput,
+  AgentRunResult,
+  ApprovalDecisionInput,
+  ApprovalRecord,
+  IgnoredDecision,
+  PendingApproval,
+  PolicyOutcome,
+  RoutingDecision,
+  RunFile,
+  RunState,
+  RunStatus,
+  ToolRunContext,
+} from './contract.js';
+import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
+import type { ToolCall, TranscriptMessage } from '../shared/conversation.js';
+import { addInto, costOf, zeroUsage, type ModelPricing, type TokenUsage } from '../shared/usage.js';
+
+export class RunLedger {
+  step = 0;
+  output?: string;
+  error?: string;
+  readonly transcript: TranscriptMessage[];
+  readonly usage: TokenUsage = zeroUsage();
+  /** The agent running: the requested one, until routing picks one. */
+  agentId: string;
+  /** The agent's own state: starts as the run input's `state`, updated by tools. */
+  agentState: Record<string, unknown>;
+  private routing?: RoutingDecision;
+  private policy?: PolicyOutcome;
+  private agent?: AgentSpec;
+  private tools = new Map<string, ToolSpec>();
+  private readonly pending = new Map<string, PendingApproval>();
+  private readonly decided = new Map<string, ApprovalRecord>();
+  private readonly ignored: IgnoredDecision[] = [];
+  /** Called for every recorded decision, however it came (person, deadline, run ending). */
+  onDecided?: (record: ApprovalRecord) => void;
+  /** Called for every approval requested (tool call or graph interrupt), after it is pending. */
+  onRequested?: (approval: PendingApproval) => void;
+
+  constructor(
+    readonly runId: string,
+    readonly input: AgentRunInput,
+  ) {
+    const carried = input.carried?.ledger;
+    this.transcript = carried ? [...carried.transcript] : [{ role: 'user', content: withFiles(input.input, input.files ?? []) }];
+    this.agentId = carried?.agentId ?? input.agentId ?? 'auto';
+    this.agentState = { ...(carried?.agentState ?? input.state ?? {}) };
+    if (carried) {
+      this.step = carried.step;
+      Object.assign(this.usage, carried.usage);
+      this.routing = carried.routing;
+      this.policy = carried.policy;
+      this.setAgent(carried.agent);
+      for (const record of carried.approvals) this.decided.set(record.approvalId, record);
+      this.ignored.push(...carried.ignoredDecisions);
+    }
+  }
+
+  /**
+   * What a continued run needs to go on where this one stops (only between steps, when nothing is
+   * pending): the conversation, totals, decisions, routing and agent spec.
+   */
+  snapshot(): CarriedLedger {
+    if (!this.agent || !this.routing || !this.policy) throw new Error('snapshot() before the run was planned');
+    if (this.pending.size > 0) throw new Error('snapshot() while approvals are pending');
+    return {
+      agentId: this.agentId,
+      step: this.step,
+      transcript: [...this.transcript],
+      usage: { ...this.usage },
+      agentState: this.agentState,
+      routing: this.routing,
+      policy: this.policy,
+      agent: this.agent,
+      approvals: this.approvals(),
+      ignoredDecisions: [...this.ignored],
+    };
+  }
+
+  /** Merges a tool's agent-state update (shallow). */
+  applyAgentStateUpdate(update: Record<string, unknown> | undefined): void {
+    if (update) this.agentState = { ...this.agentState, ...update };
+  }
+
+  toolContext(): ToolRunContext {
+    return { context: this.input.context ?? {}, state: this.agentState, files: this.input.files ?? [] };
+  }
+
+  /** Whether a tool would see nothing in `toolContext()` (then its activity need not ask). */
+  hasNoToolContext(): boolean {
+    const { context, state, files } = this.toolContext();
+    return Object.keys(context).length === 0 && Object.keys(state).length === 0 && files.length === 0;
+  }
+
+  setRouting(routing: RoutingDecision, policy: PolicyOutcome): void {
+    this.routing = routing;
+    this.policy = policy;
+    this.agentId = routing.selectedAgentId;
+  }
+
+  setAgent(agent: AgentSpec): void {
+    this.agent = agent;
+    this.tools = new Map(agent.tools.map((t) => [t.name, t]));
+  }
+
+  tool(name: string): ToolSpec | undefined {
+    return this.tools.get(name);
+  }
+
+  toolNames(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  /**
+   * Makes decisions on approvals of `spec.name` checkable (edit schema, approvers) when the name
+   * is not one of the agent's tools: a graph agent's interrupts.
+   */
+  addApprovalTarget(spec: ToolSpec): void {
+    if (!this.tools.has(spec.name)) this.tools.set(spec.name, spec);
+  }
+
+  /** Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it. */
+  requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt']): PendingApproval {
+    const approval: PendingApproval = {
+      approvalId: call.id,
+      toolName: call.name,
+      input: call.args,
+      requestedAt: now,
+      step: this.step,
+      ...(interrupt && { interrupt }),
+    };
+    this.pending.set(call.id, approval);
+    this.onRequested?.(approval);
+    return approval;
+  }
+
+  /** The run's own approvals waiting for a decision. */
+  pendingApprovals(): PendingApproval[] {
+    return [...this.pending.values()];
+  }
+
+  hasPendingApprovals(): boolean {
+    return this.pending.size > 0;
+  }
+
+  decisionFor(approvalId: string): ApprovalRecord | undefined {
+    return this.decided.get(approvalId);
+  }
+
+  /** Why a decision payload must be refused, or undefined when it may be applied. */
+  problemWith(payload: unknown): DecisionProblem | undefined {
+    const parsed = parseDecision(payload);
+    if (!parsed.ok) return parsed.problem;
+    const problem = checkDecisionAgainstRun(parsed.decision, this.pending, this.decided, this.tools);
+    if (problem) return problem;
+    // A graph's review config may allow only some decisions for an action (e.g. no edits).
+    const allowed = this.pending.get(parsed.decision.approvalId)?.interrupt?.allowedDecisions;
+    if (allowed && !allowed.includes(parsed.decision.decision)) {
+      return {
+        code: 'INVALID_DECISION_PAYLOAD',
+        message: `Approval "${parsed.decision.approvalId}" accepts only ${allowed.join(', ')} (the graph's review config); "${parsed.decision.decision}" is not allowed.`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Applies a decision that `problemWith` accepted. */
+  applyDecision(decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string): ApprovalRecord {
+    const approval = this.pending.get(decision.approvalId);
+    if (!approval) throw new Error(`applyDecision called for unknown approval ${decision.approvalId}`);
+    const record: ApprovalRecord = {
+      approvalId: approval.approvalId,
+      toolName: approval.toolName,
+      decision: decision.decision,
+      requestedInput: approval.input,
+      input: decision.decision === 'edit' && decision.input ? decision.input : approval.input,
+      decidedAt: now,
+      via,
+      ...(decision.approver !== undefined && { approver: decision.approver }),
+      ...(decision.approverRoles !== undefined && decision.approverRoles.length > 0 && { approverRoles: decision.approverRoles }),
+      ...(decision.reason !== undefined && { reason: decision.reason }),
+    };
+    this.pending.delete(decision.approvalId);
+    this.decided.set(decision.approvalId, record);
+    this.onDecided?.(record);
+    return record;
+  }
+
+  /** Decides an approval without a person: its deadline passed. */
+  decideOnTimeout(approvalId: string, decision: 'approve' | 'reject', reason: string, now: string): ApprovalRecord {
+    return this.applyDecision({ approvalId, decision, reason }, 'timeout', now);
+  }
+
+  /** Closes every pending approval when the run ends without them (cancelled, failed, timed out). */
+  closePending(reason: string, now: string): void {
+    for (const id of [...this.pending.keys()]) {
+      this.applyDecision({ approvalId: id, decision: 'reject', reason }, 'cancel', now);
+    }
+  }
+
+  recordIgnored(payload: unknown, reason: string, now: string): void {
+    this.ignored.push({ receivedAt: now, payload, reason });
+  }
+
+  /** Adds one model call's usage to the run's totals; returns it with its cost when priced. */
+  addUsage(usage: TokenUsage | undefined, pricing?: ModelPricing): TokenUsage | undefined {
+    if (!usage) return undefined;
+    const step = pricing ? { ...usage, costUsd: costOf(usage, pricing) } : usage;
+    addInto(this.usage, step);
+    return step;
+  }
+
+  approvals(): ApprovalRecord[] {
+    return [...this.decided.values()];
+  }
+
+  /** What the `status` query shows of this run in `state` (sub-agents' approvals are added by `SubAgents`). */
+  status(state: RunState): RunStatus {
+    return {
+      runId: this.runId,
+      agentId: this.agentId,
+      ...(this.routing && { routing: this.routing }),
+      ...(this.policy && { policy: this.policy }),
+      ...(this.input.threadId !== undefined && { threadId: this.input.threadId }),
+      state,
+      step: this.step,
+      pendingApprovals: [...this.pending.values()],
+      approvals: this.approvals(),
+      ignoredDecisions: [...this.ignored],
+      usage: { ...this.usage },
+      agentState: this.agentState,
+      ...(this.output !== undefined && { output: this.output }),
+      ...(this.error !== undefined && { error: this.error }),
+    };
+  }
+
+  /** What a completed run returns. */
+  result(output: string): AgentRunResult {
+    return {
+      runId: this.runId,
+      agentId: this.agentId,
+      output,
+      messages: this.transcript,
+      steps: this.step,
+      approvals: this.approvals(),
+      usage: { ...this.usage },
+      agentState: this.agentState,
+    };
+  }
+
+  get limits(): AgentSpec['limits'] | undefined {
+    return this.agent?.limits;
+  }
+}
+
+/** The message a model gets for a rejected tool call: who rejected it and why. */
+export function rejectionMessage(record: ApprovalRecord): string {
+  const who = record.approver ? ` by ${record.approver}` : '';
+  const why = record.reason ? `: ${record.reason}` : '';
+  return `Tool call rejected${who}${why}. The tool did not run.`;
+}
+
+/**
+ * The user message the model sees: the input, then the run's files — inline text in full,
+ * references by name, size and hash (a tool reads them).
+ */
+export function withFiles(input: string, files: RunFile[]): string {
+  if (files.length === 0) return input;
+  const parts = files.map((f) => {
+    const meta = [`${f.size} bytes`, f.mediaType, f.sha256 && `sha256 ${f.sha256}`].filter(Boolean).join(', ');
+    if (f.content !== undefined) return `--- file ${f.name} (${meta}) ---\n${f.content}\n--- end of ${f.name} ---`;
+    return `--- file ${f.name} (${meta}): ${f.path ?? f.url} (not inline) ---`;
+  });
+  return `${input}\n\nAttached files:\n${parts.join('\n')}`;
+}

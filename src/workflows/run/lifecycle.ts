@@ -1,0 +1,149 @@
+/**
+ * The lifecycle of one run: its state machine (`starting` → `queued`? → `running` ⇄
+ * `waiting_for_approval` → `completed` | `failed` | `cancelled`) and everything that follows a
+ * change: the `HarnessRunState` search attribute, the lifecycle events on the run's stream, and the
+ * details the Web UI shows. A plain class: the Temporal calls are behind `LifecycleEffects`, so
+ * unit tests drive it without a server (`test/workflows/lifecycle.test.ts`).
+ */
+import type { AgentSpec } from './agent-spec.js';
+import type { AgentRunInput, ApprovalRecord, PolicyOutcome, RoutingDecision, RunState, RunStatus } from './contract.js';
+import type { HarnessEventBody } from './events.js';
+import type { RunLedger } from './ledger.js';
+import { currentDetails } from './ui-details.js';
+
+/** What a lifecycle change does outside the class (in the workflow: Temporal calls). */
+export interface LifecycleEffects {
+  /** Publishes an event on the run's stream. */
+  emit(event: HarnessEventBody): void;
+  /** Mirrors the state into the `HarnessRunState` search attribute. */
+  setStateAttribute(state: RunState): void;
+  /** Mirrors the agent routing picked into the `HarnessAgentId` search attribute. */
+  setAgentAttribute(agentId: string): void;
+  /** Shows the run's current details (markdown) in the Web UI. */
+  setDetails(markdown: string): void;
+}
+
+/** Approvals held elsewhere that park this run too (its sub-agents'), and how they show in its status. */
+export interface DelegatedApprovalView {
+  hasPending(): boolean;
+  status(base: RunStatus): RunStatus;
+}
+
+const NO_DELEGATED: DelegatedApprovalView = { hasPending: () => false, status: (s) => s };
+
+export class RunLifecycle {
+  private current: RunState;
+  /** Set once the run is ending: closing its approvals then must not flip it back to `running`. */
+  private ending = false;
+  delegated: DelegatedApprovalView = NO_DELEGATED;
+
+  constructor(
+    private readonly ledger: RunLedger,
+    private readonly effects: LifecycleEffects,
+    continued = false,
+  ) {
+    // A continued run goes on between steps, with nothing pending: it is running.
+    this.current = continued ? 'running' : 'starting';
+  }
+
+  get state(): RunState {
+    return this.current;
+  }
+
+  /** What the `status` query answers. */
+  status(): RunStatus {
+    return this.delegated.status(this.ledger.status(this.current));
+  }
+
+  /** A new run announces itself; a continued run only shows its details again. */
+  begin(input: AgentRunInput): void {
+    if (input.carried) return this.showDetails();
+    this.effects.emit({
+      type: 'run.created',
+      input: input.input,
+      requestedAgentId: input.agentId ?? 'auto',
+      ...(input.threadId !== undefined && { threadId: input.threadId }),
+    });
+  }
+
+  /** Planning decided which agent runs (`agent`, absent when refused) and whether policies allow it. */
+  planned({ routing, policy, agent }: { routing: RoutingDecision; policy: PolicyOutcome; agent?: AgentSpec }, requestedAgentId?: string): void {
+    this.ledger.setRouting(routing, policy);
+    if (agent) this.ledger.setAgent(agent);
+    this.effects.emit({ type: 'run.routed', routing, policy });
+    if (routing.selectedAgentId !== requestedAgentId) this.effects.setAgentAttribute(routing.selectedAgentId);
+  }
+
+  /** The run may work: it is planned (and, when capped, holds its slot). */
+  started(): void {
+    this.moveTo('running');
+  }
+
+  /** The run waits for a slot of `limits.maxConcurrentRuns`. */
+  queued(): void {
+    this.moveTo('queued');
+  }
+
+  /**
+   * Call after approvals came or went (the run's own or its sub-agents'): the run waits while any
+   * is pending and runs again when none is.
+   */
+  approvalsChanged(): void {
+    const waiting = this.ledger.hasPendingApprovals() || this.delegated.hasPending();
+    if (this.ending) return;
+    if (waiting && this.current === 'running') this.moveTo('waiting_for_approval');
+    else if (!waiting && this.current === 'waiting_for_approval') this.moveTo('running');
+    else this.showDetails();
+  }
+
+  /** An own approval was decided (by a person, its deadline, or the run ending). */
+  approvalResolved(record: ApprovalRecord): void {
+    this.effects.emit({ type: 'approval.resolved', decision: record });
+    this.approvalsChanged();
+  }
+
+  completed(output: string): void {
+    this.ledger.output = output;
+    this.end('completed', { type: 'run.completed', output, usage: { ...this.ledger.usage } });
+  }
+
+  failed(error: string, now: string): void {
+    this.ledger.error = error;
+    this.closeApprovals(`run failed: ${error}`, now);
+    this.end('failed', { type: 'run.failed', error });
+  }
+
+  cancelled(now: string): void {
+    this.ledger.error = 'Run cancelled';
+    this.closeApprovals('run cancelled', now);
+    this.end('cancelled', { type: 'run.cancelled' });
+  }
+
+  /** Shows the run's details in the Web UI as they are now. */
+  showDetails(): void {
+    this.effects.setDetails(currentDetails(this.status()));
+  }
+
+  private closeApprovals(reason: string, now: string): void {
+    this.ending = true;
+    this.ledger.closePending(reason, now);
+  }
+
+  private end(state: RunState, last: HarnessEventBody): void {
+    this.ending = true;
+    this.moveTo(state);
+    this.effects.emit(last);
+  }
+
+  private moveTo(next: RunState): void {
+    const from = this.current;
+    if (from === next) return;
+    this.current = next;
+    this.effects.setStateAttribute(next);
+    if (next === 'queued') this.effects.emit({ type: 'run.queued' });
+    if (from === 'queued') this.effects.emit({ type: 'run.dequeued' });
+    this.effects.emit({ type: 'run.state.changed', from, to: next });
+    if (from === 'waiting_for_approval' && next === 'running') this.effects.emit({ type: 'run.resumed', step: this.ledger.step });
+    this.showDetails();
+  }
+}

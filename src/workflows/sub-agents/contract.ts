@@ -1,0 +1,63 @@
+/**
+ * The contract between a run and the sub-agent runs it started. A workflow can signal another
+ * workflow but cannot send it an update or a query, so both directions are signals:
+ *
+ * - up (`subAgentReport`): the child tells its parent about each approval that became pending in
+ *   it (its own, or one its own sub-agents reported), each one resolved, and each forwarded
+ *   decision it refused. The parent shows them as its own pending approvals and relays them up.
+ * - down (`delegatedDecision`): a decision a person sent to the parent, forwarded to the child
+ *   that holds the approval. The child validates it again (it is the authority) and answers with
+ *   a `resolved` or `refused` report carrying the same `requestId`, so an update on the parent
+ *   can return the record the child really applied.
+ */
+import { defineSignal } from '@temporalio/workflow';
+import type { ApprovalDecisionInput, ApprovalRecord, PendingApproval } from '../run/contract.js';
+import type { DecisionErrorCode } from '../run/decision-rules.js';
+
+/** What a parent needs to validate decisions on a sub-agent's approval like its own. */
+export interface DelegatedToolInfo {
+  inputSchema: Record<string, unknown>;
+  approvers?: string[];
+}
+
+/** Why a forwarded decision was refused: a decision problem, or the run that held it has ended. */
+export interface DelegatedProblem {
+  code: DecisionErrorCode | 'RUN_NOT_ACTIVE';
+  message: string;
+}
+
+export type SubAgentReport =
+  | {
+      kind: 'requested';
+      /** The parent's tool call that started the reporting child. */
+      toolCallId: string;
+      /** In the child's id space, with `path` and `origin` set. */
+      approval: PendingApproval;
+      tool: DelegatedToolInfo;
+    }
+  | {
+      kind: 'resolved';
+      toolCallId: string;
+      /** In the child's id space. */
+      record: ApprovalRecord;
+      /** Set when the decision was one the parent forwarded: it answers that request. */
+      requestId?: string;
+    }
+  | { kind: 'refused'; toolCallId: string; requestId: string; problem: DelegatedProblem };
+
+export interface DelegatedDecisionInput {
+  /** Echoed in the child's answer. */
+  requestId: string;
+  /** In the child's id space. */
+  decision: ApprovalDecisionInput;
+  /** How the decision reached the top: the child records it so. */
+  via: 'signal' | 'update';
+}
+
+export const subAgentReportSignal = defineSignal<[SubAgentReport]>('subAgentReport');
+export const delegatedDecisionSignal = defineSignal<[DelegatedDecisionInput]>('delegatedDecision');
+
+/** A sub-agent run's id: derived from its parent's and the tool call's, so a replay or retry never starts a second one. */
+export function subAgentRunId(parentRunId: string, toolCallId: string): string {
+  return `${parentRunId}.${toolCallId}`;
+}

@@ -1,0 +1,305 @@
+/**
+ * Sub-agents inside `agentRun`: a tool call on another agent starts a child `agentRun`, and the
+ * approvals that child (or its own children) waits for surface on this run, where they can be
+ * decided like this run's own. `run/agent-run.ts` wires this class to the run by a few hooks
+ * (status, decision routing, own approvals raised and decided); it registers the two signals of
+ * the protocol in `contract.ts`. The bookkeeping is `DelegatedApprovals`' (a plain class).
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  condition,
+  executeChild,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setHandler,
+  uuid4,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ToolResult } from '../../activities/index.js';
+import type { ToolSpec } from '../run/agent-spec.js';
+import {
+  AGENT_RUN_WORKFLOW,
+  type AgentRunInput,
+  type AgentRunResult,
+  type ApprovalDecisionInput,
+  type ApprovalRecord,
+  type PendingApproval,
+  type RunStatus,
+} from '../run/contract.js';
+import { parseDecision, type DecisionProblem } from '../run/decision-rules.js';
+import type { RunLedger } from '../run/ledger.js';
+import type { DelegatedApprovalView } from '../run/lifecycle.js';
+import type { RunEvents } from '../run/run-events.js';
+import type { ToolCall } from '../shared/conversation.js';
+import { describeFailure } from '../shared/failures.js';
+import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
+import { childDetails, depthProblem, parseSubAgentArgs, subAgentMessage } from './calls.js';
+import {
+  delegatedDecisionSignal,
+  subAgentReportSignal,
+  subAgentRunId,
+  type DelegatedDecisionInput,
+  type SubAgentReport,
+} from './contract.js';
+import { DelegatedApprovals, type AnswerRoute, type RequestOrigin } from './delegated-approvals.js';
+
+type AgentRunWorkflow = (input: AgentRunInput) => Promise<AgentRunResult>;
+type ReportBody = SubAgentReport extends infer R ? (R extends SubAgentReport ? Omit<R, 'toolCallId'> : never) : never;
+
+export class SubAgents implements DelegatedApprovalView {
+  private readonly delegated = new DelegatedApprovals(() => uuid4());
+  /** Reports to the parent go one at a time, so it sees an approval requested before resolved. */
+  private reports: Promise<void> = Promise.resolve();
+  /** Set while applying a decision the parent forwarded: the resolved report answers that request. */
+  private answering?: string;
+  /** Called whenever a sub-agent's approval comes or goes, so the run's state and UI details follow. */
+  onChange: () => void = () => undefined;
+
+  constructor(
+    private readonly ledger: RunLedger,
+    private readonly events: RunEvents,
+    private readonly now: () => string,
+  ) {
+    // A run that continued as new keeps showing its sub-agents' decisions.
+    this.delegated.restore(ledger.input.carried?.delegatedApprovals ?? []);
+  }
+
+  /** Decided approvals of sub-agents, for the next run of a continued chain (none can be pending then). */
+  decidedRecords(): ApprovalRecord[] {
+    return this.delegated.records();
+  }
+
+  /** Registers the signals children and the parent send this run. */
+  installHandlers(): void {
+    setHandler(subAgentReportSignal, (report) => this.onReport(report));
+    setHandler(delegatedDecisionSignal, (input) => this.onForwardedDecision(input));
+  }
+
+  /** This run's place in the chain: agents from the top-level run down to this one. */
+  path(): string[] {
+    return [...(this.ledger.input.parent?.path ?? []), this.ledger.agentId];
+  }
+
+  /** The run's status with its sub-agents' approvals and its parent added. */
+  status(base: RunStatus): RunStatus {
+    const parent = this.ledger.input.parent;
+    return {
+      ...base,
+      pendingApprovals: [...base.pendingApprovals, ...this.delegated.pending()],
+      approvals: [...base.approvals, ...this.delegated.records()],
+      ...(parent && { parent }),
+    };
+  }
+
+  hasPending(): boolean {
+    return this.delegated.hasPending();
+  }
+
+  // Decisions people send to this run -------------------------------------------------------
+
+  /** Whether a decision payload names one of the sub-agents' approvals (then `decide…` takes it). */
+  owns(payload: unknown): payload is ApprovalDecisionInput {
+    const id = (payload as { approvalId?: unknown } | null)?.approvalId;
+    return typeof id === 'string' && this.delegated.owns(id);
+  }
+
+  /** Why a decision must be refused, for this run's own approvals and its sub-agents' alike. */
+  problemWith(payload: unknown): DecisionProblem | undefined {
+    const parsed = parseDecision(payload);
+    if (!parsed.ok) return parsed.problem;
+    const { decision } = parsed;
+    if (this.delegated.owns(decision.approvalId)) return this.delegated.problemWith(decision);
+    const own = this.ledger.problemWith(decision);
+    if (own?.code !== 'UNKNOWN_APPROVAL' || !this.delegated.hasPending()) return own;
+    const ids = [...this.ledger.pendingApprovals(), ...this.delegated.pending()].map((p) => p.approvalId);
+    return { code: own.code, message: `No pending approval "${decision.approvalId}" on this run. Pending approvals: ${ids.join(', ')}.` };
+  }
+
+  /**
+   * Forwards an update's decision to the child holding the approval and waits for the child's
+   * answer, so the caller gets the record the child really applied (or its refusal).
+   */
+  async decideByUpdate(decision: ApprovalDecisionInput): Promise<ApprovalRecord> {
+    const requestId = await this.sendDown(decision, { kind: 'update' }, 'update');
+    await condition(() => this.delegated.hasAnswer(requestId));
+    const answer = this.delegated.takeAnswer(requestId)!;
+    if ('problem' in answer) throw ApplicationFailure.create({ type: answer.problem.code, message: answer.problem.message, nonRetryable: true });
+    return answer.record;
+  }
+
+  /** Forwards a signal's decision; a refusal by the child is recorded in `ignoredDecisions`. */
+  async decideBySignal(decision: ApprovalDecisionInput): Promise<void> {
+    await this.sendDown(decision, { kind: 'signal', payload: decision }, 'signal');
+  }
+
+  // This run's own approvals, reported to the parent -----------------------------------------
+
+  ownApprovalRequested(approval: PendingApproval, tool: ToolSpec | undefined): void {
+    this.reportUp({
+      kind: 'requested',
+      approval: { ...approval, path: this.path(), origin: { runId: this.ledger.runId, approvalId: approval.approvalId } },
+      tool: { inputSchema: tool?.inputSchema ?? {}, ...(tool?.approvers && { approvers: tool.approvers }) },
+    });
+  }
+
+  ownApprovalDecided(record: ApprovalRecord): void {
+    this.reportUp({
+      kind: 'resolved',
+      record: { ...record, path: this.path(), origin: { runId: this.ledger.runId, approvalId: record.approvalId } },
+      ...(this.answering !== undefined && { requestId: this.answering }),
+    });
+  }
+
+  // Calling a sub-agent -----------------------------------------------------------------------
+
+  /**
+   * Runs a sub-agent tool call as a child run and returns its answer as the tool result. Every
+   * way it can go wrong short of this run's own cancellation is a tool error for the model.
+   */
+  async call(call: ToolCall, spec: ToolSpec, args: Record<string, unknown>): Promise<ToolResult> {
+    const agentId = spec.subAgent!.agentId;
+    const request = parseSubAgentArgs(call.name, args);
+    if ('error' in request) return { content: request.error, isError: true };
+    const callerDepth = this.ledger.input.parent?.depth ?? 0;
+    const tooDeep = depthProblem(agentId, this.path(), callerDepth, this.ledger.limits!.maxAgentDepth);
+    if (tooDeep) return { content: tooDeep, isError: true };
+
+    const childId = subAgentRunId(this.ledger.runId, call.id);
+    const from = this.ledger.agentId;
+    const message = subAgentMessage(request, from);
+    this.events.emit({ type: 'subagent.started', step: this.ledger.step, toolCallId: call.id, agentId, runId: childId, path: [...this.path(), agentId] });
+    this.delegated.childStarted(call.id, childId);
+    let ending = 'it completed';
+    try {
+      const result = await executeChild<AgentRunWorkflow>(AGENT_RUN_WORKFLOW, {
+        workflowId: childId,
+        args: [
+          {
+            agentId,
+            input: message,
+            ...(this.ledger.input.context !== undefined && { context: this.ledger.input.context }),
+            parent: { workflowId: this.ledger.runId, toolCallId: call.id, path: this.path(), depth: callerDepth + 1 },
+          },
+        ],
+        staticSummary: `sub-agent ${agentId} · from ${from}`,
+        staticDetails: childDetails({ agentId, from, runId: this.ledger.runId, toolCallId: call.id, message }),
+        typedSearchAttributes: [
+          { key: RUN_STATE, value: 'starting' },
+          { key: AGENT_ID, value: agentId },
+        ],
+        // The id is derived from this call: never start a second run under it.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Cancelling this run cancels the child through the scope; if this run is terminated
+        // instead, the child is asked to cancel (closing its approvals) rather than left running.
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      });
+      // A run's usage includes its sub-agents': it is what the run cost.
+      this.ledger.addUsage(result.usage);
+      return { content: result.output, isError: false };
+    } catch (err) {
+      // This run is being cancelled: the child was cancelled with it; end as cancelled too.
+      if (CancellationScope.current().consideredCancelled) throw err;
+      if (err instanceof ChildWorkflowFailure) {
+        const cancelled = isCancellation(err);
+        ending = cancelled ? 'it was cancelled' : 'it failed';
+        return {
+          content: cancelled
+            ? `Sub-agent "${agentId}" (run ${childId}) was cancelled before it answered.`
+            : `Sub-agent "${agentId}" (run ${childId}) failed: ${describeFailure(err)}`,
+          isError: true,
+        };
+      }
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        ending = 'it could not start';
+        return { content: `Sub-agent "${agentId}" could not start: a run with id ${childId} already exists.`, isError: true };
+      }
+      throw err;
+    } finally {
+      const { closed, routes } = this.delegated.childEnded(call.id, `sub-agent run ${childId} ended: ${ending}`, this.now());
+      for (const record of closed) this.resolvedHere(record);
+      routes.forEach((r) => this.deliver(r));
+      if (closed.length) this.onChange();
+    }
+  }
+
+  // Protocol ----------------------------------------------------------------------------------
+
+  private onReport(report: SubAgentReport): void {
+    if (report.kind === 'requested') {
+      const added = this.delegated.requested(report);
+      if (!added) return;
+      this.events.emit({ type: 'approval.requested', approval: added.approval });
+      this.reportUp({ kind: 'requested', approval: added.approval, tool: added.tool });
+      this.onChange();
+    } else if (report.kind === 'resolved') {
+      const { record, route } = this.delegated.resolved(report);
+      const upRequestId = route?.origin.kind === 'relay' ? route.origin.upRequestId : undefined;
+      if (record) {
+        this.events.emit({ type: 'approval.resolved', decision: record });
+        this.onChange();
+      }
+      const answered = record ?? (route && 'record' in route.answer ? route.answer.record : undefined);
+      if (answered && (record || upRequestId !== undefined)) {
+        this.reportUp({ kind: 'resolved', record: answered, ...(upRequestId !== undefined && { requestId: upRequestId }) });
+      }
+    } else {
+      this.deliver(this.delegated.refused(report));
+    }
+  }
+
+  /** A decision the parent forwarded: apply it to an own approval, or pass it further down. */
+  private async onForwardedDecision({ requestId, decision, via }: DelegatedDecisionInput): Promise<void> {
+    const refuse = (problem: DecisionProblem) => this.reportUp({ kind: 'refused', requestId, problem });
+    if (this.delegated.owns(decision.approvalId)) {
+      const problem = this.delegated.problemWith(decision);
+      if (problem) return refuse(problem);
+      await this.sendDown(decision, { kind: 'relay', upRequestId: requestId }, via);
+      return;
+    }
+    const problem = this.ledger.problemWith(decision);
+    if (problem) return refuse(problem);
+    this.answering = requestId;
+    try {
+      this.ledger.applyDecision(decision, via, this.now());
+    } finally {
+      this.answering = undefined;
+    }
+  }
+
+  private async sendDown(decision: ApprovalDecisionInput, origin: RequestOrigin, via: 'signal' | 'update'): Promise<string> {
+    const out = this.delegated.forward(decision, origin);
+    try {
+      await getExternalWorkflowHandle(out.childWorkflowId).signal(delegatedDecisionSignal, { requestId: out.requestId, decision: out.decision, via });
+    } catch (err) {
+      this.deliver(this.delegated.sendFailed(out.requestId, `Sub-agent run ${out.childWorkflowId} could not be reached: ${describeFailure(err)}`));
+    }
+    return out.requestId;
+  }
+
+  /** Passes a refusal to whoever is owed it (records travel with `resolved` reports). */
+  private deliver(route: AnswerRoute | undefined): void {
+    if (!route || !('problem' in route.answer)) return;
+    const { origin } = route;
+    const { problem } = route.answer;
+    if (origin.kind === 'relay') this.reportUp({ kind: 'refused', requestId: origin.upRequestId, problem });
+    else if (origin.kind === 'signal') this.ledger.recordIgnored(origin.payload, `${problem.code}: ${problem.message}`, this.now());
+    // 'update': the waiting handler takes the stored answer.
+  }
+
+  private resolvedHere(record: ApprovalRecord): void {
+    this.events.emit({ type: 'approval.resolved', decision: record });
+    this.reportUp({ kind: 'resolved', record });
+  }
+
+  private reportUp(body: ReportBody): void {
+    const parent = this.ledger.input.parent;
+    if (!parent) return;
+    const report = { ...body, toolCallId: parent.toolCallId } as SubAgentReport;
+    const handle = getExternalWorkflowHandle(parent.workflowId);
+    // A parent that has ended has nothing left to show or decide: a failed report is dropped.
+    this.reports = this.reports.then(() => handle.signal(subAgentReportSignal, report)).catch(() => undefined);
+  }
+}

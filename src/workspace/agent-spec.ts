@@ -1,0 +1,87 @@
+/** Turns an agent's config into the plain agent spec the workflow runs with. */
+import { toJsonSchema } from '@langchain/core/utils/json_schema';
+import type { AgentSpec, ToolSpec } from '../workflows/run/agent-spec.js';
+import type { Workspace } from './load.js';
+import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
+
+/** What policies add on top of an agent's own config. */
+export interface SpecOverrides {
+  /** Tools whose calls need approval even if the agent does not say so. */
+  requireApproval?: readonly string[];
+  maxSteps?: number;
+  runTimeoutMs?: number;
+}
+
+/** Returns undefined when the workspace has no such agent. */
+export function agentSpec(workspace: Workspace, agentId: string, overrides: SpecOverrides = {}): AgentSpec | undefined {
+  const agent = workspace.agents.get(agentId);
+  if (!agent) return undefined;
+  const limits = workspace.config.limits;
+  const toolSpec = (name: string, description: string, inputSchema: Record<string, unknown>): ToolSpec => {
+    const rule =
+      agent.requireApproval.find((r) => r.tool === name) ??
+      (overrides.requireApproval?.includes(name) ? { tool: name, timeout: undefined, onTimeout: 'reject' as const } : undefined);
+    const timeoutMs = rule?.timeout ?? limits.approvalTimeout;
+    return {
+      name,
+      description,
+      inputSchema,
+      requiresApproval: rule !== undefined,
+      ...(rule && timeoutMs !== undefined && { approvalTimeoutMs: timeoutMs, onApprovalTimeout: rule.onTimeout }),
+      ...(rule && 'approvers' in rule && rule.approvers && { approvers: [...new Set(rule.approvers)] }),
+    };
+  };
+  const tools: ToolSpec[] = agent.tools.map((name) => {
+    const tool = workspace.tools.get(name)!;
+    return toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
+  });
+  // Sub-agents are tools to the model; approval rules and policies name them like any tool.
+  for (const sub of agent.subAgents) {
+    const description = subAgentDescription(sub, workspace.agents.get(sub.agent)?.description ?? '');
+    tools.push({ ...toolSpec(sub.name, description, subAgentInputJsonSchema()), subAgent: { agentId: sub.agent } });
+  }
+  const retry = (r: typeof limits.modelRetry) => ({
+    maximumAttempts: r.maximumAttempts,
+    initialIntervalMs: r.initialInterval,
+    backoffCoefficient: r.backoffCoefficient,
+    maximumIntervalMs: r.maximumInterval,
+  });
+  const pricing = agent.model === undefined ? undefined : workspace.config.models[agent.model]?.pricing;
+  const graphApproval = agent.graph?.approval;
+  const graphTimeoutMs = graphApproval?.timeout ?? limits.approvalTimeout;
+  return {
+    agentId,
+    // A graph calls its own models; its segments show as `graph` in events and the UI.
+    modelId: agent.model ?? 'graph',
+    ...(pricing && { pricing }),
+    ...(graphApproval && {
+      execution: 'graph' as const,
+      graph: {
+        ...(graphTimeoutMs !== undefined && { approvalTimeoutMs: graphTimeoutMs, onApprovalTimeout: graphApproval.onTimeout }),
+        ...(graphApproval.approvers && { approvers: [...new Set(graphApproval.approvers)] }),
+      },
+    }),
+    tools,
+    limits: {
+      maxSteps: Math.min(limits.maxSteps, overrides.maxSteps ?? Infinity),
+      modelCallTimeoutMs: limits.modelCallTimeout,
+      toolCallTimeoutMs: limits.toolCallTimeout,
+      heartbeatTimeoutMs: limits.heartbeatTimeout,
+      ...(minDefined(limits.runTimeout, overrides.runTimeoutMs) !== undefined && {
+        runTimeoutMs: minDefined(limits.runTimeout, overrides.runTimeoutMs),
+      }),
+      ...(limits.maxConcurrentRuns !== undefined && { maxConcurrentRuns: limits.maxConcurrentRuns }),
+      ...(agent.graph && { graphSegmentTimeoutMs: limits.graphSegmentTimeout }),
+      maxAgentDepth: limits.maxAgentDepth,
+      ...(limits.continueAsNewAfterEvents !== undefined && { continueAsNewAfterEvents: limits.continueAsNewAfterEvents }),
+      modelRetry: retry(limits.modelRetry),
+      toolRetry: retry(limits.toolRetry),
+    },
+  };
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

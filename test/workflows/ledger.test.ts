@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { RunLedger, rejectionMessage } from '../../src/workflows/run/ledger.js';
+import type { AgentSpec } from '../../src/workflows/run/agent-spec.js';
+
+const agent: AgentSpec = {
+  agentId: 'a',
+  modelId: 'm',
+  tools: [
+    {
+      name: 'pay',
+      description: '',
+      requiresApproval: true,
+      inputSchema: {
+        type: 'object',
+        properties: { amount: { type: 'number', maximum: 100 }, to: { type: 'string' } },
+        required: ['amount', 'to'],
+        additionalProperties: false,
+      },
+    },
+  ],
+  limits: {} as AgentSpec['limits'],
+};
+
+function parkedRun() {
+  const ledger = new RunLedger('r1', { agentId: 'a', input: 'pay bob' });
+  ledger.setAgent(agent);
+  ledger.step = 1;
+  ledger.requestApproval({ id: 'c1', name: 'pay', args: { amount: 5, to: 'bob' } }, 't0');
+  ledger.requestApproval({ id: 'c2', name: 'pay', args: { amount: 7, to: 'eve' } }, 't0');
+  return ledger;
+}
+
+describe('RunLedger decisions', () => {
+  it('accepts a decision for a pending approval and records who and why', () => {
+    const run = parkedRun();
+    expect(run.problemWith({ approvalId: 'c1', decision: 'approve', approver: 'al' })).toBeUndefined();
+    const record = run.applyDecision({ approvalId: 'c1', decision: 'reject', approver: 'al', reason: 'nope' }, 'update', 't1');
+    expect(record).toMatchObject({ decision: 'reject', approver: 'al', reason: 'nope', via: 'update', input: { amount: 5, to: 'bob' } });
+    expect(run.status('running').pendingApprovals.map((p) => p.approvalId)).toEqual(['c2']);
+    expect(rejectionMessage(record)).toBe('Tool call rejected by al: nope. The tool did not run.');
+  });
+
+  it('an edit replaces the input but keeps the tool', () => {
+    const run = parkedRun();
+    const record = run.applyDecision({ approvalId: 'c1', decision: 'edit', input: { amount: 3, to: 'bob' } }, 'signal', 't1');
+    expect(record).toMatchObject({ toolName: 'pay', requestedInput: { amount: 5, to: 'bob' }, input: { amount: 3, to: 'bob' } });
+  });
+
+  it.each([
+    [{ approvalId: 'zz', decision: 'approve' }, 'UNKNOWN_APPROVAL', /Pending approvals: c1, c2/],
+    [{ approvalId: 'c1', decision: 'yes' }, 'INVALID_DECISION_PAYLOAD', /decision/],
+    [{ approvalId: '', decision: 'approve' }, 'INVALID_DECISION_PAYLOAD', /approvalId/],
+    [{ approvalId: 'c1', decision: 'approve', input: { amount: 1 } }, 'INVALID_DECISION_PAYLOAD', /only allowed with decision "edit"/],
+    [{ approvalId: 'c1', decision: 'edit' }, 'INVALID_DECISION_PAYLOAD', /needs `input`/],
+    [{ approvalId: 'c1', decision: 'approve', extra: 1 }, 'INVALID_DECISION_PAYLOAD', /extra/],
+    ['approve', 'INVALID_DECISION_PAYLOAD', /Expected \{"approvalId"/],
+    [{ approvalId: 'c1', decision: 'edit', input: { amount: 500, to: 'bob' } }, 'INVALID_EDIT_INPUT', /\/amount/],
+    [{ approvalId: 'c1', decision: 'edit', input: { amount: 5 } }, 'INVALID_EDIT_INPUT', /to/],
+    [{ approvalId: 'c1', decision: 'edit', input: { amount: 5, to: 'bob', tool: 'x' } }, 'INVALID_EDIT_INPUT', /tool/],
+  ])('refuses %j with %s', (payload, code, message) => {
+    const problem = parkedRun().problemWith(payload);
+    expect(problem?.code).toBe(code);
+    expect(problem?.message).toMatch(message);
+  });
+
+  it('refuses a second decision on the same approval, naming the first', () => {
+    const run = parkedRun();
+    run.applyDecision({ approvalId: 'c1', decision: 'approve', approver: 'al' }, 'update', 't1');
+    const problem = run.problemWith({ approvalId: 'c1', decision: 'reject' });
+    expect(problem).toMatchObject({ code: 'APPROVAL_ALREADY_DECIDED' });
+    expect(problem!.message).toMatch(/approve by al at t1/);
+  });
+
+  it('keeps ignored signals with their reasons in status', () => {
+    const run = parkedRun();
+    run.recordIgnored({ bad: 1 }, 'INVALID_DECISION_PAYLOAD: x', 't2');
+    expect(run.status('running').ignoredDecisions).toEqual([{ receivedAt: 't2', payload: { bad: 1 }, reason: 'INVALID_DECISION_PAYLOAD: x' }]);
+  });
+});
