@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
-import { HARNESS_BIN, REPO_ROOT } from './cli-helpers.js';
+import { tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { HARNESS_BIN, REPO_ROOT } from '../support/cli.js';
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 

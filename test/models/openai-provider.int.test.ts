@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../src/client/index.js';
 import type { HarnessClient } from '../../src/client/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import {
   always,
   byAssistantTurns,

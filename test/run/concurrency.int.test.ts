@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSlotsStatusQuery, runSlotsWorkflowId } from '../../src/workflows/slot-messages.js';
-import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace, fileLines } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 const lines = fileLines;
@@ -89,7 +90,7 @@ describe('limits.maxConcurrentRuns', () => {
     workers.push(await spawnWorker(ws, taskQueue), await spawnWorker(ws, taskQueue));
     const client = await connectClient(taskQueue);
     const runs = [await client.startRun({ agentId: 'busy', input: 'job 0' })];
-    await until(() => lines(effects).includes('hold-started'), 'the first run to reach its slow tool');
+    await eventually(() => lines(effects), (l) => l.includes('hold-started'), 'the first run to reach its slow tool');
     for (let i = 1; i < 3; i++) runs.push(await client.startRun({ agentId: 'busy', input: `job ${i}` }));
     // A queued run is in line (it asked by a signal recorded with that state), whatever then
     // happens to its worker. Runs still planning have no place yet, so wait for both.
