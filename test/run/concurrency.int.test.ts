@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSlotsStatusQuery, runSlotsWorkflowId } from '../../src/workflows/slot-messages.js';
 import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace, fileLines } from '../support/harness.js';
@@ -77,7 +78,7 @@ describe('limits.maxConcurrentRuns', () => {
       await d.cancel();
 
       const slots = client.temporal.workflow.getHandle(runSlotsWorkflowId(taskQueue));
-      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 10_000 }).toEqual({ capacity: 1, holders: [], queue: [] });
+      await eventually(() => slots.query(runSlotsStatusQuery), (s) => isDeepStrictEqual(s, { capacity: 1, holders: [], queue: [] }), 'the slot keeper to be empty', { timeoutMs: 10_000 });
     });
   });
 
@@ -137,11 +138,15 @@ describe('limits.maxConcurrentRuns', () => {
       await c.waitFor((s) => s.state === 'queued');
       await b.waitFor((s) => s.state === 'queued');
       // Bounds, not waits: the keeper's own workflow tasks are slow on a loaded machine.
-      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 30_000 }).toEqual({ capacity: 1, holders: [a.runId], queue: [b.runId, c.runId] });
+      await eventually(
+        () => slots.query(runSlotsStatusQuery),
+        (s) => isDeepStrictEqual(s, { capacity: 1, holders: [a.runId], queue: [b.runId, c.runId] }),
+        'a to hold the slot with b and c queued in order',
+      );
       for (const run of [c, b, a]) await client.getRun(run.runId).cancel();
       // A run gives its place or slot back before it closes.
       for (const run of [c, b, a]) await expect(client.getRun(run.runId).result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
-      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 30_000 }).toEqual({ capacity: 1, holders: [], queue: [] });
+      await eventually(() => slots.query(runSlotsStatusQuery), (s) => isDeepStrictEqual(s, { capacity: 1, holders: [], queue: [] }), 'the slot keeper to be empty');
     }, { taskQueue, enableNonLocalActivities: false });
   });
 });
