@@ -16,7 +16,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.int.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          // The SDK's log is printed for failed tests only.
+          setupFiles: ['test/support/test-log.ts'],
           // The Temporal worker's native bridge crashes under worker_threads; forks are safe.
           pool: 'forks',
           testTimeout: 90_000,

@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 
+/** Where a client or worker connects: the non-secret part of the connection, safe to print. */
 export interface ConnectionSettings {
   /** host:port of the Temporal frontend. @default `TEMPORAL_ADDRESS` or `localhost:7233` */
   address: string;
@@ -22,6 +23,12 @@ export interface ConnectionSettings {
   taskQueue: string;
 }
 
+/**
+ * The connection settings from `overrides`, else the environment (`TEMPORAL_ADDRESS`,
+ * `TEMPORAL_NAMESPACE`, `HARNESS_TASK_QUEUE`), else the local defaults.
+ * @example
+ * connectionSettingsFromEnv({ taskQueue: 'support' }); // { address: 'localhost:7233', namespace: 'default', taskQueue: 'support' }
+ */
 export function connectionSettingsFromEnv(
   overrides: Partial<ConnectionSettings> = {},
   env: NodeJS.ProcessEnv = process.env,
@@ -44,6 +51,7 @@ export interface ConnectionCredentials {
   apiKey?: string;
 }
 
+/** Stable codes of {@link ConnectionConfigError}. */
 export type ConnectionConfigErrorCode = 'TLS_FILE_NOT_FOUND' | 'TLS_INCOMPLETE' | 'INVALID_TLS_FLAG';
 
 /** A connection setting in the environment is unusable; the message names the variable. */
@@ -58,6 +66,7 @@ export class ConnectionConfigError extends Error {
   }
 }
 
+/** True when `e` is a {@link ConnectionConfigError} (an unusable connection setting). */
 export function isConnectionConfigError(e: unknown): e is ConnectionConfigError {
   return e instanceof ConnectionConfigError;
 }

@@ -17,6 +17,7 @@ import { ThreadHandle, type ThreadOptions } from './thread-handle.js';
 /** Set by the server on every workflow a schedule starts. */
 const SCHEDULED_BY_ID = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
+/** Options of {@link HarnessClient.connect} and the {@link HarnessClient} constructor. */
 export interface HarnessClientOptions extends Partial<ConnectionSettings> {
   /**
    * Agent ids known to the workspace. When given, `startRun` refuses an unknown agent before
@@ -36,11 +37,13 @@ export interface HarnessClientOptions extends Partial<ConnectionSettings> {
   credentials?: ConnectionCredentials;
 }
 
+/** Options of {@link HarnessClient.startRun}: the run's input, and optionally its id. */
 export interface StartRunOptions extends AgentRunInput {
   /** The run id (= workflow id). @default `run-<uuid>` */
   runId?: string;
 }
 
+/** One run as {@link HarnessClient.listRuns} lists it (from visibility: search attributes and times). */
 export interface RunSummary {
   runId: string;
   agentId?: string;
@@ -52,6 +55,7 @@ export interface RunSummary {
   closeTime?: Date;
 }
 
+/** Filters of {@link HarnessClient.listRuns}; all optional, combined with AND. */
 export interface ListRunsOptions {
   state?: RunState;
   agentId?: string;
@@ -63,6 +67,17 @@ export interface ListRunsOptions {
   limit?: number;
 }
 
+/**
+ * The typed client of the harness: starts runs, lists them, hands out {@link RunHandle}s to watch
+ * and decide runs, threads and schedules, all on one task queue. Build it with
+ * {@link HarnessClient.connect}, or around a Temporal `Client` you already have.
+ * @example
+ * const harness = await HarnessClient.connect({ taskQueue: 'support' });
+ * const run = await harness.startRun({ agentId: 'support', input: 'Refund order A-1001' });
+ * const status = await run.waitFor((s) => s.state === 'waiting_for_approval');
+ * await run.approve({ approver: 'alice' });
+ * console.log((await run.result()).output);
+ */
 export class HarnessClient {
   readonly settings: ConnectionSettings;
   /** Runs on a timetable (Temporal Schedules) for this client's task queue. */

@@ -5,6 +5,16 @@
  */
 import type { HarnessEvent } from '../workflows/run/events.js';
 
+/**
+ * The current text of each model message of a run, rebuilt from its streamed events: feed every
+ * event to {@link MessageText.apply}, read a message with {@link MessageText.text}.
+ * @example
+ * const texts = new MessageText();
+ * for await (const { event } of run.events()) {
+ *   if (texts.apply(event)) redraw();
+ *   if (event.type === 'output.delta') show(event.messageId, texts.text(event.messageId));
+ * }
+ */
 export class MessageText {
   private readonly texts = new Map<string, { attempt: number; text: string }>();
 
@@ -23,6 +33,7 @@ export class MessageText {
     return false;
   }
 
+  /** The text of message `messageId` so far (`''` before its first delta or right after a reset). */
   text(messageId: string): string {
     return this.texts.get(messageId)?.text ?? '';
   }

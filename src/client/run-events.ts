@@ -9,11 +9,16 @@ import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
 import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/run/events.js';
 import { eventLogQuery } from '../workflows/run/contract.js';
 
+/** Options of {@link RunHandle.events}. */
 export interface RunEventsOptions {
   /** Resume after a disconnect: the offset of the first event wanted (last seen + 1). @default 0 */
   fromOffset?: number;
 }
 
+/**
+ * Yields the run's events with their offsets, from `options.fromOffset` on, until the run ends.
+ * Given `client`, it follows the run across continue-as-new. Used by {@link RunHandle.events}.
+ */
 // Each poll is an update in the run's history (and a run takes at most 2,000): polls wait for
 // new events, and while tokens stream a 200 ms pause between them keeps that to ~5 a second.
 export async function* followRunEvents(

@@ -17,6 +17,7 @@ import {
   type HarnessClientErrorCode,
 } from './errors.js';
 
+/** How a decision reaches the run. */
 export interface DecideOptions {
   /**
    * `update` (default) answers with the recorded decision or throws `DecisionRejectedError`;
@@ -25,6 +26,7 @@ export interface DecideOptions {
   via?: 'update' | 'signal';
 }
 
+/** Which approval a decision is for, who decides it and why (recorded with the decision). */
 export interface DecisionDetails extends DecideOptions {
   /** Which approval; may be omitted when the run has exactly one pending. */
   approvalId?: string;
@@ -34,6 +36,14 @@ export interface DecisionDetails extends DecideOptions {
   reason?: string;
 }
 
+/**
+ * One run: its status, result, events, and the decisions on its approvals. Get one from
+ * {@link HarnessClient.startRun} or {@link HarnessClient.getRun}; making a handle calls nothing.
+ * @example
+ * const run = harness.getRun('run-1234');
+ * const { pendingApprovals } = await run.status();
+ * await run.reject({ approvalId: pendingApprovals[0]!.approvalId, approver: 'bob', reason: 'wrong order' });
+ */
 export class RunHandle {
   /** `temporal`: lets `events()` follow the run when it continues as new (a long run does). */
   constructor(

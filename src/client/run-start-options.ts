@@ -18,6 +18,7 @@ export interface RunStartOptions {
   typedSearchAttributes: SearchAttributePair[];
 }
 
+/** Where and how a run is started: the client's task queue, its known agents, the schedule if any. */
 export interface RunStartContext {
   taskQueue: string;
   /** Agent ids known to the workspace; an unknown one is refused before anything starts. */
@@ -64,6 +65,7 @@ export function runStartOptions(input: AgentRunInput, context: RunStartContext):
   };
 }
 
+/** `s` on one line (whitespace collapsed), cut to at most `n` characters with a trailing `…`. */
 export function truncate(s: string, n: number): string {
   const oneLine = s.replace(/\s+/g, ' ').trim();
   return oneLine.length > n ? `${oneLine.slice(0, n - 1)}…` : oneLine;

@@ -6,6 +6,7 @@
 import type { ScheduleSpec } from '@temporalio/client';
 import { HarnessClientError } from './errors.js';
 
+/** When a schedule fires: cron expressions or a fixed interval, in UTC or a given time zone. */
 export interface ScheduleTiming {
   /**
    * Cron expression(s), in UTC unless `timezone` is set: 5 fields (minute hour day-of-month month

@@ -22,6 +22,7 @@ import { assertScheduleId, scheduleSpecFrom, type ScheduleTiming } from './sched
 /** What each firing runs: a run's input, minus what only a thread can give it. */
 export type ScheduledRunInput = Omit<AgentRunInput, 'threadId' | 'history'>;
 
+/** Options of {@link HarnessSchedules.create}: the run each firing starts, and when it fires. */
 export interface CreateScheduleOptions extends ScheduledRunInput, ScheduleTiming {
   /** The schedule's id; its runs are named `run-<scheduleId>-<time it fired>`. */
   scheduleId: string;
@@ -46,6 +47,7 @@ export interface ScheduledRunRecord {
   startedAt: Date;
 }
 
+/** One schedule as {@link HarnessSchedules.list} lists it. */
 export interface HarnessScheduleSummary {
   scheduleId: string;
   /** The agent each run asks for (`auto` = routed). */
@@ -66,6 +68,7 @@ export interface HarnessScheduleSummary {
   recentRuns: ScheduledRunRecord[];
 }
 
+/** One schedule in full, as {@link HarnessSchedules.describe} returns it: its run, policy and recent runs. */
 export interface HarnessScheduleDescription extends HarnessScheduleSummary {
   /** The full input each run gets. */
   run: AgentRunInput;
@@ -88,6 +91,7 @@ interface ScheduleMemo {
 
 const MEMO_KEY = 'harness';
 
+/** What {@link HarnessSchedules} works with: the client's Temporal client, task queue and known agents. */
 export interface HarnessSchedulesContext {
   temporal: Client;
   taskQueue: string;

@@ -13,6 +13,7 @@ import { SqliteMemoryStore } from './sqlite-store.js';
 import { normalize, type MemoryHit, type MemoryStore, type MetadataValue } from './types.js';
 import type { AgentMemoryConfig, MemoryConfig } from '../workspace/memory-schema.js';
 
+/** One memory to store with {@link MemoryService.memorize}: its id, text and filterable metadata. */
 export interface MemorizeInput {
   /** Stable id (writing it again replaces the memory); derive it from the tool call id under retries. */
   id: string;
@@ -20,6 +21,7 @@ export interface MemorizeInput {
   metadata?: Record<string, MetadataValue>;
 }
 
+/** What {@link MemoryService.recall} looks for: a query text, how many hits, and filters. */
 export interface RecallInput {
   query: string;
   /** @default memory.recall.topK */

@@ -13,6 +13,7 @@ import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { bundleHarnessWorkflows } from './bundle.js';
 
+/** Options of {@link createHarnessWorker}; every one has a default from the environment or the SDK. */
 export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
   /** A loaded workspace, or the path of its file. @default `HARNESS_WORKSPACE` or `./harness.yaml` */
   workspace?: Workspace | string;
@@ -58,6 +59,10 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
  */
 export const DEFAULT_SHUTDOWN_GRACE_TIME = '30s';
 
+/**
+ * What {@link createHarnessWorker} returns: the SDK worker (run it with `worker.run()`), the loaded
+ * workspace and the connection settings it uses; call `close()` once `worker.run()` has resolved.
+ */
 export interface HarnessWorker {
   worker: Worker;
   workspace: Workspace;

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, HarnessClientError, RunFailedError, type HarnessClient, type RunHandle, type RunStatus } from '../../src/client/index.js';
-import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(dir: string, effects: string): string {
   const f = JSON.stringify(effects);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { chaosTargets, formatChaosReport, runChaos } from '../../scripts/chaos/run-chaos.js';
-import { temporalAddress } from '../helpers.js';
+import { temporalAddress } from '../support/harness.js';
 
 describe('chaos (quick)', () => {
   it('loses no run and no approval, and no ledger effect happens twice', { timeout: 120_000 }, async () => {

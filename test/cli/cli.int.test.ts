@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
 import { RUN_STATES, type RunStatus } from '../../src/workflows/run/contract.js';
-import { connectClient, temporalAddress, tempDir, uniqueId, writeWorkspace } from '../helpers.js';
-import { cliEnv, harness, HarnessProcess, shellWords, type CliResult } from './cli-helpers.js';
+import { connectClient, temporalAddress, tempDir, uniqueId, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { cliEnv, harness, HarnessProcess, shellWords, type CliResult } from '../support/cli.js';
 
 const dir = tempDir();
 const effects = join(dir, 'effects.log');
@@ -106,14 +107,16 @@ describe('harness CLI', () => {
     const done = await client.getRun(runId).waitFor((s) => s.state === 'completed');
     expect(done.output).toBe('final: recorded refund');
 
-    // Visibility is eventually consistent: poll (bounded) until the run is listed as completed.
-    let listed: Array<{ runId: string; state: string }> = [];
-    for (let i = 0; i < 20 && !listed.some((r) => r.runId === runId); i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 250));
-      const list = await harness(['list', '--state', 'completed', '--json'], env);
-      expect(list.code, list.stderr).toBe(0);
-      listed = JSON.parse(list.stdout) as typeof listed;
-    }
+    // Visibility is eventually consistent: list again until the run is listed as completed.
+    const listed = await eventually(
+      async () => {
+        const list = await harness(['list', '--state', 'completed', '--json'], env);
+        expect(list.code, list.stderr).toBe(0);
+        return JSON.parse(list.stdout) as Array<{ runId: string; state: string }>;
+      },
+      (runs) => runs.some((r) => r.runId === runId),
+      `run ${runId} in \`harness list --state completed\``,
+    );
     expect(listed.find((r) => r.runId === runId)).toMatchObject({ state: 'completed', agentId: 'ops' });
     const [table, finalStatus] = await Promise.all([
       harness(['list', '--state', 'completed', '--agent', 'ops'], env),

@@ -3,8 +3,8 @@
  * credentials in the environment must not leak into connections to that plaintext local server.
  */
 import { describe, expect, it } from 'vitest';
-import { uniqueId } from '../helpers.js';
-import { harness } from './cli-helpers.js';
+import { uniqueId } from '../support/harness.js';
+import { harness } from '../support/cli.js';
 
 describe('harness demo', () => {
   it('runs to completion with an approval, ignoring TEMPORAL_API_KEY meant for a real cluster', async () => {

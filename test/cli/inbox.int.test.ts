@@ -2,8 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
-import { HARNESS_BIN, REPO_ROOT } from './cli-helpers.js';
+import { tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { HARNESS_BIN, REPO_ROOT } from '../support/cli.js';
 
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 
@@ -39,14 +40,19 @@ agents:
       const runs = [await client.startRun({ agentId: 'payer', input: 'first' }), await client.startRun({ agentId: 'payer', input: 'second' })];
       for (const run of runs) await run.waitFor((s) => s.state === 'waiting_for_approval');
       // Visibility is eventually consistent: the inbox lists what it can see.
-      await expect.poll(async () => (await client.listRuns({ state: 'waiting_for_approval', taskQueue })).length, { timeout: 10_000 }).toBe(2);
+      await eventually(
+        async () => (await client.listRuns({ state: 'waiting_for_approval', taskQueue })).length,
+        (n) => n === 2,
+        'both runs listed as waiting for approval',
+        { timeoutMs: 10_000 },
+      );
 
       const session = uniqueId('inbox');
       sessions.push(session);
       const env = [`TEMPORAL_ADDRESS=${temporalAddress()}`, `HARNESS_TASK_QUEUE=${taskQueue}`, `HARNESS_WORKSPACE=${workspace}`, 'NO_COLOR=1'];
       tmux('new-session', '-d', '-s', session, '-x', '220', '-y', '60', '-c', REPO_ROOT, ...env.flatMap((e) => ['-e', e]), `node ${HARNESS_BIN} inbox --by tess; sleep 30`);
       const screen = () => tmux('capture-pane', '-p', '-t', session, '-S', '-200');
-      const waitFor = (pattern: RegExp) => expect.poll(screen, { timeout: 20_000, interval: 100 }).toMatch(pattern);
+      const waitFor = (pattern: RegExp) => eventually(screen, (text) => pattern.test(text), `the terminal to show ${pattern}`, { timeoutMs: 20_000, intervalMs: 100 });
       const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k);
 
       await waitFor(/2 pending approvals:[\s\S]*\[2\][\s\S]*Decide which\? \[1-2/);

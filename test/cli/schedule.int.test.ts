@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HarnessScheduleDescription, HarnessScheduleSummary, RunSummary } from '../../src/client/index.js';
-import { temporalAddress, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
-import { cliEnv, harness, type CliResult } from './cli-helpers.js';
+import { temporalAddress, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { cliEnv, harness, type CliResult } from '../support/cli.js';
 
 const workspace = writeWorkspace(
   tempDir(),
@@ -31,12 +32,7 @@ function ok(r: CliResult): string {
 
 /** Runs a CLI command until its JSON output satisfies `check` (visibility is eventually consistent). */
 async function cliUntil<T>(args: string[], env: NodeJS.ProcessEnv, check: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = JSON.parse(ok(await harness(args, env))) as T;
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-  }
+  return eventually(async () => JSON.parse(ok(await harness(args, env))) as T, check, what);
 }
 
 describe('harness schedule', () => {
@@ -88,11 +84,11 @@ describe('harness schedule', () => {
         expect(r.stderr).toMatch(new RegExp(`error \\[SCHEDULE_NOT_FOUND\\]: No schedule "${id}"`));
       }
       // Visibility lags: poll the API (cheaper than a spawn per try) until the list drops it.
-      const deadline = Date.now() + 30_000;
-      while ((await client.schedules.list()).some((s) => s.scheduleId === id)) {
-        if (Date.now() > deadline) throw new Error(`schedule ${id} still listed after delete`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually(
+        async () => (await client.schedules.list()).map((s) => s.scheduleId),
+        (ids) => !ids.includes(id),
+        `schedule ${id} to leave the list after delete`,
+      );
     });
   }, 180_000); // ~10 CLI spawns of ~1-3 s each on a loaded 2-core machine
 });

@@ -1,9 +1,9 @@
 /** The CLI on a run whose sub-agent waits for approval: shown, listed and decided on the top-level run. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir, temporalAddress, withWorker } from '../helpers.js';
+import { tempDir, temporalAddress, withWorker } from '../support/harness.js';
 import { chainWorkspace } from '../support/sub-agent-workspace.js';
-import { cliEnv, harness } from './cli-helpers.js';
+import { cliEnv, harness } from '../support/cli.js';
 
 describe('harness CLI with sub-agents', () => {
   it('status, inbox and watch show the path and the command that decides it on the top-level run', async () => {

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { findTemporalBinary } from '../../src/devserver/index.js';
 import { approvalDecisionSignal, statusQuery } from '../../src/workflows/run/contract.js';
 import type { RunStatus } from '../../src/workflows/run/contract.js';
-import { temporalAddress, tempDir, withWorker, writeWorkspace } from '../helpers.js';
-import { cliEnv, harness } from './cli-helpers.js';
+import { temporalAddress, tempDir, withWorker, writeWorkspace } from '../support/harness.js';
+import { cliEnv, harness } from '../support/cli.js';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tempDir, temporalAddress, withWorker, writeWorkspace } from '../helpers.js';
-import { cliEnv, harness } from './cli-helpers.js';
+import { tempDir, temporalAddress, withWorker, writeWorkspace } from '../support/harness.js';
+import { cliEnv, harness } from '../support/cli.js';
 
 describe('harness watch', () => {
   it('prints the run live (tokens, tools, decisions) and, with --json, the same events the client gets', async () => {

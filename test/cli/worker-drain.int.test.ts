@@ -5,8 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { connectClient, fileLines, temporalAddress, tempDir, uniqueId, until, withWorker, writeWorkspace } from '../helpers.js';
-import { cliEnv, HarnessProcess } from './cli-helpers.js';
+import { connectClient, fileLines, temporalAddress, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { cliEnv, HarnessProcess } from '../support/cli.js';
 
 describe('harness worker on SIGTERM', () => {
   it('drains: the in-flight tool call finishes on the stopping worker, which then exits 0', async () => {
@@ -39,22 +40,23 @@ limits:
     try {
       await worker.waitForLine(/worker polling/);
       const run = await client.startRun({ agentId: 'a', input: 'go' });
-      await until(() => fileLines(effects).includes('slow-started'), 'the slow tool to start');
+      await eventually(() => fileLines(effects), (l) => l.includes('slow-started'), 'the slow tool to start');
 
       const stopAt = Date.now();
       worker.kill('SIGTERM');
       await worker.waitForLine(/shutting down/);
       // The call is still alive well after shutdown began: it heartbeats to the server again.
       const handle = client.temporal.workflow.getHandle(run.runId);
-      for (;;) {
-        const { raw } = await handle.describe();
-        const beat = raw.pendingActivities?.[0]?.lastHeartbeatTime;
-        const beatMs = beat ? Number(beat.seconds) * 1000 + Math.floor((beat.nanos ?? 0) / 1e6) : 0;
-        if (beatMs > stopAt + 500) break;
-        expect(fileLines(effects)).not.toContain('slow-cancelled');
-        if (worker.child.exitCode !== null) throw new Error(`worker exited before the tool finished:\n${worker.stdout}\n${worker.stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually(
+        async () => {
+          expect(fileLines(effects)).not.toContain('slow-cancelled');
+          if (worker.child.exitCode !== null) throw new Error(`worker exited before the tool finished:\n${worker.stdout}\n${worker.stderr}`);
+          const beat = (await handle.describe()).raw.pendingActivities?.[0]?.lastHeartbeatTime;
+          return beat ? Number(beat.seconds) * 1000 + Math.floor((beat.nanos ?? 0) / 1e6) : 0;
+        },
+        (beatMs) => beatMs > stopAt + 500,
+        'a heartbeat of the slow tool after shutdown began',
+      );
       expect(worker.child.exitCode).toBeNull();
       writeFileSync(gate, '');
       expect(await worker.exited).toBe(0);

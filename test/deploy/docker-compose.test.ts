@@ -12,7 +12,7 @@ import { WORKER_ENV, workerTuning } from '../../src/cli/worker-options.js';
 import { DEFAULT_SHUTDOWN_GRACE_TIME } from '../../src/worker/create-worker.js';
 import { HARNESS_SEARCH_ATTRIBUTES } from '../../src/workflows/shared/search-attributes.js';
 import { parseWorkspaceText } from '../../src/workspace/index.js';
-import { composeService, dockerfile, imagePath, readCompose, REPO_ROOT, workerEnvironment } from './deploy-files.js';
+import { composeService, dockerfile, imagePath, readCompose, REPO_ROOT, workerEnvironment } from '../support/deploy-files.js';
 
 const compose = readCompose();
 

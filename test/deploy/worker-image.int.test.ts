@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker/create-worker.js';
-import { connectClient, temporalAddress, uniqueId } from '../helpers.js';
-import { HarnessProcess } from '../cli/cli-helpers.js';
-import { dockerfile, imagePath, readCompose, REPO_ROOT, workerEnvironment } from './deploy-files.js';
+import { connectClient, temporalAddress, uniqueId } from '../support/harness.js';
+import { HarnessProcess } from '../support/cli.js';
+import { dockerfile, imagePath, readCompose, REPO_ROOT, workerEnvironment } from '../support/deploy-files.js';
 
 /** Spawns the image's CMD from this checkout, as the container would run it from /app. */
 function runImageCommand(env: NodeJS.ProcessEnv): HarnessProcess {

@@ -5,7 +5,7 @@
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient, HarnessEvent, RunHandle } from '../../src/client/index.js';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(streamDelay: string): string {
   return writeWorkspace(

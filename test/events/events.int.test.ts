@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HarnessEvent, HarnessEventItem, RunHandle } from '../../src/client/index.js';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(streamDelay = ''): string {
   return writeWorkspace(

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { HarnessEvent } from '../../src/client/index.js';
-import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(): string {
   return writeWorkspace(

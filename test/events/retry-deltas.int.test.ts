@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageText, type HarnessEvent } from '../../src/client/index.js';
-import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 const TEXT = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenUsage } from '../../src/workflows/shared/usage.js';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 describe('token and cost accounting', () => {
   it('reports usage and cost per step (events), per run (status, result) and per thread', async () => {

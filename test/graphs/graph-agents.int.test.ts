@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DecisionRejectedError, RunFailedError, type HarnessEvent } from '../../src/client/index.js';
-import { connectClient, fileLines, tempDir, uniqueId, until, withWorker, writeWorkspace } from '../helpers.js';
+import { connectClient, fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 const GRAPHS = fileURLToPath(new URL('../fixtures/graphs.ts', import.meta.url));
@@ -141,7 +142,7 @@ describe('graph agents (LangGraph graphs in activities, checkpoints carried by t
     victim = await spawnWorker(workspace, taskQueue);
     const client = await connectClient(taskQueue);
     const run = await client.startRun({ agentId: 'steps', input: 'go', context: { effects, gate } });
-    await until(() => fileLines(effects).includes('step3-started'), 'step3 to start on the first worker');
+    await eventually(() => fileLines(effects), (l) => l.includes('step3-started'), 'step3 to start on the first worker');
     // The checkpoint after step2 must have reached the server (heartbeats are throttled).
     await waitForHeartbeatStep(client, run.runId, 2);
 
@@ -183,16 +184,15 @@ describe('graph agents (LangGraph graphs in activities, checkpoints carried by t
 /** Waits until the run's graph activity has heartbeated a checkpoint of LangGraph step `step` or later. */
 async function waitForHeartbeatStep(client: Awaited<ReturnType<typeof connectClient>>, runId: string, step: number): Promise<void> {
   const handle = client.temporal.workflow.getHandle(runId);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const { raw } = await handle.describe();
-    const details = raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0]?.data;
-    // An early heartbeat without a checkpoint yet carries an empty (binary/null) payload.
-    if (details?.length) {
-      const progress = JSON.parse(Buffer.from(details).toString('utf8')) as { graphStep?: number };
-      if ((progress.graphStep ?? -1) >= step) return;
-    }
-    if (Date.now() > deadline) throw new Error(`no heartbeat of graph step ${step} within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(
+    async () => {
+      const { raw } = await handle.describe();
+      const details = raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.[0]?.data;
+      // An early heartbeat without a checkpoint yet carries an empty (binary/null) payload.
+      if (!details?.length) return -1;
+      return (JSON.parse(Buffer.from(details).toString('utf8')) as { graphStep?: number }).graphStep ?? -1;
+    },
+    (graphStep) => graphStep >= step,
+    `a heartbeat of graph step ${step} or later`,
+  );
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient, HarnessEvent, RunStatus } from '../../src/client/index.js';
 import { createHttpApp, listenHttp, type HttpAppOptions } from '../../src/http/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
-import { readSse, type SseMessage } from './sse-reader.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { readSse, type SseMessage } from '../support/sse-reader.js';
 
 const agentId = uniqueId('http'); // Its own agent id, so listing by agent sees only this file's runs.
 
@@ -46,14 +47,13 @@ async function call<T = Record<string, unknown>>(app: App, method: string, path:
 }
 
 async function parked(app: App, runId: string): Promise<RunStatus> {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(50)) {
-    const { status, body } = await call<RunStatus>(app, 'GET', `/runs/${runId}`);
-    if (status === 200 && body.state === 'waiting_for_approval') return body;
-  }
-  throw new Error(`run ${runId} did not park`);
+  const reply = await eventually(
+    () => call<RunStatus>(app, 'GET', `/runs/${runId}`),
+    ({ status, body }) => status === 200 && body.state === 'waiting_for_approval',
+    `run ${runId} to wait for approval`,
+  );
+  return reply.body;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function withApp<T>(body: (app: App, client: HarnessClient) => Promise<T>, options: HttpAppOptions = {}): Promise<T> {
   return withWorker(workspace(), ({ client }) => body(createHttpApp(client, options), client));
@@ -100,10 +100,11 @@ describe('HTTP API', () => {
       expect(result).toMatchObject({ status: 200, body: { runId, output: 'All done: recorded x', approvals: [{ approvalId, approver: 'ann' }] } });
 
       // Listing goes through visibility, which is eventually consistent.
-      let listed: { runId: string; state?: string }[] = [];
-      for (const deadline = Date.now() + 10_000; Date.now() < deadline && !listed.some((r) => r.runId === runId && r.state === 'completed'); await sleep(100)) {
-        listed = (await call<{ runs: typeof listed }>(app, 'GET', `/runs?agentId=${agentId}&state=completed&limit=10`)).body.runs;
-      }
+      const listed = await eventually(
+        async () => (await call<{ runs: { runId: string; state?: string }[] }>(app, 'GET', `/runs?agentId=${agentId}&state=completed&limit=10`)).body.runs,
+        (runs) => runs.some((r) => r.runId === runId && r.state === 'completed'),
+        `run ${runId} listed as completed`,
+      );
       expect(listed.map((r) => r.runId)).toContain(runId);
       const badQuery = await call(app, 'GET', '/runs?state=sleeping&limit=0');
       expect(badQuery.status).toBe(400);
@@ -139,10 +140,12 @@ describe('HTTP API', () => {
       const created = await call(app, 'POST', '/runs', { agentId, input: 'hello', threadId });
       expect(created).toMatchObject({ status: 201, body: { threadId, queued: false, position: 0 } });
       const { runId } = created.body as { runId: string };
-      let state: string | undefined;
-      for (const deadline = Date.now() + 15_000; Date.now() < deadline && state !== 'completed'; await sleep(50)) {
-        state = (await call<RunStatus>(app, 'GET', `/runs/${runId}`)).body.state; // 404 until the thread starts it
-      }
+      // 404 until the thread starts the run.
+      const state = await eventually(
+        async () => (await call<RunStatus>(app, 'GET', `/runs/${runId}`)).body.state,
+        (s) => s === 'completed',
+        `run ${runId} of thread ${threadId} to complete`,
+      );
       expect(state).toBe('completed');
       expect(await call(app, 'POST', '/runs', { input: 'x', threadId, state: {} })).toMatchObject({
         status: 400,
@@ -211,8 +214,7 @@ describe('HTTP API', () => {
 
         expect((await fetch(eventsUrl, { headers: { 'Last-Event-ID': 'abc' } })).status).toBe(400);
         // The dropped stream's subscription ended once its poll in flight returned.
-        for (const deadline = Date.now() + 5_000; following > 0 && Date.now() < deadline; ) await sleep(20);
-        expect(following).toBe(0);
+        await eventually(() => following, (n) => n === 0, 'the dropped stream to end its subscription', { timeoutMs: 5_000 });
       } finally {
         await server.close(1_000);
       }

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadWorkspace } from '../../src/workspace/index.js';
-import { cliEnv, harness } from '../cli/cli-helpers.js';
-import { tempDir, writeWorkspace } from '../helpers.js';
+import { cliEnv, harness } from '../support/cli.js';
+import { tempDir, writeWorkspace } from '../support/harness.js';
 
 describe('harness memory', () => {
   it('lists a namespace, forgets by id or all, purges expired; refuses an ambiguous forget', async () => {

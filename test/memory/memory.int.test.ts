@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HarnessClient, ThreadStatus } from '../../src/client/index.js';
 import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 import { startEmbeddingsStub } from '../support/embeddings-stub.js';
 import { freePort, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { OfflineHashEmbeddings } from '../../src/memory/offline-hash-embeddings.js';
@@ -103,14 +104,13 @@ async function say(client: HarnessClient, threadId: string, input: string, conte
   return (await run.result()).output;
 }
 
-/** Polls the thread's status until its runs' memory syncs have all finished. */
+/** Reads the thread's status until its runs' memory syncs have all finished. */
 async function syncedStatus(client: HarnessClient, threadId: string, runs: number): Promise<ThreadStatus> {
-  for (const deadline = Date.now() + 30_000; ; ) {
-    const status = await client.thread(threadId).status();
-    if (status.runs.length === runs && status.runs.every((r) => r.memory !== undefined)) return status;
-    if (Date.now() > deadline) throw new Error(`memory sync did not finish: ${JSON.stringify(status.runs)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return eventually(
+    () => client.thread(threadId).status(),
+    (status) => status.runs.length === runs && status.runs.every((r) => r.memory !== undefined),
+    `the memory syncs of ${runs} runs of thread ${threadId} to finish`,
+  );
 }
 
 async function withMemoryWorker<T>(file: string, body: (client: HarnessClient, ws: Workspace) => Promise<T>): Promise<T> {
@@ -176,10 +176,7 @@ describe.each(['file', 'postgres'] as const)('memory tools with the %s store', (
       const [stored] = await store.list(`user:${user.userId}`, 0);
       expect(stored!.expiresAt! - stored!.createdAt).toBe(1500);
       // Wait for the clock, not for a guess: poll until the store itself says it expired.
-      for (const deadline = Date.now() + 15_000; (await store.list(`user:${user.userId}`, Date.now())).length > 0; ) {
-        if (Date.now() > deadline) throw new Error('the memory did not expire');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually(() => store.list(`user:${user.userId}`, Date.now()), (live) => live.length === 0, 'the memory to expire', { timeoutMs: 15_000 });
       expect(JSON.parse(await say(client, uniqueId('thread'), 'recall it', user, 'brief'))).toEqual({ memories: [] });
     });
   });

@@ -11,7 +11,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../src/client/index.js';
 import type { HarnessClient } from '../../src/client/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 import {
   always,
   byAssistantTurns,
@@ -288,7 +289,7 @@ describe('openai provider in a real run (OpenAI stub + Temporal dev server)', ()
     const s = await setup(() => hang, { limits: '  heartbeatTimeout: 3s\n' });
     await withWorker(s.workspace, async ({ client }) => {
       const run = await client.startRun({ agentId: 'plain', input: 'hello' });
-      await expect.poll(() => s.stub.requests.length, { timeout: 10_000 }).toBe(1);
+      await eventually(() => s.stub.requests.length, (n) => n === 1, 'the model call to reach the stub', { timeoutMs: 10_000 });
       await run.cancel();
       await expect(run.result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
       // The run ends cancelled at once although the model would hang for 30 s, and nothing retries it.

@@ -10,7 +10,7 @@ import {
   describeConnection,
   describeCredentials,
 } from '../../src/client/connection.js';
-import { tempDir } from '../helpers.js';
+import { tempDir } from '../support/paths.js';
 
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIcert\n-----END CERTIFICATE-----\n';
 const KEY = '-----BEGIN PRIVATE KEY-----\nTOP-SECRET-KEY-MATERIAL\n-----END PRIVATE KEY-----\n';

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { tempDir, uniqueId } from '../helpers.js';
+import { tempDir, uniqueId } from '../support/harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -102,8 +102,10 @@ describe('packed package', () => {
   const children: ChildProcess[] = [];
   afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
 
-  it('installs into a fresh project whose own worker and client run an agent with an approval', async () => {
+  it('installs into a fresh project whose own worker and client run an agent with an approval', async ({ onTestFailed }) => {
     const timings: Record<string, number> = {};
+    // Where the time went matters when the test times out or fails, not in a passing run.
+    onTestFailed(() => console.error('package check timings (ms):', timings));
     const time = <T>(label: string, f: () => T): T => {
       const t0 = Date.now();
       try {
@@ -145,7 +147,6 @@ describe('packed package', () => {
     timings['run'] = Date.now() - t0;
     worker.child.kill('SIGTERM');
     expect(await worker.done).toContain('worker stopped');
-    console.log('package check timings (ms):', timings);
 
     expect(out.pending).toEqual(['issue_refund']);
     expect(out.result).toMatchObject({ output: 'Done. refunded 42 on A-1001', agentState: { refunded: 'A-1001' } });

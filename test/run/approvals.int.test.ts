@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, RunFailedError } from '../../src/client/index.js';
-import { tempDir, withWorker, writeWorkspace, fileLines } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace, fileLines } from '../support/harness.js';
 
 /** A workspace whose scripted agent calls `record_effect` (needs approval) and then answers. */
 function refundWorkspace(dir: string, effects: string): string {

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSlotsStatusQuery, runSlotsWorkflowId } from '../../src/workflows/slots/contract.js';
-import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace, fileLines } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 const lines = fileLines;
@@ -76,7 +78,7 @@ describe('limits.maxConcurrentRuns', () => {
       await d.cancel();
 
       const slots = client.temporal.workflow.getHandle(runSlotsWorkflowId(taskQueue));
-      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 10_000 }).toEqual({ capacity: 1, holders: [], queue: [] });
+      await eventually(() => slots.query(runSlotsStatusQuery), (s) => isDeepStrictEqual(s, { capacity: 1, holders: [], queue: [] }), 'the slot keeper to be empty', { timeoutMs: 10_000 });
     });
   });
 
@@ -89,7 +91,7 @@ describe('limits.maxConcurrentRuns', () => {
     workers.push(await spawnWorker(ws, taskQueue), await spawnWorker(ws, taskQueue));
     const client = await connectClient(taskQueue);
     const runs = [await client.startRun({ agentId: 'busy', input: 'job 0' })];
-    await until(() => lines(effects).includes('hold-started'), 'the first run to reach its slow tool');
+    await eventually(() => lines(effects), (l) => l.includes('hold-started'), 'the first run to reach its slow tool');
     for (let i = 1; i < 3; i++) runs.push(await client.startRun({ agentId: 'busy', input: `job ${i}` }));
     // A queued run is in line (it asked by a signal recorded with that state), whatever then
     // happens to its worker. Runs still planning have no place yet, so wait for both.
@@ -136,11 +138,15 @@ describe('limits.maxConcurrentRuns', () => {
       await c.waitFor((s) => s.state === 'queued');
       await b.waitFor((s) => s.state === 'queued');
       // Bounds, not waits: the keeper's own workflow tasks are slow on a loaded machine.
-      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 30_000 }).toEqual({ capacity: 1, holders: [a.runId], queue: [b.runId, c.runId] });
+      await eventually(
+        () => slots.query(runSlotsStatusQuery),
+        (s) => isDeepStrictEqual(s, { capacity: 1, holders: [a.runId], queue: [b.runId, c.runId] }),
+        'a to hold the slot with b and c queued in order',
+      );
       for (const run of [c, b, a]) await client.getRun(run.runId).cancel();
       // A run gives its place or slot back before it closes.
       for (const run of [c, b, a]) await expect(client.getRun(run.runId).result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
-      await expect.poll(() => slots.query(runSlotsStatusQuery), { timeout: 30_000 }).toEqual({ capacity: 1, holders: [], queue: [] });
+      await eventually(() => slots.query(runSlotsStatusQuery), (s) => isDeepStrictEqual(s, { capacity: 1, holders: [], queue: [] }), 'the slot keeper to be empty');
     }, { taskQueue, enableNonLocalActivities: false });
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HarnessEventItem } from '../../src/client/index.js';
-import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { fileLines, tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 /** Eight model steps: six echo calls, one call that needs approval, then the answer. */
 function longRunWorkspace(dir: string, effects: string, extraLimits = ''): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 describe('history size', () => {
   it('a model call activity carries no transcript: its input stays the same size as the conversation grows', async () => {

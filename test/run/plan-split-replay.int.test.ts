@@ -1,6 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
-import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(limits: string): string {
   return writeWorkspace(

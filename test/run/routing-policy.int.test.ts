@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../src/client/index.js';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(): string {
   const dir = tempDir();

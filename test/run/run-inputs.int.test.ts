@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileReference, HarnessClientError, inlineFile } from '../../src/client/index.js';
-import { tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(): string {
   return writeWorkspace(

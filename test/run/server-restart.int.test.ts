@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
 import { startDevServer } from '../../src/devserver/index.js';
 import { createHarnessWorker } from '../../src/worker/index.js';
-import { tempDir, uniqueId, writeWorkspace } from '../helpers.js';
+import { tempDir, uniqueId, writeWorkspace } from '../support/harness.js';
 
 describe('a dev server restart', () => {
   it('keeps a run that waits for approval; it completes after the restart', async () => {

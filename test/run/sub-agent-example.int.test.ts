@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { withWorker } from '../helpers.js';
+import { withWorker } from '../support/harness.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/sub-agents/harness.yaml', import.meta.url));
 

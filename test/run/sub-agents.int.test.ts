@@ -8,7 +8,7 @@ import type { HarnessEvent } from '../../src/workflows/run/events.js';
 import { toolContextQuery, transcriptQuery } from '../../src/workflows/run/contract.js';
 import { RUN_STATE } from '../../src/workflows/shared/search-attributes.js';
 import type { RunStatus } from '../../src/workflows/run/contract.js';
-import { fileLines, tempDir, withWorker, writeWorkspace } from '../helpers.js';
+import { fileLines, tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 import { lastToolResult, reply, startOpenAIStub } from '../support/openai-stub.js';
 import { chainWorkspace } from '../support/sub-agent-workspace.js';
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunFailedError } from '../../src/client/index.js';
-import { tempDir, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
+import { tempDir, withWorker, writeWorkspace, fileLines } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 
 const lines = fileLines;
 
@@ -95,7 +96,7 @@ describe('run and tool timeouts', () => {
       expect((err as RunFailedError).message).toMatch(/exceeded limits\.runTimeout \(1500ms\)/);
       expect((await run.status()).error).toMatch(/runTimeout/);
       // The activity is cancelled at once; the tool's own code sees the abort signal moments later.
-      await until(() => lines(effects).includes('slow-cancelled'), 'the tool to see the cancellation');
+      await eventually(() => lines(effects), (l) => l.includes('slow-cancelled'), 'the tool to see the cancellation');
       expect(lines(effects)).toEqual(['slow-started', 'slow-cancelled']);
     });
   });
@@ -111,7 +112,7 @@ describe('cancel', () => {
       await run.cancel();
       const err = await run.result().catch((e: unknown) => e);
       expect((err as RunFailedError).code).toBe('RUN_CANCELLED');
-      await until(() => lines(effects).includes('slow-cancelled'), 'the tool to see the cancellation');
+      await eventually(() => lines(effects), (l) => l.includes('slow-cancelled'), 'the tool to see the cancellation');
       expect(lines(effects)).toEqual(['slow-started', 'slow-cancelled']);
       expect((await run.status()).state).toBe('cancelled');
     });

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, tempDir, uniqueId, until, withWorker, writeWorkspace, fileLines } from '../helpers.js';
+import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace, fileLines } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 const lines = fileLines;
@@ -53,7 +54,7 @@ describe('a worker killed mid-run', () => {
     victim = await spawnWorker(workspace, taskQueue);
     const client = await connectClient(taskQueue);
     const run = await client.startRun({ agentId: 'a', input: 'go' });
-    await until(() => lines(effects).includes('slow-started'), 'the slow tool to start on the first worker');
+    await eventually(() => lines(effects), (l) => l.includes('slow-started'), 'the slow tool to start on the first worker');
 
     await victim.kill();
     writeFileSync(gate, '');

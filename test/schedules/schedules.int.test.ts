@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HarnessClientError, type HarnessClient, type HarnessScheduleDescription } from '../../src/client/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 
 const workspace = writeWorkspace(
   tempDir(),
@@ -24,17 +25,6 @@ defaultAgent: reports
 `,
 );
 
-/** Re-reads server state until `ok` holds (bounded): `until` takes only a synchronous check. */
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 async function expectCode(p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
   const e = await p.then(
     () => undefined,
@@ -46,7 +36,7 @@ async function expectCode(p: Promise<unknown>, code: string, message?: RegExp): 
 }
 
 async function firstRunOf(client: HarnessClient, scheduleId: string): Promise<string> {
-  const d = await waitFor(
+  const d = await eventually(
     () => client.schedules.describe(scheduleId),
     (s: HarnessScheduleDescription) => s.recentRuns.length > 0,
     `a run started by ${scheduleId}`,
@@ -99,14 +89,14 @@ describe('schedules', () => {
       expect(await info.staticSummary()).toBe('reports: "yesterday"');
       expect(await info.staticDetails()).toContain(`**schedule** \`${scheduleId}\``);
 
-      const listed = await waitFor(
+      const listed = await eventually(
         () => client.listRuns({ scheduleId, taskQueue }),
         (runs) => runs.some((r) => r.runId === runId && r.state === 'completed'),
         'the scheduled run listed as completed',
       );
       expect(listed.find((r) => r.runId === runId)).toMatchObject({ agentId: 'reports', state: 'completed', scheduleId });
 
-      const schedules = await waitFor(
+      const schedules = await eventually(
         () => client.schedules.list(),
         (all) => all.some((s) => s.scheduleId === scheduleId),
         'the schedule listed',

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError } from '../../src/client/index.js';
-import { cliEnv, harness } from '../cli/cli-helpers.js';
-import { fileLines, tempDir, temporalAddress, withWorker, writeWorkspace } from '../helpers.js';
+import { cliEnv, harness } from '../support/cli.js';
+import { fileLines, tempDir, temporalAddress, withWorker, writeWorkspace } from '../support/harness.js';
 
 /** `record_effect` may be decided by alice or anyone with role finance; `echo` likewise, but approves itself after 1 s. */
 function workspace(effects: string): string {

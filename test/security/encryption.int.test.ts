@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
 import { AesGcmPayloadCodec, CodecError, encryptingDataConverter, keyring } from '../../src/codec/index.js';
-import { fileLines, tempDir, temporalAddress, withWorker, writeWorkspace } from '../helpers.js';
-import { cliEnv, harness } from '../cli/cli-helpers.js';
-import { encodingOf, keyIdOf, rawHistory, withHarnessWorker } from './security-helpers.js';
+import { fileLines, tempDir, temporalAddress, withWorker, writeWorkspace } from '../support/harness.js';
+import { cliEnv, harness } from '../support/cli.js';
+import { encodingOf, keyIdOf, rawHistory, withHarnessWorker } from '../support/security.js';
 
 const newKey = () => randomBytes(32).toString('base64');
 

@@ -5,8 +5,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import proto from '@temporalio/proto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir, uniqueId, writeWorkspace } from '../helpers.js';
-import { rawClient, rawHistory, withHarnessWorker } from './security-helpers.js';
+import { tempDir, uniqueId, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { rawClient, rawHistory, withHarnessWorker } from '../support/security.js';
 
 const saved = { key: process.env.HARNESS_ENCRYPTION_KEY, id: process.env.HARNESS_ENCRYPTION_KEY_ID };
 afterEach(() => {
@@ -43,20 +44,19 @@ agents:
       try {
         // With the key, the schedule and its run read as usual.
         expect((await client.schedules.describe(scheduleId)).run).toMatchObject({ input: m.input, context: { user: m.context } });
-        const deadline = Date.now() + 30_000;
         // The list reads the (encrypted) memo; visibility lags, so wait until it shows the schedule.
-        let listed;
-        while (!(listed = (await client.schedules.list()).find((s) => s.scheduleId === scheduleId))) {
-          if (Date.now() > deadline) throw new Error('the schedule never appeared in the list');
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        const listed = await eventually(
+          async () => (await client.schedules.list()).find((s) => s.scheduleId === scheduleId),
+          (found) => found !== undefined,
+          `schedule ${scheduleId} in the list`,
+        );
         expect(listed).toMatchObject({ input: m.input, agentId: 'reports' });
         await client.schedules.trigger(scheduleId);
-        let started: string | undefined;
-        while (!(started = (await client.schedules.describe(scheduleId)).recentRuns[0]?.runId)) {
-          if (Date.now() > deadline) throw new Error('the triggered run never started');
-          await new Promise((r) => setTimeout(r, 100));
-        }
+        const started = await eventually(
+          async () => (await client.schedules.describe(scheduleId)).recentRuns[0]?.runId,
+          (runId): runId is string => runId !== undefined,
+          'the triggered run to start',
+        );
         expect((await client.getRun(started).result()).output).toBe(`summary of ${m.input}`);
 
         // Without it, the server's copy of the schedule shows none of it.

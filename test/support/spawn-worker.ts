@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
-import { temporalAddress } from '../helpers.js';
+import { temporalAddress } from './harness.js';
 
 const ENTRY = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 

@@ -1,5 +1,5 @@
 /** The workspace the sub-agent tests share. */
-import { writeWorkspace } from '../helpers.js';
+import { writeWorkspace } from './harness.js';
 
 /**
  * support → billing → ledger. billing's record_effect needs alice or bob; ledger's needs anyone.

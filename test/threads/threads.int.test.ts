@@ -5,7 +5,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { HarnessClientError, RunFailedError, type ThreadHandle, type ThreadStatus } from '../../src/client/index.js';
 import { AGENT_RUN_WORKFLOW } from '../../src/workflows/run/contract.js';
 import { AGENT_THREAD_WORKFLOW, threadWorkflowId, type AgentThreadInput } from '../../src/workflows/threads/contract.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * A scripted agent that answers with every user message it sees ({{userMessages}}), so a run's
@@ -36,26 +37,23 @@ agents:
   );
 }
 
-/** Polls the thread's status until `predicate` holds. */
-async function waitForThread(thread: ThreadHandle, predicate: (s: ThreadStatus) => boolean, timeoutMs = 30_000): Promise<ThreadStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await thread.status();
-    if (predicate(status)) return status;
-    if (Date.now() > deadline) throw new Error(`thread ${thread.threadId} did not reach the state: ${JSON.stringify(status)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Reads the thread's status until `predicate` holds. */
+async function waitForThread(thread: ThreadHandle, predicate: (s: ThreadStatus) => boolean): Promise<ThreadStatus> {
+  return eventually(() => thread.status(), predicate, `thread ${thread.threadId} to reach the awaited status`);
 }
 
-/** Polls visibility (eventually consistent) until `query` lists `count` executions. */
-async function listUntil(temporal: Client, query: string, count: number, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = [];
-    for await (const wf of temporal.workflow.list({ query })) found.push(wf);
-    if (found.length >= count || Date.now() > deadline) return found;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Lists again (visibility is eventually consistent) until `query` lists `count` executions. */
+async function listUntil(temporal: Client, query: string, count: number) {
+  return eventually(
+    async () => {
+      const found = [];
+      for await (const wf of temporal.workflow.list({ query })) found.push(wf);
+      return found;
+    },
+    (found) => found.length >= count,
+    `${count} executions listed for ${query}`,
+    { intervalMs: 200 },
+  );
 }
 
 describe('threads', () => {

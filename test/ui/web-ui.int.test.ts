@@ -5,7 +5,8 @@
  * It filters the Workflows list by `HarnessRunState="waiting_for_approval"`, opens the parked run
  * and checks what a person needs to decide it: the run's summary, its current details (pending
  * approval, tool, the exact `harness approve` command) and the activities' summaries. It saves the
- * run's "User Metadata" page as docs/ui-waiting-for-approval.png, the picture the README shows.
+ * run's "User Metadata" page as `ui-waiting-for-approval.png` in a temp dir; `npm run screenshots`
+ * runs this test with `HARNESS_SCREENSHOT_DIR=docs` to refresh the picture the README shows.
  *
  * What Web UI 2.42.1 (the one in Temporal CLI v1.5.1) shows, and so what is asserted:
  * - Workflows list: no Summary column exists (not even among the optional columns), so the list
@@ -15,18 +16,20 @@
  *   summaries) and Current Details. Summary and details are Markdown rendered in iframes.
  *
  * Skipped, with a message, only when no Chromium executable exists (`CHROMIUM_PATH` overrides the
- * default `/usr/bin/chromium`); install it with `apt-get install -y chromium`.
+ * default `/usr/bin/chromium`); install it with `apt-get install -y chromium`. `npm run screenshots`
+ * fails instead of skipping.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
 import { startDevServer, type DevServer } from '../../src/devserver/index.js';
 import { createHarnessWorker, type HarnessWorker } from '../../src/worker/index.js';
-import { tempDir, uniqueId } from '../helpers.js';
+import { eventually } from '../support/eventually.js';
+import { tempDir, uniqueId } from '../support/harness.js';
 
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const CHROMIUM = CHROMIUM_CANDIDATES.find((file): file is string => !!file && existsSync(file));
@@ -34,7 +37,9 @@ const NO_CHROMIUM =
   `no Chromium executable (looked for ${CHROMIUM_CANDIDATES.filter(Boolean).join(', ')}): ` +
   'install it with `apt-get update && apt-get install -y chromium`, or set CHROMIUM_PATH';
 
-const SCREENSHOT = fileURLToPath(new URL('../../docs/ui-waiting-for-approval.png', import.meta.url));
+/** Set by `npm run screenshots` (to `docs`) to refresh the README's picture; otherwise a temp dir. */
+const SCREENSHOT_DIR = process.env.HARNESS_SCREENSHOT_DIR;
+const SCREENSHOT = join(SCREENSHOT_DIR ? resolve(SCREENSHOT_DIR) : tempDir(), 'ui-waiting-for-approval.png');
 const EXAMPLE_TOOLS = fileURLToPath(new URL('../../examples/tools.ts', import.meta.url));
 const INPUT = 'Please refund order A-1001: the espresso grinder arrived with a cracked hopper.';
 
@@ -94,6 +99,7 @@ describe('Temporal Web UI', () => {
   it(
     'lists a run waiting for approval and shows its summary, pending approval and activity summaries',
     async (ctx) => {
+      if (!CHROMIUM && SCREENSHOT_DIR) throw new Error(`cannot refresh the screenshots: ${NO_CHROMIUM}`);
       if (!CHROMIUM) console.warn(`[web-ui test] skipped: ${NO_CHROMIUM}`);
       ctx.skip(!CHROMIUM, NO_CHROMIUM);
 
@@ -143,18 +149,18 @@ describe('Temporal Web UI', () => {
         const query = 'HarnessRunState="waiting_for_approval"';
         const listUrl = `${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
         const runLink = page.getByRole('link', { name: run.runId, exact: true });
-        const listDeadline = Date.now() + LIST_DEADLINE_MS;
-        for (;;) {
-          await page.goto(listUrl, { waitUntil: 'load' });
-          try {
-            await runLink.waitFor({ state: 'visible', timeout: 10_000 });
-            break;
-          } catch (err) {
-            if (Date.now() > listDeadline) {
-              throw new Error(`Web UI: run ${run.runId} not listed at ${listUrl} within ${LIST_DEADLINE_MS} ms`, { cause: err });
-            }
-          }
-        }
+        await eventually(
+          async () => {
+            await page!.goto(listUrl, { waitUntil: 'load' });
+            return runLink.waitFor({ state: 'visible', timeout: 10_000 }).then(
+              () => 'listed',
+              (err: Error) => err.message.split('\n')[0],
+            );
+          },
+          (outcome) => outcome === 'listed',
+          `Web UI: run ${run.runId} listed at ${listUrl}`,
+          { timeoutMs: LIST_DEADLINE_MS },
+        );
         await expectVisible(page.getByText('HarnessRunState', { exact: false }).first(), 'the HarnessRunState filter');
         // The finished run exists but the filter leaves it out (same response as the listed run).
         expect(await page.getByText(done.runId).count()).toBe(0);
@@ -202,6 +208,7 @@ describe('Temporal Web UI', () => {
         // (No wait for network idle here: a running workflow's page keeps polling.)
         mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
         await page.screenshot({ path: SCREENSHOT, fullPage: true, animations: 'disabled' });
+        expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
       } catch (err) {
         if (page) {
           const shot = join(tmpdir(), `web-ui-failure-${Date.now()}.png`);

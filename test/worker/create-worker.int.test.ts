@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { createHarnessWorker, DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/worker/index.js';
-import { tempDir, temporalAddress, uniqueId, writeWorkspace } from '../helpers.js';
+import { tempDir, temporalAddress, uniqueId, writeWorkspace } from '../support/harness.js';
 
 const workspace = () => writeWorkspace(tempDir(), `models: { m: { provider: scripted, script: [{ turns: [{ text: hi }] }] } }\nagents: [{ id: a, model: m }]\n`);
 

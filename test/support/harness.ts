@@ -1,20 +1,18 @@
 /**
  * Shared integration-test plumbing: one dev server and one workflow bundle per `npm test`
  * (from global-setup), a fresh worker per test on its own task queue, unique ids everywhere.
+ * The SDK's log is buffered per test by test-log.ts (the integration project's setup file).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createActivities } from '../src/activities/index.js';
-import { HarnessClient } from '../src/client/index.js';
-import { loadWorkspace, type Workspace } from '../src/workspace/index.js';
-import { TEST_TOOLS, tempDir } from './support/paths.js';
-
-// Tests fail runs on purpose; the worker's INFO/WARN lines about them would drown real errors.
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { createActivities } from '../../src/activities/index.js';
+import { HarnessClient } from '../../src/client/index.js';
+import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
+import { TEST_TOOLS, tempDir } from './paths.js';
 
 export { TEST_TOOLS, tempDir };
 
@@ -74,15 +72,6 @@ export async function withWorker<T>(
 /** A client on the test server without a worker (for runs a worker in another process serves). */
 export async function connectClient(taskQueue: string): Promise<HarnessClient> {
   return HarnessClient.connect({ address: temporalAddress(), taskQueue });
-}
-
-/** Polls `check` until it holds; for effects outside Temporal (files a tool writes). */
-export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The non-empty lines of a file the test tools append to (empty when it does not exist yet). */

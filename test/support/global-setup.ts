@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startDevServer } from '../src/devserver/index.js';
-import { bundleHarnessWorkflows } from '../src/worker/bundle.js';
+import { startDevServer } from '../../src/devserver/index.js';
+import { bundleHarnessWorkflows } from '../../src/worker/bundle.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

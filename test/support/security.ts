@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
 import { createHarnessWorker } from '../../src/worker/index.js';
 import type { Workspace } from '../../src/workspace/index.js';
-import { temporalAddress, uniqueId } from '../helpers.js';
+import { temporalAddress, uniqueId } from './harness.js';
 
 export interface CodecEnv {
   client: HarnessClient;
