@@ -165,6 +165,7 @@ export interface ToolRunContext {
 
 // Approvals -----------------------------------------------------------------------------------
 
+/** What a person decides about a pending approval: run the call as is, refuse it, or run it with edited input. */
 export type Decision = 'approve' | 'reject' | 'edit';
 
 /** Every decision, as a decision payload names it. */
