@@ -5,7 +5,7 @@
  *
  *   npm run record-fixtures                      # record scenarios that have no fixture yet
  *   npm run record-fixtures -- --rewrite         # re-record every scenario (overwrites)
- *   npm run record-fixtures -- run-graph-interrupts thread-queued-message   # just these (overwrites)
+ *   npm run record-fixtures -- run-graph-interrupts run-tool-approvals   # just these (overwrites)
  *
  * Until the first release tag, workflow changes re-record everything (`--rewrite`). From the
  * release on, old fixtures are kept (they are runs of released code that must still replay) and a

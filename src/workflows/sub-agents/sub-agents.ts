@@ -59,12 +59,12 @@ export class SubAgents implements DelegatedApprovalView {
   onChange: () => void = () => undefined;
 
   constructor(
-    private readonly run: RunLedger,
+    private readonly ledger: RunLedger,
     private readonly events: RunEvents,
     private readonly now: () => string,
   ) {
     // A run that continued as new keeps showing its sub-agents' decisions.
-    this.delegated.restore(run.input.carried?.delegatedApprovals ?? []);
+    this.delegated.restore(ledger.input.carried?.delegatedApprovals ?? []);
   }
 
   /** Decided approvals of sub-agents, for the next run of a continued chain (none can be pending then). */
@@ -80,12 +80,12 @@ export class SubAgents implements DelegatedApprovalView {
 
   /** This run's place in the chain: agents from the top-level run down to this one. */
   path(): string[] {
-    return [...(this.run.input.parent?.path ?? []), this.run.agentId];
+    return [...(this.ledger.input.parent?.path ?? []), this.ledger.agentId];
   }
 
   /** The run's status with its sub-agents' approvals and its parent added. */
   status(base: RunStatus): RunStatus {
-    const parent = this.run.input.parent;
+    const parent = this.ledger.input.parent;
     return {
       ...base,
       pendingApprovals: [...base.pendingApprovals, ...this.delegated.pending()],
@@ -112,9 +112,9 @@ export class SubAgents implements DelegatedApprovalView {
     if (!parsed.ok) return parsed.problem;
     const { decision } = parsed;
     if (this.delegated.owns(decision.approvalId)) return this.delegated.problemWith(decision);
-    const own = this.run.problemWith(decision);
+    const own = this.ledger.problemWith(decision);
     if (own?.code !== 'UNKNOWN_APPROVAL' || !this.delegated.hasPending()) return own;
-    const ids = [...this.run.pendingApprovals(), ...this.delegated.pending()].map((p) => p.approvalId);
+    const ids = [...this.ledger.pendingApprovals(), ...this.delegated.pending()].map((p) => p.approvalId);
     return { code: own.code, message: `No pending approval "${decision.approvalId}" on this run. Pending approvals: ${ids.join(', ')}.` };
   }
 
@@ -140,7 +140,7 @@ export class SubAgents implements DelegatedApprovalView {
   ownApprovalRequested(approval: PendingApproval, tool: ToolSpec | undefined): void {
     this.reportUp({
       kind: 'requested',
-      approval: { ...approval, path: this.path(), origin: { runId: this.run.runId, approvalId: approval.approvalId } },
+      approval: { ...approval, path: this.path(), origin: { runId: this.ledger.runId, approvalId: approval.approvalId } },
       tool: { inputSchema: tool?.inputSchema ?? {}, ...(tool?.approvers && { approvers: tool.approvers }) },
     });
   }
@@ -148,7 +148,7 @@ export class SubAgents implements DelegatedApprovalView {
   ownApprovalDecided(record: ApprovalRecord): void {
     this.reportUp({
       kind: 'resolved',
-      record: { ...record, path: this.path(), origin: { runId: this.run.runId, approvalId: record.approvalId } },
+      record: { ...record, path: this.path(), origin: { runId: this.ledger.runId, approvalId: record.approvalId } },
       ...(this.answering !== undefined && { requestId: this.answering }),
     });
   }
@@ -163,14 +163,14 @@ export class SubAgents implements DelegatedApprovalView {
     const agentId = spec.subAgent!.agentId;
     const request = parseSubAgentArgs(call.name, args);
     if ('error' in request) return { content: request.error, isError: true };
-    const callerDepth = this.run.input.parent?.depth ?? 0;
-    const tooDeep = depthProblem(agentId, this.path(), callerDepth, this.run.limits!.maxAgentDepth);
+    const callerDepth = this.ledger.input.parent?.depth ?? 0;
+    const tooDeep = depthProblem(agentId, this.path(), callerDepth, this.ledger.limits!.maxAgentDepth);
     if (tooDeep) return { content: tooDeep, isError: true };
 
-    const childId = subAgentRunId(this.run.runId, call.id);
-    const from = this.run.agentId;
+    const childId = subAgentRunId(this.ledger.runId, call.id);
+    const from = this.ledger.agentId;
     const message = subAgentMessage(request, from);
-    this.events.emit({ type: 'subagent.started', step: this.run.step, toolCallId: call.id, agentId, runId: childId, path: [...this.path(), agentId] });
+    this.events.emit({ type: 'subagent.started', step: this.ledger.step, toolCallId: call.id, agentId, runId: childId, path: [...this.path(), agentId] });
     this.delegated.childStarted(call.id, childId);
     let ending = 'it completed';
     try {
@@ -180,12 +180,12 @@ export class SubAgents implements DelegatedApprovalView {
           {
             agentId,
             input: message,
-            ...(this.run.input.context !== undefined && { context: this.run.input.context }),
-            parent: { workflowId: this.run.runId, toolCallId: call.id, path: this.path(), depth: callerDepth + 1 },
+            ...(this.ledger.input.context !== undefined && { context: this.ledger.input.context }),
+            parent: { workflowId: this.ledger.runId, toolCallId: call.id, path: this.path(), depth: callerDepth + 1 },
           },
         ],
         staticSummary: `sub-agent ${agentId} · from ${from}`,
-        staticDetails: childDetails({ agentId, from, runId: this.run.runId, toolCallId: call.id, message }),
+        staticDetails: childDetails({ agentId, from, runId: this.ledger.runId, toolCallId: call.id, message }),
         typedSearchAttributes: [
           { key: RUN_STATE, value: 'starting' },
           { key: AGENT_ID, value: agentId },
@@ -197,7 +197,7 @@ export class SubAgents implements DelegatedApprovalView {
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       });
       // A run's usage includes its sub-agents': it is what the run cost.
-      this.run.addUsage(result.usage);
+      this.ledger.addUsage(result.usage);
       return { content: result.output, isError: false };
     } catch (err) {
       // This run is being cancelled: the child was cancelled with it; end as cancelled too.
@@ -259,11 +259,11 @@ export class SubAgents implements DelegatedApprovalView {
       await this.sendDown(decision, { kind: 'relay', upRequestId: requestId }, via);
       return;
     }
-    const problem = this.run.problemWith(decision);
+    const problem = this.ledger.problemWith(decision);
     if (problem) return refuse(problem);
     this.answering = requestId;
     try {
-      this.run.applyDecision(decision, via, this.now());
+      this.ledger.applyDecision(decision, via, this.now());
     } finally {
       this.answering = undefined;
     }
@@ -285,7 +285,7 @@ export class SubAgents implements DelegatedApprovalView {
     const { origin } = route;
     const { problem } = route.answer;
     if (origin.kind === 'relay') this.reportUp({ kind: 'refused', requestId: origin.upRequestId, problem });
-    else if (origin.kind === 'signal') this.run.recordIgnored(origin.payload, `${problem.code}: ${problem.message}`, this.now());
+    else if (origin.kind === 'signal') this.ledger.recordIgnored(origin.payload, `${problem.code}: ${problem.message}`, this.now());
     // 'update': the waiting handler takes the stored answer.
   }
 
@@ -295,7 +295,7 @@ export class SubAgents implements DelegatedApprovalView {
   }
 
   private reportUp(body: ReportBody): void {
-    const parent = this.run.input.parent;
+    const parent = this.ledger.input.parent;
     if (!parent) return;
     const report = { ...body, toolCallId: parent.toolCallId } as SubAgentReport;
     const handle = getExternalWorkflowHandle(parent.workflowId);
