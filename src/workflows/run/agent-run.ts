@@ -40,6 +40,10 @@ import { RunEvents } from './run-events.js';
 import { withinRunTimeout } from './run-timeout.js';
 import { RunSlot } from './slot.js';
 
+/**
+ * The run workflow (workflow id = run id). Start it through `HarnessClient.startRun`, or as
+ * `agentRun` with an `AgentRunInput` from any Temporal client.
+ */
 export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   const run = buildRun(input);
   const { ledger, lifecycle, events, subAgents } = run;

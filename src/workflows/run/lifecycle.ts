@@ -89,8 +89,8 @@ export class RunLifecycle {
    * is pending and runs again when none is.
    */
   approvalsChanged(): void {
-    const waiting = this.ledger.hasPendingApprovals() || this.delegated.hasPending();
     if (this.ending) return;
+    const waiting = this.ledger.hasPendingApprovals() || this.delegated.hasPending();
     if (waiting && this.current === 'running') this.moveTo('waiting_for_approval');
     else if (!waiting && this.current === 'waiting_for_approval') this.moveTo('running');
     else this.showDetails();
