@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { HarnessClient } from '../../src/client/index.js';
-import { describeDynamicConfig, startDevServer, type DevServer } from '../../src/devserver/index.js';
+import { DEV_SERVER_DYNAMIC_CONFIG, describeDynamicConfig, startDevServer, type DevServer, type DynamicConfigValue } from '../../src/devserver/index.js';
 import { decideApprovalUpdate } from '../../src/workflows/messages.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import { spawnChildWorker } from '../lib/child-worker.js';
@@ -27,6 +27,9 @@ const EventType = proto.temporal.api.enums.v1.EventType;
 type Variant = 'TS bare' | 'Go bare' | 'agentRun';
 type Scenario = 'model→tool→model' | '… with one approval';
 const VARIANTS: Variant[] = ['TS bare', 'Go bare', 'agentRun'];
+const DEFAULTS = "Temporal's defaults";
+const TRANSFER_RATE = 'history.transferProcessorMaxPollRPS';
+const EAGER = 'system.enableActivityEagerExecution';
 /** The tool-call activity's type name per variant (to find "tool started" in a history). */
 const TOOL_ACTIVITY = new Set(['baselineCallTool', 'CallTool', 'callTool']);
 
@@ -73,14 +76,30 @@ export const control: Benchmark = {
       await tuned.stop();
     }
 
-    const untunedServer = await startDevServer({ dbFile: join(ctx.dir, 'temporal-defaults.db'), logLevel: 'error', dynamicConfig: {} });
-    const untuned = await openLane(ctx, untunedServer, goBinary, 'defaults');
-    try {
-      results.push(...(await measure(untuned, "Temporal's defaults", 'model→tool→model', defaultRounds, warmup)));
-      log("  default server, model→tool→model: done");
-    } finally {
-      await untuned.stop();
-      await untunedServer.stop();
+    // Other servers, plain scenario only: Temporal's defaults always; with --full or
+    // BENCH_CONTROL_SWEEP=1 also the transfer-queue rate alone at 10 and 200 per second, and the
+    // tuned config without eager activities (what each part of it buys).
+    const sweep = ctx.mode === 'full' || process.env.BENCH_CONTROL_SWEEP === '1';
+    const others: { label: string; config: Record<string, DynamicConfigValue> }[] = [
+      { label: DEFAULTS, config: {} },
+      ...(sweep
+        ? [
+            { label: 'transfer 10/s only', config: { [TRANSFER_RATE]: 10 } },
+            { label: 'transfer 200/s only', config: { [TRANSFER_RATE]: 200 } },
+            { label: 'tuned, eager off', config: { ...DEV_SERVER_DYNAMIC_CONFIG, [EAGER]: false } },
+          ]
+        : []),
+    ];
+    for (const [n, other] of others.entries()) {
+      const server = await startDevServer({ dbFile: join(ctx.dir, `temporal-other-${n}.db`), logLevel: 'error', dynamicConfig: other.config });
+      const lane = await openLane(ctx, server, goBinary, `other${n}`);
+      try {
+        results.push(...(await measure(lane, other.label, 'model→tool→model', defaultRounds, warmup)));
+        log(`  ${other.label} (${describeDynamicConfig(other.config)}), model→tool→model: done`);
+      } finally {
+        await lane.stop();
+        await server.stop();
+      }
     }
 
     const spread = (v: number[]) => `${ms(percentile(v, 25))}–${ms(percentile(v, 75))}`;
@@ -98,13 +117,14 @@ export const control: Benchmark = {
       r.toolStart.length ? ms(percentile(r.toolStart, 50)) : '',
     ]);
     const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
+    const serverRows = others.map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
     const cpuRatio = find('tuned', 'model→tool→model', 'agentRun').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
     const dispatchTuned = percentile(VARIANTS.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
-    const dispatchDefault = percentile(VARIANTS.flatMap((v) => find("Temporal's defaults", 'model→tool→model', v).dispatch), 50);
+    const dispatchDefault = percentile(VARIANTS.flatMap((v) => find(DEFAULTS, 'model→tool→model', v).dispatch), 50);
     return {
       tables: [
         {
-          title: `interleaved, ${rounds} rounds per scenario on the tuned server (${defaultRounds} on the default one) after ${warmup} warm-up rounds; one worker process per variant; ms`,
+          title: `interleaved, ${rounds} rounds per scenario on the tuned server (${defaultRounds} on each other server) after ${warmup} warm-up rounds; one worker process per variant; ms`,
           text: table(
             ['server', 'scenario', 'variant', 'n', 'p50', 'p25–p75', '× TS bare p50 (p25–p75 of per-round ratios)', 'tasks/run', 'dispatch p50', 'worker CPU/run', 'update → tool started p50'],
             rows,
@@ -112,7 +132,7 @@ export const control: Benchmark = {
         },
       ],
       notes: [
-        `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); defaults = the same dev server with no dynamic config.`,
+        `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${serverRows}.`,
         `per-task dispatch back to back, p50 over the three variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
         `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×).`,
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
