@@ -95,7 +95,7 @@ export const control: Benchmark = {
       const lane = await openLane(ctx, server, goBinary, `other${n}`);
       try {
         results.push(...(await measure(lane, other.label, 'model→tool→model', defaultRounds, warmup)));
-        log(`  ${other.label} (${describeDynamicConfig(other.config)}), model→tool→model: done`);
+        log(`  ${other.label}, model→tool→model: done`);
       } finally {
         await lane.stop();
         await server.stop();
@@ -117,7 +117,7 @@ export const control: Benchmark = {
       r.toolStart.length ? ms(percentile(r.toolStart, 50)) : '',
     ]);
     const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
-    const serverRows = others.map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
+    const serverRows = others.filter((o) => o.label !== DEFAULTS).map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
     const cpuRatio = find('tuned', 'model→tool→model', 'agentRun').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
     const dispatchTuned = percentile(VARIANTS.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
     const dispatchDefault = percentile(VARIANTS.flatMap((v) => find(DEFAULTS, 'model→tool→model', v).dispatch), 50);
@@ -132,7 +132,7 @@ export const control: Benchmark = {
         },
       ],
       notes: [
-        `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${serverRows}.`,
+        `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${DEFAULTS} = no dynamic config${serverRows ? `; ${serverRows}` : ''}.`,
         `per-task dispatch back to back, p50 over the three variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
         `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×).`,
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
