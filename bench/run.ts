@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { approvalLatency } from './benchmarks/approval-latency.js';
+import { control } from './benchmarks/control.js';
 import { historyGrowth } from './benchmarks/history-growth.js';
 import { langgraph } from './benchmarks/langgraph.js';
 import { memory } from './benchmarks/memory.js';
@@ -22,8 +23,9 @@ import { throughput } from './benchmarks/throughput.js';
 import type { Benchmark } from './lib/bench.js';
 import { startBenchContext, type Mode } from './lib/context.js';
 import { collectMeta } from './lib/meta.js';
+import { describeDynamicConfig } from '../src/devserver/index.js';
 
-const BENCHMARKS: Benchmark[] = [overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput, memory];
+const BENCHMARKS: Benchmark[] = [control, overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput, memory];
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 const { values } = parseArgs({
@@ -59,7 +61,7 @@ log(`temporal-harness benchmarks, ${mode} mode: ${selected.map((b) => b.name).jo
 // BENCH_SERVER_ARGS: extra `temporal server start-dev` arguments, e.g. to try a dynamic-config setting.
 const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
 const ctx = await startBenchContext(mode, log, { serverArgs });
-if (serverArgs.length) log(`dev server arguments: ${serverArgs.join(' ')}`);
+log(`dev server dynamic config: ${describeDynamicConfig(ctx.server.dynamicConfig)}${serverArgs.length ? `; then ${serverArgs.join(' ')}` : ''}`);
 const meta = collectMeta(ctx.server.binary);
 log(`node ${meta.node}, ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGiB} GiB, load ${meta.loadAverageAtStart.join(' ')}; ${meta.temporal.split('\n')[0]}`);
 log(`commit ${meta.git.commit}${meta.git.uncommittedSrcFiles ? ` + ${meta.git.uncommittedSrcFiles} uncommitted file(s) under src/` : ''}`);

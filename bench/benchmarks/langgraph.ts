@@ -164,7 +164,7 @@ export const langgraph: Benchmark = {
         },
       ],
       notes: [
-        `p50 per run: agentRun ${ms(ours.p50)} ms, LangGraph ${ms((data[setups[0]!.key] as { total: { p50: number } }).total.p50)} ms (${ratio(ours.p50 / (data[setups[0]!.key] as { total: { p50: number } }).total.p50)} slower): every agentRun step is a task the server dispatches to a worker (see benchmark 1: tasks/run × dispatch latency), LangGraph\'s are function calls in this process.`,
+        `p50 per run: agentRun ${ms(ours.p50)} ms, LangGraph ${ms((data[setups[0]!.key] as { total: { p50: number } }).total.p50)} ms (${ratio(ours.p50 / (data[setups[0]!.key] as { total: { p50: number } }).total.p50)} slower): every agentRun step is a round trip through the server (a task dispatched to a worker, its completion recorded; see benchmarks 0 and 1), LangGraph's are function calls in this process.`,
         'agentRun: start → parked (status polled every 2 ms) → update → result, through the dev server (gRPC on loopback, server-side SQLite with WAL and synchronous=OFF). LangGraph: two invoke() calls in this process, no network.',
         'What agentRun\'s time buys: the run and its approval survive the loss of the worker, the client or the machine (state is in the server, not the process); any worker continues it, any client decides it (signal/update, CLI, Web UI); each step has timeouts and retries; runs are listed and filtered by state.',
         'What LangGraph\'s time buys: a checkpoint per step in a local SQLite file; a resume must run where that file is, and nothing resumes a run by itself after a crash or retries a step — the app builds that.',

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 import { HARNESS_SEARCH_ATTRIBUTES } from '../workflows/shared/search-attributes.js';
+import { DEV_SERVER_DYNAMIC_CONFIG, dynamicConfigArgs, type DynamicConfigValue } from './dynamic-config.js';
 import { ensureTemporalBinary } from './temporal-binary.js';
 
 /** Log levels accepted by `temporal --log-level`. */
@@ -39,7 +40,16 @@ export interface DevServerOptions {
   ip?: string;
   /** Server log level. Default `'warn'`. */
   logLevel?: DevServerLogLevel;
-  /** Extra `start-dev` arguments appended verbatim, e.g. `['--dynamic-config-value', 'K=1']`. */
+  /**
+   * Dynamic config passed as `--dynamic-config-value` (replaces the default map, it is not merged:
+   * spread {@link DEV_SERVER_DYNAMIC_CONFIG} to add to it; `{}` runs on Temporal's own defaults).
+   * @default DEV_SERVER_DYNAMIC_CONFIG (fast task dispatch on the dev server's single shard)
+   */
+  dynamicConfig?: Readonly<Record<string, DynamicConfigValue>>;
+  /**
+   * Extra `start-dev` arguments appended verbatim, after the dynamic config, e.g.
+   * `['--dynamic-config-value', 'K=1']` (a key given twice: the last one wins).
+   */
   extraArgs?: string[];
   /** Receives the server's output lines (and the binary build's progress, if one is needed). */
   log?: (line: string) => void;
@@ -61,6 +71,8 @@ export interface DevServer {
   readonly pid: number;
   /** The `temporal` binary that runs it. */
   readonly binary: string;
+  /** The dynamic config it was started with (before any `extraArgs`), for logs. */
+  readonly dynamicConfig: Readonly<Record<string, DynamicConfigValue>>;
   /**
    * Stop the server: SIGTERM, then SIGKILL if it has not exited after 10 s. Resolves once the
    * process has exited (its ports are then free). Safe to call more than once.
@@ -152,6 +164,7 @@ export function devServerArgs(o: {
   namespace: string;
   logLevel: DevServerLogLevel;
   dbFile?: string;
+  dynamicConfig?: Readonly<Record<string, DynamicConfigValue>>;
   extraArgs?: string[];
 }): string[] {
   const args = ['server', 'start-dev', '--ip', o.ip, '--port', String(o.port)];
@@ -172,6 +185,7 @@ export function devServerArgs(o: {
       'synchronous=OFF',
     );
   }
+  args.push(...dynamicConfigArgs(o.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG));
   args.push(...(o.extraArgs ?? []));
   return args;
 }
@@ -216,6 +230,7 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
   const port = options.port ?? pickedPort!;
   const uiPort = ui ? (options.uiPort ?? pickedUiPort!) : undefined;
   const dbFile = options.dbFile === undefined ? undefined : path.resolve(options.dbFile);
+  const dynamicConfig = options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG;
   if (dbFile !== undefined) await mkdir(path.dirname(dbFile), { recursive: true });
 
   const args = devServerArgs({
@@ -225,6 +240,7 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
     namespace,
     logLevel: options.logLevel ?? 'warn',
     dbFile,
+    dynamicConfig,
     extraArgs: options.extraArgs,
   });
   const address = `${ip}:${port}`;
@@ -305,7 +321,7 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
     throw err;
   }
 
-  return { address, namespace, uiUrl, pid: child.pid!, binary, stop };
+  return { address, namespace, uiUrl, pid: child.pid!, binary, dynamicConfig, stop };
 }
 
 class ReadyTimeout extends Error {

@@ -20,3 +20,9 @@ export {
   type DevServerLogLevel,
   type DevServerOptions,
 } from './dev-server.js';
+export {
+  DEV_SERVER_DYNAMIC_CONFIG,
+  describeDynamicConfig,
+  dynamicConfigArgs,
+  type DynamicConfigValue,
+} from './dynamic-config.js';

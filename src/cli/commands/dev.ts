@@ -1,6 +1,7 @@
 /** `harness dev`: a local Temporal dev server with the Web UI and a worker, until Ctrl-C. */
 import type { Command } from 'commander';
 import { describeConnection } from '../../client/connection.js';
+import { describeDynamicConfig } from '../../devserver/dynamic-config.js';
 import { contextFrom, positiveInt } from '../context.js';
 import { onShutdownSignal, runUntilSignal } from '../lifecycle.js';
 import { c, cErr, err, out, shellQuote } from '../output.js';
@@ -42,7 +43,10 @@ Examples:
           ...(opts.db !== undefined && { dbFile: opts.db }),
           progress: (line) => err(cErr.dim(line)),
           onBinary: (binary) => err(cErr.dim(`Temporal CLI: ${binary}; starting the dev server…`)),
-          onServer: (server) => err(cErr.dim(`dev server up at ${server.address}; bundling workflow code for the worker…`)),
+          onServer: (server) =>
+            err(
+              cErr.dim(`dev server up at ${server.address} (dynamic config: ${describeDynamicConfig(server.dynamicConfig)}); bundling workflow code for the worker…`),
+            ),
         });
         const { server, workspace } = stack;
         const uiUrl = server.uiUrl ?? '';

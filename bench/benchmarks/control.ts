@@ -1,0 +1,266 @@
+/**
+ * 0. What Temporal itself costs here: the bare model → tool → model workflow in TypeScript
+ * (bench/workflows/baseline.ts) and in Go (bench/go-control), and agentRun, interleaved round by
+ * round, each served by its own worker process (so each worker's CPU is its own). On the dev server
+ * as the harness starts it (DEV_SERVER_DYNAMIC_CONFIG) and, for the plain scenario, on a second dev
+ * server left on Temporal's defaults, which shows where the ~40 ms per task came from.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { HarnessClient } from '../../src/client/index.js';
+import { DEV_SERVER_DYNAMIC_CONFIG, describeDynamicConfig, startDevServer, type DevServer, type DynamicConfigValue } from '../../src/devserver/index.js';
+import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
+import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
+import { spawnChildWorker } from '../lib/child-worker.js';
+import type { BenchContext } from '../lib/context.js';
+import { ensureGoControl, GO_BARE_WORKFLOW, spawnGoWorker } from '../lib/go-control.js';
+import { dispatchLatencies, fetchHistory } from '../lib/history.js';
+import { processCpuMs } from '../lib/proc.js';
+import { ms, percentile, ratio, table } from '../lib/stats.js';
+import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
+import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
+
+const EventType = proto.temporal.api.enums.v1.EventType;
+
+type Variant = 'TS bare' | 'Go bare' | 'agentRun';
+type Scenario = 'model→tool→model' | '… with one approval';
+const VARIANTS: Variant[] = ['TS bare', 'Go bare', 'agentRun'];
+const DEFAULTS = "Temporal's defaults";
+const TRANSFER_RATE = 'history.transferProcessorMaxPollRPS';
+const EAGER = 'system.enableActivityEagerExecution';
+/** The tool-call activity's type name per variant (to find "tool started" in a history). */
+const TOOL_ACTIVITY = new Set(['baselineCallTool', 'CallTool', 'callTool']);
+
+interface Measured {
+  server: string;
+  scenario: Scenario;
+  variant: Variant;
+  totals: number[];
+  /** agentRun's or Go's time over TS bare's, per round (paired: same round, same machine state). */
+  pairedRatios: number[];
+  dispatch: number[];
+  tasksPerRun: number;
+  cpuMsPerRun: number;
+  /** Decision sent (update) → the tool's activity task started (server event time), approval only. */
+  toolStart: number[];
+}
+
+interface Lane {
+  server: DevServer;
+  client: Client;
+  harness: HarnessClient;
+  queues: Record<Variant, string>;
+  pids: Record<Variant, number>;
+  stop(): Promise<void>;
+}
+
+export const control: Benchmark = {
+  name: 'control',
+  title: '0. What Temporal costs here: bare workflow in TS and Go vs agentRun, tuned vs default server',
+  async run(ctx, log) {
+    const rounds = ctx.mode === 'full' ? 100 : 20;
+    const defaultRounds = ctx.mode === 'full' ? 30 : 8;
+    const warmup = 3;
+    const goBinary = await ensureGoControl(log);
+    const results: Measured[] = [];
+
+    const tuned = await openLane(ctx, ctx.server, goBinary, 'tuned');
+    try {
+      for (const scenario of ['model→tool→model', '… with one approval'] as const) {
+        results.push(...(await measure(tuned, 'tuned', scenario, rounds, warmup)));
+        log(`  tuned server, ${scenario}: done`);
+      }
+    } finally {
+      await tuned.stop();
+    }
+
+    // Other servers, plain scenario only: Temporal's defaults always; with --full or
+    // BENCH_CONTROL_SWEEP=1 also the transfer-queue rate alone at 10 and 200 per second, and the
+    // tuned config without eager activities (what each part of it buys).
+    const sweep = ctx.mode === 'full' || process.env.BENCH_CONTROL_SWEEP === '1';
+    const others: { label: string; config: Record<string, DynamicConfigValue> }[] = [
+      { label: DEFAULTS, config: {} },
+      ...(sweep
+        ? [
+            { label: 'transfer 10/s only', config: { [TRANSFER_RATE]: 10 } },
+            { label: 'transfer 200/s only', config: { [TRANSFER_RATE]: 200 } },
+            { label: 'tuned, eager off', config: { ...DEV_SERVER_DYNAMIC_CONFIG, [EAGER]: false } },
+          ]
+        : []),
+    ];
+    for (const [n, other] of others.entries()) {
+      const server = await startDevServer({ dbFile: join(ctx.dir, `temporal-other-${n}.db`), logLevel: 'error', dynamicConfig: other.config });
+      const lane = await openLane(ctx, server, goBinary, `other${n}`);
+      try {
+        results.push(...(await measure(lane, other.label, 'model→tool→model', defaultRounds, warmup)));
+        log(`  ${other.label}, model→tool→model: done`);
+      } finally {
+        await lane.stop();
+        await server.stop();
+      }
+    }
+
+    const spread = (v: number[]) => `${ms(percentile(v, 25))}–${ms(percentile(v, 75))}`;
+    const rows = results.map((r) => [
+      r.server,
+      r.scenario,
+      r.variant,
+      r.totals.length,
+      ms(percentile(r.totals, 50)),
+      spread(r.totals),
+      r.variant === 'TS bare' ? '1×' : `${ratio(percentile(r.pairedRatios, 50))} (${percentile(r.pairedRatios, 25).toFixed(2)}–${percentile(r.pairedRatios, 75).toFixed(2)})`,
+      r.tasksPerRun.toFixed(0),
+      ms(percentile(r.dispatch, 50)),
+      ms(r.cpuMsPerRun),
+      r.toolStart.length ? ms(percentile(r.toolStart, 50)) : '',
+    ]);
+    const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
+    const serverRows = others.filter((o) => o.label !== DEFAULTS).map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
+    const cpuRatio = find('tuned', 'model→tool→model', 'agentRun').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
+    const dispatchTuned = percentile(VARIANTS.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
+    const dispatchDefault = percentile(VARIANTS.flatMap((v) => find(DEFAULTS, 'model→tool→model', v).dispatch), 50);
+    return {
+      tables: [
+        {
+          title: `interleaved, ${rounds} rounds per scenario on the tuned server (${defaultRounds} on each other server) after ${warmup} warm-up rounds; one worker process per variant; ms`,
+          text: table(
+            ['server', 'scenario', 'variant', 'n', 'p50', 'p25–p75', '× TS bare p50 (p25–p75 of per-round ratios)', 'tasks/run', 'dispatch p50', 'worker CPU/run', 'update → tool started p50'],
+            rows,
+          ),
+        },
+      ],
+      notes: [
+        `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${DEFAULTS} = no dynamic config${serverRows ? `; ${serverRows}` : ''}.`,
+        `per-task dispatch back to back, p50 over the three variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
+        `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×).`,
+        '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
+        '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
+        '"update → tool started": the driver\'s clock before executeUpdate to the tool activity\'s ActivityTaskStarted event time (same machine clock), i.e. until the server hands the tool\'s task to the worker.',
+      ],
+      data: { rounds, defaultRounds, warmup, results },
+    };
+  },
+};
+
+async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, tag: string): Promise<Lane> {
+  const base = `bench-control-${tag}-${nonce}`;
+  const queues: Record<Variant, string> = { 'TS bare': `${base}-ts`, 'Go bare': `${base}-go`, agentRun: `${base}-harness` };
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const common = { address: server.address, workspaceFile: ctx.workspaceFile };
+  const [ts, harness, go] = await Promise.all([
+    spawnChildWorker({ ...common, taskQueue: queues['TS bare'], bundle: 'baseline', bundlePath: ctx.bundlePaths.baseline }),
+    spawnChildWorker({ ...common, taskQueue: queues.agentRun, bundle: 'harness', bundlePath: ctx.bundlePaths.harness }),
+    spawnGoWorker(goBinary, server.address, queues['Go bare']),
+  ]);
+  return {
+    server,
+    client,
+    harness: new HarnessClient(client, { taskQueue: queues.agentRun }),
+    queues,
+    pids: { 'TS bare': ts.pid, 'Go bare': go.pid, agentRun: harness.pid },
+    stop: async () => {
+      await Promise.all([ts.stop(), harness.stop(), go.stop()]);
+      await connection.close();
+    },
+  };
+}
+
+async function measure(lane: Lane, server: string, scenario: Scenario, rounds: number, warmup: number): Promise<Measured[]> {
+  const approval = scenario !== 'model→tool→model';
+  const totals = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+  const toolStarts = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+  const ids = new Map<Variant, string[]>(VARIANTS.map((v) => [v, []]));
+  const cpuBefore = new Map<Variant, number>();
+  let counter = 0;
+  for (let i = 0; i < warmup + rounds; i++) {
+    if (i === warmup) for (const v of VARIANTS) cpuBefore.set(v, processCpuMs(lane.pids[v]) ?? Number.NaN);
+    // Rotate the order every round: no variant always runs first.
+    for (let k = 0; k < VARIANTS.length; k++) {
+      const variant = VARIANTS[(k + i) % VARIANTS.length]!;
+      const id = `ctl-${nonce}-${server === 'tuned' ? 't' : 'd'}-${approval ? 'a' : 'p'}-${counter++}`;
+      const sample = await runOnce(lane, variant, approval, id);
+      if (i < warmup) continue;
+      totals.get(variant)!.push(sample.total);
+      ids.get(variant)!.push(id);
+      if (sample.decidedAt !== undefined) toolStarts.get(variant)!.push(sample.decidedAt);
+    }
+  }
+  const cpuAfter = new Map(VARIANTS.map((v) => [v, processCpuMs(lane.pids[v]) ?? Number.NaN]));
+  const out: Measured[] = [];
+  for (const variant of VARIANTS) {
+    const variantIds = ids.get(variant)!;
+    // Histories of every measured run would cost as much as the runs: the last 10 tell the dispatch.
+    const histories = await Promise.all(variantIds.slice(-10).map((id) => fetchHistory(lane.client, id)));
+    const dispatch = histories.flatMap((h) => {
+      const d = dispatchLatencies(h);
+      return [...d.workflowTasks, ...d.activityTasks];
+    });
+    const toolStart: number[] = [];
+    if (approval) {
+      const decided = toolStarts.get(variant)!;
+      const all = await Promise.all(variantIds.map((id) => fetchHistory(lane.client, id)));
+      all.forEach((h, n) => {
+        const started = toolStartedAt(h);
+        if (started !== undefined) toolStart.push(started - decided[n]!);
+      });
+    }
+    const list = totals.get(variant)!;
+    const base = totals.get('TS bare')!;
+    out.push({
+      server,
+      scenario,
+      variant,
+      totals: list,
+      pairedRatios: list.map((t, n) => t / base[n]!),
+      dispatch,
+      tasksPerRun: dispatch.length / Math.max(histories.length, 1),
+      cpuMsPerRun: (cpuAfter.get(variant)! - cpuBefore.get(variant)!) / rounds,
+      toolStart,
+    });
+  }
+  return out;
+}
+
+/** The wall clock in ms with sub-ms precision (comparable with the server's event times here). */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: string): Promise<{ total: number; decidedAt?: number }> {
+  const t0 = performance.now();
+  let handle: WorkflowHandle;
+  if (variant === 'agentRun') {
+    await lane.harness.startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: id });
+    handle = lane.client.workflow.getHandle(id);
+  } else {
+    handle = await lane.client.workflow.start(variant === 'Go bare' ? GO_BARE_WORKFLOW : BASELINE_AGENT_WORKFLOW, {
+      workflowId: id,
+      taskQueue: lane.queues[variant],
+      args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval }],
+    });
+  }
+  if (!approval) {
+    await handle.result();
+    return { total: performance.now() - t0 };
+  }
+  const approvalId = await waitForPending(handle, variant === 'agentRun' ? 'harness' : 'baseline');
+  const decidedAt = epochNow();
+  await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });
+  await handle.result();
+  return { total: performance.now() - t0, decidedAt };
+}
+
+/** Event time (epoch ms) of the tool-call activity's ActivityTaskStarted. */
+function toolStartedAt(history: Awaited<ReturnType<typeof fetchHistory>>): number | undefined {
+  const toolScheduled = new Set<string>();
+  for (const e of history.events ?? []) {
+    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED && TOOL_ACTIVITY.has(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')) {
+      toolScheduled.add(String(e.eventId));
+    }
+    if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && toolScheduled.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId))) {
+      return Number(e.eventTime?.seconds ?? 0) * 1000 + (e.eventTime?.nanos ?? 0) / 1e6;
+    }
+  }
+  return undefined;
+}
