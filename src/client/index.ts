@@ -13,16 +13,21 @@ export {
 } from './schedules.js';
 export { SCHEDULE_ID_PATTERN, type ScheduleTiming } from './schedule-spec.js';
 export { RunHandle, type DecideOptions, type DecisionDetails } from './run-handle.js';
-export { DecisionRejectedError, HarnessClientError, RunFailedError, isHarnessClientError, type HarnessClientErrorCode } from './errors.js';
 export {
+  ConnectionConfigError,
+  DecisionRejectedError,
+  HarnessClientError,
+  RunFailedError,
   ThreadError,
-  ThreadHandle,
-  ThreadRunHandle,
-  assertThreadId,
-  type SendOptions,
+  isConnectionConfigError,
+  isHarnessClientError,
+  type ConnectionConfigErrorCode,
+  type HarnessClientErrorCode,
   type ThreadErrorCode,
-  type ThreadOptions,
-} from './thread-handle.js';
+} from './errors.js';
+export { HarnessError, isHarnessError, type HarnessErrorOptions } from '../common/errors.js';
+export { classifyTemporalError, type FailureSubject } from './classify.js';
+export { ThreadHandle, ThreadRunHandle, assertThreadId, type SendOptions, type ThreadOptions } from './thread-handle.js';
 export {
   THREAD_ID_PATTERN,
   THREAD_ON_BUSY,
@@ -35,16 +40,14 @@ export {
   type ThreadStatus,
 } from '../workflows/thread-messages.js';
 export {
-  ConnectionConfigError,
   connectionCredentialsFromEnv,
   connectionSettingsFromEnv,
   describeConnection,
   describeCredentials,
-  isConnectionConfigError,
-  type ConnectionConfigErrorCode,
   type ConnectionCredentials,
   type ConnectionSettings,
 } from './connection.js';
+export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
 export type {
   AgentRunInput,
   AgentRunResult,

@@ -5,7 +5,6 @@ export {
   TEMPORAL_CLI_VERSION,
   TEMPORAL_CLI_PACKAGE,
   MIN_GO_VERSION,
-  TemporalBinaryNotFoundError,
   harnessCacheDir,
   cachedTemporalBinaryPath,
   findTemporalBinary,
@@ -13,10 +12,10 @@ export {
   type EnsureTemporalBinaryOptions,
 } from './temporal-binary.js';
 export {
-  DevServerStartError,
   devServerArgs,
   startDevServer,
   type DevServer,
   type DevServerLogLevel,
   type DevServerOptions,
 } from './dev-server.js';
+export { DevServerStartError, TemporalBinaryNotFoundError, type DevServerStartErrorOptions } from './errors.js';
