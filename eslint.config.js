@@ -45,4 +45,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // src/common holds the contracts every layer shares (errors, durations, defaults); the workflow
+    // bundle may import it, so it stays pure: no Node APIs, no zod, no I/O layers.
+    files: ['src/common/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/common is imported by workflow code: no Node APIs.' },
+            { group: ['zod', 'zod/*'], message: 'src/common is imported by workflow code: keep zod out of the bundle.' },
+            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@langchain/*'], message: 'src/common is imported by workflow code.' },
+            { group: ['../*', '!./*'], message: 'src/common depends on no other layer.' },
+          ],
+        },
+      ],
+    },
+  },
 );

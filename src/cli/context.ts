@@ -9,7 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import type { HarnessClient } from '../client/harness-client.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from '../client/connection.js';
 import type { Workspace } from '../workspace/load.js';
-import { CliError } from './errors.js';
+import { CliError, hintFor } from './errors.js';
 
 export interface GlobalOptions {
   address?: string;
@@ -66,7 +66,7 @@ export async function probeAddress(address: string, timeoutMs = 3_000): Promise<
     const socket = net.connect({ host: host!, port: Number(port) });
     const fail = (detail: string) => {
       socket.destroy();
-      reject(new CliError('TEMPORAL_UNAVAILABLE', `Cannot reach the Temporal server at ${address} (${detail}).`));
+      reject(new CliError('TEMPORAL_UNAVAILABLE', `Cannot reach the Temporal server at ${address} (${detail}). ${hintFor('TEMPORAL_UNAVAILABLE', { address })}`));
     };
     socket.setTimeout(timeoutMs, () => fail(`no answer in ${timeoutMs} ms`));
     socket.once('connect', () => {

@@ -27,10 +27,20 @@ const HINTS: Readonly<Record<string, (ctx: ErrorContext) => string>> = {
   WORKSPACE_NOT_FOUND: () => 'Pass --workspace <file>, or set HARNESS_WORKSPACE.',
   QUERY_TIMEOUT: () => 'Start a worker with `harness worker` (or `harness dev`), then retry.',
   UPDATE_TIMEOUT: () => 'Start a worker with `harness worker` (or `harness dev`); check with `harness status` whether the decision was recorded before retrying.',
-  TEMPORAL_UNAVAILABLE: (ctx) => `Is a Temporal server running at ${ctx.address}? Start a local one with \`harness dev\`, or point --address / TEMPORAL_ADDRESS at yours.`,
+  TEMPORAL_UNAVAILABLE: (ctx) => `Start a local one with \`harness dev\`, or point --address / TEMPORAL_ADDRESS at yours (now ${ctx.address}).`,
   NAMESPACE_NOT_FOUND: (ctx) => `Check --namespace / TEMPORAL_NAMESPACE on ${ctx.address} (\`harness dev\` serves "default").`,
   TEMPORAL_ACCESS_DENIED: () => 'Check TEMPORAL_API_KEY / TEMPORAL_TLS_* and --namespace.',
 };
+
+/**
+ * The CLI's hint for a library code (flags and commands to try), if it has one; for CLI errors
+ * that build their own complete message.
+ * @example
+ * new CliError('TEMPORAL_UNAVAILABLE', `Cannot reach ${address}. ${hintFor('TEMPORAL_UNAVAILABLE', { address })}`);
+ */
+export function hintFor(code: string, ctx: ErrorContext): string | undefined {
+  return HINTS[code]?.(ctx);
+}
 
 /**
  * One printable block for an error, and whether it was an expected one (a library error with a
@@ -38,7 +48,8 @@ const HINTS: Readonly<Record<string, (ctx: ErrorContext) => string>> = {
  */
 export function describeError(err: unknown, ctx: ErrorContext): { text: string; expected: boolean } {
   if (err instanceof HarnessError) {
-    const hint = err instanceof CliError ? undefined : HINTS[err.code]?.(ctx);
+    // A CliError's message is complete (worded for the CLI already); library messages get the hint.
+    const hint = err instanceof CliError ? undefined : hintFor(err.code, ctx);
     const separator = err.message.includes('\n') ? '\n' : ' ';
     return { text: `error [${err.code}]: ${err.message}${hint ? `${separator}${hint}` : ''}`, expected: true };
   }

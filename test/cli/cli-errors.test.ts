@@ -17,7 +17,7 @@ describe('describeError', () => {
       'error [AMBIGUOUS_APPROVAL]: Run r1 has 2 pending approvals (a, b); name the one to decide. Name one with --approval <id>.',
     );
     expect(describeError(new HarnessClientError('TEMPORAL_UNAVAILABLE', 'The Temporal server is unreachable (x); retry once it is back.'), ctx).text).toMatch(
-      /Is a Temporal server running at temporal\.internal:7233\? Start a local one with `harness dev`, or point --address \/ TEMPORAL_ADDRESS at yours\.$/,
+      /unreachable \(x\); retry once it is back\. Start a local one with `harness dev`, or point --address \/ TEMPORAL_ADDRESS at yours \(now temporal\.internal:7233\)\.$/,
     );
   });
 
