@@ -50,8 +50,6 @@ export default tseslint.config(
     // The public API (the package's `.`, `/client` and `/worker` entry points) says what each
     // export does: every exported declaration needs a TSDoc comment.
     files: ['src/index.ts', 'src/client/**/*.ts', 'src/worker/**/*.ts'],
-    // Until the error-model rewrite of this file lands (issue 14 §3); then delete this line.
-    ignores: ['src/client/errors.ts'],
     plugins: { jsdoc },
     rules: {
       'jsdoc/require-jsdoc': [
@@ -69,6 +67,24 @@ export default tseslint.config(
             'ExportNamedDeclaration > ClassDeclaration > ClassBody > MethodDefinition[accessibility!=/private|protected/][kind!=/constructor|set/]',
           ],
           checkConstructors: false,
+        },
+      ],
+    },
+  },
+  {
+    // src/common holds the contracts every layer shares (errors, durations, defaults); the workflow
+    // bundle may import it, so it stays pure: no Node APIs, no zod, no I/O layers.
+    files: ['src/common/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/common is imported by workflow code: no Node APIs.' },
+            { group: ['zod', 'zod/*'], message: 'src/common is imported by workflow code: keep zod out of the bundle.' },
+            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@langchain/*'], message: 'src/common is imported by workflow code.' },
+            { group: ['../*', '!./*'], message: 'src/common depends on no other layer.' },
+          ],
         },
       ],
     },

@@ -96,7 +96,7 @@ async function route(workspace: Workspace, requested: string | undefined, input:
   throw ApplicationFailure.create({
     type: 'NO_AGENT_SELECTED',
     nonRetryable: true,
-    message: `No agent for this run: ${routerProblem}it names none and no routing rule matched. Name an agent (--agent), or set defaultAgent or routing in ${workspace.file}.`,
+    message: `No agent for this run: ${routerProblem}it names none and no routing rule matched. Name an agent when starting the run (agentId), or set defaultAgent or routing in ${workspace.file}.`,
   });
 }
 

@@ -7,15 +7,9 @@ import net from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { DataConverter } from '@temporalio/common';
 import type { HarnessClient } from '../client/harness-client.js';
-import {
-  connectionCredentialsFromEnv,
-  connectionSettingsFromEnv,
-  isConnectionConfigError,
-  type ConnectionCredentials,
-  type ConnectionSettings,
-} from '../client/connection.js';
+import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from '../client/connection.js';
 import type { Workspace } from '../workspace/load.js';
-import { CliError, unreachableMessage } from './errors.js';
+import { CliError, hintFor } from './errors.js';
 
 export interface GlobalOptions {
   address?: string;
@@ -50,17 +44,13 @@ export async function contextFrom(command: Command): Promise<CliContext> {
   });
   const ctx = { settings, workspacePath: resolveWorkspacePath(options.workspace), options };
   current.ctx = ctx;
-  // Like the key check below: an unreadable TLS file fails every command at once, naming the variable.
-  credentialsFromEnv();
+  // Like the key check below: an unreadable TLS file fails every command at once, naming the
+  // variable (a ConnectionConfigError).
+  connectionCredentialsFromEnv();
   // A malformed encryption key fails every command at once, clearly, before anything connects
-  // (the worker and dev commands build their converters deeper down). keys.js is light to load.
-  const [{ keyringFromEnv }, { isCodecError }] = await Promise.all([import('../codec/keys.js'), import('../codec/errors.js')]);
-  try {
-    keyringFromEnv();
-  } catch (e) {
-    if (isCodecError(e)) throw new CliError(e.code, e.message, { cause: e });
-    throw e;
-  }
+  // (the worker and dev commands build their converters deeper down): a CodecError. keys.js is light to load.
+  const { keyringFromEnv } = await import('../codec/keys.js');
+  keyringFromEnv();
   return ctx;
 }
 
@@ -76,7 +66,7 @@ export async function probeAddress(address: string, timeoutMs = 3_000): Promise<
     const socket = net.connect({ host: host!, port: Number(port) });
     const fail = (detail: string) => {
       socket.destroy();
-      reject(new CliError('CONNECTION_FAILED', unreachableMessage(address, detail)));
+      reject(new CliError('TEMPORAL_UNAVAILABLE', `Cannot reach the Temporal server at ${address} (${detail}). ${hintFor('TEMPORAL_UNAVAILABLE', { address })}`));
     };
     socket.setTimeout(timeoutMs, () => fail(`no answer in ${timeoutMs} ms`));
     socket.once('connect', () => {
@@ -94,47 +84,22 @@ export async function probeAddress(address: string, timeoutMs = 3_000): Promise<
  * payloads when `HARNESS_ENCRYPTION_KEY`/`HARNESS_ENCRYPTION_KEYS` is set.
  */
 export async function connect(ctx: CliContext, knownAgents?: readonly string[]): Promise<HarnessClient> {
-  const dataConverter = await encryptionFromEnv();
   await probeAddress(ctx.settings.address);
-  const [{ Client, Connection }, { HarnessClient }] = await Promise.all([
-    import('@temporalio/client'),
-    import('../client/harness-client.js'),
-  ]);
-  const connection = await Connection.connect({ address: ctx.settings.address, connectTimeout: 10_000, ...(ctx.credentials ?? credentialsFromEnv()) });
-  return new HarnessClient(new Client({ connection, namespace: ctx.settings.namespace, ...(dataConverter && { dataConverter }) }), {
+  const { HarnessClient } = await import('../client/harness-client.js');
+  return HarnessClient.connect({
     ...ctx.settings,
+    ...(ctx.credentials && { credentials: ctx.credentials }),
     ...(knownAgents && { knownAgents }),
   });
 }
 
 /**
  * The encrypting data converter the environment configures (undefined when no key is set).
- * @throws {CliError} `INVALID_ENCRYPTION_KEY` with the variable at fault (never the key).
+ * @throws {CodecError} `INVALID_ENCRYPTION_KEY` with the variable at fault (never the key).
  */
 export async function encryptionFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<DataConverter | undefined> {
-  const [{ dataConverterFromEnv }, { isCodecError }] = await Promise.all([
-    import('../codec/data-converter.js'),
-    import('../codec/errors.js'),
-  ]);
-  try {
-    return dataConverterFromEnv(env);
-  } catch (e) {
-    if (isCodecError(e)) throw new CliError(e.code, e.message, { cause: e });
-    throw e;
-  }
-}
-
-/**
- * TLS / API key settings from `TEMPORAL_TLS*` / `TEMPORAL_API_KEY`.
- * @throws {CliError} with the setting at fault (never its value).
- */
-export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionCredentials {
-  try {
-    return connectionCredentialsFromEnv(env);
-  } catch (e) {
-    if (isConnectionConfigError(e)) throw new CliError(e.code, e.message, { cause: e });
-    throw e;
-  }
+  const { dataConverterFromEnv } = await import('../codec/data-converter.js');
+  return dataConverterFromEnv(env);
 }
 
 /** Runs `body` with a connected client and always closes the connection. */
@@ -146,31 +111,9 @@ export async function withClient<T>(
   const client = await connect(ctx, knownAgents);
   try {
     return await body(client);
-  } catch (e) {
-    throw await encryptionProblem(e);
   } finally {
     await client.close();
   }
-}
-
-/**
- * Says what to do when payloads cannot be read: encrypted ones without a key configured (the
- * SDK's "Unknown encoding: binary/encrypted"), or ones under a key id this process lacks.
- */
-async function encryptionProblem(e: unknown): Promise<unknown> {
-  if (e instanceof Error && /Unknown encoding: binary\/encrypted/.test(e.message)) {
-    return new CliError(
-      'ENCRYPTION_KEY_REQUIRED',
-      "This run's data is encrypted and no key is configured here: set HARNESS_ENCRYPTION_KEY (and HARNESS_ENCRYPTION_KEY_ID) " +
-        'or HARNESS_ENCRYPTION_KEYS to the keys the workers use.',
-      { cause: e },
-    );
-  }
-  const { isCodecError } = await import('../codec/errors.js');
-  for (let cause: unknown = e; cause instanceof Error; cause = cause.cause) {
-    if (isCodecError(cause)) return new CliError(cause.code, cause.message, { cause: e });
-  }
-  return e;
 }
 
 /** Loads the workspace file; throws `WorkspaceError` (the caller decides whether that is fatal). */

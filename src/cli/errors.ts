@@ -1,97 +1,74 @@
 /**
  * How the CLI reports failures: one clear line (or one short block for multi-issue errors such as
  * a bad workspace file) on stderr, a stable code where there is one, and no stack trace for the
- * errors a user is expected to meet. Only heavy-free modules are imported here, so `--help` stays fast.
+ * errors a user is expected to meet. The library has already classified every failure into a
+ * coded error; this module only adds the CLI's own hints (flags and commands the library's
+ * messages never name). Only light modules load up front, so `--help` stays fast.
  */
-import { HarnessClientError } from '../client/errors.js';
-import { WorkspaceError } from '../workspace/errors.js';
+import { HarnessError } from '../common/errors.js';
 
-/** A CLI-level failure (bad flag value, unreachable server…), with a stable code. */
-export class CliError extends Error {
+/** A CLI-level failure (bad flag value, port in use…), with a stable code; its message is already CLI-worded. */
+export class CliError extends HarnessError {
   override readonly name = 'CliError';
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
-
-/** Errors from our own layers whose message is meant for the user as it is. */
-const EXPECTED_ERROR_NAMES = new Set(['TemporalBinaryNotFoundError', 'DevServerStartError']);
 
 /** Where the CLI tried to connect, so a connection failure can say so. */
 export interface ErrorContext {
+  /** host:port of the Temporal server the command used. */
   address: string;
 }
 
-/** The message for a server the CLI cannot reach; shared by the TCP probe and error translation. */
-export function unreachableMessage(address: string, detail: string): string {
-  return (
-    `Cannot reach the Temporal server at ${address} (${detail}). ` +
-    'Start a local one with `harness dev`, or point --address / TEMPORAL_ADDRESS at yours.'
-  );
+/** What to do next, in the CLI's words, for the library's codes that have a CLI remedy. */
+const HINTS: Readonly<Record<string, (ctx: ErrorContext) => string>> = {
+  RUN_NOT_FOUND: () => 'Check the id with `harness list`.',
+  AMBIGUOUS_APPROVAL: () => 'Name one with --approval <id>.',
+  APPROVER_NOT_ALLOWED: () => 'Decide as an allowed approver: --by NAME, or --role ROLE for `role:` approvers.',
+  SCHEDULE_NOT_FOUND: () => 'List them with `harness schedule list`.',
+  WORKSPACE_NOT_FOUND: () => 'Pass --workspace <file>, or set HARNESS_WORKSPACE.',
+  QUERY_TIMEOUT: () => 'Start a worker with `harness worker` (or `harness dev`), then retry.',
+  UPDATE_TIMEOUT: () => 'Start a worker with `harness worker` (or `harness dev`); check with `harness status` whether the decision was recorded before retrying.',
+  TEMPORAL_UNAVAILABLE: (ctx) => `Start a local one with \`harness dev\`, or point --address / TEMPORAL_ADDRESS at yours (now ${ctx.address}).`,
+  NAMESPACE_NOT_FOUND: (ctx) => `Check --namespace / TEMPORAL_NAMESPACE on ${ctx.address} (\`harness dev\` serves "default").`,
+  TEMPORAL_ACCESS_DENIED: () => 'Check TEMPORAL_API_KEY / TEMPORAL_TLS_* and --namespace.',
+};
+
+/**
+ * The CLI's hint for a library code (flags and commands to try), if it has one; for CLI errors
+ * that build their own complete message.
+ * @example
+ * new CliError('TEMPORAL_UNAVAILABLE', `Cannot reach ${address}. ${hintFor('TEMPORAL_UNAVAILABLE', { address })}`);
+ */
+export function hintFor(code: string, ctx: ErrorContext): string | undefined {
+  return HINTS[code]?.(ctx);
 }
 
-/** Recognises the ways the SDKs say "nothing answers at that address". */
-function connectionProblem(err: Error): string | undefined {
-  const text = `${err.name} ${err.message}`;
-  if (/Connection refused|ECONNREFUSED/.test(text)) return 'connection refused';
-  if (/dns error|ENOTFOUND|Name or service not known/.test(text)) return 'host not found';
-  if (/Failed to connect before the deadline/i.test(text)) return 'no answer before the connect timeout';
-  if (/tcp connect error|TransportError/i.test(text)) return 'transport error';
-  // gRPC UNAVAILABLE on a call: the server went away after we connected.
-  if ((err as { code?: unknown }).code === 14 && /UNAVAILABLE|No connection established/i.test(text)) return 'server unavailable';
-  return undefined;
-}
-
-/** A query no worker answered in time: the server gives up with DEADLINE_EXCEEDED. */
-export function isQueryTimeout(err: unknown): boolean {
-  return (
-    err instanceof Error &&
-    err.name === 'ServiceError' &&
-    /query/i.test(err.message) &&
-    (err.cause as { code?: unknown } | undefined)?.code === GRPC_DEADLINE_EXCEEDED
-  );
-}
-
-const GRPC_DEADLINE_EXCEEDED = 4;
-
-/** One printable block for an error, and whether it was an expected one. */
+/**
+ * One printable block for an error, and whether it was an expected one (a library error with a
+ * code) or a bug worth a stack trace.
+ */
 export function describeError(err: unknown, ctx: ErrorContext): { text: string; expected: boolean } {
-  if (err instanceof HarnessClientError || err instanceof CliError || err instanceof WorkspaceError) {
-    return { text: `error [${err.code}]: ${err.message}`, expected: true };
+  if (err instanceof HarnessError) {
+    // A CliError's message is complete (worded for the CLI already); library messages get the hint.
+    const hint = err instanceof CliError ? undefined : hintFor(err.code, ctx);
+    const separator = err.message.includes('\n') ? '\n' : ' ';
+    return { text: `error [${err.code}]: ${err.message}${hint ? `${separator}${hint}` : ''}`, expected: true };
   }
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    if (EXPECTED_ERROR_NAMES.has(err.name)) {
-      return { text: `error${typeof code === 'string' ? ` [${code}]` : ''}: ${err.message}`, expected: true };
-    }
-    if (err.name === 'NamespaceNotFoundError') {
-      return {
-        text: `error [NAMESPACE_NOT_FOUND]: ${err.message} on ${ctx.address}. Check --namespace / TEMPORAL_NAMESPACE (\`harness dev\` serves "default").`,
-        expected: true,
-      };
-    }
-    if (isQueryTimeout(err)) {
-      return {
-        text:
-          'error [QUERY_TIMEOUT]: The run did not answer in time: no worker seems to serve its task queue. ' +
-          'Start one with `harness worker` (or `harness dev`), then retry.',
-        expected: true,
-      };
-    }
-    const problem = connectionProblem(err) ?? (err.cause instanceof Error ? connectionProblem(err.cause) : undefined);
-    if (problem) return { text: `error [CONNECTION_FAILED]: ${unreachableMessage(ctx.address, problem)}`, expected: true };
-    return { text: `error: ${err.message || err.name}`, expected: false };
-  }
+  if (err instanceof Error) return { text: `error: ${err.message || err.name}`, expected: false };
   return { text: `error: ${String(err)}`, expected: false };
 }
 
-/** Prints the error on stderr and sets a failing exit code. Stack traces only with `HARNESS_DEBUG=1`. */
-export function reportError(err: unknown, ctx: ErrorContext): void {
-  const { text, expected } = describeError(err, ctx);
+/**
+ * Prints the error on stderr and sets a failing exit code. Stack traces only with `HARNESS_DEBUG=1`.
+ * A Temporal failure that reached the CLI without passing through the client (a worker's own
+ * connection, say) is classified by the client's classifier first, loaded only then.
+ */
+export async function reportError(err: unknown, ctx: ErrorContext): Promise<void> {
+  let shown = err;
+  if (err instanceof Error && !(err instanceof HarnessError)) {
+    const { classifyTemporalError } = await import('../client/classify.js');
+    shown = classifyTemporalError(err, { kind: 'server', id: ctx.address });
+  }
+  const { text, expected } = describeError(shown, ctx);
   process.stderr.write(`${text}\n`);
   if (process.env.HARNESS_DEBUG === '1' && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);

@@ -2,12 +2,12 @@
  * Following a run from the terminal: prints state changes, each new pending approval with the
  * commands that decide it, and each decision, until the run ends — from the run's event stream.
  */
-import { HarnessClientError } from '../client/errors.js';
 import type { HarnessClient } from '../client/harness-client.js';
 import type { RunHandle } from '../client/run-handle.js';
 import type { HarnessEvent } from '../workflows/run/events.js';
 import { isTerminalRunState, type RunStatus } from '../workflows/run/contract.js';
-import { CliError, isQueryTimeout } from './errors.js';
+import { isHarnessError } from '../common/errors.js';
+import { CliError } from './errors.js';
 import { c, cErr, compactJson, err, formatDecision, formatPending, out, paintState, type Target } from './output.js';
 
 /** Whether the run has ended. */
@@ -23,7 +23,7 @@ export async function queryStatus(client: HarnessClient, runId: string, timeoutM
   try {
     return await client.temporal.connection.withDeadline(Date.now() + timeoutMs, () => client.getRun(runId).status());
   } catch (e) {
-    if (!isQueryTimeout(e)) throw e;
+    if (!isHarnessError(e, 'QUERY_TIMEOUT')) throw e;
     const described = await client.temporal.workflow.getHandle(runId).describe().catch(() => undefined);
     const queue = described?.taskQueue ?? client.settings.taskQueue;
     throw new CliError(
@@ -45,12 +45,12 @@ export async function waitForever(run: RunHandle, predicate: (s: RunStatus) => b
     try {
       return await run.waitFor(predicate, { timeoutMs: 60_000 });
     } catch (e) {
-      if (isQueryTimeout(e)) {
+      if (isHarnessError(e, 'QUERY_TIMEOUT')) {
         if (!told) err(cErr.dim('(no worker answers yet; still waiting)'));
         told = true;
         continue;
       }
-      if (!(e instanceof HarnessClientError && e.code === 'WAIT_TIMEOUT')) throw e;
+      if (!isHarnessError(e, 'WAIT_TIMEOUT')) throw e;
     }
   }
 }

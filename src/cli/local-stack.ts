@@ -31,9 +31,10 @@ export interface LocalStack {
 
 export async function startLocalStack(ctx: CliContext, options: LocalStackOptions): Promise<LocalStack> {
   const workspace = await loadContextWorkspace(ctx);
-  const [{ ensureTemporalBinary }, { startDevServer, DevServerStartError }] = await Promise.all([
+  const [{ ensureTemporalBinary }, { startDevServer }, { DevServerStartError }] = await Promise.all([
     import('../devserver/temporal-binary.js'),
     import('../devserver/dev-server.js'),
+    import('../devserver/errors.js'),
   ]);
   await installRuntime();
 

@@ -17,6 +17,8 @@ import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
+import { connectionSettingsFromEnv } from '../client/connection.js';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
 import { current } from './context.js';
 import { reportError } from './errors.js';
 
@@ -26,9 +28,9 @@ export function buildProgram(): Command {
       'Durable, human-in-the-loop agent runs on Temporal: every run is a workflow, every approval a signal or update.',
     )
     .version('0.1.0', '-V, --version')
-    .addOption(new Option('--address <host:port>', 'Temporal server address (default: $TEMPORAL_ADDRESS or localhost:7233)'))
-    .addOption(new Option('--namespace <name>', 'Temporal namespace (default: $TEMPORAL_NAMESPACE or default)'))
-    .addOption(new Option('--task-queue <name>', 'task queue of the workers (default: $HARNESS_TASK_QUEUE or harness)'))
+    .addOption(new Option('--address <host:port>', `Temporal server address (default: $TEMPORAL_ADDRESS or ${DEFAULT_ADDRESS})`))
+    .addOption(new Option('--namespace <name>', `Temporal namespace (default: $TEMPORAL_NAMESPACE or ${DEFAULT_NAMESPACE})`))
+    .addOption(new Option('--task-queue <name>', `task queue of the workers (default: $HARNESS_TASK_QUEUE or ${DEFAULT_TASK_QUEUE})`))
     .addOption(new Option('--workspace <file>', 'workspace file (default: $HARNESS_WORKSPACE or ./harness.yaml)'))
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ showGlobalOptions: true })
@@ -66,7 +68,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (e) {
-    reportError(e, { address: current.ctx?.settings.address ?? process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+    await reportError(e, { address: current.ctx?.settings.address ?? connectionSettingsFromEnv().address });
   }
 }
 

@@ -2,6 +2,7 @@
  * Terminal output: colours only on a TTY (and never with NO_COLOR), shell-ready commands for
  * deciding approvals, and the human-readable run status. Pure formatting, no I/O besides `out`/`err`.
  */
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../common/defaults.js';
 import type { ApprovalRecord, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
 import { approvalDecisionSignal } from '../workflows/run/contract.js';
 
@@ -57,8 +58,8 @@ export interface Target {
 
 function targetFlags(t: Target): string {
   return [
-    t.address !== 'localhost:7233' ? ` --address ${shellQuote(t.address)}` : '',
-    t.namespace !== 'default' ? ` --namespace ${shellQuote(t.namespace)}` : '',
+    t.address !== DEFAULT_ADDRESS ? ` --address ${shellQuote(t.address)}` : '',
+    t.namespace !== DEFAULT_NAMESPACE ? ` --namespace ${shellQuote(t.namespace)}` : '',
   ].join('');
 }
 

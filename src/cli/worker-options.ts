@@ -2,6 +2,8 @@
  * The sizing knobs `harness worker` exposes, from flags or the environment (flags win), and the
  * one-line summary of what the worker actually runs with. Pure: no SDK import.
  */
+import { formatDuration, parseDuration } from '../common/durations.js';
+import { isHarnessError } from '../common/errors.js';
 import { CliError } from './errors.js';
 
 export interface WorkerFlags {
@@ -69,7 +71,7 @@ export function describeWorkerLimits(options: {
     `${slots(options.tuner?.activityTaskSlotSupplier)} activities`,
     `${slots(options.tuner?.workflowTaskSlotSupplier)} workflow tasks at once`,
     `${options.maxCachedWorkflows} cached workflows`,
-    `shutdown grace ${formatMs(options.shutdownGraceTimeMs)}`,
+    `shutdown grace ${formatDuration(options.shutdownGraceTimeMs)}`,
   ].join(', ');
 }
 
@@ -83,12 +85,6 @@ function slots(s: SlotSupplier | undefined): string {
   return s.type;
 }
 
-function formatMs(ms: number): string {
-  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
-  if (ms % 1_000 === 0) return `${ms / 1_000}s`;
-  return `${ms}ms`;
-}
-
 function integer({ value, source }: { value: string; source: string }, min: number): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
@@ -98,8 +94,10 @@ function integer({ value, source }: { value: string; source: string }, min: numb
 }
 
 function durationMs({ value, source }: { value: string; source: string }): number {
-  const m = /^(\d+)\s*(ms|s|m)?$/.exec(value.trim());
-  // A bare number would be ambiguous (30 = 30 ms?): only 0 goes without a unit.
-  if (!m || (m[2] === undefined && m[1] !== '0')) throw new CliError('INVALID_WORKER_OPTION', `${source} must be a duration such as 30s, 2m or 0 (cancel in-flight calls at once), got ${JSON.stringify(value)}.`);
-  return Number(m[1]) * ({ ms: 1, s: 1_000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
+  try {
+    return parseDuration(value, { what: source });
+  } catch (e) {
+    if (!isHarnessError(e, 'INVALID_DURATION')) throw e;
+    throw new CliError('INVALID_WORKER_OPTION', `${e.message} 0 cancels in-flight calls at once.`, { cause: e });
+  }
 }

@@ -12,6 +12,8 @@
  */
 import fs from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
+import { ConnectionConfigError } from './errors.js';
 
 /** Where a client or worker connects: the non-secret part of the connection, safe to print. */
 export interface ConnectionSettings {
@@ -34,9 +36,9 @@ export function connectionSettingsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): ConnectionSettings {
   return {
-    address: overrides.address ?? env.TEMPORAL_ADDRESS ?? 'localhost:7233',
-    namespace: overrides.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default',
-    taskQueue: overrides.taskQueue ?? env.HARNESS_TASK_QUEUE ?? 'harness',
+    address: overrides.address ?? env.TEMPORAL_ADDRESS ?? DEFAULT_ADDRESS,
+    namespace: overrides.namespace ?? env.TEMPORAL_NAMESPACE ?? DEFAULT_NAMESPACE,
+    taskQueue: overrides.taskQueue ?? env.HARNESS_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
   };
 }
 
@@ -49,26 +51,6 @@ export interface ConnectionCredentials {
   tls?: TLSConfig | boolean;
   /** Sent as a bearer token; turns TLS on unless `TEMPORAL_TLS=false` (then `tls` is `false`). */
   apiKey?: string;
-}
-
-/** Stable codes of {@link ConnectionConfigError}. */
-export type ConnectionConfigErrorCode = 'TLS_FILE_NOT_FOUND' | 'TLS_INCOMPLETE' | 'INVALID_TLS_FLAG';
-
-/** A connection setting in the environment is unusable; the message names the variable. */
-export class ConnectionConfigError extends Error {
-  override readonly name = 'ConnectionConfigError';
-  constructor(
-    readonly code: ConnectionConfigErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** True when `e` is a {@link ConnectionConfigError} (an unusable connection setting). */
-export function isConnectionConfigError(e: unknown): e is ConnectionConfigError {
-  return e instanceof ConnectionConfigError;
 }
 
 /** Temporal's env names for each PEM, with the short aliases the CLI and Web UI use. */

@@ -1,5 +1,11 @@
-/** Errors the client raises: each has a stable `code` to branch on and a message that says what to do. */
+/**
+ * Errors the client raises: each has a stable `code` to branch on and a message that says what
+ * to do, without naming any CLI flag (the CLI adds its own hints). SDK and gRPC failures become
+ * these errors in one place, `classify.ts`; the CLI and the HTTP API only map codes to output.
+ */
+import { HarnessError } from '../common/errors.js';
 
+/** Every code a {@link HarnessClientError} (or a subclass) carries. */
 export type HarnessClientErrorCode =
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_ACTIVE'
@@ -24,29 +30,75 @@ export type HarnessClientErrorCode =
   | 'THREAD_BUSY'
   | 'INVALID_SCHEDULE'
   | 'SCHEDULE_NOT_FOUND'
-  | 'SCHEDULE_ALREADY_EXISTS';
+  | 'SCHEDULE_ALREADY_EXISTS'
+  /** A query got no answer in time: no worker seems to serve the run's task queue. */
+  | 'QUERY_TIMEOUT'
+  /** An update got no answer in time; it may or may not have been applied (read the status). */
+  | 'UPDATE_TIMEOUT'
+  /** Another call to Temporal ran out of time. */
+  | 'TEMPORAL_TIMEOUT'
+  /** The Temporal server cannot be reached (refused, unknown host, gone away). */
+  | 'TEMPORAL_UNAVAILABLE'
+  /** The Temporal server refused the credentials (API key, client certificate) or the namespace access. */
+  | 'TEMPORAL_ACCESS_DENIED'
+  /** The namespace does not exist on the server. */
+  | 'NAMESPACE_NOT_FOUND'
+  /** Payloads are encrypted and this process has no key configured. */
+  | 'ENCRYPTION_KEY_REQUIRED';
 
-export class HarnessClientError extends Error {
+/**
+ * A client call that failed in a way callers are expected to handle; branch on `code`.
+ * @example
+ * try {
+ *   await harness.getRun(id).status();
+ * } catch (e) {
+ *   if (isHarnessClientError(e) && e.code === 'RUN_NOT_FOUND') return null;
+ *   throw e;
+ * }
+ */
+export class HarnessClientError<Code extends HarnessClientErrorCode = HarnessClientErrorCode> extends HarnessError<Code> {
   override readonly name: string = 'HarnessClientError';
-  constructor(
-    readonly code: HarnessClientErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
-/** A decision the run refused (unknown or decided approval id, bad edit input, finished run). */
+/**
+ * A decision the run refused: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`,
+ * `APPROVER_NOT_ALLOWED`, `INVALID_DECISION_PAYLOAD`, or `RUN_NOT_ACTIVE` for a finished run.
+ */
 export class DecisionRejectedError extends HarnessClientError {
   override readonly name = 'DecisionRejectedError';
 }
 
-/** `result()` of a run that failed or was cancelled; `message` is the run's own error. */
+/** `result()` of a run that failed (`RUN_FAILED`) or was cancelled (`RUN_CANCELLED`); `message` is the run's own error. */
 export class RunFailedError extends HarnessClientError {
   override readonly name = 'RunFailedError';
 }
 
+/** Codes of {@link ThreadError}. */
+export type ThreadErrorCode = 'INVALID_THREAD_ID' | 'INVALID_SUBMISSION' | 'THREAD_NOT_FOUND' | 'THREAD_ALREADY_EXISTS';
+
+/**
+ * A thread call refused before or by the server: a malformed thread id or message, a thread that
+ * does not exist, or a restart onto an id already taken. (A busy thread is a `HarnessClientError`
+ * with code `THREAD_BUSY`; an unknown agent or a reused run id keep their `HarnessClientError` codes.)
+ */
+export class ThreadError extends HarnessClientError<ThreadErrorCode> {
+  override readonly name = 'ThreadError';
+}
+
+/** Codes of {@link ConnectionConfigError}. */
+export type ConnectionConfigErrorCode = 'TLS_FILE_NOT_FOUND' | 'TLS_INCOMPLETE' | 'INVALID_TLS_FLAG';
+
+/** A connection setting in the environment is unusable; the message names the variable (never its value). */
+export class ConnectionConfigError extends HarnessError<ConnectionConfigErrorCode> {
+  override readonly name = 'ConnectionConfigError';
+}
+
+/** Whether `err` is a {@link HarnessClientError} (or a subclass: decisions, failed runs, threads). */
 export function isHarnessClientError(err: unknown): err is HarnessClientError {
   return err instanceof HarnessClientError;
+}
+
+/** Whether `err` is a {@link ConnectionConfigError}. */
+export function isConnectionConfigError(err: unknown): err is ConnectionConfigError {
+  return err instanceof ConnectionConfigError;
 }

@@ -1,14 +1,14 @@
 /** The typed client apps and the CLI use: start runs, get handles, list runs. */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError, type DataConverter } from '@temporalio/common';
+import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { agentRun } from '../workflows/run/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/run/contract.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
 import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
-import { HarnessClientError } from './errors.js';
+import { classifyTemporalError } from './classify.js';
 import { RunHandle } from './run-handle.js';
 import { runStartOptions } from './run-start-options.js';
 import { HarnessSchedules } from './schedules.js';
@@ -99,6 +99,8 @@ export class HarnessClient {
    * configured.
    * @throws {CodecError} `INVALID_ENCRYPTION_KEY` when an encryption key variable is malformed.
    * @throws {ConnectionConfigError} when a TLS setting is unusable (e.g. a certificate path that does not exist).
+   * @throws {HarnessClientError} `TEMPORAL_UNAVAILABLE` when nothing answers at the address,
+   *   `TEMPORAL_ACCESS_DENIED` when the server refuses the credentials.
    * @example
    * const harness = await HarnessClient.connect();
    * const run = await harness.startRun({ agentId: 'support', input: 'Refund order A-1001' });
@@ -108,7 +110,12 @@ export class HarnessClient {
     // Before connecting: a malformed key is a configuration error, not a network one.
     const dataConverter = options.dataConverter ?? dataConverterFromEnv();
     const credentials = options.credentials ?? connectionCredentialsFromEnv();
-    const connection = await Connection.connect({ address: settings.address, ...credentials });
+    let connection: Connection;
+    try {
+      connection = await Connection.connect({ address: settings.address, ...credentials });
+    } catch (err) {
+      throw classifyTemporalError(err, { kind: 'server', id: settings.address });
+    }
     return new HarnessClient(
       new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
       { ...(options.knownAgents && { knownAgents: options.knownAgents }), ...settings },
@@ -117,7 +124,8 @@ export class HarnessClient {
 
   /**
    * Starts a run and returns its handle at once (the run goes on without the caller).
-   * @throws {HarnessClientError} `UNKNOWN_AGENT` (with `knownAgents`) or `RUN_ALREADY_EXISTS`.
+   * @throws {HarnessClientError} `UNKNOWN_AGENT` (with `knownAgents`), `RUN_ALREADY_EXISTS`, or a
+   *   server failure (`TEMPORAL_UNAVAILABLE`, `NAMESPACE_NOT_FOUND`…).
    */
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     const { runId = `run-${randomUUID()}`, ...input } = options;
@@ -126,10 +134,7 @@ export class HarnessClient {
       const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, { workflowId: runId, ...startOptions });
       return new RunHandle(runId, handle, this.temporal);
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new HarnessClientError('RUN_ALREADY_EXISTS', `A run with id "${runId}" already exists; pick another id or omit it.`, { cause: err });
-      }
-      throw err;
+      throw classifyTemporalError(err, { kind: 'run', id: runId });
     }
   }
 
@@ -158,31 +163,20 @@ export class HarnessClient {
     );
   }
 
-  /** Runs by state and agent, newest first, through Temporal visibility (eventually consistent). */
+  /**
+   * Runs by state and agent, newest first, through Temporal visibility (eventually consistent).
+   * @throws {HarnessClientError} a server failure (`TEMPORAL_UNAVAILABLE`, `NAMESPACE_NOT_FOUND`…).
+   */
   async listRuns(options: ListRunsOptions = {}): Promise<RunSummary[]> {
-    const clauses = [`WorkflowType = "${AGENT_RUN_WORKFLOW}"`];
-    if (options.state) clauses.push(`${RUN_STATE.name} = "${escapeQuery(options.state)}"`);
-    if (options.agentId) clauses.push(`${AGENT_ID.name} = "${escapeQuery(options.agentId)}"`);
-    if (options.taskQueue) clauses.push(`TaskQueue = "${escapeQuery(options.taskQueue)}"`);
-    if (options.scheduleId) clauses.push(`${SCHEDULED_BY_ID.name} = "${escapeQuery(options.scheduleId)}"`);
     const limit = options.limit ?? 50;
     const runs: RunSummary[] = [];
-    for await (const wf of this.temporal.workflow.list({ query: clauses.join(' AND '), pageSize: Math.min(limit, 100) })) {
-      const sa = wf.typedSearchAttributes;
-      const agentId = sa.get(AGENT_ID);
-      const threadId = sa.get(THREAD_ID);
-      const state = sa.get(RUN_STATE) as RunState | undefined;
-      const scheduleId = sa.get(SCHEDULED_BY_ID);
-      runs.push({
-        runId: wf.workflowId,
-        startTime: wf.startTime,
-        ...(agentId !== undefined && { agentId }),
-        ...(threadId !== undefined && { threadId }),
-        ...(state !== undefined && { state }),
-        ...(scheduleId !== undefined && { scheduleId }),
-        ...(wf.closeTime !== undefined && { closeTime: wf.closeTime }),
-      });
-      if (runs.length >= limit) break;
+    try {
+      for await (const wf of this.temporal.workflow.list({ query: runsQuery(options), pageSize: Math.min(limit, 100) })) {
+        runs.push(runSummary(wf));
+        if (runs.length >= limit) break;
+      }
+    } catch (err) {
+      throw classifyTemporalError(err, { kind: 'namespace', id: this.settings.namespace });
     }
     return runs;
   }
@@ -191,6 +185,33 @@ export class HarnessClient {
   async close(): Promise<void> {
     await this.temporal.connection.close();
   }
+}
+
+/** The visibility query of `listRuns`. */
+function runsQuery(options: ListRunsOptions): string {
+  const clauses = [`WorkflowType = "${AGENT_RUN_WORKFLOW}"`];
+  if (options.state) clauses.push(`${RUN_STATE.name} = "${escapeQuery(options.state)}"`);
+  if (options.agentId) clauses.push(`${AGENT_ID.name} = "${escapeQuery(options.agentId)}"`);
+  if (options.taskQueue) clauses.push(`TaskQueue = "${escapeQuery(options.taskQueue)}"`);
+  if (options.scheduleId) clauses.push(`${SCHEDULED_BY_ID.name} = "${escapeQuery(options.scheduleId)}"`);
+  return clauses.join(' AND ');
+}
+
+function runSummary(wf: WorkflowExecutionInfo): RunSummary {
+  const sa = wf.typedSearchAttributes;
+  const agentId = sa.get(AGENT_ID);
+  const threadId = sa.get(THREAD_ID);
+  const state = sa.get(RUN_STATE) as RunState | undefined;
+  const scheduleId = sa.get(SCHEDULED_BY_ID);
+  return {
+    runId: wf.workflowId,
+    startTime: wf.startTime,
+    ...(agentId !== undefined && { agentId }),
+    ...(threadId !== undefined && { threadId }),
+    ...(state !== undefined && { state }),
+    ...(scheduleId !== undefined && { scheduleId }),
+    ...(wf.closeTime !== undefined && { closeTime: wf.closeTime }),
+  };
 }
 
 function escapeQuery(s: string): string {

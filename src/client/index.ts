@@ -13,16 +13,21 @@ export {
 } from './schedules.js';
 export { SCHEDULE_ID_PATTERN, type ScheduleTiming } from './schedule-spec.js';
 export { RunHandle, type DecideOptions, type DecisionDetails } from './run-handle.js';
-export { DecisionRejectedError, HarnessClientError, RunFailedError, isHarnessClientError, type HarnessClientErrorCode } from './errors.js';
 export {
+  ConnectionConfigError,
+  DecisionRejectedError,
+  HarnessClientError,
+  RunFailedError,
   ThreadError,
-  ThreadHandle,
-  ThreadRunHandle,
-  assertThreadId,
-  type SendOptions,
+  isConnectionConfigError,
+  isHarnessClientError,
+  type ConnectionConfigErrorCode,
+  type HarnessClientErrorCode,
   type ThreadErrorCode,
-  type ThreadOptions,
-} from './thread-handle.js';
+} from './errors.js';
+export { HarnessError, isHarnessError, type HarnessErrorOptions } from '../common/errors.js';
+export { classifyTemporalError, type FailureSubject } from './classify.js';
+export { ThreadHandle, ThreadRunHandle, assertThreadId, type SendOptions, type ThreadOptions } from './thread-handle.js';
 export {
   THREAD_ID_PATTERN,
   THREAD_ON_BUSY,
@@ -35,13 +40,10 @@ export {
   type ThreadStatus,
 } from '../workflows/threads/contract.js';
 export {
-  ConnectionConfigError,
   connectionCredentialsFromEnv,
   connectionSettingsFromEnv,
   describeConnection,
   describeCredentials,
-  isConnectionConfigError,
-  type ConnectionConfigErrorCode,
   type ConnectionCredentials,
   type ConnectionSettings,
 } from './connection.js';
@@ -61,6 +63,7 @@ export {
   type RunStatus,
 } from '../workflows/run/contract.js';
 export type { TranscriptMessage } from '../workflows/shared/conversation.js';
+export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
 export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js';
 export type { RunEventsOptions } from './run-events.js';
 export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/run/events.js';

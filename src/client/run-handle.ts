@@ -1,21 +1,16 @@
 /** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
-import {
-  WorkflowFailedError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
-import type { AgentRunResult, ApprovalDecisionInput, ApprovalRecord, RunStatus } from '../workflows/run/contract.js';
+import type {
+  AgentRunResult,
+  ApprovalDecisionInput,
+  ApprovalRecord,
+  RunStatus,
+} from '../workflows/run/contract.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
 import { followRunEvents, type RunEventsOptions } from './run-events.js';
-import {
-  DecisionRejectedError,
-  HarnessClientError,
-  RunFailedError,
-  type HarnessClientErrorCode,
-} from './errors.js';
+import { classifyTemporalError, type FailureSubject } from './classify.js';
+import { DecisionRejectedError, HarnessClientError } from './errors.js';
 
 /** How a decision reaches the run. */
 export interface DecideOptions {
@@ -36,6 +31,9 @@ export interface DecisionDetails extends DecideOptions {
   reason?: string;
 }
 
+/** Failures of a status query that can pass while `waitFor` keeps polling. */
+const TRANSIENT_STATUS_CODES: ReadonlySet<string> = new Set(['RUN_NOT_FOUND', 'QUERY_TIMEOUT', 'TEMPORAL_TIMEOUT', 'TEMPORAL_UNAVAILABLE']);
+
 /**
  * One run: its status, result, events, and the decisions on its approvals. Get one from
  * {@link HarnessClient.startRun} or {@link HarnessClient.getRun}; making a handle calls nothing.
@@ -54,13 +52,14 @@ export class RunHandle {
 
   /**
    * The run's state, pending approvals, decisions, output or error (works on finished runs too).
-   * @throws {HarnessClientError} `RUN_NOT_FOUND` when there is no such run.
+   * @throws {HarnessClientError} `RUN_NOT_FOUND` when there is no such run, `QUERY_TIMEOUT` when no
+   *   worker answers, or another code of `classifyTemporalError`.
    */
   async status(): Promise<RunStatus> {
     try {
       return await this.handle.query(statusQuery);
     } catch (err) {
-      throw this.translate(err);
+      throw this.classify(err, 'query');
     }
   }
 
@@ -72,16 +71,7 @@ export class RunHandle {
     try {
       return (await this.handle.result()) as AgentRunResult;
     } catch (err) {
-      if (err instanceof WorkflowFailedError) {
-        const cancelled = err.cause instanceof CancelledFailure;
-        const cause = err.cause as Error | undefined;
-        throw new RunFailedError(
-          cancelled ? 'RUN_CANCELLED' : 'RUN_FAILED',
-          cancelled ? `Run ${this.runId} was cancelled` : `Run ${this.runId} failed: ${cause?.message ?? err.message}`,
-          { cause: err },
-        );
-      }
-      throw this.translate(err);
+      throw this.classify(err);
     }
   }
 
@@ -89,6 +79,8 @@ export class RunHandle {
    * Sends a decision. Via update (default) it returns the recorded decision or throws.
    * @throws {DecisionRejectedError} with the run's reason (`UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`,
    *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`) or `RUN_NOT_ACTIVE` for a finished run.
+   * @throws {HarnessClientError} `UPDATE_TIMEOUT` when no worker answers in time (the decision may
+   *   or may not be recorded: read `status()` before retrying), `RUN_NOT_FOUND`.
    */
   async decide(decision: ApprovalDecisionInput, options: DecideOptions = {}): Promise<ApprovalRecord | undefined> {
     try {
@@ -98,12 +90,7 @@ export class RunHandle {
       }
       return await this.handle.executeUpdate(decideApprovalUpdate, { args: [decision] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        throw new DecisionRejectedError((err.cause.type ?? 'INVALID_DECISION_PAYLOAD') as HarnessClientErrorCode, err.cause.message, {
-          cause: err,
-        });
-      }
-      throw await this.translateForDecision(err);
+      throw await this.classifyForDecision(this.classify(err, 'update'));
     }
   }
 
@@ -130,8 +117,12 @@ export class RunHandle {
    *   if (event.type === 'output.delta') process.stdout.write(event.text);
    * }
    */
-  events(options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
-    return followRunEvents(this.handle, options, this.temporal);
+  async *events(options: RunEventsOptions = {}): AsyncGenerator<HarnessEventItem> {
+    try {
+      yield* followRunEvents(this.handle, options, this.temporal);
+    } catch (err) {
+      throw this.classify(err, 'query');
+    }
   }
 
   /** Requests cancellation; the run ends `cancelled`. */
@@ -139,7 +130,7 @@ export class RunHandle {
     try {
       await this.handle.cancel();
     } catch (err) {
-      throw this.translate(err);
+      throw this.classify(err);
     }
   }
 
@@ -157,7 +148,7 @@ export class RunHandle {
       } catch (err) {
         // Queries fail for a moment when a run has just started (no workflow task yet) or its
         // worker just died (the query waits for another): keep trying until the deadline.
-        const transient = !(err instanceof HarnessClientError) || err.code === 'RUN_NOT_FOUND';
+        const transient = !(err instanceof HarnessClientError) || TRANSIENT_STATUS_CODES.has(err.code);
         if (!transient || Date.now() > deadline) throw err;
       }
       if (status && predicate(status)) return status;
@@ -179,7 +170,7 @@ export class RunHandle {
       if (pendingApprovals.length > 1) {
         throw new HarnessClientError(
           'AMBIGUOUS_APPROVAL',
-          `Run ${this.runId} has ${pendingApprovals.length} pending approvals (${pendingApprovals.map((p) => p.approvalId).join(', ')}); name one with --approval <id>.`,
+          `Run ${this.runId} has ${pendingApprovals.length} pending approvals (${pendingApprovals.map((p) => p.approvalId).join(', ')}); name the one to decide.`,
         );
       }
       approvalId = pendingApprovals[0]!.approvalId;
@@ -192,23 +183,20 @@ export class RunHandle {
     };
   }
 
-  private async translateForDecision(err: unknown): Promise<unknown> {
-    if (!(err instanceof WorkflowNotFoundError)) return err;
+  private async classifyForDecision(err: unknown): Promise<unknown> {
+    if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND')) return err;
     // Temporal says "not found" for finished runs too; tell the two apart for the caller.
     try {
       const d = await this.handle.describe();
       return new DecisionRejectedError('RUN_NOT_ACTIVE', `Run ${this.runId} is ${d.status.name.toLowerCase()}; its approvals can no longer be decided.`, {
-        cause: err,
+        cause: err.cause,
       });
     } catch {
-      return this.translate(err);
+      return err;
     }
   }
 
-  private translate(err: unknown): unknown {
-    if (err instanceof WorkflowNotFoundError) {
-      return new HarnessClientError('RUN_NOT_FOUND', `No run "${this.runId}" (check the id with \`harness list\`).`, { cause: err });
-    }
-    return err;
+  private classify(err: unknown, call: FailureSubject['call'] = 'other'): unknown {
+    return classifyTemporalError(err, { kind: 'run', id: this.runId, call });
   }
 }

@@ -4,6 +4,8 @@
  * server. The server still parses every cron field; what it refuses comes back as the same error.
  */
 import type { ScheduleSpec } from '@temporalio/client';
+import { parseDuration } from '../common/durations.js';
+import { isHarnessError } from '../common/errors.js';
 import { HarnessClientError } from './errors.js';
 
 /** When a schedule fires: cron expressions or a fixed interval, in UTC or a given time zone. */
@@ -28,8 +30,6 @@ export interface ScheduleTiming {
 export const SCHEDULE_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 const SHORTHANDS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const CRON_FIELD = /^[0-9A-Za-z*?,/#-]+$/;
 const CRON_HELP =
   'Write 5 fields (minute hour day-of-month month day-of-week, e.g. "0 2 * * *" for 02:00 every day), ' +
@@ -43,22 +43,17 @@ export function assertScheduleId(scheduleId: string): void {
 }
 
 /**
- * Parses `every`: milliseconds, or `<number><unit>` with unit ms, s, m, h or d.
- * @throws {HarnessClientError} `INVALID_SCHEDULE` for anything else, or under one second.
+ * Parses `every` with the one duration parser: milliseconds, or a duration such as "30s", "15m", "1h", "1d".
+ * @throws {HarnessClientError} `INVALID_SCHEDULE` for anything else, or under one second (schedules
+ *   fire at most once a second).
  */
 export function parseInterval(every: string | number): number {
-  let ms: number;
-  if (typeof every === 'number') {
-    ms = every;
-  } else {
-    const m = DURATION.exec(every.trim());
-    if (!m) throw invalid(`Interval ${JSON.stringify(every)} is not a duration: write a number and a unit, e.g. "30s", "15m", "1h", "1d".`);
-    ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+  try {
+    return parseDuration(every, { min: 1_000, what: 'The interval' });
+  } catch (e) {
+    if (!isHarnessError(e, 'INVALID_DURATION')) throw e;
+    throw new HarnessClientError('INVALID_SCHEDULE', e.message, { cause: e });
   }
-  if (!Number.isFinite(ms) || ms < 1_000) {
-    throw invalid(`Interval ${JSON.stringify(every)} is under one second; schedules fire at most once a second.`);
-  }
-  return ms;
 }
 
 /**
@@ -74,7 +69,7 @@ export function checkCron(expression: string): void {
     const [word, ...rest] = body.split(/\s+/);
     if (word === '@every') {
       const [interval, phase] = (rest.join(' ') || '').split('/');
-      if (rest.length !== 1 || !interval || !DURATION.test(interval) || (phase !== undefined && !DURATION.test(phase))) {
+      if (rest.length !== 1 || !interval || !isDuration(interval) || (phase !== undefined && !isDuration(phase))) {
         throw invalid(`Cron expression ${JSON.stringify(expression)}: "@every" takes one duration such as "@every 30m" (optionally "/<phase>").`);
       }
       return;
@@ -114,6 +109,15 @@ export function scheduleSpecFrom(timing: ScheduleTiming): ScheduleSpec {
   if (timing.every !== undefined) return { intervals: [{ every: parseInterval(timing.every) }] };
   crons.forEach(checkCron);
   return { cronExpressions: crons, ...(timing.timezone !== undefined && { timezone: timing.timezone }) };
+}
+
+function isDuration(text: string): boolean {
+  try {
+    parseDuration(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function invalid(message: string): HarnessClientError {

@@ -4,17 +4,11 @@
  * `listRuns`, `status`, `watch` and the Web UI like any other. The schedule itself lives on the
  * server: no worker or client needs to be up when it fires, only a worker to run what it starts.
  */
-import {
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
-  type Client,
-  type ScheduleDescription,
-  type ScheduleOverlapPolicy,
-  type ScheduleSummary,
-} from '@temporalio/client';
+import type { Client, ScheduleDescription, ScheduleOverlapPolicy, ScheduleSummary } from '@temporalio/client';
 import type { agentRun } from '../workflows/run/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/run/contract.js';
 import type { AgentRunInput } from '../workflows/run/contract.js';
+import { classifyTemporalError } from './classify.js';
 import { HarnessClientError } from './errors.js';
 import { runStartOptions, truncate } from './run-start-options.js';
 import { assertScheduleId, scheduleSpecFrom, type ScheduleTiming } from './schedule-spec.js';
@@ -141,12 +135,9 @@ export class HarnessSchedules {
         }),
       });
     } catch (e) {
-      if (e instanceof ScheduleAlreadyRunning) {
-        throw new HarnessClientError('SCHEDULE_ALREADY_EXISTS', `A schedule with id "${scheduleId}" already exists; delete it first or pick another id.`, { cause: e });
-      }
       // The SDK turns the server's "Invalid schedule spec" into a TypeError with the server's words.
       if (e instanceof TypeError) throw new HarnessClientError('INVALID_SCHEDULE', `The server refused the schedule: ${e.message}`, { cause: e });
-      throw e;
+      throw classifyTemporalError(e, { kind: 'schedule', id: scheduleId });
     }
     return this.describe(scheduleId);
   }
@@ -157,10 +148,14 @@ export class HarnessSchedules {
    */
   async list(): Promise<HarnessScheduleSummary[]> {
     const found: HarnessScheduleSummary[] = [];
-    for await (const s of this.ctx.temporal.schedule.list()) {
-      const memo = harnessMemo(s.memo);
-      if (s.action?.workflowType !== AGENT_RUN_WORKFLOW || memo?.taskQueue !== this.ctx.taskQueue) continue;
-      found.push(summaryOf(s, memo));
+    try {
+      for await (const s of this.ctx.temporal.schedule.list()) {
+        const memo = harnessMemo(s.memo);
+        if (s.action?.workflowType !== AGENT_RUN_WORKFLOW || memo?.taskQueue !== this.ctx.taskQueue) continue;
+        found.push(summaryOf(s, memo));
+      }
+    } catch (e) {
+      throw classifyTemporalError(e, { kind: 'namespace', id: this.ctx.temporal.options.namespace });
     }
     return found;
   }
@@ -220,10 +215,7 @@ export class HarnessSchedules {
     try {
       return await body(this.ctx.temporal.schedule.getHandle(scheduleId));
     } catch (e) {
-      if (e instanceof ScheduleNotFoundError) {
-        throw new HarnessClientError('SCHEDULE_NOT_FOUND', `No schedule "${scheduleId}" in this namespace (list them with \`harness schedule list\`).`, { cause: e });
-      }
-      throw e;
+      throw classifyTemporalError(e, { kind: 'schedule', id: scheduleId });
     }
   }
 }

@@ -1,12 +1,6 @@
 /** A handle on one thread (a conversation of many runs): send messages, read its status and messages, restart it. */
 import { randomUUID } from 'node:crypto';
-import {
-  WithStartWorkflowOperation,
-  WorkflowUpdateFailedError,
-  type Client,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { WithStartWorkflowOperation, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { agentThread } from '../workflows/threads/agent-thread.js';
 import { transcriptQuery } from '../workflows/run/contract.js';
 import { THREAD_ID } from '../workflows/shared/search-attributes.js';
@@ -25,25 +19,9 @@ import {
 } from '../workflows/threads/contract.js';
 import type { AgentRunResult } from '../workflows/run/contract.js';
 import type { TranscriptMessage } from '../workflows/shared/conversation.js';
-import { HarnessClientError, RunFailedError } from './errors.js';
+import { classifyTemporalError } from './classify.js';
+import { HarnessClientError, RunFailedError, ThreadError } from './errors.js';
 import { RunHandle } from './run-handle.js';
-
-/** Codes of `ThreadError`. */
-export type ThreadErrorCode = 'INVALID_THREAD_ID' | 'INVALID_SUBMISSION' | 'THREAD_NOT_FOUND' | 'THREAD_ALREADY_EXISTS';
-
-/**
- * (A `HarnessClientError`, so callers and the CLI handle it like every other client error.)
- * A thread call refused before or by the server: a malformed thread id or message, a thread that
- * does not exist, or a restart onto an id already taken. (A busy thread is a `HarnessClientError`
- * with code `THREAD_BUSY`; an unknown agent or a reused run id keep their `HarnessClientError` codes.)
- */
-export class ThreadError extends HarnessClientError {
-  override readonly name = 'ThreadError';
-  declare readonly code: ThreadErrorCode;
-  constructor(code: ThreadErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
 
 /** Options of `HarnessClient.thread`. */
 export interface ThreadOptions {
@@ -139,12 +117,7 @@ export class ThreadHandle {
       });
       return new ThreadRunHandle(result.runId, this.deps.temporal.workflow.getHandle(result.runId), this, result.queued, result.position);
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        const { type, message } = err.cause;
-        if (type === 'THREAD_BUSY' || type === 'RUN_ALREADY_EXISTS') throw new HarnessClientError(type, message, { cause: err });
-        if (type === 'INVALID_SUBMISSION') throw new ThreadError('INVALID_SUBMISSION', message, { cause: err });
-      }
-      throw err;
+      throw classifyTemporalError(err, { kind: 'thread', id: this.threadId, call: 'update' });
     }
   }
 
@@ -185,10 +158,7 @@ export class ThreadHandle {
         typedSearchAttributes: [{ key: THREAD_ID, value: newThreadId }],
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new ThreadError('THREAD_ALREADY_EXISTS', `Thread "${newThreadId}" already exists; restart into another id or omit it.`, { cause: err });
-      }
-      throw err;
+      throw classifyTemporalError(err, { kind: 'thread', id: newThreadId });
     }
     return next;
   }
@@ -211,10 +181,7 @@ export class ThreadHandle {
     try {
       return await fn(this.deps.temporal.workflow.getHandle(this.workflowId));
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        throw new ThreadError('THREAD_NOT_FOUND', `No thread "${this.threadId}" (workflow ${this.workflowId}); send it a message first.`, { cause: err });
-      }
-      throw err;
+      throw classifyTemporalError(err, { kind: 'thread', id: this.threadId, call: 'query' });
     }
   }
 }

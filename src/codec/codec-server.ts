@@ -91,7 +91,7 @@ export function codecRequestHandler(options: CodecServerOptions): (request: Requ
 
     if (!route) return reply(404, { error: `Unknown path ${path || '/'}; the codec server answers POST /decode and POST /encode.` });
     if (!originAllowed) {
-      return reply(403, { error: `Origin ${origin} is not allowed; start the codec server with --ui-origin ${origin} to allow it.` });
+      return reply(403, { error: `Origin ${origin} is not allowed; add it to the codec server's UI origins (uiOrigins) to allow it.` });
     }
     if (request.method === 'OPTIONS') {
       return reply(204, null, {

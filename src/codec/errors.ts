@@ -1,5 +1,7 @@
 /** Errors of the payload-encryption layer: a stable `code` and a message that says how to fix it. */
+import { HarnessError } from '../common/errors.js';
 
+/** Codes of {@link CodecError}. */
 export type CodecErrorCode =
   /** An encryption key (or key list) in the environment is malformed. */
   | 'INVALID_ENCRYPTION_KEY'
@@ -14,17 +16,11 @@ export type CodecErrorCode =
  * A key configuration or an encrypted payload that cannot be used. Messages never contain key
  * material, only key ids and lengths.
  */
-export class CodecError extends Error {
+export class CodecError extends HarnessError<CodecErrorCode> {
   override readonly name = 'CodecError';
-  constructor(
-    readonly code: CodecErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
+/** Whether `err` is a {@link CodecError}. */
 export function isCodecError(err: unknown): err is CodecError {
   return err instanceof CodecError;
 }

@@ -17,6 +17,8 @@ import type { SearchAttributeType } from '@temporalio/common';
 import { HARNESS_SEARCH_ATTRIBUTES } from '../workflows/shared/search-attributes.js';
 import { DEV_SERVER_DYNAMIC_CONFIG, dynamicConfigArgs, type DynamicConfigValue } from './dynamic-config.js';
 import { ensureTemporalBinary } from './temporal-binary.js';
+import { DEFAULT_NAMESPACE } from '../common/defaults.js';
+import { DevServerStartError } from './errors.js';
 
 /** Log levels accepted by `temporal --log-level`. */
 export type DevServerLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'never';
@@ -78,20 +80,6 @@ export interface DevServer {
    * process has exited (its ports are then free). Safe to call more than once.
    */
   stop(): Promise<void>;
-}
-
-/** Thrown when the dev server cannot be started or does not become ready. */
-export class DevServerStartError extends Error {
-  override readonly name = 'DevServerStartError';
-  /** Stable code for programmatic handling. */
-  readonly code = 'DEV_SERVER_START_FAILED';
-  /** True when the failure was a port already taken (worth retrying with other free ports). */
-  readonly portInUse: boolean;
-
-  constructor(message: string, options: { portInUse?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.portInUse = options.portInUse ?? false;
-  }
 }
 
 const STOP_GRACE_MS = 10_000;
@@ -223,7 +211,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
 async function startOnce(binary: string, options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
-  const namespace = options.namespace ?? 'default';
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const ui = options.ui ?? false;
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
   const [pickedPort, pickedUiPort] = await freePorts(ip, 2);
@@ -298,6 +286,7 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
       : `exited early (${info.signal ? `signal ${info.signal}` : `exit code ${info.code}`})`;
     const output = describeOutput();
     return new DevServerStartError(
+      'DEV_SERVER_START_FAILED',
       `Temporal dev server ${how}.\n  command: ${binary} ${args.join(' ')}\n  last output:\n${output}\n` +
         'Check that the binary is a working Temporal CLI (set TEMPORAL_CLI to override it, ' +
         'or unset it to use the harness-built one) and that the ports and db file are usable.',
@@ -311,6 +300,7 @@ async function startOnce(binary: string, options: DevServerOptions): Promise<Dev
     await stop();
     if (err instanceof ReadyTimeout) {
       throw new DevServerStartError(
+      'DEV_SERVER_START_FAILED',
         `Temporal dev server at ${address} was not ready after ${readyTimeoutMs} ms ` +
           `(last check: ${err.lastProblem}).\n  command: ${binary} ${args.join(' ')}\n` +
           `  last output:\n${describeOutput()}\n` +

@@ -5,7 +5,6 @@ export {
   TEMPORAL_CLI_VERSION,
   TEMPORAL_CLI_PACKAGE,
   MIN_GO_VERSION,
-  TemporalBinaryNotFoundError,
   harnessCacheDir,
   cachedTemporalBinaryPath,
   findTemporalBinary,
@@ -13,7 +12,6 @@ export {
   type EnsureTemporalBinaryOptions,
 } from './temporal-binary.js';
 export {
-  DevServerStartError,
   devServerArgs,
   startDevServer,
   type DevServer,
@@ -26,3 +24,4 @@ export {
   dynamicConfigArgs,
   type DynamicConfigValue,
 } from './dynamic-config.js';
+export { DevServerStartError, TemporalBinaryNotFoundError, type DevServerStartErrorOptions } from './errors.js';

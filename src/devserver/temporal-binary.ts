@@ -13,6 +13,7 @@ import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { TemporalBinaryNotFoundError } from './errors.js';
 
 /** The Temporal CLI tag we build: the newest one that `go install` accepts (no `replace` in go.mod). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -28,16 +29,6 @@ const HEARTBEAT_MS = 30_000;
 
 const EXE_SUFFIX = process.platform === 'win32' ? '.exe' : '';
 const BINARY_NAME = `temporal${EXE_SUFFIX}`;
-
-/**
- * Error thrown when no usable `temporal` binary exists and none could be built.
- * The message lists the ways to fix it.
- */
-export class TemporalBinaryNotFoundError extends Error {
-  override readonly name = 'TemporalBinaryNotFoundError';
-  /** Stable code for programmatic handling; does not change with the message wording. */
-  readonly code = 'TEMPORAL_BINARY_NOT_FOUND';
-}
 
 /** Options for {@link ensureTemporalBinary}. */
 export interface EnsureTemporalBinaryOptions {
@@ -97,6 +88,7 @@ export async function findTemporalBinary(): Promise<string | undefined> {
     const resolved = path.resolve(explicit);
     if (await isExecutableFile(resolved)) return resolved;
     throw new TemporalBinaryNotFoundError(
+      'TEMPORAL_BINARY_NOT_FOUND',
       `TEMPORAL_CLI is set to "${explicit}", but that is not an executable file. ` +
         'Point TEMPORAL_CLI at a Temporal CLI binary (check with `$TEMPORAL_CLI --version`), ' +
         'or unset TEMPORAL_CLI to use `temporal` from PATH or the harness-built copy.',
@@ -223,6 +215,7 @@ async function buildWithGo(go: string, log: (line: string) => void): Promise<str
     const built = path.join(tempBin, BINARY_NAME);
     if (code !== 0 || !(await isExecutableFile(built))) {
       throw new TemporalBinaryNotFoundError(
+      'TEMPORAL_BINARY_NOT_FOUND',
         notFoundMessage(
           `Building the Temporal CLI with Go failed (exit code ${code}). Last output:\n` +
             tail.map((line) => `    ${line}`).join('\n'),
@@ -249,6 +242,6 @@ export async function ensureTemporalBinary(options: EnsureTemporalBinaryOptions 
   const found = await findTemporalBinary();
   if (found) return found;
   const go = await whichOnPath('go');
-  if (!go) throw new TemporalBinaryNotFoundError(notFoundMessage());
+  if (!go) throw new TemporalBinaryNotFoundError('TEMPORAL_BINARY_NOT_FOUND', notFoundMessage());
   return buildWithGo(go, log);
 }

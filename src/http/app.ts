@@ -7,6 +7,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { isTerminalRunState, type HarnessClient, type ThreadOptions } from '../client/index.js';
+import { isHarnessError } from '../common/errors.js';
 import { HttpError, toHttpError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import {
@@ -137,7 +138,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     // Temporal accepts a cancel request for a finished run too; say it changes nothing. A run
     // that does not answer (no worker) can still be cancelled: only RUN_NOT_FOUND stops here.
     const status = await run.status().catch((err: unknown) => {
-      if (toHttpError(err).code === 'RUN_NOT_FOUND') throw err;
+      if (isHarnessError(err, 'RUN_NOT_FOUND')) throw err;
       return undefined;
     });
     if (status && isTerminalRunState(status.state)) {

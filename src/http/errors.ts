@@ -4,6 +4,7 @@
  */
 import type { ZodError } from 'zod';
 import { DecisionRejectedError, HarnessClientError } from '../client/errors.js';
+import { HarnessError, type HarnessErrorOptions } from '../common/errors.js';
 
 /** HTTP statuses this API answers errors with. */
 export type ErrorStatus = 400 | 404 | 409 | 413 | 500 | 503 | 504;
@@ -31,16 +32,21 @@ export interface ErrorBody {
 }
 
 /** An error with the HTTP status and code to answer with. */
-export class HttpError extends Error {
+export class HttpError extends HarnessError {
   override readonly name = 'HttpError';
+  /**
+   * @param status - the response status.
+   * @param code - stable: the client's code or this layer's (`INVALID_REQUEST`, `NOT_FOUND`…).
+   * @param issues - with `INVALID_REQUEST`: every validation problem, each with its path.
+   */
   constructor(
     readonly status: ErrorStatus,
-    readonly code: string,
+    code: string,
     message: string,
     readonly issues?: ValidationIssue[],
-    options?: { cause?: unknown },
+    options?: HarnessErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 
   /** The JSON body of the response. */
@@ -49,10 +55,14 @@ export class HttpError extends Error {
   }
 }
 
-/** Client error codes whose status is not 400. */
+/**
+ * Statuses of the library's codes that are not 400. Client errors not listed are the caller's
+ * input (400); the library's other errors (codec, workspace, memory…) are the server's (500).
+ */
 const STATUS_BY_CODE: Readonly<Record<string, ErrorStatus>> = {
   RUN_NOT_FOUND: 404,
   THREAD_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
   RUN_ALREADY_EXISTS: 409,
   THREAD_ALREADY_EXISTS: 409,
   THREAD_BUSY: 409,
@@ -63,14 +73,20 @@ const STATUS_BY_CODE: Readonly<Record<string, ErrorStatus>> = {
   RUN_CANCELLED: 409,
   FILE_TOO_LARGE: 413,
   WAIT_TIMEOUT: 504,
+  QUERY_TIMEOUT: 504,
+  UPDATE_TIMEOUT: 504,
+  TEMPORAL_TIMEOUT: 504,
+  TEMPORAL_UNAVAILABLE: 503,
+  TEMPORAL_ACCESS_DENIED: 500,
+  NAMESPACE_NOT_FOUND: 500,
+  ENCRYPTION_KEY_REQUIRED: 500,
 };
 
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_UNAVAILABLE = 14;
-
 /**
- * The HTTP error for anything a handler throws: client errors keep their code (a refused decision
- * is a 409 with the run's reason), a query no worker answered is a 504, anything else a 500.
+ * The HTTP error for anything a handler throws. The client has already classified Temporal's
+ * failures into coded errors, so this only maps codes to statuses: a refused decision is a 409
+ * with the run's reason (400 for a malformed one), a query no worker answered a 504, an
+ * unreachable server a 503, anything unknown a 500.
  */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
@@ -78,33 +94,12 @@ export function toHttpError(err: unknown): HttpError {
     // The body is validated like the update first, so this is the run refusing the decision.
     return new HttpError(err.code === 'INVALID_DECISION_PAYLOAD' ? 400 : 409, err.code, err.message, undefined, { cause: err });
   }
-  if (err instanceof HarnessClientError) return new HttpError(STATUS_BY_CODE[err.code] ?? 400, err.code, err.message, undefined, { cause: err });
-  if (err instanceof Error && err.name === 'WorkflowNotFoundError') {
-    return new HttpError(404, 'RUN_NOT_FOUND', `No such run (${err.message}).`, undefined, { cause: err });
-  }
-  const grpc = grpcCode(err);
-  if (grpc === GRPC_DEADLINE_EXCEEDED) {
-    return new HttpError(
-      504,
-      'QUERY_TIMEOUT',
-      'The run did not answer in time: no worker seems to serve its task queue. Start one with `harness worker` (or `harness dev`), then retry.',
-      undefined,
-      { cause: err },
-    );
-  }
-  if (grpc === GRPC_UNAVAILABLE) {
-    return new HttpError(503, 'TEMPORAL_UNAVAILABLE', 'The Temporal server is unreachable; retry once it is back.', undefined, { cause: err });
+  if (err instanceof HarnessError) {
+    const fallback = err instanceof HarnessClientError ? 400 : 500;
+    return new HttpError(STATUS_BY_CODE[err.code] ?? fallback, err.code, err.message, undefined, { cause: err });
   }
   const detail = err instanceof Error ? err.message || err.name : String(err);
   return new HttpError(500, 'INTERNAL', `Unexpected error: ${detail}`, undefined, { cause: err });
-}
-
-function grpcCode(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
-  }
-  return undefined;
 }
 
 /** Turns a zod error into issues; an unknown field gets one issue with its own path. */

@@ -37,7 +37,8 @@ const pathParam = (name: string, description: string) => ({ name, in: 'path', re
 const runId = pathParam('id', 'The run id.');
 const common = {
   400: error('Invalid request (`INVALID_REQUEST` with the path of each problem, or `INVALID_JSON`).'),
-  504: error('`QUERY_TIMEOUT`: no worker answered for the run.'),
+  503: error('`TEMPORAL_UNAVAILABLE`: the Temporal server cannot be reached; retry once it is back.'),
+  504: error('`QUERY_TIMEOUT` or `UPDATE_TIMEOUT`: no worker answered for the run.'),
 };
 
 /**
@@ -98,8 +99,8 @@ export function openApiDocument(): OpenApiDocument {
             202: ok('wait=false and the run is not finished yet.', 'RunPending'),
             404: error('`RUN_NOT_FOUND`.'),
             409: error("`RUN_FAILED` or `RUN_CANCELLED`, with the run's own error message."),
-            503: error('`SHUTTING_DOWN`: the server stopped waiting.'),
             ...common,
+            503: error('`SHUTTING_DOWN`: the server stopped waiting; `TEMPORAL_UNAVAILABLE`: the Temporal server cannot be reached.'),
           },
         },
       },

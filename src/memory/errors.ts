@@ -1,5 +1,7 @@
 /** Errors of the memory layer: named, with a stable code, and whether retrying can help. */
+import { HarnessError, type HarnessErrorOptions } from '../common/errors.js';
 
+/** Codes of {@link MemoryError}. */
 export type MemoryErrorCode =
   /** The store cannot be reached or opened (server down, file not writable). Retrying may help. */
   | 'MEMORY_STORE_UNAVAILABLE'
@@ -16,20 +18,18 @@ export type MemoryErrorCode =
 
 const RETRYABLE: ReadonlySet<MemoryErrorCode> = new Set(['MEMORY_STORE_UNAVAILABLE', 'MEMORY_EMBEDDINGS_UNAVAILABLE']);
 
-export class MemoryError extends Error {
+/** A memory store or embedding call that failed; `retryable` says whether trying again can help. */
+export class MemoryError extends HarnessError<MemoryErrorCode> {
   override readonly name = 'MemoryError';
   /** Whether the same call may succeed later; false means it will fail the same way until someone fixes something. */
   readonly retryable: boolean;
-  constructor(
-    readonly code: MemoryErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: MemoryErrorCode, message: string, options?: HarnessErrorOptions) {
+    super(code, message, options);
     this.retryable = RETRYABLE.has(code);
   }
 }
 
+/** Whether `err` is a {@link MemoryError}. */
 export function isMemoryError(err: unknown): err is MemoryError {
   return err instanceof MemoryError;
 }

@@ -2,7 +2,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ChatOpenAI } from '@langchain/openai';
 import type { ModelConfig } from '../workspace/schema.js';
-import { ModelConfigError } from './model-errors.js';
+import { ModelConfigError } from './errors.js';
 import { ScriptedChatModel } from './scripted-model.js';
 
 /**
@@ -13,6 +13,7 @@ export function createChatModel(modelId: string, config: ModelConfig, env: NodeJ
   const apiKey = env[config.apiKeyEnv];
   if (!apiKey) {
     throw new ModelConfigError(
+      'MODEL_CONFIG',
       `Model "${modelId}" reads its API key from the environment variable ${config.apiKeyEnv}, which is not set on this worker. Set it where the worker runs (never in the workspace file).`,
     );
   }

@@ -1,9 +1,5 @@
 /** How a failed model call should be treated: retried by Temporal, or final with a clear message. */
-
-export class ModelConfigError extends Error {
-  override readonly name = 'ModelConfigError';
-  readonly code = 'MODEL_CONFIG';
-}
+import { ModelConfigError, ScriptExhaustedError } from './errors.js';
 
 export interface ClassifiedModelError {
   retryable: boolean;
@@ -26,8 +22,9 @@ export function classifyModelError(modelId: string, err: unknown, apiKeyEnv?: st
   const status = typeof e?.status === 'number' ? e.status : typeof e?.cause?.status === 'number' ? e.cause.status : undefined;
   // @langchain/openai appends "\n\nTroubleshooting URL: …" to some messages; our own hint follows instead.
   const detail = (e?.message ?? String(err)).replace(/\s*Troubleshooting URL: \S+\s*$/, '');
-  if (err instanceof ModelConfigError) return { retryable: false, type: 'MODEL_CONFIG', message: detail };
-  if (e?.name === 'ScriptExhaustedError') return { retryable: false, type: 'SCRIPT_EXHAUSTED', message: detail };
+  if (err instanceof ModelConfigError) return { retryable: false, type: err.code, message: detail };
+  // By name too: a graph module may load its own copy of the scripted model (another module instance).
+  if (err instanceof ScriptExhaustedError || e?.name === 'ScriptExhaustedError') return { retryable: false, type: 'SCRIPT_EXHAUSTED', message: detail };
   if (status === 429) return { retryable: true, type: 'MODEL_RATE_LIMITED', message: `Model "${modelId}" is rate limited (HTTP 429): ${detail}` };
   if (status !== undefined && status >= 500) {
     return { retryable: true, type: 'MODEL_SERVER_ERROR', message: `Model "${modelId}" server error (HTTP ${status}): ${detail}` };

@@ -11,12 +11,8 @@ import {
 import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import type { ScriptedModelConfig } from '../workspace/schema.js';
+import { ScriptExhaustedError } from './errors.js';
 
-/** Thrown when the script has no answer for the conversation; a clear, final failure. */
-export class ScriptExhaustedError extends Error {
-  override readonly name = 'ScriptExhaustedError';
-  readonly code = 'SCRIPT_EXHAUSTED';
-}
 
 export class ScriptedChatModel extends BaseChatModel {
   constructor(
@@ -81,12 +77,14 @@ export function scriptedAnswer(modelId: string, config: ScriptedModelConfig, mes
   const rule = config.script.find((r) => r.when === undefined || new RegExp(r.when, 'i').test(userText));
   if (!rule) {
     throw new ScriptExhaustedError(
+      'SCRIPT_EXHAUSTED',
       `Scripted model "${modelId}" has no rule matching the input ${JSON.stringify(userText)}. Add a rule whose \`when\` matches it, or one without \`when\`.`,
     );
   }
   const turn = rule.turns[turnIndex];
   if (!turn) {
     throw new ScriptExhaustedError(
+      'SCRIPT_EXHAUSTED',
       `Scripted model "${modelId}" has no turn ${turnIndex + 1} for the input ${JSON.stringify(userText)} (its rule has ${rule.turns.length}). Add a turn to the script.`,
     );
   }

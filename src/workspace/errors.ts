@@ -1,5 +1,7 @@
 /** Errors of the workspace layer: each names the file, the path inside it, and what is expected. */
+import { HarnessError, type HarnessErrorOptions } from '../common/errors.js';
 
+/** Codes of {@link WorkspaceError}. */
 export type WorkspaceErrorCode =
   | 'WORKSPACE_NOT_FOUND'
   | 'WORKSPACE_YAML_SYNTAX'
@@ -7,6 +9,7 @@ export type WorkspaceErrorCode =
   | 'TOOLS_MODULE_LOAD_FAILED'
   | 'GRAPH_MODULE_LOAD_FAILED';
 
+/** One problem in a workspace file. */
 export interface WorkspaceIssue {
   /** Where in the file, e.g. `agents[1].tools[0]`; empty for the file as a whole. */
   path: string;
@@ -17,18 +20,23 @@ export interface WorkspaceIssue {
  * A workspace file that cannot be used. `issues` lists every problem found (not just the first),
  * so one edit can fix them all.
  */
-export class WorkspaceError extends Error {
+export class WorkspaceError extends HarnessError<WorkspaceErrorCode> {
   override readonly name = 'WorkspaceError';
+  /**
+   * @param file - the workspace file (or module) at fault.
+   * @param issues - every problem found, each with its path inside the file.
+   */
   constructor(
-    readonly code: WorkspaceErrorCode,
+    code: WorkspaceErrorCode,
     readonly file: string,
     readonly issues: WorkspaceIssue[],
-    options?: { cause?: unknown },
+    options?: HarnessErrorOptions,
   ) {
-    super(formatIssues(file, issues), options);
+    super(code, formatIssues(file, issues), options);
   }
 }
 
+/** Whether `err` is a {@link WorkspaceError}. */
 export function isWorkspaceError(err: unknown): err is WorkspaceError {
   return err instanceof WorkspaceError;
 }

@@ -54,7 +54,7 @@ export async function loadWorkspace(path?: string): Promise<Workspace> {
     throw new WorkspaceError('WORKSPACE_NOT_FOUND', file, [
       {
         path: '',
-        message: `file not found. Create it (see the README's "Workspace file" section), pass --workspace <file>, or set HARNESS_WORKSPACE.`,
+        message: `file not found. Create it (see the README's "Workspace file" section), or name another file (HARNESS_WORKSPACE).`,
       },
     ]);
   }

@@ -1,23 +1,18 @@
 /** Value schemas shared by every section of the workspace file. */
-import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
+import { parseDuration } from '../common/durations.js';
+import { InvalidDurationError } from '../common/errors.js';
 
-/** "30s", "2m", "1h" or a number of milliseconds → milliseconds. */
-export const duration = z
-  .union([z.number().int().positive(), z.string()])
-  .transform((value, ctx) => {
-    try {
-      const ms = msToNumber(value as never);
-      if (!(ms > 0)) throw new Error('not positive');
-      return ms;
-    } catch {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a duration such as "30s", "2m", "1h" or a number of milliseconds, got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-  });
+/** "30s", "2m", "1h", "7d" or a number of milliseconds → milliseconds (at least 1 ms), read by the one duration parser. */
+export const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  try {
+    return parseDuration(value, { min: 1 });
+  } catch (e) {
+    if (!(e instanceof InvalidDurationError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message });
+    return z.NEVER;
+  }
+});
 
 /** Ids of agents, models and policies. */
 export const id = z

@@ -201,11 +201,11 @@ describe('harness CLI', () => {
     ]);
     expectCleanError(unknownAgent, /^error \[UNKNOWN_AGENT\]: Unknown agent "nope"\. Known agents: ops\./);
     expect(unknownAgent.stdout).toBe('');
-    expectCleanError(notFound, /^error \[RUN_NOT_FOUND\]: No run "run-does-not-exist"/);
+    expectCleanError(notFound, /^error \[RUN_NOT_FOUND\]: No run "run-does-not-exist"\. Check the id with `harness list`\./);
     expectCleanError(badWorker, /^error \[WORKSPACE_INVALID\]: Invalid workspace file .*harness\.yaml:\n {2}- agents\[0\]\.tools\[0\]: unknown tool "nope"/);
     expect(badWorker.stderr).toContain(badWorkspace);
     expect(badWorker.stdout).not.toContain('polling');
-    expectCleanError(refused, /^error \[CONNECTION_FAILED\]: Cannot reach the Temporal server at 127\.0\.0\.1:1 \(connection refused\)\..*harness dev/);
+    expectCleanError(refused, /^error \[TEMPORAL_UNAVAILABLE\]: Cannot reach the Temporal server at 127\.0\.0\.1:1 \(connection refused\)\..*harness dev/);
     expectCleanError(badState, new RegExp(`argument 'bogus' is invalid\\. Allowed choices are ${RUN_STATES.join(', ')}\\.`));
   });
 

@@ -42,7 +42,9 @@ describe('workerTuning', () => {
     );
     expect(refused(() => workerTuning({}, { HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).message).toMatch(/^HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS must be a whole number of at least 2/);
     expect(refused(() => workerTuning({}, { HARNESS_MAX_CACHED_WORKFLOWS: 'lots' })).message).toMatch(/^HARNESS_MAX_CACHED_WORKFLOWS .* got "lots"/);
-    expect(refused(() => workerTuning({ shutdownGrace: '30' }, {})).message).toMatch(/^--shutdown-grace must be a duration such as 30s, 2m or 0/);
+    expect(refused(() => workerTuning({ shutdownGrace: '30' }, {})).message).toBe(
+      '--shutdown-grace must be a duration such as "30s", "2m", "1h" or "7d", got "30". 0 cancels in-flight calls at once.',
+    );
     expect(refused(() => workerTuning({}, { HARNESS_SHUTDOWN_GRACE_TIME: 'soon' })).message).toMatch(/^HARNESS_SHUTDOWN_GRACE_TIME/);
   });
 });

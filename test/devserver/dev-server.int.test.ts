@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DevServerStartError, startDevServer, type DevServer } from '../../src/devserver/dev-server.js';
+import { startDevServer, type DevServer } from '../../src/devserver/dev-server.js';
+import { DevServerStartError } from '../../src/devserver/errors.js';
 import { ensureTemporalBinary } from '../../src/devserver/temporal-binary.js';
 import { HARNESS_SEARCH_ATTRIBUTES } from '../../src/workflows/shared/search-attributes.js';
 

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   TEMPORAL_CLI_VERSION,
-  TemporalBinaryNotFoundError,
   cachedTemporalBinaryPath,
   ensureTemporalBinary,
   findTemporalBinary,
   harnessCacheDir,
 } from '../../src/devserver/temporal-binary.js';
+import { TemporalBinaryNotFoundError } from '../../src/devserver/errors.js';
 
 const ENV_KEYS = ['PATH', 'TEMPORAL_CLI', 'HARNESS_CACHE_DIR', 'XDG_CACHE_HOME'] as const;
 

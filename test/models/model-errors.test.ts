@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelConfigError, classifyModelError } from '../../src/models/model-errors.js';
-import { ScriptExhaustedError } from '../../src/models/scripted-model.js';
+import { ModelConfigError, ScriptExhaustedError } from '../../src/models/errors.js';
+import { classifyModelError } from '../../src/models/model-errors.js';
 
 /** An error shaped like the openai SDK's APIError: message `"<status> <detail>"` and a `status`. */
 function httpError(status: number, detail = 'details from the server'): Error {
@@ -68,12 +68,12 @@ describe('classifyModelError', () => {
   });
 
   it('ModelConfigError is final, with its own message (it names the env var)', () => {
-    const err = new ModelConfigError('Model "gpt" reads its API key from the environment variable MY_KEY, which is not set on this worker.');
+    const err = new ModelConfigError('MODEL_CONFIG', 'Model "gpt" reads its API key from the environment variable MY_KEY, which is not set on this worker.');
     expect(classifyModelError('gpt', err)).toEqual({ retryable: false, type: 'MODEL_CONFIG', message: err.message });
   });
 
   it('ScriptExhaustedError is final, with its own message', () => {
-    const err = new ScriptExhaustedError('Scripted model "demo" has no turn 3 for the input "hi" (its rule has 2). Add a turn to the script.');
+    const err = new ScriptExhaustedError('SCRIPT_EXHAUSTED', 'Scripted model "demo" has no turn 3 for the input "hi" (its rule has 2). Add a turn to the script.');
     expect(classifyModelError('demo', err)).toEqual({ retryable: false, type: 'SCRIPT_EXHAUSTED', message: err.message });
   });
 });

@@ -8,7 +8,8 @@ import { tool } from '@langchain/core/tools';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createChatModel } from '../../src/models/create-chat-model.js';
-import { ModelConfigError, classifyModelError } from '../../src/models/model-errors.js';
+import { ModelConfigError } from '../../src/models/errors.js';
+import { classifyModelError } from '../../src/models/model-errors.js';
 import { openaiModelSchema, type OpenAIModelConfig } from '../../src/workspace/schema.js';
 import { always, inSequence, reply, startOpenAIStub, type OpenAIStub, type StubHandler } from '../support/openai-stub.js';
 

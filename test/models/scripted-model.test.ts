@@ -1,7 +1,8 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import { createChatModel } from '../../src/models/create-chat-model.js';
-import { ScriptExhaustedError, ScriptedChatModel, scriptedAnswer } from '../../src/models/scripted-model.js';
+import { ScriptExhaustedError } from '../../src/models/errors.js';
+import { ScriptedChatModel, scriptedAnswer } from '../../src/models/scripted-model.js';
 import { scriptedModelSchema, type ScriptedModelConfig } from '../../src/workspace/schema.js';
 
 const script = (rules: unknown[]): ScriptedModelConfig => scriptedModelSchema.parse({ provider: 'scripted', script: rules });

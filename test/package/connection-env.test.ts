@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TLSConfig } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
+import { ConnectionConfigError } from '../../src/client/errors.js';
 import {
-  ConnectionConfigError,
   connectionCredentialsFromEnv,
   connectionSettingsFromEnv,
   describeConnection,

@@ -44,7 +44,7 @@ describe('who may approve', () => {
       expect((err as DecisionRejectedError).code).toBe('APPROVER_NOT_ALLOWED');
       expect((err as DecisionRejectedError).message).toBe(
         `"mallory" may not decide approval "${approvalId}" (tool "record_effect"). Who may decide: alice; or anyone with role finance. ` +
-          'Send the decision with `approver` set to one of those names or `approverRoles` holding one of those roles (CLI: --by NAME, --role ROLE).',
+          'Send the decision with `approver` set to one of those names or `approverRoles` holding one of those roles.',
       );
       // A wrong role is no better, and neither is no approver at all.
       await expect(run.decide({ approvalId, decision: 'approve', approver: 'mallory', approverRoles: ['support'] })).rejects.toMatchObject({

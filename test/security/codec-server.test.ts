@@ -70,7 +70,7 @@ describe('codec server protocol (in process)', () => {
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     const res = await handle(post('/decode', { payloads: [] }, { Origin: 'https://evil.example' }));
     expect(res.status).toBe(403);
-    expect(await res.text()).toMatch(/--ui-origin https:\/\/evil.example/);
+    expect(await res.text()).toMatch(/Origin https:\/\/evil\.example is not allowed; add it to the codec server's UI origins/);
   });
 
   it('serves callers without an Origin (temporal CLI, curl) and paths under a namespace prefix', async () => {

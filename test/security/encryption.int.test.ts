@@ -114,7 +114,7 @@ describe('payload encryption', () => {
       const { HARNESS_ENCRYPTION_KEY: _drop, ...noKey } = env;
       const blind = await harness(['status', run.runId, '--json'], noKey);
       expect(blind.code).toBe(1);
-      expect(blind.stderr).toMatch(/error \[ENCRYPTION_KEY_REQUIRED\]: This run's data is encrypted and no key is configured here/);
+      expect(blind.stderr).toMatch(/error \[ENCRYPTION_KEY_REQUIRED\]: The data of run "run-[^"]+" is encrypted and no key is configured here/);
       expect(blind.stdout).not.toContain(m.reason);
       const bad = await harness(['status', run.runId], { ...env, HARNESS_ENCRYPTION_KEY: 'short' });
       expect(bad.code).toBe(1);

@@ -78,7 +78,7 @@ policies:
       'policies[1].limits: effect: limit needs `limits`, e.g. { maxSteps: 3, runTimeout: 10m }',
       'policies[2].limits: a `limits` block needs `maxSteps`, `runTimeout`, or both',
       'policies[3].effect: expected `effect` to be one of: deny, requireApproval, limit',
-      'policies[4].limits.runTimeout: expected a duration such as "30s", "2m", "1h" or a number of milliseconds, got "soon"',
+      'policies[4].limits.runTimeout: expected a duration such as "30s", "2m", "1h" or "7d", got "soon".',
     ]);
   });
 

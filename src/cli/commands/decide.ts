@@ -1,11 +1,9 @@
 /** `harness approve | reject | edit`: decide a pending approval, by update (default) or signal. */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { HarnessClientError } from '../../client/errors.js';
-import type { DecisionDetails, RunHandle } from '../../client/run-handle.js';
-import { DECISIONS, type ApprovalDecisionInput, type ApprovalRecord } from '../../workflows/run/contract.js';
+import type { DecisionDetails } from '../../client/run-handle.js';
+import { DECISIONS, type ApprovalRecord } from '../../workflows/run/contract.js';
 import { contextFrom, parseJsonObject, withClient } from '../context.js';
-import { CliError, isQueryTimeout } from '../errors.js';
 import { c, formatDecision, out, shellQuote } from '../output.js';
 
 interface DecideOptions {
@@ -87,29 +85,19 @@ export function registerDecide(program: Command): void {
         via: opts.signal ? 'signal' : 'update',
         ...(opts.approval !== undefined && { approvalId: opts.approval }),
         ...(approver !== undefined && { approver }),
+        ...(opts.role?.length && { approverRoles: opts.role }),
         ...(opts.reason !== undefined && { reason: opts.reason }),
       };
       await withClient(ctx, async (client) => {
         const run = client.getRun(runId);
         const decide = (): Promise<ApprovalRecord | undefined> => {
-          if (opts.role?.length) return decideWithRoles(run, kind, details, opts.role, input);
           if (kind === 'approve') return run.approve(details);
           if (kind === 'reject') return run.reject(details);
           return run.edit(input!, details); // --input is a required option of `edit`
         };
-        // Without a deadline an update to a run no worker serves waits forever.
-        let record: ApprovalRecord | undefined;
-        try {
-          record = await client.temporal.connection.withDeadline(Date.now() + DECIDE_TIMEOUT_MS, decide);
-        } catch (e) {
-          if (!(e instanceof Error && e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError') && !isQueryTimeout(e)) throw e;
-          throw new CliError(
-            'NO_ANSWER',
-            `Run ${runId} did not answer in ${DECIDE_TIMEOUT_MS / 1000} s: no worker seems to serve its task queue. ` +
-              'Start one with `harness worker` (or `harness dev`); check with `harness status` whether the decision was recorded before retrying.',
-            { cause: e },
-          );
-        }
+        // Without a deadline an update to a run no worker serves waits forever; past it the client
+        // throws UPDATE_TIMEOUT (or QUERY_TIMEOUT while finding the approval), reported with a hint.
+        const record = await client.temporal.connection.withDeadline(Date.now() + DECIDE_TIMEOUT_MS, decide);
         if (record) {
           out(...formatDecision(record, ''));
         } else {
@@ -121,39 +109,4 @@ export function registerDecide(program: Command): void {
       });
     });
   }
-}
-
-/**
- * A decision carrying `approverRoles`. `RunHandle`'s approve/reject/edit take no roles, so this
- * resolves the approval id the same way they do and sends the full decision with `decide`.
- */
-async function decideWithRoles(
-  run: RunHandle,
-  kind: Kind,
-  details: DecisionDetails,
-  roles: string[],
-  input: Record<string, unknown> | undefined,
-): Promise<ApprovalRecord | undefined> {
-  let approvalId = details.approvalId;
-  if (approvalId === undefined) {
-    const { pendingApprovals } = await run.status();
-    if (pendingApprovals.length !== 1) {
-      throw new HarnessClientError(
-        pendingApprovals.length === 0 ? 'NO_PENDING_APPROVAL' : 'AMBIGUOUS_APPROVAL',
-        pendingApprovals.length === 0
-          ? `Run ${run.runId} has no pending approval.`
-          : `Run ${run.runId} has ${pendingApprovals.length} pending approvals (${pendingApprovals.map((p) => p.approvalId).join(', ')}); name one with --approval <id>.`,
-      );
-    }
-    approvalId = pendingApprovals[0]!.approvalId;
-  }
-  const decision: ApprovalDecisionInput = {
-    approvalId,
-    decision: kind,
-    approverRoles: roles,
-    ...(details.approver !== undefined && { approver: details.approver }),
-    ...(details.reason !== undefined && { reason: details.reason }),
-    ...(kind === 'edit' && input && { input }),
-  };
-  return run.decide(decision, { via: details.via ?? 'update' });
 }

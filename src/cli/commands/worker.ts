@@ -1,7 +1,8 @@
 /** `harness worker`: run agent runs for the workspace until Ctrl-C. */
 import type { Command } from 'commander';
 import { describeCredentials } from '../../client/connection.js';
-import { contextFrom, credentialsFromEnv, loadContextWorkspace, probeAddress } from '../context.js';
+import { connectionCredentialsFromEnv } from '../../client/connection.js';
+import { contextFrom, loadContextWorkspace, probeAddress } from '../context.js';
 import { installRuntime, onShutdownSignal, runInBackground, runUntilSignal } from '../lifecycle.js';
 import { c, cErr, err, out } from '../output.js';
 import { describeWorkerLimits, WORKER_ENV, workerTuning, type WorkerFlags } from '../worker-options.js';
@@ -35,7 +36,7 @@ Sizing and production notes: docs/production.md`,
     .action(async (opts: WorkerFlags, command: Command) => {
       const ctx = await contextFrom(command);
       const workerOptions = workerTuning(opts);
-      const credentials = credentialsFromEnv();
+      const credentials = connectionCredentialsFromEnv();
       const workspace = await loadContextWorkspace(ctx);
       const { address, namespace, taskQueue } = ctx.settings;
       await probeAddress(address);

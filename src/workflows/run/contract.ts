@@ -15,8 +15,8 @@ export { transcriptQuery } from '../shared/conversation.js';
 /** Workflow type name of a run. */
 export const AGENT_RUN_WORKFLOW = 'agentRun';
 
-/** Default task queue for workers and clients. */
-export const DEFAULT_TASK_QUEUE = 'harness';
+/** Default task queue for workers and clients (defined once, in src/common/defaults.ts). */
+export { DEFAULT_TASK_QUEUE } from '../../common/defaults.js';
 
 // Lifecycle -----------------------------------------------------------------------------------
 

@@ -178,7 +178,7 @@ export function approverProblem(
     message:
       `${who}${asserted} may not decide approval "${approval.approvalId}" (tool "${approval.toolName}"). ` +
       `Who may decide: ${mayDecide}. Send the decision with \`approver\` set to one of those names or ` +
-      `\`approverRoles\` holding one of those roles (CLI: --by NAME, --role ROLE).`,
+      `\`approverRoles\` holding one of those roles.`,
   };
 }
 
