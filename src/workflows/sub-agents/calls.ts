@@ -1,7 +1,13 @@
 /**
- * Pure rules of a sub-agent call: what the model must send, how deep calls may nest, and what
- * the child is told. The model gets each refusal as a tool error it can act on; none fails the run.
+ * Pure rules of a sub-agent call: what the model must send, how deep calls may nest, what the
+ * child is told, and what the model is told when the child does not answer. The model gets each
+ * refusal or failure as a tool error it can act on; none fails the run.
  */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ChildWorkflowFailure, isCancellation } from '@temporalio/workflow';
+import type { ToolResult } from '../../activities/index.js';
+import { describeFailure } from '../shared/failures.js';
+
 export interface SubAgentRequest {
   input: string;
   context?: string;
@@ -52,4 +58,23 @@ export function childDetails(c: { agentId: string; from: string; runId: string; 
     // Web UI 2.42.1 cuts the box's last ~14 px: an invisible last paragraph takes the cut.
     '\u00a0',
   ].join('\n');
+}
+
+/**
+ * The tool error for a child run that did not answer (failed, cancelled, or could not start) and
+ * how it ended; undefined for an error that is not the child's (the caller rethrows it).
+ */
+export function childFailure(err: unknown, agentId: string, childId: string): { result: ToolResult; ending: string } | undefined {
+  if (err instanceof ChildWorkflowFailure) {
+    const cancelled = isCancellation(err);
+    const content = cancelled
+      ? `Sub-agent "${agentId}" (run ${childId}) was cancelled before it answered.`
+      : `Sub-agent "${agentId}" (run ${childId}) failed: ${describeFailure(err)}`;
+    return { result: { content, isError: true }, ending: cancelled ? 'it was cancelled' : 'it failed' };
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    const content = `Sub-agent "${agentId}" could not start: a run with id ${childId} already exists.`;
+    return { result: { content, isError: true }, ending: 'it could not start' };
+  }
+  return undefined;
 }

@@ -8,16 +8,13 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  ChildWorkflowFailure,
   ParentClosePolicy,
   condition,
   executeChild,
   getExternalWorkflowHandle,
-  isCancellation,
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ToolResult } from '../../activities/index.js';
 import type { ToolSpec } from '../run/agent-spec.js';
 import {
@@ -36,7 +33,7 @@ import type { RunEvents } from '../run/run-events.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure } from '../shared/failures.js';
 import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
-import { childDetails, depthProblem, parseSubAgentArgs, subAgentMessage } from './calls.js';
+import { childDetails, childFailure, depthProblem, parseSubAgentArgs, subAgentMessage } from './calls.js';
 import {
   delegatedDecisionSignal,
   subAgentReportSignal,
@@ -202,21 +199,10 @@ export class SubAgents implements DelegatedApprovalView {
     } catch (err) {
       // This run is being cancelled: the child was cancelled with it; end as cancelled too.
       if (CancellationScope.current().consideredCancelled) throw err;
-      if (err instanceof ChildWorkflowFailure) {
-        const cancelled = isCancellation(err);
-        ending = cancelled ? 'it was cancelled' : 'it failed';
-        return {
-          content: cancelled
-            ? `Sub-agent "${agentId}" (run ${childId}) was cancelled before it answered.`
-            : `Sub-agent "${agentId}" (run ${childId}) failed: ${describeFailure(err)}`,
-          isError: true,
-        };
-      }
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        ending = 'it could not start';
-        return { content: `Sub-agent "${agentId}" could not start: a run with id ${childId} already exists.`, isError: true };
-      }
-      throw err;
+      const failed = childFailure(err, agentId, childId);
+      if (!failed) throw err;
+      ending = failed.ending;
+      return failed.result;
     } finally {
       const { closed, routes } = this.delegated.childEnded(call.id, `sub-agent run ${childId} ended: ${ending}`, this.now());
       for (const record of closed) this.resolvedHere(record);
