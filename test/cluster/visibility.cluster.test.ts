@@ -1,16 +1,21 @@
 /**
- * SQL visibility on the production-shaped cluster (PostgreSQL, 4 history shards): the harness
- * search attributes (`HarnessRunState`, `HarnessAgentId`, `HarnessThreadId`) are filterable, a
- * thread continues as new with its runs still found by thread, and a schedule fires on its own.
+ * What runs on the production-shaped cluster (PostgreSQL, 4 history shards) without restarts:
+ * SQL visibility filters on the harness search attributes (`HarnessRunState`, `HarnessAgentId`,
+ * `HarnessThreadId`), a thread continues as new with its runs still found by thread, a schedule
+ * fires on its own, and a deploy through Worker Versioning moves parked runs to the new build.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCluster } from '../../src/cluster/index.js';
+import { HarnessClient } from '../../src/client/index.js';
 import { AGENT_RUN_WORKFLOW } from '../../src/workflows/messages.js';
 import { threadWorkflowId } from '../../src/workflows/thread-messages.js';
+import { writeFileSync } from 'node:fs';
+import proto from '@temporalio/proto';
+import { loadWorkspace } from '../../src/workspace/index.js';
 import { tempDir, TEST_TOOLS } from '../support/paths.js';
 import { eventually, startTestCluster, uniqueId, withClusterWorker } from './support.js';
-import { writeFileSync } from 'node:fs';
+import { setCurrentVersion, versionedWorker } from './versioning.js';
 
 let cluster: LocalCluster;
 beforeAll(async () => {
@@ -124,5 +129,56 @@ describe('SQL visibility on the cluster', () => {
         await client.schedules.delete(scheduleId);
       }
     });
+  });
+
+  it('Worker Versioning: runs parked on build A complete on build B once B is current (AUTO_UPGRADE)', async () => {
+    const workspaceFile = workspace();
+    const ws = await loadWorkspace(workspaceFile);
+    const deploymentName = uniqueId('harness');
+    const taskQueue = uniqueId('tq');
+    const build = (buildId: string) => versionedWorker(cluster, { workspace: ws, taskQueue, deploymentName, buildId, behavior: 'AUTO_UPGRADE' });
+    const a = await build('A');
+    const aRunning = a.worker.run();
+    const b = await build('B');
+    let bRunning: Promise<void> | undefined;
+    try {
+      await setCurrentVersion(cluster, deploymentName, 'A');
+      const client = await HarnessClient.connect({ address: cluster.address, taskQueue });
+      const runs = await Promise.all([1, 2, 3].map((i) => client.startRun({ agentId: 'clerk', input: `hold ${i}` })));
+      await Promise.all(runs.map((r) => r.waitFor((s) => s.state === 'waiting_for_approval')));
+
+      // The deploy: build B starts, becomes current, build A stops. The parked runs hold no worker.
+      bRunning = b.worker.run();
+      await setCurrentVersion(cluster, deploymentName, 'B');
+      a.worker.shutdown();
+      await aRunning;
+
+      for (const run of runs) await run.approve({ approver: 'deploy' });
+      for (const run of runs) expect((await run.result()).output).toBe('held: recorded held');
+
+      for (const run of runs) {
+        const handle = client.temporal.workflow.getHandle(run.runId);
+        const info = (await handle.describe()).raw.workflowExecutionInfo!;
+        expect(info.versioningInfo?.deploymentVersion?.buildId).toBe('B');
+        const events = (await handle.fetchHistory()).events ?? [];
+        const EventType = proto.temporal.api.enums.v1.EventType;
+        const tasks = events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).map((e) => e.workflowTaskCompletedEventAttributes!.identity);
+        // Started on A, finished on B: the first workflow task by A, the last by B.
+        expect(tasks[0]).toBe('build-A');
+        expect(tasks.at(-1)).toBe('build-B');
+        const toolStarts = events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).map((e) => e.activityTaskStartedEventAttributes!.identity);
+        // The approved tool ran on build B (A was gone).
+        expect(toolStarts.at(-1)).toBe('build-B');
+      }
+      await client.close();
+    } finally {
+      if (a.worker.getState() === 'RUNNING') a.worker.shutdown();
+      await aRunning.catch(() => undefined);
+      if (bRunning) {
+        b.worker.shutdown();
+        await bRunning;
+      }
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 });
