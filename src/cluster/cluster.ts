@@ -94,7 +94,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
 
   log(`starting PostgreSQL in ${join(dir, 'postgres')}`);
   const postgres = await startClusterPostgres(join(dir, 'postgres'), pgPort!);
-  stopOnExit(postgres);
+  stopOnExit(postgres, temporary ? dir : undefined);
   const services = {} as Record<ClusterService, ServiceProcess>;
   const stop = once(async () => {
     for (const name of [...CLUSTER_SERVICES].reverse()) await services[name]?.stop('SIGTERM');
@@ -116,10 +116,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
     );
     for (const name of CLUSTER_SERVICES) {
       services[name] = new ServiceProcess({ name, server: binaries.server, root: dir, ip: IP, ports: ports[name] });
-      services[name].spawn();
     }
-    log(`started ${CLUSTER_SERVICES.map((n) => `${n} (pid ${services[n].pid})`).join(', ')}; waiting for them to serve`);
-    for (const name of CLUSTER_SERVICES) await services[name].waitUntilServing(deadline - Date.now());
+    // Every process writes the cluster metadata at start if the database has none; two doing it at
+    // once on a new database makes one fail ("SaveClusterMetadata encountered version mismatch")
+    // and exit. So the first service starts alone, and the others once it serves.
+    const [first, ...rest] = CLUSTER_SERVICES;
+    services[first].spawn();
+    log(`started ${first} (pid ${services[first].pid}); waiting for it to serve`);
+    await services[first].waitUntilServing(deadline - Date.now(), log);
+    for (const name of rest) services[name].spawn();
+    log(`started ${rest.map((n) => `${n} (pid ${services[n].pid})`).join(', ')}; waiting for them to serve`);
+    for (const name of rest) await services[name].waitUntilServing(deadline - Date.now(), log);
     const address = `${IP}:${ports.frontend.grpcPort}`;
     log(`registering namespace "${namespace}" and the harness search attributes`);
     await setUpNamespace(address, namespace, deadline);
@@ -162,11 +169,13 @@ async function setUpSchemas(sqlTool: string, pg: PostgresEndpoint, fresh: boolea
 }
 
 /** If this Node process exits without `stop()`, take the services and PostgreSQL down with it. */
-function stopOnExit(postgres: ClusterPostgres): void {
+function stopOnExit(postgres: ClusterPostgres, temporaryDir: string | undefined): void {
   // 'exit' handlers must be synchronous: no graceful stop, only signals.
   process.once('exit', () => {
     for (const child of ServiceProcess.live) child.kill('SIGKILL');
     postgres.stopNow();
+    // PostgreSQL may still be writing as it dies: retry the removal a few times.
+    if (temporaryDir) rmSync(temporaryDir, { recursive: true, force: true, maxRetries: 5 });
   });
 }
 
@@ -175,16 +184,26 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   return () => (running ??= fn());
 }
 
+/**
+ * The membership table stores ports as a PostgreSQL `smallint` (schema v1.x of server 1.29): a
+ * membership port above 32767 makes the service die at start ("out of range for type smallint").
+ * The OS hands out free ports from 32768 up, so ports are picked from below that instead.
+ */
+const PORT_RANGE = { from: 20_000, to: 32_767 } as const;
+
+/** `count` distinct ports of {@link PORT_RANGE} that nothing listens on (all held at once while checked). */
 async function freePorts(count: number): Promise<number[]> {
   const servers: net.Server[] = [];
   try {
-    for (let i = 0; i < count; i++) {
+    for (let attempt = 0; servers.length < count; attempt++) {
+      if (attempt > 200) throw new ClusterStartError('CLUSTER_NOT_READY', `Found no ${count} free ports between ${PORT_RANGE.from} and ${PORT_RANGE.to} on ${IP}.`);
+      const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from + 1));
       const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((ok, fail) => {
-        server.once('error', fail);
-        server.listen(0, IP, ok);
+      const bound = await new Promise<boolean>((ok) => {
+        server.once('error', () => ok(false));
+        server.listen(port, IP, () => ok(true));
       });
+      if (bound) servers.push(server);
     }
     return servers.map((s) => (s.address() as net.AddressInfo).port);
   } finally {

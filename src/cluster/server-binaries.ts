@@ -105,7 +105,7 @@ async function buildServerBinaries(log: (line: string) => void): Promise<void> {
     if (code !== 0) {
       throw new ClusterStartError(
         'SERVER_BUILD_FAILED',
-        `Building the Temporal server with Go failed (exit code ${code}). Last output:\n${tail.map((l) => `    ${l}`).join('\n')}`,
+        `Building the Temporal server with Go failed (${code === null ? 'killed by a signal' : `exit code ${code}`}). Last output:\n${tail.map((l) => `    ${l}`).join('\n')}`,
       );
     }
     for (const p of PACKAGES) await rename(path.join(gobin, p.built), cachedServerBinaryPath(p.name));

@@ -17,8 +17,8 @@ import { ClusterStartError } from './errors.js';
 /**
  * The gRPC health-check names the services report under (server v1.29.1: `serviceName` in
  * service/{history,matching}/handler.go, `WorkflowServiceName` in service/frontend). History
- * reports SERVING only once it owns its shards (plus 5 s to settle). The worker role registers
- * no health service: an open gRPC port is all it tells.
+ * reports SERVING only once it owns its shards (plus 5 s to settle). The worker role serves no
+ * gRPC: its membership port being open is all it tells.
  */
 const HEALTH_NAMES: Partial<Record<ClusterService, string>> = {
   frontend: 'temporal.api.workflowservice.v1.WorkflowService',
@@ -70,7 +70,9 @@ export class ServiceProcess {
 
   /** The last lines the process printed, for error messages. */
   outputTail(): string {
-    return this.tail.length === 0 ? '    (nothing)' : this.tail.map((l) => `    ${l}`).join('\n');
+    // JSON log lines carry whole stack traces: the message and error are what explain a failure.
+    const short = (l: string) => (l.length > 400 ? `${l.slice(0, 400)}…` : l);
+    return this.tail.length === 0 ? '    (nothing)' : this.tail.slice(-8).map((l) => `    ${short(l)}`).join('\n');
   }
 
   /** Spawn the process (no-op if running); does not wait for it to serve ({@link waitUntilServing}). */
@@ -121,15 +123,20 @@ export class ServiceProcess {
 
   /**
    * Wait until the process serves: its health check says SERVING (frontend, history, matching)
-   * or its gRPC port accepts connections (worker).
+   * or its membership port accepts connections (worker).
    *
    * @throws {ClusterStartError} `SERVICE_EXITED` if the process exits, `CLUSTER_NOT_READY` on timeout.
    */
-  async waitUntilServing(timeoutMs: number): Promise<void> {
+  async waitUntilServing(timeoutMs: number, log?: (line: string) => void): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let problem = 'not checked yet';
     let delay = 50;
+    let nextReport = Date.now() + 15_000;
     while (Date.now() < deadline) {
+      if (log && Date.now() > nextReport) {
+        log(`still waiting for ${this.name} (${problem})`);
+        nextReport = Date.now() + 15_000;
+      }
       if (!this.running) {
         throw new ClusterStartError(
           'SERVICE_EXITED',
@@ -150,13 +157,18 @@ export class ServiceProcess {
   /** One readiness check; returns what is missing, or undefined when serving. */
   private async probe(): Promise<string | undefined> {
     const { ip } = this.spec;
+    const healthName = HEALTH_NAMES[this.name];
+    if (healthName === undefined) {
+      // The worker role serves no gRPC at all; it only joins the membership ring.
+      const port = this.spec.ports.membershipPort;
+      return (await canConnect(ip, port)) ? undefined : `membership port ${port} not open`;
+    }
     const port = this.spec.ports.grpcPort;
     if (!(await canConnect(ip, port))) return `gRPC port ${port} not open`;
-    const healthName = HEALTH_NAMES[this.name];
-    if (healthName === undefined) return undefined;
     const connection = Connection.lazy({ address: `${ip}:${port}`, connectTimeout: 2_000 });
     try {
-      const { status } = await connection.healthService.check({ service: healthName });
+      // A deadline: a call to a process that accepts connections but is not serving yet can hang.
+      const { status } = await connection.withDeadline(Date.now() + 3_000, () => connection.healthService.check({ service: healthName }));
       return status === proto.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING ? undefined : `health ${String(status)}`;
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
