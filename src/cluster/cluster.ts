@@ -23,7 +23,7 @@ import {
 import { ClusterStartError } from './errors.js';
 import { setUpNamespace } from './namespace-setup.js';
 import { allowTraverse, CLUSTER_PG_USER, startClusterPostgres, type ClusterPostgres } from './postgres.js';
-import { ensureServerBinaries } from './server-binaries.js';
+import { ensureServerBinaries, type ServerBinaries } from './server-binaries.js';
 import { ServiceProcess } from './service-process.js';
 
 /** Options of {@link startCluster}; all optional. */
@@ -53,6 +53,8 @@ export interface LocalCluster {
   /** The cluster's directory (config in `config/`, logs in `logs/`, PostgreSQL in `postgres/`). */
   readonly dir: string;
   readonly postgres: ClusterPostgres;
+  /** The `temporal-server` and `temporal-sql-tool` binaries it runs. */
+  readonly binaries: ServerBinaries;
   /** Each service process, to stop, kill and start again. */
   readonly services: Readonly<Record<ClusterService, ServiceProcess>>;
   /**
@@ -135,6 +137,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<LocalC
       namespace,
       dir,
       postgres,
+      binaries,
       services,
       async restartService(name, signal = 'SIGTERM', timeoutMs = 120_000) {
         const started = Date.now();

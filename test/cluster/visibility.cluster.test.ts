@@ -10,6 +10,7 @@ import type { LocalCluster } from '../../src/cluster/index.js';
 import { HarnessClient } from '../../src/client/index.js';
 import { AGENT_RUN_WORKFLOW } from '../../src/workflows/messages.js';
 import { threadWorkflowId } from '../../src/workflows/thread-messages.js';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import proto from '@temporalio/proto';
 import { loadWorkspace } from '../../src/workspace/index.js';
@@ -57,6 +58,13 @@ agents:
 }
 
 describe('SQL visibility on the cluster', () => {
+  it("has a dynamic-config file with only keys the server knows (a typo would be silently ignored)", () => {
+    const file = join(cluster.dir, 'config', 'dynamicconfig.yaml');
+    const out = spawnSync(cluster.binaries.server, ['validate-dynamic-config', file], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(`${out.stdout}${out.stderr}`).not.toMatch(/warning|error/i);
+  });
+
   it('filters runs by HarnessRunState, HarnessAgentId and HarnessThreadId; a thread continues as new', async () => {
     await withClusterWorker(cluster, workspace(), async ({ client, taskQueue }) => {
       const parked = await client.startRun({ agentId: 'clerk', input: 'hold this one' });
