@@ -39,6 +39,8 @@ export interface ClusterPostgres {
   logFile: string;
   /** Fast shutdown (`pg_ctl stop -m fast`); the data stays in the directory. Safe to call twice. */
   stop(): Promise<void>;
+  /** The postmaster's process id while it runs (its backends are its children). */
+  pid(): number | undefined;
   /**
    * Immediate shutdown by signal (SIGQUIT to the postmaster; WAL replay makes it safe), for a
    * synchronous exit handler. No-op once stopped.
@@ -97,17 +99,27 @@ export async function startClusterPostgres(dir: string, port: number): Promise<C
       stopped ??= pg('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).then(() => undefined);
       return stopped;
     },
+    pid: () => postmasterPid(data),
     stopNow() {
       if (stopped) return;
+      const pid = postmasterPid(data);
       try {
-        // postmaster.pid's first line is the server's pid.
-        const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-        if (pid > 0) process.kill(pid, 'SIGQUIT');
+        if (pid !== undefined) process.kill(pid, 'SIGQUIT');
       } catch {
-        // Not running.
+        // Already gone.
       }
     },
   };
+}
+
+/** postmaster.pid's first line is the server's pid; undefined when it is not running. */
+function postmasterPid(data: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Let other users (the `postgres` user under root) traverse a directory we created. */
