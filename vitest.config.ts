@@ -9,7 +9,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.int.test.ts', 'node_modules/**'],
+          // Cluster tests have their own config (vitest.cluster.config.ts, `npm run test:cluster`).
+          exclude: ['test/**/*.int.test.ts', 'test/**/*.cluster.test.ts', 'node_modules/**'],
         },
       },
       {

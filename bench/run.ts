@@ -60,8 +60,11 @@ const started = Date.now();
 log(`temporal-harness benchmarks, ${mode} mode: ${selected.map((b) => b.name).join(', ')}`);
 // BENCH_SERVER_ARGS: extra `temporal server start-dev` arguments, e.g. to try a dynamic-config setting.
 const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-const ctx = await startBenchContext(mode, log, { serverArgs });
-log(`dev server dynamic config: ${describeDynamicConfig(ctx.server.dynamicConfig)}${serverArgs.length ? `; then ${serverArgs.join(' ')}` : ''}`);
+// BENCH_CLUSTER=1: against the production-shaped cluster (src/cluster) instead of the dev server.
+const cluster = process.env.BENCH_CLUSTER === '1';
+const ctx = await startBenchContext(mode, log, { serverArgs, cluster });
+if (cluster) log('server: the production-shaped cluster (PostgreSQL, 4 history shards, 4 service processes); server CPU counts all of them and PostgreSQL');
+else log(`dev server dynamic config: ${describeDynamicConfig(ctx.server.dynamicConfig)}${serverArgs.length ? `; then ${serverArgs.join(' ')}` : ''}`);
 const meta = collectMeta(ctx.server.binary);
 log(`node ${meta.node}, ${meta.cores} × ${meta.cpuModel}, ${meta.memoryGiB} GiB, load ${meta.loadAverageAtStart.join(' ')}; ${meta.temporal.split('\n')[0]}`);
 log(`commit ${meta.git.commit}${meta.git.uncommittedSrcFiles ? ` + ${meta.git.uncommittedSrcFiles} uncommitted file(s) under src/` : ''}`);
@@ -77,7 +80,7 @@ try {
       for (const t of output.tables) log(`${t.title}\n\n${t.text}\n`);
       for (const note of output.notes) log(`- ${note}`);
       const durationMs = Date.now() - t0;
-      const file = `${RESULTS}${benchmark.name}.${mode}.json`;
+      const file = `${RESULTS}${benchmark.name}.${mode}${cluster ? '.cluster' : ''}.json`;
       writeFileSync(file, `${JSON.stringify({ benchmark: benchmark.name, title: benchmark.title, mode, durationMs, meta, data: output.data }, null, 2)}\n`);
       log(`(${(durationMs / 1000).toFixed(1)} s; ${file.replace(fileURLToPath(new URL('../', import.meta.url)), '')})`);
     } catch (err) {

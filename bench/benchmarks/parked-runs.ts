@@ -8,7 +8,7 @@ import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import type { BenchContext } from '../lib/context.js';
 import type { WorkerStats } from '../lib/child-worker.js';
-import { processCpuMs } from '../lib/proc.js';
+import { processesCpuMs } from '../lib/proc.js';
 import { bytes, mapLimit, sleep, table } from '../lib/stats.js';
 import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
@@ -63,7 +63,7 @@ export const parkedRuns: Benchmark = {
       try {
         await sleep(1000);
         const idle = await worker.stats(true);
-        const serverCpu0 = processCpuMs(ctx.server.pid) ?? 0;
+        const serverCpu0 = processesCpuMs(ctx.serverPids());
 
         const t0 = performance.now();
         const ids = Array.from({ length: config.runs }, (_, i) => `parked-${nonce}-${label}-${i}`);
@@ -82,7 +82,7 @@ export const parkedRuns: Benchmark = {
         await waitForCount(ctx.temporal, `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"`, config.runs, log);
         const done = performance.now();
         const after = await worker.stats(true);
-        const serverCpuMs = (processCpuMs(ctx.server.pid) ?? 0) - serverCpu0;
+        const serverCpuMs = processesCpuMs(ctx.serverPids()) - serverCpu0;
 
         const result = {
           workflow: name,

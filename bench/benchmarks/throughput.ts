@@ -11,7 +11,7 @@ import { nonce, type Benchmark } from '../lib/bench.js';
 import type { ChildWorker } from '../lib/child-worker.js';
 import type { BenchContext } from '../lib/context.js';
 import { summarizeProfiles, type ProfileSummary } from '../lib/cpu-profile.js';
-import { machineBusyShare, machineCpu, processCpuMs } from '../lib/proc.js';
+import { machineBusyShare, machineCpu, processesCpuMs } from '../lib/proc.js';
 import { ms, pct, sleep, summarize, table } from '../lib/stats.js';
 import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
@@ -189,7 +189,7 @@ async function snapshot(ctx: BenchContext, workers: ChildWorker[]) {
   const cpu = process.cpuUsage();
   return {
     at: performance.now(),
-    server: processCpuMs(ctx.server.pid) ?? 0,
+    server: processesCpuMs(ctx.serverPids()),
     workers: stats.reduce((sum, s) => sum + s.cpuMs, 0),
     driver: (cpu.user + cpu.system) / 1000,
     machine: machineCpu(),

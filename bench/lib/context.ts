@@ -13,11 +13,13 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from
 import { Context } from '@temporalio/activity';
 import { createActivities } from '../../src/activities/index.js';
 import { HarnessClient } from '../../src/client/index.js';
-import { startDevServer, type DevServer } from '../../src/devserver/index.js';
+import { startCluster } from '../../src/cluster/index.js';
+import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer, type DevServer } from '../../src/devserver/index.js';
 import type { CallToolInput } from '../../src/activities/call-tool.js';
 import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
 import { createBaselineActivities } from '../activities.js';
 import { spawnChildWorker, type ChildWorker } from './child-worker.js';
+import { childPids } from './proc.js';
 import { mark } from './probe.js';
 import { writeBenchWorkspace } from './workspace.js';
 import { bundleHarnessWorkflows } from '../../src/worker/index.js';
@@ -37,6 +39,11 @@ export interface BenchContext {
   readonly mode: Mode;
   readonly dir: string;
   readonly server: DevServer;
+  /**
+   * Every process the server's CPU is counted over: the dev server's one, or the cluster's four
+   * services plus PostgreSQL and its backends (read at call time).
+   */
+  serverPids(): number[];
   /** The dev server's SQLite file. */
   readonly dbFile: string;
   readonly bundlePaths: Record<BundleKind, string>;
@@ -63,6 +70,12 @@ export interface BenchContextOptions {
   inMemory?: boolean;
   /** Extra `temporal server start-dev` arguments (e.g. dynamic config). */
   serverArgs?: string[];
+  /**
+   * Run against the production-shaped cluster (src/cluster: PostgreSQL, 4 history shards, four
+   * service processes) instead of the dev server. `serverArgs` do not apply; its dynamic config does.
+   * @default false
+   */
+  cluster?: boolean;
 }
 
 export async function startBenchContext(mode: Mode, log: (line: string) => void, options: BenchContextOptions = {}): Promise<BenchContext> {
@@ -81,8 +94,8 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
         resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
       }),
     });
-  const [server, harnessBundle, baselineBundle, baselineZodBundle, workspace] = await Promise.all([
-    startDevServer({ ...(!options.inMemory && { dbFile }), logLevel: 'error', extraArgs: options.serverArgs ?? [] }),
+  const [{ server, serverPids }, harnessBundle, baselineBundle, baselineZodBundle, workspace] = await Promise.all([
+    options.cluster ? startClusterAsServer(log) : startDevServer({ ...(!options.inMemory && { dbFile }), logLevel: 'error', extraArgs: options.serverArgs ?? [] }).then(asServer),
     bundleHarnessWorkflows(),
     bundle(BASELINE_WORKFLOWS),
     bundle(BASELINE_ZOD_WORKFLOWS),
@@ -98,7 +111,7 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
   writeFileSync(bundlePaths['baseline-zod'], baselineZodBundle.code);
   const size = (code: string) => `${(codeBytes(code) / 1e3).toFixed(0)} KB`;
   log(
-    `dev server ${server.address} (pid ${server.pid}) and workflow bundles (code without the inline source map: harness ${size(harnessBundle.code)}, ` +
+    `${options.cluster ? 'cluster' : 'dev server'} ${server.address} (pid ${server.pid}) and workflow bundles (code without the inline source map: harness ${size(harnessBundle.code)}, ` +
       `baseline ${size(baselineBundle.code)}, baseline+zod ${size(baselineZodBundle.code)}) ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );
 
@@ -110,6 +123,7 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
     mode,
     dir,
     server,
+    serverPids,
     dbFile,
     bundlePaths,
     workspaceFile,
@@ -172,4 +186,28 @@ const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: con
 export function codeBytes(code: string): number {
   const map = code.lastIndexOf('\n//# sourceMappingURL=');
   return Buffer.byteLength(map < 0 ? code : code.slice(0, map));
+}
+
+function asServer(server: DevServer): { server: DevServer; serverPids: () => number[] } {
+  return { server, serverPids: () => [server.pid] };
+}
+
+/** The cluster behind the dev server's interface: `pid` is history's, `stop` stops it all. */
+async function startClusterAsServer(log: (line: string) => void): Promise<{ server: DevServer; serverPids: () => number[] }> {
+  const cluster = await startCluster({ logLevel: 'error', log: (line) => log(`[cluster] ${line}`) });
+  const server: DevServer = {
+    address: cluster.address,
+    namespace: cluster.namespace,
+    pid: cluster.services.history.pid!,
+    binary: cluster.binaries.server,
+    // The cluster's dynamic config file carries the same list (src/cluster/config.ts).
+    dynamicConfig: DEV_SERVER_DYNAMIC_CONFIG,
+    stop: () => cluster.stop(),
+  };
+  const serverPids = () => {
+    const postmaster = cluster.postgres.pid();
+    const pids = Object.values(cluster.services).flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
+    return postmaster === undefined ? pids : [...pids, postmaster, ...childPids(postmaster)];
+  };
+  return { server, serverPids };
 }

@@ -1,5 +1,5 @@
 /** CPU and memory readings from /proc (Linux), for telling which process is the bottleneck. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's utime/stime (USER_HZ): 100 on every Linux we run on. */
 const TICKS_PER_SECOND = 100;
@@ -16,6 +16,26 @@ export function processCpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Process ids whose parent is `ppid` (e.g. PostgreSQL's backends under its postmaster). */
+export function childPids(ppid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) children.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return children;
+}
+
+/** CPU time used so far by all of `pids` together, in milliseconds (processes that are gone count 0). */
+export function processesCpuMs(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0);
 }
 
 /** Resident set size of a process in bytes; undefined if it is gone. */

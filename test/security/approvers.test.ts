@@ -105,7 +105,9 @@ describe('who may decide', () => {
     expect(problem?.code).toBe('APPROVER_NOT_ALLOWED');
     expect(problem?.message).toMatch(message);
     expect(problem?.message).toMatch(/approval "c1" \(tool "pay"\)\. Who may decide: alice, bob; or anyone with role finance\./);
-    expect(problem?.message).toMatch(/--by NAME, --role ROLE/);
+    // A library message: how to send the decision in the payload's own terms, no CLI flags (the CLI adds those).
+    expect(problem?.message).toMatch(/`approver` set to one of those names or `approverRoles`/);
+    expect(problem?.message).not.toMatch(/--by|--role/);
   });
 
   it('unknown or decided approvals are reported as such, not as approver problems', () => {

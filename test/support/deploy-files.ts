@@ -12,7 +12,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 type Compose = { services: Record<string, Record<string, unknown>> };
 
 export function readCompose(): Compose {
-  return parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as Compose;
+  // `merge`: Compose resolves YAML merge keys (`<<: *anchor`), which YAML 1.2 leaves alone by default.
+  return parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as Compose;
 }
 
 export function composeService(compose: Compose, name: string): Record<string, unknown> {

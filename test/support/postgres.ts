@@ -10,7 +10,8 @@
  * await pg.stop();
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { postgresBinDir } from '../../src/cluster/postgres.js';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,21 +21,6 @@ export interface TestPostgres {
   port: number;
   /** Stops the server (immediately) and deletes its files; safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** The directory with initdb and pg_ctl: `$HARNESS_PG_BIN`, else the newest /usr/lib/postgresql/<v>/bin. */
-export function postgresBinDir(): string {
-  const explicit = process.env.HARNESS_PG_BIN;
-  if (explicit) return explicit;
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'pg_ctl'))) : [];
-  versions.sort((a, b) => Number(b) - Number(a));
-  if (!versions[0]) {
-    throw new Error(
-      'PostgreSQL server binaries not found (looked in /usr/lib/postgresql/<version>/bin). Install them (Debian: apt-get install postgresql) or set HARNESS_PG_BIN to the directory holding initdb and pg_ctl.',
-    );
-  }
-  return join(root, versions[0], 'bin');
 }
 
 export async function startPostgres(): Promise<TestPostgres> {

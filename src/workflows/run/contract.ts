@@ -199,6 +199,7 @@ export function decisionInputProblem(decision: Decision, hasInput: boolean): str
   return undefined;
 }
 
+/** A tool call (or graph interrupt) waiting for a person's decision, as `status` and events show it. */
 export interface PendingApproval {
   approvalId: string;
   toolName: string;

@@ -52,7 +52,9 @@ export type HarnessEventBody =
   | { type: 'run.failed'; error: string }
   | { type: 'run.cancelled' };
 
+/** One event of a run's stream (`RunHandle.events()`, SSE): an envelope (offset, time, step) plus a typed body. */
 export type HarnessEvent = Envelope & HarnessEventBody;
+/** The `type` of every run event, e.g. `approval.requested` or `output.delta`. */
 export type HarnessEventType = HarnessEvent['type'];
 
 /** An event with its place in the run's stream. */

@@ -14,6 +14,7 @@ export interface ToolCall {
   invalid?: string;
 }
 
+/** One message of a run's conversation: the user's, the model's (with its tool calls), or a tool's result. */
 export type TranscriptMessage =
   | { role: 'user'; content: string }
   | { role: 'assistant'; content: string; toolCalls: ToolCall[] }

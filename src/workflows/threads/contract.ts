@@ -33,6 +33,7 @@ export function threadWorkflowId(threadId: string): string {
  */
 export type ThreadOnBusy = 'enqueue' | 'reject' | 'interrupt';
 
+/** Every `onBusy` choice: what a thread does with a message that arrives while a run is active. */
 export const THREAD_ON_BUSY: readonly ThreadOnBusy[] = ['enqueue', 'reject', 'interrupt'];
 
 /** Lifecycle of a run as its thread records it (`queued` = submitted, not started yet). */
