@@ -108,18 +108,19 @@ export async function connect(ctx: CliContext, knownAgents?: readonly string[]):
 }
 
 /**
- * The encrypting data converter the environment configures (undefined when no key is set).
- * @throws {CliError} `INVALID_ENCRYPTION_KEY` with the variable at fault (never the key).
+ * The data converter the environment configures (encryption, payload store; see `dataConverterFromEnv`).
+ * @throws {CliError} `INVALID_ENCRYPTION_KEY` / `PAYLOAD_STORE_CONFIG` with the variable at fault (never the key or URL).
  */
 export async function encryptionFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<DataConverter | undefined> {
-  const [{ dataConverterFromEnv }, { isCodecError }] = await Promise.all([
+  const [{ dataConverterFromEnv }, { isCodecError }, { isPayloadStoreError }] = await Promise.all([
     import('../codec/data-converter.js'),
     import('../codec/errors.js'),
+    import('../payloads/errors.js'),
   ]);
   try {
     return dataConverterFromEnv(env);
   } catch (e) {
-    if (isCodecError(e)) throw new CliError(e.code, e.message, { cause: e });
+    if (isCodecError(e) || isPayloadStoreError(e)) throw new CliError(e.code, e.message, { cause: e });
     throw e;
   }
 }
