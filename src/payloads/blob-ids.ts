@@ -27,8 +27,15 @@ const HKDF_INFO = 'temporal-harness payload blob id v1';
 /** What every blob id looks like; anything else in a reference is refused before touching a store. */
 export const BLOB_ID = /^(?:sha256|hmac-[A-Za-z0-9][A-Za-z0-9_.-]{0,99})-[0-9a-f]{64}$/;
 
-/** Computes the id of an (already encoded) payload. */
-export type BlobIdFn = (payload: Payload, bytes: Uint8Array) => string;
+/** Computes blob ids of (already encoded) payloads, and checks a stored blob against its id. */
+export interface BlobIds {
+  idOf(payload: Payload, bytes: Uint8Array): string;
+  /**
+   * Whether `bytes` (decoding to `payload`) is the blob `id` names: the id is itself the checksum.
+   * True without checking when the id's key is not in this process (decoding will say so).
+   */
+  matches(id: string, payload: Payload, bytes: Uint8Array): boolean;
+}
 
 /** The protobuf bytes of a payload: what a blob holds. */
 export function payloadBytes(payload: Payload): Uint8Array {
@@ -45,12 +52,12 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /**
- * The id function for a process: HMAC of the plaintext under a key derived from the payload's
+ * The blob ids of a process: HMAC of the plaintext under a key derived from the payload's
  * encryption key when `ring` is given and the payload is encrypted; SHA-256 of the bytes otherwise.
  * @example
- * const idOf = blobIdFunction(keyringFromEnv());
+ * const ids = blobIds(keyringFromEnv());
  */
-export function blobIdFunction(ring: EncryptionKeyring | undefined): BlobIdFn {
+export function blobIds(ring: EncryptionKeyring | undefined): BlobIds {
   const idKeys = new Map<string, Buffer>();
   const idKey = (keyId: string): Buffer => {
     let k = idKeys.get(keyId);
@@ -60,9 +67,22 @@ export function blobIdFunction(ring: EncryptionKeyring | undefined): BlobIdFn {
     }
     return k;
   };
-  return (payload, bytes) => {
+  const idOf = (payload: Payload, bytes: Uint8Array): string => {
     const plain = ring && decryptedPayloadBytes(payload, ring);
     if (!plain) return `sha256-${sha256Hex(bytes)}`;
     return `hmac-${plain.keyId}-${createHmac('sha256', idKey(plain.keyId)).update(plain.bytes).digest('hex')}`;
+  };
+  return {
+    idOf,
+    matches(id, payload, bytes) {
+      if (id.startsWith('sha256-')) return id === `sha256-${sha256Hex(bytes)}`;
+      const keyId = id.slice('hmac-'.length, -65);
+      if (!ring?.keys.has(keyId)) return true;
+      try {
+        return idOf(payload, bytes) === id;
+      } catch {
+        return false; // does not decrypt under the key its id names: altered
+      }
+    },
   };
 }

@@ -6,7 +6,7 @@
  */
 import { ExternalStorage } from '@temporalio/common';
 import type { EncryptionKeyring } from '../codec/keys.js';
-import { blobIdFunction } from './blob-ids.js';
+import { blobIds } from './blob-ids.js';
 import type { BlobStore } from './blob-store.js';
 import { DirectoryBlobStore, defaultPayloadDir } from './directory-store.js';
 import { PayloadStoreError } from './errors.js';
@@ -90,5 +90,5 @@ export function blobStoreFor(settings: PayloadStoreSettings): BlobStore {
  * history for the store, keyed as blob-ids.ts explains (so `ring` must be the process's keyring).
  */
 export function externalStorageFor(store: BlobStore, threshold: number, ring: EncryptionKeyring | undefined): ExternalStorage {
-  return new ExternalStorage({ drivers: [new HarnessStorageDriver(store, blobIdFunction(ring))], payloadSizeThreshold: threshold });
+  return new ExternalStorage({ drivers: [new HarnessStorageDriver(store, blobIds(ring))], payloadSizeThreshold: threshold });
 }

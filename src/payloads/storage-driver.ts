@@ -3,12 +3,14 @@
  * payload over the threshold, after the codec (so with encryption on it only ever sees ciphertext),
  * and puts the claim it returns in history instead of the bytes.
  *
- * A claim is `{ ns, id, sha256, size }`: the namespace the blob is filed under, its content id
- * (blob-ids.ts), the SHA-256 of the stored bytes (checked on every read) and their size.
+ * A claim is `{ ns, id, size }`: the namespace the blob is filed under, its content id
+ * (blob-ids.ts; also its checksum, verified on every read) and the size of the stored bytes.
+ * Deduplication keeps the first copy of a content, so the checksum is the id, not a hash of the
+ * bytes this attempt produced (an encrypted retry produces other bytes for the same content).
  */
 import { type Payload, StorageDriverClaim, type StorageDriver, type StorageDriverRetrieveContext, type StorageDriverStoreContext } from '@temporalio/common';
 import type { BlobStore } from './blob-store.js';
-import { BLOB_ID, payloadBytes, payloadFromBytes, sha256Hex, type BlobIdFn } from './blob-ids.js';
+import { BLOB_ID, payloadBytes, payloadFromBytes, type BlobIds } from './blob-ids.js';
 import { PayloadStoreError } from './errors.js';
 
 /** The driver name written into every reference; one name whatever the store, so a store can be moved. */
@@ -22,7 +24,6 @@ const NAMESPACE = /^[A-Za-z0-9._-]{1,255}$/;
 export interface BlobClaim {
   ns: string;
   id: string;
-  sha256: string;
   size: number;
 }
 
@@ -32,7 +33,7 @@ export class HarnessStorageDriver implements StorageDriver {
 
   constructor(
     readonly blobs: BlobStore,
-    private readonly idOf: BlobIdFn,
+    private readonly ids: BlobIds,
   ) {}
 
   async store(context: StorageDriverStoreContext, payloads: Payload[]): Promise<StorageDriverClaim[]> {
@@ -40,9 +41,9 @@ export class HarnessStorageDriver implements StorageDriver {
     return Promise.all(
       payloads.map(async (payload) => {
         const bytes = payloadBytes(payload);
-        const id = this.idOf(payload, bytes);
+        const id = this.ids.idOf(payload, bytes);
         await this.blobs.put(ns, id, bytes);
-        return new StorageDriverClaim({ ns, id, sha256: sha256Hex(bytes), size: String(bytes.length) });
+        return new StorageDriverClaim({ ns, id, size: String(bytes.length) });
       }),
     );
   }
@@ -64,13 +65,19 @@ export class HarnessStorageDriver implements StorageDriver {
               'shared by processes on one machine), and blobs must outlive the histories that reference them (see `harness payloads gc`).',
           );
         }
-        if (sha256Hex(bytes) !== claim.sha256) {
+        let payload: Payload | undefined;
+        try {
+          payload = payloadFromBytes(bytes);
+        } catch {
+          payload = undefined;
+        }
+        if (!payload || !this.ids.matches(claim.id, payload, bytes)) {
           throw new PayloadStoreError(
             'BLOB_CORRUPT',
-            `Payload blob ${claim.id} (namespace ${claim.ns}) in the ${this.blobs.description} does not match the checksum its reference carries: the stored file or row was altered or truncated.`,
+            `Payload blob ${claim.id} (namespace ${claim.ns}) in the ${this.blobs.description} is not the content its id names: the stored file or row was altered, truncated or swapped.`,
           );
         }
-        return payloadFromBytes(bytes);
+        return payload;
       }),
     );
   }
@@ -78,12 +85,12 @@ export class HarnessStorageDriver implements StorageDriver {
 
 /** @throws {PayloadStoreError} `INVALID_REFERENCE` */
 export function parseClaim(data: Record<string, string>): BlobClaim {
-  const { ns, id, sha256, size } = data;
-  if (typeof id !== 'string' || !BLOB_ID.test(id) || typeof ns !== 'string' || !NAMESPACE.test(ns) || typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) {
+  const { ns, id, size } = data;
+  if (typeof id !== 'string' || !BLOB_ID.test(id) || typeof ns !== 'string' || !NAMESPACE.test(ns)) {
     throw new PayloadStoreError(
       'INVALID_REFERENCE',
       `A payload reference in history is not one temporal-harness wrote (claim fields: ${Object.keys(data).join(', ') || 'none'}); it cannot be resolved.`,
     );
   }
-  return { ns, id, sha256, size: Number(size ?? 0) };
+  return { ns, id, size: Number(size ?? 0) };
 }
