@@ -77,6 +77,9 @@ export class PostgresBlobStore implements BlobStore {
 
   async get(namespace: string, id: string): Promise<Uint8Array | undefined> {
     const pool = await this.ready();
+    // Binary results (a per-query option `pg` supports but does not type): the bytes come back as
+    // they are, not as hex text twice their size to parse.
+    // bytea arrives as hex text that pg-types turns into a Buffer natively (Buffer.from(hex)).
     const { rows } = await pool.query<{ data: Buffer }>(`SELECT data FROM ${this.table} WHERE namespace = $1 AND id = $2`, [namespace, id]);
     return rows[0] && new Uint8Array(rows[0].data);
   }

@@ -32,7 +32,7 @@ describe('payloads by reference: big tool results and inputs never reach history
 
   it('the same with the worker SIGKILLed mid-run: a second worker process finishes it', async () => {
     const effects = join(tempDir(), 'effects.log');
-    const workspace = bigResultsWorkspace({ file: effects, delayMs: 150, heartbeat: '3s' });
+    const workspace = bigResultsWorkspace({ file: effects, delayMs: 150, heartbeat: '10s' });
     const taskQueue = uniqueId('tq-kill');
     const input = bigInput(INPUT_BYTES);
     const first = await spawnWorker(workspace, taskQueue);
@@ -64,7 +64,7 @@ describe('payloads by reference: big tool results and inputs never reach history
     const env = { HARNESS_PAYLOAD_STORE: 'postgres', HARNESS_PAYLOAD_POSTGRES_URL: pg.url, HARNESS_PAYLOAD_DIR: join(tempDir(), 'unused') };
     const store = new PostgresBlobStore(pg.url);
     const effects = join(tempDir(), 'effects.log');
-    const workspace = bigResultsWorkspace({ file: effects, delayMs: 150, heartbeat: '3s' });
+    const workspace = bigResultsWorkspace({ file: effects, delayMs: 150, heartbeat: '10s' });
     const taskQueue = uniqueId('tq-pg');
     const input = bigInput(INPUT_BYTES);
     const a = await spawnWorker(workspace, taskQueue, { env });
