@@ -15,6 +15,7 @@ import { startPostgres } from '../support/postgres.js';
 import { spawnWorker } from '../support/spawn-worker.js';
 import { withHarnessWorker } from '../security/security-helpers.js';
 import { RESULTS, bigInput, bigResultsWorkspace, checkBigRun } from './payload-helpers.js';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const INPUT_BYTES = 5_000_000;
@@ -31,8 +32,10 @@ describe('payloads by reference: big tool results and inputs never reach history
   });
 
   it('the same with the worker SIGKILLed mid-run: a second worker process finishes it', async () => {
-    const effects = join(tempDir(), 'effects.log');
-    const workspace = bigResultsWorkspace({ file: effects, delayMs: 150, heartbeat: '10s' });
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const gate = join(dir, 'gate');
+    const workspace = bigResultsWorkspace({ file: effects, gate, heartbeat: '10s' });
     const taskQueue = uniqueId('tq-kill');
     const input = bigInput(INPUT_BYTES);
     const first = await spawnWorker(workspace, taskQueue);
@@ -40,14 +43,17 @@ describe('payloads by reference: big tool results and inputs never reach history
     try {
       const started = Date.now();
       const run = await client.startRun({ agentId: 'bulk', input });
-      await until(() => fileLines(effects).length >= 5, '5 big results written');
+      // Half the results are stored, the other half wait at the gate when the worker dies.
+      await until(() => fileLines(effects).length === RESULTS / 2, 'the ungated half of the results written', 60_000);
       await first.kill();
+      writeFileSync(gate, '');
       const second = await spawnWorker(workspace, taskQueue);
       try {
         const figures = await checkBigRun(client, run, input);
         const pids = new Set(fileLines(effects).map((l) => l.split(' ')[1]));
         expect(pids).toEqual(new Set([String(first.child.pid), String(second.child.pid)]));
-        // Every index ran; the ones in flight at the kill ran again on the second worker.
+        // Every index ran: the first half on the killed worker (one that had not reported yet runs
+        // again: at least once), the gated half on the second; the result holds each exactly once.
         expect(new Set(fileLines(effects).map((l) => l.split(' ')[0])).size).toBe(RESULTS);
         console.log(`[payloads] directory store, worker SIGKILLed: ${JSON.stringify({ ...figures, runMs: Date.now() - started })}`);
       } finally {
@@ -63,8 +69,10 @@ describe('payloads by reference: big tool results and inputs never reach history
     const pg = await startPostgres();
     const env = { HARNESS_PAYLOAD_STORE: 'postgres', HARNESS_PAYLOAD_POSTGRES_URL: pg.url, HARNESS_PAYLOAD_DIR: join(tempDir(), 'unused') };
     const store = new PostgresBlobStore(pg.url);
-    const effects = join(tempDir(), 'effects.log');
-    const workspace = bigResultsWorkspace({ file: effects, delayMs: 150, heartbeat: '10s' });
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const gate = join(dir, 'gate');
+    const workspace = bigResultsWorkspace({ file: effects, gate, heartbeat: '10s' });
     const taskQueue = uniqueId('tq-pg');
     const input = bigInput(INPUT_BYTES);
     const a = await spawnWorker(workspace, taskQueue, { env });
@@ -76,10 +84,12 @@ describe('payloads by reference: big tool results and inputs never reach history
     try {
       const started = Date.now();
       const run = await client.startRun({ agentId: 'bulk', input });
-      await until(() => fileLines(effects).length >= 5, '5 big results written by worker A');
-      // B joins, then A dies: B replays the run from history, whose results A stored in PostgreSQL.
+      await until(() => fileLines(effects).length === RESULTS / 2, 'the ungated half of the results written by worker A', 60_000);
+      // B joins, then A dies with half the results in flight: B replays the run from history, whose
+      // first results A stored in PostgreSQL, and runs the gated half.
       const b = await spawnWorker(workspace, taskQueue, { env });
       await a.kill();
+      writeFileSync(gate, '');
       try {
         const figures = await checkBigRun(client, run, input);
         const pids = new Set(fileLines(effects).map((l) => l.split(' ')[1]));

@@ -9,11 +9,18 @@ export const RESULTS = 20;
 export const RESULT_BYTES = 1_000_000;
 export const MiB = 1024 * 1024;
 
-/** An agent whose model asks for RESULTS big results in one turn, then answers "done". */
-export function bigResultsWorkspace(options: { file?: string; delayMs?: number; heartbeat?: string } = {}): string {
-  const calls = Array.from({ length: RESULTS }, (_, i) =>
-    `              - { name: big_result, args: { index: ${i}, bytes: ${RESULT_BYTES}${options.file ? `, file: ${JSON.stringify(options.file)}` : ''}${options.delayMs ? `, delayMs: ${options.delayMs}` : ''} } }`,
-  ).join('\n');
+/**
+ * An agent whose model asks for RESULTS big results in one turn, then answers "done". With `gate`,
+ * the second half of the calls wait until that file exists (so a test can kill a worker while
+ * half the results are stored and half are in flight).
+ */
+export function bigResultsWorkspace(options: { file?: string; gate?: string; heartbeat?: string } = {}): string {
+  const calls = Array.from({ length: RESULTS }, (_, i) => {
+    const args = [`index: ${i}`, `bytes: ${RESULT_BYTES}`];
+    if (options.file) args.push(`file: ${JSON.stringify(options.file)}`);
+    if (options.gate && i >= RESULTS / 2) args.push(`gate: ${JSON.stringify(options.gate)}`);
+    return `              - { name: big_result, args: { ${args.join(', ')} } }`;
+  }).join('\n');
   return writeWorkspace(
     tempDir(),
     `
