@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { blobStoreFor, externalStorageFor, payloadStoreSettingsFromEnv, type PayloadStoreSettings } from '../payloads/config.js';
 import type { BlobStore } from '../payloads/blob-store.js';
+import { DirectoryBlobStore } from '../payloads/directory-store.js';
 import { AesGcmPayloadCodec } from './encryption-codec.js';
 import { keyringFromEnv, type EncryptionKeyring } from './keys.js';
 
@@ -66,6 +67,16 @@ export function dataConverterFromEnv(env: NodeJS.ProcessEnv = process.env): Data
   const settings = payloadStoreSettingsFromEnv(env);
   if (!keyring && !settings) return undefined;
   return harnessDataConverter({ ...(keyring && { keyring }), ...(settings && { payloadStore: payloadStoreOf(settings) }) });
+}
+
+/**
+ * For replaying histories that hold payload references: resolves them from the blobs in `blobDir`
+ * (a directory store's layout; `keyring` when the blobs are encrypted). A replay stores nothing.
+ * @example
+ * await Worker.runReplayHistory({ workflowBundle, dataConverter: replayDataConverter('test/fixtures/blobs') }, history);
+ */
+export function replayDataConverter(blobDir: string, keyring?: EncryptionKeyring): DataConverter {
+  return harnessDataConverter({ ...(keyring && { keyring }), payloadStore: { store: new DirectoryBlobStore(blobDir), threshold: Number.MAX_SAFE_INTEGER } });
 }
 
 function payloadStoreOf(settings: PayloadStoreSettings): { store: BlobStore; threshold: number } {
