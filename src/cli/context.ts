@@ -167,9 +167,9 @@ async function encryptionProblem(e: unknown): Promise<unknown> {
       { cause: e },
     );
   }
-  const { isCodecError } = await import('../codec/errors.js');
+  const [{ isCodecError }, { isPayloadStoreError }] = await Promise.all([import('../codec/errors.js'), import('../payloads/errors.js')]);
   for (let cause: unknown = e; cause instanceof Error; cause = cause.cause) {
-    if (isCodecError(cause)) return new CliError(cause.code, cause.message, { cause: e });
+    if (isCodecError(cause) || isPayloadStoreError(cause)) return new CliError(cause.code, cause.message, { cause: e });
   }
   return e;
 }
