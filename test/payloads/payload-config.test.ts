@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dataConverterFromEnv, ENCODED_FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
 import { DEFAULT_PAYLOAD_THRESHOLD, parseThreshold, payloadStoreSettingsFromEnv } from '../../src/payloads/config.js';
 import { PayloadStoreError } from '../../src/payloads/errors.js';
-import { HarnessStorageDriver } from '../../src/payloads/storage-driver.js';
+import { type HarnessStorageDriver } from '../../src/payloads/storage-driver.js';
 
 const configError = (f: () => unknown): PayloadStoreError => {
   try {
