@@ -33,8 +33,9 @@ export interface GcReport {
   /** Histories read (open runs and closed runs within retention). */
   runsScanned: number;
   schedulesScanned: number;
-  /** Distinct blobs those histories and schedules reference. */
+  /** Stored blobs kept because one of those histories or schedules references them. */
   referenced: number;
+  /** Blobs the store holds for the namespace. */
   blobs: number;
   deleted: number;
   deletedBytes: number;
@@ -77,10 +78,13 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
     schedulesScanned++;
   }
 
-  const report: GcReport = { namespace, runsScanned, schedulesScanned, referenced: referenced.size, blobs: 0, deleted: 0, deletedBytes: 0, keptRecent: 0 };
+  const report: GcReport = { namespace, runsScanned, schedulesScanned, referenced: 0, blobs: 0, deleted: 0, deletedBytes: 0, keptRecent: 0 };
   for await (const blob of store.list(namespace)) {
     report.blobs++;
-    if (referenced.has(blob.id)) continue;
+    if (referenced.has(blob.id)) {
+      report.referenced++;
+      continue;
+    }
     if (blob.touchedAt >= cutoff) {
       report.keptRecent++;
       continue;

@@ -54,8 +54,8 @@ Examples:
         if (opts.json) return out(JSON.stringify(report, null, 2));
         out(
           `${c.bold(driver.blobs.description)}, namespace ${report.namespace}`,
-          `scanned ${report.runsScanned} runs and ${report.schedulesScanned} schedules: ${report.referenced} blobs referenced`,
-          `${report.blobs} blobs stored; ${opts.dryRun ? 'would delete' : 'deleted'} ${report.deleted} (${report.deletedBytes} bytes); ` +
+          `scanned ${report.runsScanned} runs and ${report.schedulesScanned} schedules`,
+          `${report.blobs} blobs stored, ${report.referenced} of them referenced; ${opts.dryRun ? 'would delete' : 'deleted'} ${report.deleted} (${report.deletedBytes} bytes); ` +
             `${report.keptRecent} unreferenced but stored within ${opts.olderThanDays} day(s), kept`,
         );
       });
