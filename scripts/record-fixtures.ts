@@ -24,10 +24,17 @@ import { runSlotsWorkflowId } from '../src/workflows/slots/contract.js';
 import { threadWorkflowId } from '../src/workflows/threads/contract.js';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
+// Payloads over the threshold go to a store of this recording only; `fetchHistory` resolves the
+// references, so a saved fixture holds its payloads inline (replay needs no blobs) and the
+// encryption key, if set in this shell, never applies to fixtures.
+delete process.env.HARNESS_ENCRYPTION_KEY;
+delete process.env.HARNESS_ENCRYPTION_KEYS;
 const tools = fileURLToPath(new URL('../test/fixtures/tools.ts', import.meta.url));
 const graphs = fileURLToPath(new URL('../test/fixtures/graphs.ts', import.meta.url));
 const outDir = fileURLToPath(new URL('../test/fixtures/histories/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'harness-record-'));
+process.env.HARNESS_PAYLOAD_STORE = 'directory';
+process.env.HARNESS_PAYLOAD_DIR = join(dir, 'payloads');
 const effects = join(dir, 'effects.log');
 const workspace = join(dir, 'harness.yaml');
 writeFileSync(

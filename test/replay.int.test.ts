@@ -10,8 +10,15 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { replayDataConverter } from '../src/codec/data-converter.js';
 
 const dir = fileURLToPath(new URL('./fixtures/histories/', import.meta.url));
+/**
+ * Blobs of fixtures that hold payload references (a history exported raw, e.g. from production
+ * with `temporal workflow show --output json`): `<namespace>/<2 hex>/<blob id>` files, as the
+ * directory store writes them. `npm run record-fixtures` saves histories with payloads inline.
+ */
+const blobs = fileURLToPath(new URL('./fixtures/blobs/', import.meta.url));
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
@@ -24,6 +31,10 @@ describe('replay of recorded histories', () => {
     // Recorded runs have id `fixture-<name>` (scripts/record-fixtures.ts): a run whose commands
     // derive from its own id (a sub-agent's child id) replays only under that id.
     const workflowId = `fixture-${file.replace(/\.json$/, '')}`;
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: replayDataConverter(blobs) },
+      history,
+      workflowId,
+    );
   });
 });

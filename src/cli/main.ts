@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerMemory } from './commands/memory.js';
+import { registerPayloads } from './commands/payloads.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -58,6 +59,7 @@ Global options go before or after the command. Each command has its own --help w
   registerRuns(program);
   registerSchedule(program);
   registerMemory(program);
+  registerPayloads(program);
   registerCodecServer(program);
   registerServe(program);
   return program;

@@ -1,7 +1,7 @@
 /**
  * The Temporal codec server protocol over HTTP, so the Web UI (`--ui-codec-endpoint`, or its
  * "Codec Server" setting) and `temporal --codec-endpoint` can show encrypted payloads to people
- * who hold the key.
+ * who hold the key, and payloads stored by reference (the payload store) in full.
  *
  * `POST /decode` and `POST /encode` (also under a prefix such as `/{namespace}/decode`) take and
  * return `{"payloads": [{"metadata": {"k": "<base64>"}, "data": "<base64>"}]}`. The UI calls from
@@ -14,12 +14,19 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { ExternalStorage, Payload, PayloadCodec } from '@temporalio/common';
+import { ExternalStorageRunner } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import { isPayloadStoreError } from '../payloads/errors.js';
 import { isCodecError } from './errors.js';
 
 export interface CodecServerOptions {
   /** The codecs to run, in data-converter order (encode in order, decode in reverse). */
   codecs: PayloadCodec[];
+  /**
+   * The payload store of the workers: `/decode` first replaces each stored-payload reference with
+   * the stored bytes, so the Web UI shows what the run carried. Without it, references pass through.
+   */
+  externalStorage?: ExternalStorage;
   /** Origins allowed to call from a browser (the Web UI's), e.g. `http://localhost:8233`. */
   uiOrigins: readonly string[];
   /** Largest request body accepted. @default 16 MiB (a payload is at most 2 MB; the UI batches) */
@@ -62,6 +69,7 @@ export function normalizeOrigins(origins: readonly string[]): string[] {
 export function codecRequestHandler(options: CodecServerOptions): (request: Request) => Promise<Response> {
   const origins = new Set(normalizeOrigins(options.uiOrigins));
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const storage = options.externalStorage && new ExternalStorageRunner(options.externalStorage);
 
   return async (request) => {
     const path = new URL(request.url).pathname.replace(/\/+$/, '');
@@ -116,11 +124,15 @@ export function codecRequestHandler(options: CodecServerOptions): (request: Requ
     try {
       let result = payloads;
       if (route === 'encode') for (const codec of options.codecs) result = await codec.encode(result);
-      else for (const codec of [...options.codecs].reverse()) result = await codec.decode(result);
+      else {
+        // Stored payloads are stored after the codec ran, so they come back before it runs.
+        if (storage) result = await storage.retrieve(result);
+        for (const codec of [...options.codecs].reverse()) result = await codec.decode(result);
+      }
       return reply(200, { payloads: result.map(toJson) });
     } catch (err) {
-      // A payload we cannot decode (unknown key id, wrong key) is the caller's data, not a crash.
-      if (isCodecError(err)) return reply(400, { error: err.message, code: err.code });
+      // A payload we cannot decode (unknown key id, wrong key, a blob the store lacks) is the caller's data, not a crash.
+      if (isCodecError(err) || isPayloadStoreError(err)) return reply(400, { error: err.message, code: err.code });
       return reply(500, { error: 'Internal error while running the codec.' });
     }
   };

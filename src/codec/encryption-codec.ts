@@ -54,36 +54,44 @@ export class AesGcmPayloadCodec implements PayloadCodec {
    */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || fromUtf8.decode(encoding) !== ENCRYPTED_ENCODING) return payload;
-      const idBytes = payload.metadata?.[METADATA_ENCRYPTION_KEY_ID];
-      if (!idBytes) {
-        throw new CodecError('INVALID_ENCRYPTED_PAYLOAD', `An encrypted payload has no "${METADATA_ENCRYPTION_KEY_ID}" metadata; it was not written by this codec.`);
-      }
-      const keyId = fromUtf8.decode(idBytes);
-      const key = this.keyring.keys.get(keyId);
-      if (!key) {
-        throw new CodecError(
-          'UNKNOWN_ENCRYPTION_KEY',
-          `A payload was encrypted with key id "${keyId}", which this process does not have (it has: ${[...this.keyring.keys.keys()].join(', ')}). ` +
-            `Add that key, e.g. HARNESS_ENCRYPTION_KEYS="${keyId}:<base64 key>,…".`,
-        );
-      }
-      if (!payload.data || payload.data.length < NONCE_BYTES + TAG_BYTES) {
-        throw new CodecError('INVALID_ENCRYPTED_PAYLOAD', `An encrypted payload (key id "${keyId}") is too short to hold a nonce and a tag.`);
-      }
-      let plain: Uint8Array;
-      try {
-        plain = decrypt(payload.data, key);
-      } catch (err) {
-        throw new CodecError(
-          'DECRYPTION_FAILED',
-          `A payload encrypted with key id "${keyId}" does not decrypt with the key configured under that id: the key is not the one it was written with, or the payload was altered.`,
-          { cause: err },
-        );
-      }
-      return PayloadProto.decode(plain);
+      const plain = decryptedPayloadBytes(payload, this.keyring);
+      return plain === undefined ? payload : PayloadProto.decode(plain.bytes);
     });
+  }
+}
+
+/**
+ * The plaintext inside an encrypted payload: the original Payload protobuf bytes and the id of the
+ * key that opened it; undefined when the payload is not encrypted.
+ * @throws {CodecError} `UNKNOWN_ENCRYPTION_KEY`, `DECRYPTION_FAILED` or `INVALID_ENCRYPTED_PAYLOAD`.
+ */
+export function decryptedPayloadBytes(payload: Payload, ring: EncryptionKeyring): { keyId: string; bytes: Uint8Array } | undefined {
+  const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
+  if (!encoding || fromUtf8.decode(encoding) !== ENCRYPTED_ENCODING) return undefined;
+  const idBytes = payload.metadata?.[METADATA_ENCRYPTION_KEY_ID];
+  if (!idBytes) {
+    throw new CodecError('INVALID_ENCRYPTED_PAYLOAD', `An encrypted payload has no "${METADATA_ENCRYPTION_KEY_ID}" metadata; it was not written by this codec.`);
+  }
+  const keyId = fromUtf8.decode(idBytes);
+  const key = ring.keys.get(keyId);
+  if (!key) {
+    throw new CodecError(
+      'UNKNOWN_ENCRYPTION_KEY',
+      `A payload was encrypted with key id "${keyId}", which this process does not have (it has: ${[...ring.keys.keys()].join(', ')}). ` +
+        `Add that key, e.g. HARNESS_ENCRYPTION_KEYS="${keyId}:<base64 key>,…".`,
+    );
+  }
+  if (!payload.data || payload.data.length < NONCE_BYTES + TAG_BYTES) {
+    throw new CodecError('INVALID_ENCRYPTED_PAYLOAD', `An encrypted payload (key id "${keyId}") is too short to hold a nonce and a tag.`);
+  }
+  try {
+    return { keyId, bytes: decrypt(payload.data, key) };
+  } catch (err) {
+    throw new CodecError(
+      'DECRYPTION_FAILED',
+      `A payload encrypted with key id "${keyId}" does not decrypt with the key configured under that id: the key is not the one it was written with, or the payload was altered.`,
+      { cause: err },
+    );
   }
 }
 

@@ -10,7 +10,9 @@ export type CodecErrorCode =
   /** The key with the payload's id does not open it (wrong key bytes for that id, or tampered data). */
   | 'DECRYPTION_FAILED'
   /** An encrypted payload without data or without a key id. */
-  | 'INVALID_ENCRYPTED_PAYLOAD';
+  | 'INVALID_ENCRYPTED_PAYLOAD'
+  /** Encryption is on but the workflow bundle would write failure messages in clear. */
+  | 'UNENCRYPTED_FAILURES_BUNDLE';
 
 /**
  * A key configuration or an encrypted payload that cannot be used. Messages never contain key

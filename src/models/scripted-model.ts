@@ -74,18 +74,22 @@ export function scriptedAnswer(modelId: string, config: ScriptedModelConfig, mes
   const lastUser = findLastIndex(messages, (m) => m.getType() === 'human');
   const userText = lastUser >= 0 ? textOf(messages[lastUser]!) : '';
   const turnIndex = messages.slice(lastUser + 1).filter((m) => m.getType() === 'ai').length;
-  const rule = config.script.find((r) => r.when === undefined || new RegExp(r.when, 'i').test(userText));
+  const ruleIndex = config.script.findIndex((r) => r.when === undefined || new RegExp(r.when, 'i').test(userText));
+  const rule = config.script[ruleIndex];
+  // The messages never quote the conversation: they end up in failures, logs and the Web UI,
+  // which must not carry what the user typed. The rule's own `when` (workspace config) is fine.
   if (!rule) {
     throw new ScriptExhaustedError(
       'SCRIPT_EXHAUSTED',
-      `Scripted model "${modelId}" has no rule matching the input ${JSON.stringify(userText)}. Add a rule whose \`when\` matches it, or one without \`when\`.`,
+      `Scripted model "${modelId}" has no rule matching the latest user message (${userText.length} characters; rules tried: ${config.script.map((r) => JSON.stringify(r.when)).join(', ')}). ` +
+        'Add a rule whose `when` matches it, or one without `when`.',
     );
   }
   const turn = rule.turns[turnIndex];
   if (!turn) {
     throw new ScriptExhaustedError(
       'SCRIPT_EXHAUSTED',
-      `Scripted model "${modelId}" has no turn ${turnIndex + 1} for the input ${JSON.stringify(userText)} (its rule has ${rule.turns.length}). Add a turn to the script.`,
+      `Scripted model "${modelId}" has no turn ${turnIndex + 1} for the latest user message (rule ${ruleIndex + 1}${rule.when === undefined ? '' : `, when ${JSON.stringify(rule.when)}`}, has ${rule.turns.length}). Add a turn to the script.`,
     );
   }
   const toolResults = messages

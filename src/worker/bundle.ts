@@ -1,6 +1,7 @@
 /** Bundles the workflow code once; bundling takes seconds, so tests and tools reuse the result. */
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ENCODED_FAILURE_CONVERTER_PATH } from '../codec/data-converter.js';
 
 /**
  * Absolute path of the workflows entry point: `src/workflows/index.ts` when running from the
@@ -10,16 +11,28 @@ export const WORKFLOWS_PATH = fileURLToPath(
   new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
+/** Options of {@link bundleHarnessWorkflows}. */
+export interface BundleOptions {
+  /**
+   * Bundle the failure converter that encodes failure messages and stack traces (so the codec
+   * encrypts them). Needed, and checked, when the worker encrypts payloads.
+   * @default false
+   */
+  encodeFailures?: boolean;
+}
+
 /**
  * Bundles the harness workflows for `Worker.create({ workflowBundle })`. Takes seconds: bundle once
  * per process and pass the result to every `createHarnessWorker` call.
  * @example
- * const workflowBundle = await bundleHarnessWorkflows();
+ * const workflowBundle = await bundleHarnessWorkflows({ encodeFailures: !!process.env.HARNESS_ENCRYPTION_KEY });
  * const hw = await createHarnessWorker({ workspace: 'harness.yaml', workflowBundle });
  */
-export async function bundleHarnessWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+export async function bundleHarnessWorkflows(options: BundleOptions = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
+    // Failures created in workflow code are converted inside the sandbox: the converter must be in the bundle.
+    ...(options.encodeFailures && { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH }),
     logger: quietLogger,
     // Our sources are ESM TypeScript that import siblings as `./x.js`; let webpack find the `.ts`
     // (from the compiled package only the `.js` files exist, and the alias falls back to them).

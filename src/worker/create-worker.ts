@@ -9,21 +9,26 @@ import {
   type ConnectionCredentials,
   type ConnectionSettings,
 } from '../client/connection.js';
-import { dataConverterFromEnv } from '../codec/data-converter.js';
+import { dataConverterFromEnv, encodesFailures } from '../codec/data-converter.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { bundleHarnessWorkflows } from './bundle.js';
+import { checkBundleEncodesFailures } from './bundle-check.js';
 
 /** Options of {@link createHarnessWorker}; every one has a default from the environment or the SDK. */
 export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
   /** A loaded workspace, or the path of its file. @default `HARNESS_WORKSPACE` or `./harness.yaml` */
   workspace?: Workspace | string;
-  /** A pre-built workflow bundle (see `bundleHarnessWorkflows`); bundled on start otherwise. */
+  /**
+   * A pre-built workflow bundle (see `bundleHarnessWorkflows`); bundled on start otherwise. With
+   * encryption on it must be built with `{ encodeFailures: true }` (checked).
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
    * How payloads are encoded, for the worker and for the client its activities use (both must
    * agree with the clients that start and decide runs).
-   * @default encrypting with AES-256-GCM when `HARNESS_ENCRYPTION_KEY` or `HARNESS_ENCRYPTION_KEYS`
-   *   is set, else the SDK's plain JSON.
+   * @default from the environment (`dataConverterFromEnv`): encrypting payloads and failure
+   *   messages with AES-256-GCM when `HARNESS_ENCRYPTION_KEY` or `HARNESS_ENCRYPTION_KEYS` is set;
+   *   payloads over `HARNESS_PAYLOAD_THRESHOLD` in the payload store (a local directory by default).
    */
   dataConverter?: DataConverter;
   /**
@@ -95,7 +100,15 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   // Activities read runs by query (transcript, tool context); the worker encodes those answers, so
   // this client must decode with the same converter.
   const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) });
-  const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows());
+  const encodeFailures = encodesFailures(dataConverter);
+  try {
+    if (options.workflowBundle && encodeFailures) await checkBundleEncodesFailures(options.workflowBundle);
+  } catch (err) {
+    await connection.close();
+    await nativeConnection.close();
+    throw err;
+  }
+  const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows({ encodeFailures }));
   try {
     const worker = await Worker.create({
       maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,

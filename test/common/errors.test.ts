@@ -11,6 +11,7 @@ import {
   isHarnessClientError,
 } from '../../src/client/errors.js';
 import { CodecError, isCodecError } from '../../src/codec/errors.js';
+import { PayloadStoreError } from '../../src/payloads/errors.js';
 import { HarnessError, InvalidDurationError, isHarnessError } from '../../src/common/errors.js';
 import { DevServerStartError, TemporalBinaryNotFoundError } from '../../src/devserver/errors.js';
 import { HttpError } from '../../src/http/errors.js';
@@ -56,6 +57,7 @@ describe('every layer extends it', () => {
     [new CliError('INVALID_JSON', 'm', { cause }), 'CliError', 'INVALID_JSON'],
     [new HttpError(400, 'INVALID_REQUEST', 'm', undefined, { cause }), 'HttpError', 'INVALID_REQUEST'],
     [new CodecError('DECRYPTION_FAILED', 'm', { cause }), 'CodecError', 'DECRYPTION_FAILED'],
+    [new PayloadStoreError('BLOB_NOT_FOUND', 'm', { cause }), 'PayloadStoreError', 'BLOB_NOT_FOUND'],
     [new WorkspaceError('WORKSPACE_INVALID', 'h.yaml', [{ path: 'agents', message: 'm' }], { cause }), 'WorkspaceError', 'WORKSPACE_INVALID'],
     [new MemoryError('MEMORY_CONFIG', 'm', { cause }), 'MemoryError', 'MEMORY_CONFIG'],
     [new ModelConfigError('MODEL_CONFIG', 'm', { cause }), 'ModelConfigError', 'MODEL_CONFIG'],

@@ -99,14 +99,17 @@ describe('scriptedAnswer', () => {
     expect(err).toBeInstanceOf(ScriptExhaustedError);
     expect((err as ScriptExhaustedError).code).toBe('SCRIPT_EXHAUSTED');
     expect((err as Error).name).toBe('ScriptExhaustedError');
-    expect((err as Error).message).toMatch(/Scripted model "helper" has no turn 2 for the input "go" \(its rule has 1\)/);
+    expect((err as Error).message).toMatch(/Scripted model "helper" has no turn 2 for the latest user message \(rule 1, has 1\)/);
+    expect((err as Error).message).not.toContain('"go"');
   });
 
   it('throws ScriptExhaustedError when no rule matches the input', () => {
     const strict = script([{ when: 'refund', turns: [{ text: 'ok' }] }]);
     const err = thrown(() => scriptedAnswer('helper', strict, [new HumanMessage('weather?')]));
     expect(err).toBeInstanceOf(ScriptExhaustedError);
-    expect((err as Error).message).toContain('no rule matching the input "weather?"');
+    expect((err as Error).message).toContain('no rule matching the latest user message (8 characters; rules tried: "refund")');
+    // The user's words never reach a failure message (history, logs, the Web UI).
+    expect((err as Error).message).not.toContain('weather');
   });
 });
 

@@ -185,7 +185,7 @@ describe('sub-agents', () => {
       const run = await client.startRun({ agentId: 'support', input: 'support broken' });
       const result = await run.result();
       const childId = `${run.runId}.call_1_0`;
-      expect(result.output).toMatch(new RegExp(`^support: Sub-agent "billing" \\(run ${childId.replace(/[.]/g, '\\.')}\\) failed: .*no rule matching the input "no rule matches this"`));
+      expect(result.output).toMatch(new RegExp(`^support: Sub-agent "billing" \\(run ${childId.replace(/[.]/g, '\\.')}\\) failed: .*no rule matching the latest user message`));
       expect((await client.getRun(childId).status()).state).toBe('failed');
     });
   });

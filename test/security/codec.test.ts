@@ -29,7 +29,10 @@ async function codecError(promise: Promise<unknown>): Promise<CodecError> {
 describe('keyringFromEnv', () => {
   it('is off without a key', () => {
     expect(keyringFromEnv({})).toBeUndefined();
-    expect(dataConverterFromEnv({})).toBeUndefined();
+    const converter = dataConverterFromEnv({ HARNESS_PAYLOAD_DIR: '/tmp/x' });
+    expect(converter?.payloadCodecs).toBeUndefined();
+    expect(converter?.failureConverterPath).toBeUndefined(); // failures in clear without a key
+    expect(dataConverterFromEnv({ HARNESS_PAYLOAD_STORE: 'off' })).toBeUndefined();
   });
 
   it('one key, id "default" unless HARNESS_ENCRYPTION_KEY_ID names it', () => {

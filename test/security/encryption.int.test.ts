@@ -216,11 +216,17 @@ describe('payload encryption', () => {
       async ({ client }) => {
         const run = await client.startRun({ agentId: 'payer', input: `refund ${m.prompt}` });
         try {
+          // Failure messages are encrypted too (encodeCommonAttributes): the server sees a
+          // placeholder, the worker's key holder reads the reason.
           await expect
             .poll(
               async () => {
                 const raw = await rawHistory(run.runId);
-                return raw.events.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message ?? '';
+                const failure = raw.events.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure;
+                if (!failure?.encodedAttributes) return '';
+                expect(failure.message).toBe('Encoded failure');
+                const [plain] = await workerConverter.payloadCodecs![0]!.decode([failure.encodedAttributes]);
+                return (JSON.parse(Buffer.from(plain!.data!).toString()) as { message: string }).message;
               },
               { timeout: 20_000, interval: 250 },
             )

@@ -8,6 +8,7 @@ import type { DataConverter, Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { inject } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
+import { dataConverterFromEnv, encodesFailures } from '../../src/codec/data-converter.js';
 import { createHarnessWorker } from '../../src/worker/index.js';
 import type { Workspace } from '../../src/workspace/index.js';
 import { temporalAddress, uniqueId } from './harness.js';
@@ -32,7 +33,7 @@ export async function withHarnessWorker<T>(
     workspace,
     address,
     taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
+    workflowBundle: { codePath: bundleFor(options.dataConverter ?? dataConverterFromEnv()) },
     // A run handed from one worker to the next (key rotation) would otherwise wait up to 10 s for
     // the first worker's sticky queue to time out.
     workerOptions: { stickyQueueScheduleToStartTimeout: '1s' },
@@ -46,6 +47,11 @@ export async function withHarnessWorker<T>(
     await client.close();
     await hw.close();
   }
+}
+
+/** The test bundle a worker with `converter` needs (encrypting workers need failures encoded). */
+export function bundleFor(converter: DataConverter | undefined): string {
+  return encodesFailures(converter) ? inject('encodedFailuresBundlePath') : inject('workflowBundlePath');
 }
 
 /** A client with the SDK's default converter: what someone with server access but no key sees. */
@@ -63,11 +69,25 @@ export interface RawHistory {
   events: proto.temporal.api.history.v1.IHistoryEvent[];
 }
 
-/** Fetches a run's history with a client that has no codec, exactly as stored. */
+/**
+ * Fetches a run's history exactly as stored: straight from the gRPC service, so neither a codec
+ * nor the payload store touches it (references stay references).
+ */
 export async function rawHistory(workflowId: string): Promise<RawHistory> {
   const client = await rawClient();
   try {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const events: proto.temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId },
+        ...(nextPageToken && { nextPageToken }),
+      });
+      events.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    const history = { events };
     const bytes = proto.temporal.api.history.v1.History.encode(history).finish();
     const payloads: RawHistory['payloads'] = [];
     const walk = (value: unknown, path: string): void => {

@@ -12,16 +12,27 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-export async function spawnWorker(workspace: string, taskQueue: string): Promise<WorkerProcess> {
+/**
+ * `env` adds to (or, with `undefined` values, removes from) the inherited environment, e.g. a
+ * payload store; `bundlePath` replaces the run's default workflow bundle.
+ */
+export async function spawnWorker(
+  workspace: string,
+  taskQueue: string,
+  options: { env?: Record<string, string | undefined>; bundlePath?: string } = {},
+): Promise<WorkerProcess> {
   // `--import tsx` keeps the worker in this one process (the tsx CLI would fork a child that SIGKILL misses).
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    HARNESS_WORKSPACE: workspace,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    HARNESS_TASK_QUEUE: taskQueue,
+    HARNESS_WORKFLOW_BUNDLE: options.bundlePath ?? inject('workflowBundlePath'),
+    ...options.env,
+  };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], {
-    env: {
-      ...process.env,
-      HARNESS_WORKSPACE: workspace,
-      TEMPORAL_ADDRESS: temporalAddress(),
-      HARNESS_TASK_QUEUE: taskQueue,
-      HARNESS_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -24,7 +24,8 @@ export function registerCodecServer(program: Command): void {
     .description(
       'Serves the Temporal codec server protocol (POST /decode, POST /encode) with the keys from ' +
         'HARNESS_ENCRYPTION_KEY / HARNESS_ENCRYPTION_KEYS, so the Temporal Web UI and ' +
-        '`temporal --codec-endpoint` show encrypted payloads in clear to whoever can reach it. It listens on ' +
+        '`temporal --codec-endpoint` show encrypted payloads in clear to whoever can reach it, and ' +
+        'payloads stored by reference (HARNESS_PAYLOAD_STORE) in full. It listens on ' +
         'localhost by default; browsers may call it only from the --ui-origin origins (CORS).',
     )
     .option('--port <n>', 'port to listen on', positiveInt('--port'), 8888)
@@ -44,14 +45,15 @@ Examples:
     .action(async (opts: CodecServerCliOptions, command: Command) => {
       await contextFrom(command);
       const converter = await encryptionFromEnv();
-      if (!converter?.payloadCodecs?.length) {
+      if (!converter?.payloadCodecs?.length && !converter?.externalStorage) {
         throw new CliError(
           'NO_ENCRYPTION_KEY',
-          'No encryption key is configured: set HARNESS_ENCRYPTION_KEY (base64 of 32 bytes) or HARNESS_ENCRYPTION_KEYS (id:base64,…), the same keys the workers use.',
+          'Nothing to decode: no encryption key is configured (set HARNESS_ENCRYPTION_KEY or HARNESS_ENCRYPTION_KEYS, the same keys the workers use) and HARNESS_PAYLOAD_STORE=off.',
         );
       }
       const { listenCodecServer, normalizeOrigins } = await import('../../codec/codec-server.js');
       const { AesGcmPayloadCodec } = await import('../../codec/encryption-codec.js');
+      const { HarnessStorageDriver } = await import('../../payloads/storage-driver.js');
       let uiOrigins: string[];
       try {
         uiOrigins = normalizeOrigins(opts.uiOrigin ?? DEFAULT_UI_ORIGINS);
@@ -62,7 +64,8 @@ Examples:
       try {
         const server = await listenCodecServer(
           {
-            codecs: converter.payloadCodecs,
+            codecs: converter.payloadCodecs ?? [],
+            ...(converter.externalStorage && { externalStorage: converter.externalStorage }),
             uiOrigins,
             ...(!opts.quiet && {
               onRequest: (r) =>
@@ -74,11 +77,13 @@ Examples:
           if (e.code === 'EADDRINUSE') throw new CliError('PORT_IN_USE', `Port ${opts.port} on ${opts.host} is in use; pick another with --port.`);
           throw e;
         });
-        const codec = converter.payloadCodecs.find((x) => x instanceof AesGcmPayloadCodec);
+        const codec = converter.payloadCodecs?.find((x) => x instanceof AesGcmPayloadCodec);
+        const blobs = converter.externalStorage?.drivers[0];
         const ring = codec?.keyring;
         out(
           `${c.bold('codec server')}  ${server.url}  (POST /decode, /encode)`,
-          ring ? `keys: ${[...ring.keys.keys()].join(', ')}; encrypting with ${ring.encryptKeyId}` : '',
+          ring ? `keys: ${[...ring.keys.keys()].join(', ')}; encrypting with ${ring.encryptKeyId}` : 'no encryption key: payloads are not decrypted',
+          blobs instanceof HarnessStorageDriver ? `stored payloads resolved from the ${blobs.blobs.description}` : '',
           `UI origins allowed: ${uiOrigins.join(', ')}`,
           '',
           `Dev server: temporal server start-dev --ui-codec-endpoint ${server.url}`,
