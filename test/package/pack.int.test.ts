@@ -4,18 +4,25 @@
  * with `temporal-harness/worker` under plain Node (no tsx on the command line), and a run with an
  * approval started and approved with `temporal-harness/client`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { tempDir, uniqueId } from '../support/harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Runs npm, failing with its output; returns stdout. */
-function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs npm, failing with its output; returns stdout. Asynchronous: a build or an install takes
+ * tens of seconds, and a blocked event loop would stall the vitest worker's messages to the runner.
+ */
+async function npm(args: string[], cwd: string): Promise<string> {
+  const { stdout } = await execFileAsync('npm', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  return stdout;
 }
 
 /** Runs a script of the temp project under plain Node and resolves with its stdout. */
@@ -106,10 +113,10 @@ describe('packed package', () => {
     const timings: Record<string, number> = {};
     // Where the time went matters when the test times out or fails, not in a passing run.
     onTestFailed(() => console.error('package check timings (ms):', timings));
-    const time = <T>(label: string, f: () => T): T => {
+    const time = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
       const t0 = Date.now();
       try {
-        return f();
+        return await f();
       } finally {
         timings[label] = Date.now() - t0;
       }
@@ -120,13 +127,13 @@ describe('packed package', () => {
     mkdirSync(packDir);
     mkdirSync(app);
 
-    time('build', () => npm(['run', 'build'], ROOT));
+    await time('build', () => npm(['run', 'build'], ROOT));
     // --ignore-scripts: `prepare` (the dev-server binary check) is for clones, not for packing.
-    time('pack', () => npm(['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT));
+    await time('pack', () => npm(['pack', '--ignore-scripts', '--pack-destination', packDir], ROOT));
     const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
 
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'embed-check', private: true, type: 'module' }));
-    time('install', () => npm(['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], app));
+    await time('install', () => npm(['install', tarball, '--prefer-offline', '--no-audit', '--no-fund'], app));
     writeFileSync(join(app, 'harness.yaml'), WORKSPACE);
     writeFileSync(join(app, 'tools.ts'), TOOLS_TS);
     writeFileSync(join(app, 'orders.ts'), ORDERS_TS);
