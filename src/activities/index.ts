@@ -2,7 +2,6 @@
  * The activities of a run: everything that touches the world (models, tools, the workspace).
  * Built once per worker around its loaded workspace.
  */
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ToolInputParsingException } from '@langchain/core/tools';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
@@ -10,8 +9,9 @@ import type { Runnable } from '@langchain/core/runnables';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { isMemoryError } from '../memory/errors.js';
-import { createChatModel } from '../models/create-chat-model.js';
+import { chatModelCache } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
+import { credentialEnvVars } from '../models/providers/credentials.js';
 import { toolContextQuery, transcriptQuery } from '../workflows/messages.js';
 import type {
   AgentPlan,
@@ -42,15 +42,7 @@ export interface ActivityDeps {
 }
 
 export function createActivities({ workspace, client }: ActivityDeps) {
-  const models = new Map<string, BaseChatModel>();
-  const modelFor = (modelId: string) => {
-    let model = models.get(modelId);
-    if (!model) {
-      model = createChatModel(modelId, workspace.config.models[modelId]!);
-      models.set(modelId, model);
-    }
-    return model;
-  };
+  const modelFor = chatModelCache(workspace.config.models);
 
   const transcripts = new TranscriptCache();
 
@@ -93,7 +85,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         ...subAgentToolDefinitions(agent.subAgents, (id) => workspace.agents.get(id)?.description ?? ''),
       ];
       try {
-        const model = modelFor(modelId);
+        const model = await modelFor(modelId);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
         const { attempt } = Context.current().info;
         const { message, deferred } = await withHeartbeat((signal) =>
@@ -111,8 +103,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {
         throwIfCancelled();
-        const config = workspace.config.models[modelId];
-        const c = classifyModelError(modelId, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
+        const c = classifyModelError(modelId, err, credentialEnvVars(workspace.config.models[modelId]));
         throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
       }
     },

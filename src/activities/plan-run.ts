@@ -6,6 +6,7 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ApplicationFailure } from '@temporalio/activity';
 import { createChatModel } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
+import { credentialEnvVars } from '../models/providers/credentials.js';
 import type { PlanRunInput, RoutingDecision, RunPlan } from '../workflows/types.js';
 import { agentPlan } from '../workspace/agent-plan.js';
 import type { Workspace } from '../workspace/load.js';
@@ -86,11 +87,11 @@ async function askRouter(
     .filter((a) => (only ? only.includes(a.id) : a.description !== ''))
     .map((a) => ({ id: a.id, description: a.description }));
   try {
-    const model = createChatModel(modelId, workspace.config.models[modelId]!);
+    const model = await createChatModel(modelId, workspace.config.models[modelId]!);
     const answer = await model.invoke([new SystemMessage(buildRouterPrompt(candidates)), new HumanMessage(input)]);
     return parseRouterAnswer(answer.text, candidates.map((c) => c.id));
   } catch (err) {
-    const c = classifyModelError(modelId, err);
+    const c = classifyModelError(modelId, err, credentialEnvVars(workspace.config.models[modelId]));
     throw ApplicationFailure.create({ type: c.type, message: `Router: ${c.message}`, nonRetryable: !c.retryable, cause: err as Error });
   }
 }
