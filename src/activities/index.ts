@@ -8,6 +8,7 @@ import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { isMcpToolError, isMcpUnavailableError } from '../mcp/errors.js';
 import { isMemoryError } from '../memory/errors.js';
 import { chatModelCache } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
@@ -143,6 +144,14 @@ export function createActivities({ workspace, client }: ActivityDeps) {
         if (isMemoryError(err) && !err.retryable) {
           // Missing settings or a run without the context its namespace needs: the same every attempt.
           return { content: `Tool "${toolName}" failed: ${err.message}`, isError: true };
+        }
+        if (isMcpToolError(err)) {
+          // The MCP server answered with an error (or refused the arguments): the model reads it.
+          return { content: `Tool "${toolName}" failed: ${err.message}`, isError: true };
+        }
+        if (isMcpUnavailableError(err)) {
+          // Retried by policy; after the last attempt the run hands this message to the model.
+          throw ApplicationFailure.create({ type: 'MCP_SERVER_UNAVAILABLE', message: err.message, cause: err });
         }
         throw ApplicationFailure.create({
           type: 'TOOL_FAILED',

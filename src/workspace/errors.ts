@@ -5,7 +5,9 @@ export type WorkspaceErrorCode =
   | 'WORKSPACE_YAML_SYNTAX'
   | 'WORKSPACE_INVALID'
   | 'TOOLS_MODULE_LOAD_FAILED'
-  | 'GRAPH_MODULE_LOAD_FAILED';
+  | 'GRAPH_MODULE_LOAD_FAILED'
+  | 'MCP_SERVER_FAILED'
+  | 'MCP_TOOLS_INVALID';
 
 export interface WorkspaceIssue {
   /** Where in the file, e.g. `agents[1].tools[0]`; empty for the file as a whole. */

@@ -8,6 +8,7 @@ import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { duration, id } from './schema-primitives.js';
 import { maxAgentDepthSchema, subAgentsSchema } from './sub-agent-schema.js';
+import { mcpSchema } from './mcp-schema.js';
 import { modelSchema } from './model-schema.js';
 
 const retrySchema = (defaults: { maximumAttempts: number }) =>
@@ -169,6 +170,8 @@ export const workspaceSchema = z.strictObject({
   // Only `loop` agents need a model (each names its own), so a workspace of graph agents may have none.
   models: z.record(id, modelSchema).default({}),
   tools: z.strictObject({ module: z.string().min(1) }).optional(),
+  /** MCP servers whose tools agents list as `mcp__<server>__<tool>` (or `mcp__<server>__*`). */
+  mcp: mcpSchema.optional(),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
   /** The agent for runs that name none (or `auto`) when no routing rule or router picks one. */
   defaultAgent: z.string().optional(),
