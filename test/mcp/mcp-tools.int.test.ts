@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectMcpServers } from '../../src/mcp/attach.js';
 import { isWorkspaceError, loadWorkspace } from '../../src/workspace/index.js';
-import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../helpers.js';
+import { fileLines, tempDir, uniqueId, until, withWorker, writeWorkspace } from '../helpers.js';
 import { startNotesHttpServer } from '../fixtures/mcp/notes-server.js';
 import { historyText } from '../support/history-text.js';
 
@@ -39,6 +39,10 @@ const SCRIPT = `models:
         turns:
           - toolCalls: [{ name: mcp__SERVER__read_note, args: { id: n1 } }]
           - text: "Read: {{lastToolResult}}"
+      - when: archive
+        turns:
+          - toolCalls: [{ name: mcp__SERVER__archive_note, args: { id: n3, gate: /nonexistent/never-opened } }]
+          - text: "Result: {{lastToolResult}}"
       - when: delete locked
         turns:
           - toolCalls: [{ name: mcp__SERVER__delete_note, args: { id: locked } }]
@@ -49,6 +53,7 @@ const SCRIPT = `models:
           - text: "Result: {{lastToolResult}}"
 limits:
   toolRetry: { maximumAttempts: 2, initialInterval: 100ms, backoffCoefficient: 1, maximumInterval: 100ms }
+  heartbeatTimeout: 3s   # a cancelled call learns of it at its next heartbeat
 `;
 
 /** A workspace whose agent `notes` uses every tool of the MCP server `server` (its YAML given). */
@@ -142,6 +147,17 @@ describe('MCP tools over stdio (official SDK server as a child process)', () => 
       await run.approve();
       expect((await run.result()).output).toBe('Result: Tool "mcp__notes__delete_note" failed: note locked is locked');
       expect(fileLines(s.log)).toHaveLength(1);
+    });
+  });
+
+  it('cancelling the run cancels the MCP call in flight: the server sees the cancellation', async () => {
+    const s = stdioSetup();
+    await withWorker(s.workspace, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'notes', input: 'archive it', runId: uniqueId('run') });
+      await until(() => fileLines(s.log).some((l) => l.startsWith('archive n3 ')), 'the archive call to reach the server');
+      await run.cancel();
+      await expect(run.result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
+      await until(() => fileLines(s.log).some((l) => l.startsWith('archive-cancelled n3 ')), 'the server to see the cancellation');
     });
   });
 
