@@ -5,6 +5,7 @@ import { expandEnvRefs, McpEnvError } from '../../src/mcp/env-refs.js';
 import { resolveAgentMcpTools } from '../../src/mcp/resolve-agents.js';
 import { parseWorkspaceText } from '../../src/workspace/index.js';
 import { checkMcpReferences, parseMcpToolName } from '../../src/workspace/mcp-references.js';
+import { checkRoutingAndPolicyReferences } from '../../src/workspace/routing-policy-references.js';
 import type { McpServerConfig } from '../../src/workspace/mcp-schema.js';
 
 const tool = (name: string, annotations?: Tool['annotations']): Tool => ({ name, inputSchema: { type: 'object' }, ...(annotations && { annotations }) });
@@ -90,5 +91,13 @@ describe('MCP names and references in the workspace file', () => {
       new McpEnvError('mcp.servers.x.headers.Authorization', 'TOKEN'),
     );
     expect(new McpEnvError('p', 'TOKEN').message).toBe('p refers to ${TOKEN}, which is not set on this worker; set it where the worker runs (never in the workspace file)');
+  });
+
+  it('a policy may require approval for an MCP tool of a server an agent lists with mcp__<server>__*', () => {
+    const config = parseWorkspaceText(
+      `mcp:\n  servers:\n    files: { command: x }\nmodels:\n  m: { provider: scripted, script: [{ turns: [{ text: hi }] }] }\nagents:\n  - { id: a, model: m, tools: [mcp__files__*] }\npolicies:\n  - { id: p, effect: requireApproval, tools: [mcp__files__read, mcp__other__x] }\n`,
+      'harness.yaml',
+    );
+    expect(checkRoutingAndPolicyReferences(config).map((i) => i.path)).toEqual(['policies[0].tools[1]']);
   });
 });
