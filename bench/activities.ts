@@ -6,11 +6,10 @@
  * classification. The transcript comes in the activity input instead (fine for three messages;
  * that is exactly what the history benchmark shows to be quadratic for long conversations).
  */
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { AIMessage } from '@langchain/core/messages';
 import { Context } from '@temporalio/activity';
 import { toLangChainMessages, toModelTurn } from '../src/activities/transcript.js';
-import { createChatModel } from '../src/models/create-chat-model.js';
+import { chatModelCache } from '../src/models/create-chat-model.js';
 import type { CallToolInput, ToolResult } from '../src/activities/call-tool.js';
 import type { ModelTurn } from '../src/activities/call-model.js';
 import type { TranscriptMessage } from '../src/workflows/shared/conversation.js';
@@ -24,20 +23,12 @@ export interface BaselineModelInput {
 }
 
 export function createBaselineActivities(workspace: Workspace) {
-  const models = new Map<string, BaseChatModel>();
-  const modelFor = (modelId: string): BaseChatModel => {
-    let model = models.get(modelId);
-    if (!model) {
-      model = createChatModel(modelId, workspace.config.models[modelId]!);
-      models.set(modelId, model);
-    }
-    return model;
-  };
+  const modelFor = chatModelCache(workspace.config.models);
 
   return {
     async baselineCallModel({ agentId, transcript }: BaselineModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
-      const message = await modelFor(agent.model!).invoke(toLangChainMessages(agent.systemPrompt, transcript));
+      const message = await (await modelFor(agent.model!)).invoke(toLangChainMessages(agent.systemPrompt, transcript));
       return toModelTurn(message as AIMessage);
     },
 

@@ -65,7 +65,7 @@ export const langgraph: Benchmark = {
     const runs = ctx.mode === 'full' ? 200 : 20;
     const warmup = 3;
     const agent = ctx.workspace.agents.get(AGENTS.gated)!;
-    const model = createChatModel(agent.model!, ctx.workspace.config.models[agent.model!]!);
+    const model = await createChatModel(agent.model!, ctx.workspace.config.models[agent.model!]!);
 
     // Two LangGraph setups: SqliteSaver as shipped (WAL, SQLite's default synchronous=FULL:
     // an fsync per commit), and with synchronous=OFF, the pragma our dev server runs with.

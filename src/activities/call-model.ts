@@ -3,14 +3,14 @@
  * query (never from its input, so history grows with new messages only), streams the answer's
  * deltas to the run's event stream, and returns the complete message.
  */
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { createChatModel } from '../models/create-chat-model.js';
+import { chatModelCache } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
+import { credentialEnvVars } from '../models/providers/credentials.js';
 import { transcriptQuery, type ToolCall, type TranscriptRef } from '../workflows/shared/conversation.js';
 import type { TokenUsage } from '../workflows/shared/usage.js';
 import type { Workspace } from '../workspace/load.js';
@@ -44,15 +44,7 @@ export interface ModelTurn {
 }
 
 export function createModelActivities(workspace: Workspace, client: Client) {
-  const models = new Map<string, BaseChatModel>();
-  const modelFor = (modelId: string) => {
-    let model = models.get(modelId);
-    if (!model) {
-      model = createChatModel(modelId, workspace.config.models[modelId]!);
-      models.set(modelId, model);
-    }
-    return model;
-  };
+  const modelFor = chatModelCache(workspace.config.models);
   const transcripts = new TranscriptCache();
 
   return {
@@ -76,7 +68,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         ...subAgentToolDefinitions(agent.subAgents, (id) => workspace.agents.get(id)?.description ?? ''),
       ];
       try {
-        const model = modelFor(modelId);
+        const model = await modelFor(modelId);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
         const { attempt } = Context.current().info;
         const { message, deferred } = await withHeartbeat((signal) =>
@@ -93,8 +85,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {
         throwIfCancelled();
-        const config = workspace.config.models[modelId];
-        const c = classifyModelError(modelId, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
+        const c = classifyModelError(modelId, err, credentialEnvVars(workspace.config.models[modelId]));
         throw ApplicationFailure.create({ type: c.type, message: c.message, nonRetryable: !c.retryable, cause: err as Error });
       }
     },

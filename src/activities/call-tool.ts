@@ -5,6 +5,7 @@
 import { ToolInputParsingException } from '@langchain/core/tools';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
+import { isMcpToolError, isMcpUnavailableError } from '../mcp/errors.js';
 import { isMemoryError } from '../memory/errors.js';
 import { toolContextQuery, type ToolRunContext } from '../workflows/run/contract.js';
 import type { Workspace } from '../workspace/load.js';
@@ -70,6 +71,14 @@ export function createToolActivities(workspace: Workspace, client: Client) {
         if (isMemoryError(err) && !err.retryable) {
           // Missing settings or a run without the context its namespace needs: the same every attempt.
           return { content: `Tool "${toolName}" failed: ${err.message}`, isError: true };
+        }
+        if (isMcpToolError(err)) {
+          // The MCP server answered with an error (or refused the arguments): the model reads it.
+          return { content: `Tool "${toolName}" failed: ${err.message}`, isError: true };
+        }
+        if (isMcpUnavailableError(err)) {
+          // Retried by policy; after the last attempt the run hands this message to the model.
+          throw ApplicationFailure.create({ type: 'MCP_SERVER_UNAVAILABLE', message: err.message, cause: err });
         }
         throw ApplicationFailure.create({
           type: 'TOOL_FAILED',

@@ -3,16 +3,16 @@
  * summary (the agent's model, or deterministically), and writes them to memory with ids derived
  * from the thread and run, so a retry replaces what an earlier attempt wrote.
  */
-import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { isMemoryError } from '../memory/errors.js';
 import type { MemorizeInput } from '../memory/memory-service.js';
 import { MAX_FACTS, extractionPrompt, parseFacts, parseSummary, simpleFacts, simpleSummary } from '../memory/thread-sync.js';
-import { createChatModel } from '../models/create-chat-model.js';
+import { chatModelCache } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
 import { transcriptQuery } from '../workflows/shared/conversation.js';
+import { credentialEnvVars } from '../models/providers/credentials.js';
 import type { Workspace } from '../workspace/load.js';
 import { withHeartbeat } from './heartbeat.js';
 
@@ -37,7 +37,7 @@ export interface SyncThreadMemoryResult {
 }
 
 export function createMemorySyncActivities(workspace: Workspace, client: Client) {
-  const models = new Map<string, BaseChatModel>();
+  const modelFor = chatModelCache(workspace.config.models);
 
   return {
     async syncThreadMemory(input: SyncThreadMemoryInput): Promise<SyncThreadMemoryResult> {
@@ -83,18 +83,13 @@ export function createMemorySyncActivities(workspace: Workspace, client: Client)
       throw ApplicationFailure.create({ type: 'MEMORY_CONFIG', nonRetryable: true, message: 'Memory sync with extract: model needs the agent to have a `model`; use extract: simple.' });
     }
     try {
-      let model = models.get(modelId);
-      if (!model) {
-        model = createChatModel(modelId, workspace.config.models[modelId]!);
-        models.set(modelId, model);
-      }
+      const model = await modelFor(modelId);
       const answer = await withHeartbeat((signal) =>
         model.invoke([new SystemMessage('You keep long-term memory about a user for future conversations.'), new HumanMessage(prompt)], { signal }),
       );
       return typeof answer.content === 'string' ? answer.content : answer.text;
     } catch (err) {
-      const config = workspace.config.models[modelId];
-      const c = classifyModelError(modelId, err, config?.provider === 'openai' ? config.apiKeyEnv : undefined);
+      const c = classifyModelError(modelId, err, credentialEnvVars(workspace.config.models[modelId]));
       throw ApplicationFailure.create({ type: c.type, message: `Memory sync: ${c.message}`, nonRetryable: !c.retryable, cause: err as Error });
     }
   }

@@ -10,6 +10,7 @@ import { classifyModelError } from '../models/model-errors.js';
 import type { AgentSpec } from '../workflows/run/agent-spec.js';
 import type { PolicyOutcome, RoutingDecision } from '../workflows/run/contract.js';
 import { agentSpec } from '../workspace/agent-spec.js';
+import { credentialEnvVars } from '../models/providers/credentials.js';
 import type { Workspace } from '../workspace/load.js';
 import { evaluatePolicies } from '../workspace/policy.js';
 import { buildRouterPrompt, parseRouterAnswer, routeByRules } from '../workspace/routing.js';
@@ -110,11 +111,11 @@ async function askRouter(
     .filter((a) => (only ? only.includes(a.id) : a.description !== ''))
     .map((a) => ({ id: a.id, description: a.description }));
   try {
-    const model = createChatModel(modelId, workspace.config.models[modelId]!);
+    const model = await createChatModel(modelId, workspace.config.models[modelId]!);
     const answer = await model.invoke([new SystemMessage(buildRouterPrompt(candidates)), new HumanMessage(input)]);
     return parseRouterAnswer(answer.text, candidates.map((c) => c.id));
   } catch (err) {
-    const c = classifyModelError(modelId, err);
+    const c = classifyModelError(modelId, err, credentialEnvVars(workspace.config.models[modelId]));
     throw ApplicationFailure.create({ type: c.type, message: `Router: ${c.message}`, nonRetryable: !c.retryable, cause: err as Error });
   }
 }

@@ -10,6 +10,7 @@ import {
   type ConnectionSettings,
 } from '../client/connection.js';
 import { dataConverterFromEnv, encodesFailures } from '../codec/data-converter.js';
+import { connectMcpServers } from '../mcp/attach.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { bundleHarnessWorkflows } from './bundle.js';
 import { checkBundleEncodesFailures } from './bundle-check.js';
@@ -78,7 +79,8 @@ export interface HarnessWorker {
 
 /**
  * Loads the workspace (refusing to start on a bad one), connects, and creates the worker.
- * @throws {WorkspaceError} when the workspace file is invalid.
+ * @throws {WorkspaceError} when the workspace file is invalid, an MCP server cannot be reached, or
+ *   an agent names an MCP tool its server does not list.
  * @throws {CodecError} `INVALID_ENCRYPTION_KEY` when an encryption key variable is malformed.
  * @throws {ConnectionConfigError} when a TLS setting is unusable (e.g. a certificate path that does not exist).
  * @example
@@ -87,14 +89,20 @@ export interface HarnessWorker {
  */
 export async function createHarnessWorker(options: HarnessWorkerOptions = {}): Promise<HarnessWorker> {
   const ownsWorkspace = typeof options.workspace !== 'object';
-  const workspace =
-    typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
+  const loaded = typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
+  // MCP servers are asked for their tools now, so a tool an agent names but its server lacks stops the worker here.
+  const mcp = await connectMcpServers(loaded);
+  const { workspace } = mcp;
   const settings = connectionSettingsFromEnv(options);
   const dataConverter = options.dataConverter ?? dataConverterFromEnv();
   const credentials = options.credentials ?? connectionCredentialsFromEnv();
-  const nativeConnection = await NativeConnection.connect({ address: settings.address, ...credentials });
+  const nativeConnection = await NativeConnection.connect({ address: settings.address, ...credentials }).catch(async (e: unknown) => {
+    await mcp.close();
+    throw e;
+  });
   const connection = await Connection.connect({ address: settings.address, ...credentials }).catch(async (e: unknown) => {
     await nativeConnection.close();
+    await mcp.close();
     throw e;
   });
   // Activities read runs by query (transcript, tool context); the worker encodes those answers, so
@@ -129,6 +137,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       close: async () => {
         await connection.close();
         await nativeConnection.close();
+        await mcp.close();
         // A workspace the caller passed in is the caller's to close.
         if (ownsWorkspace) await workspace.memory?.close();
       },
@@ -136,6 +145,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   } catch (err) {
     await connection.close();
     await nativeConnection.close();
+    await mcp.close();
     throw err;
   }
 }

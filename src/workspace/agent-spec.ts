@@ -2,6 +2,7 @@
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { AgentSpec, ToolSpec } from '../workflows/run/agent-spec.js';
 import type { Workspace } from './load.js';
+import { parseMcpToolName } from './mcp-references.js';
 import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
 
 /** What policies add on top of an agent's own config. */
@@ -20,7 +21,7 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
   const toolSpec = (name: string, description: string, inputSchema: Record<string, unknown>): ToolSpec => {
     const rule =
       agent.requireApproval.find((r) => r.tool === name) ??
-      (overrides.requireApproval?.includes(name) ? { tool: name, timeout: undefined, onTimeout: 'reject' as const } : undefined);
+      (overrides.requireApproval?.some((t) => t === name || coversMcpTool(t, name)) ? { tool: name, timeout: undefined, onTimeout: 'reject' as const } : undefined);
     const timeoutMs = rule?.timeout ?? limits.approvalTimeout;
     return {
       name,
@@ -78,6 +79,12 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       toolRetry: retry(limits.toolRetry),
     },
   };
+}
+
+/** A policy's `mcp__<server>__*` covers every tool of that server. */
+function coversMcpTool(pattern: string, name: string): boolean {
+  const p = parseMcpToolName(pattern);
+  return p?.tool === '*' && parseMcpToolName(name)?.server === p.server;
 }
 
 function minDefined(a: number | undefined, b: number | undefined): number | undefined {

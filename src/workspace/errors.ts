@@ -7,7 +7,9 @@ export type WorkspaceErrorCode =
   | 'WORKSPACE_YAML_SYNTAX'
   | 'WORKSPACE_INVALID'
   | 'TOOLS_MODULE_LOAD_FAILED'
-  | 'GRAPH_MODULE_LOAD_FAILED';
+  | 'GRAPH_MODULE_LOAD_FAILED'
+  | 'MCP_SERVER_FAILED'
+  | 'MCP_TOOLS_INVALID';
 
 /** One problem in a workspace file. */
 export interface WorkspaceIssue {

@@ -14,6 +14,7 @@ import { checkRoutingAndPolicyReferences } from './routing-policy-references.js'
 import { agentToolNames, checkSubAgentReferences } from './sub-agent-references.js';
 import { importTools } from './tools-module.js';
 import { importGraph, type GraphExport } from './graph-module.js';
+import { MCP_PREFIX, checkMcpReferences } from './mcp-references.js';
 
 /** Default workspace file name, looked up in the current directory. */
 export const DEFAULT_WORKSPACE_FILE = 'harness.yaml';
@@ -170,7 +171,8 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
       });
     }
     agent.tools.forEach((name, j) => {
-      if (!tools.has(name)) {
+      // MCP tools are checked by checkMcpReferences, and against the servers when a worker starts.
+      if (!tools.has(name) && !name.startsWith(MCP_PREFIX)) {
         const memoryHint = (MEMORY_TOOL_NAMES as readonly string[]).includes(name) && !config.memory
           ? `; "${name}" is a built-in memory tool: add a top-level \`memory\` section to enable it`
           : '';
@@ -179,7 +181,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
       }
     });
     agent.requireApproval.forEach(({ tool: name }, j) => {
-      if (!agentToolNames(agent).includes(name)) {
+      if (!agentToolNames(agent).includes(name) && !name.startsWith(MCP_PREFIX)) {
         issues.push({
           path: `agents[${i}].requireApproval[${j}]`,
           message: `"${name}" is not one of this agent's tools (${known(agentToolNames(agent))}); list it under agents[${i}].tools (or subAgents) first`,
@@ -193,6 +195,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
   }
 
   issues.push(...checkSubAgentReferences(config.agents));
+  issues.push(...checkMcpReferences(config));
   // A scripted model may call sub-agent tools too (any agent's: scripts are shared).
   const callable = new Set([...toolNames, ...config.agents.flatMap((a) => a.subAgents.map((s) => s.name))]);
   for (const [modelId, model] of Object.entries(config.models)) {
@@ -200,7 +203,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
     model.script.forEach((rule, r) =>
       rule.turns.forEach((turn, t) =>
         turn.toolCalls?.forEach((call, c) => {
-          if (!callable.has(call.name)) {
+          if (!callable.has(call.name) && !call.name.startsWith(MCP_PREFIX)) {
             issues.push({
               path: `models.${modelId}.script[${r}].turns[${t}].toolCalls[${c}].name`,
               message: `unknown tool "${call.name}"; the tools module exports: ${known(toolNames)}`,

@@ -2,6 +2,7 @@
  * Cross-reference checks for `routing:` and `policies:`: every id they name must exist. Kept apart
  * from `load.ts` so both sections can be checked (and tested) without loading a tools module.
  */
+import { agentListsMcpTool } from './mcp-references.js';
 import type { WorkspaceIssue } from './errors.js';
 import type { Policy } from './policy-schema.js';
 import type { Routing } from './routing-schema.js';
@@ -97,7 +98,8 @@ function checkPolicies({ agents, policies }: RoutingPolicyReferenceConfig): Work
     const scopeTools = [...new Set(scope.flatMap((a) => a.tools))];
     const scopeIds = scope.map((a) => a.id);
     policy.tools.forEach((tool, t) => {
-      if (!scopeTools.includes(tool)) {
+      // An MCP tool counts when an agent lists it or its whole server (mcp__<server>__*).
+      if (!scopeTools.includes(tool) && !agentListsMcpTool(scopeTools, tool)) {
         issues.push({
           path: `policies[${p}].tools[${t}]`,
           message: `"${tool}" is not a tool of any agent this policy applies to (${known(scopeIds)}); their tools: ${known(scopeTools)}`,

@@ -8,67 +8,8 @@ import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { duration, id } from './schema-primitives.js';
 import { maxAgentDepthSchema, subAgentsSchema } from './sub-agent-schema.js';
-
-const regex = z.string().superRefine((value, ctx) => {
-  try {
-    new RegExp(value, 'i');
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(err as Error).message}` });
-  }
-});
-
-const scriptedToolCall = z.strictObject({
-  name: z.string().min(1),
-  args: z.record(z.string(), z.unknown()).default({}),
-});
-
-const scriptedTurn = z
-  .strictObject({
-    text: z.string().optional(),
-    /** Streamed as `reasoning.delta` events before the text (like a reasoning model's thinking). */
-    reasoning: z.string().optional(),
-    toolCalls: z.array(scriptedToolCall).optional(),
-  })
-  .refine((t) => t.text !== undefined || (t.toolCalls?.length ?? 0) > 0, {
-    message: 'a turn needs `text`, `toolCalls`, or both',
-  });
-
-const scriptedRule = z.strictObject({
-  /** Case-insensitive regex matched against the latest user message; omitted = matches anything. */
-  when: regex.optional(),
-  turns: z.array(scriptedTurn).min(1, 'a script rule needs at least one turn'),
-});
-
-/** Prices per million tokens (US dollars), so runs and threads report their cost. */
-const pricing = z.strictObject({
-  inputPerMillionTokens: z.number().nonnegative(),
-  outputPerMillionTokens: z.number().nonnegative(),
-});
-
-export const scriptedModelSchema = z.strictObject({
-  provider: z.literal('scripted'),
-  pricing: pricing.optional(),
-  /** Pause between streamed words, so a demo or test can watch tokens arrive live. @default 0 */
-  streamDelay: duration.optional(),
-  script: z.array(scriptedRule).min(1, 'a scripted model needs at least one script rule'),
-});
-
-export const openaiModelSchema = z.strictObject({
-  provider: z.literal('openai'),
-  pricing: pricing.optional(),
-  model: z.string().min(1),
-  /** Any OpenAI-compatible endpoint (OpenAI, Ollama, vLLM…). */
-  baseUrl: z.url().optional(),
-  /** Name of the env var holding the key: keys never go in the file or in workflow history. */
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').default('OPENAI_API_KEY'),
-  temperature: z.number().min(0).max(2).optional(),
-  maxTokens: z.number().int().positive().optional(),
-});
-
-export const modelSchema = z.discriminatedUnion('provider', [scriptedModelSchema, openaiModelSchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? 'expected `provider` to be one of: scripted, openai' : undefined,
-});
+import { mcpSchema } from './mcp-schema.js';
+import { modelSchema } from './model-schema.js';
 
 const retrySchema = (defaults: { maximumAttempts: number }) =>
   z
@@ -229,6 +170,8 @@ export const workspaceSchema = z.strictObject({
   // Only `loop` agents need a model (each names its own), so a workspace of graph agents may have none.
   models: z.record(id, modelSchema).default({}),
   tools: z.strictObject({ module: z.string().min(1) }).optional(),
+  /** MCP servers whose tools agents list as `mcp__<server>__<tool>` (or `mcp__<server>__*`). */
+  mcp: mcpSchema.optional(),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
   /** The agent for runs that name none (or `auto`) when no routing rule or router picks one. */
   defaultAgent: z.string().optional(),
@@ -246,9 +189,16 @@ export const workspaceSchema = z.strictObject({
 });
 
 export type WorkspaceConfig = z.output<typeof workspaceSchema>;
-export type ModelConfig = z.output<typeof modelSchema>;
-export type ScriptedModelConfig = z.output<typeof scriptedModelSchema>;
-export type OpenAIModelConfig = z.output<typeof openaiModelSchema>;
+export type {
+  AnthropicModelConfig,
+  BedrockModelConfig,
+  GoogleModelConfig,
+  ModelConfig,
+  OllamaModelConfig,
+  OpenAIModelConfig,
+  ScriptedModelConfig,
+} from './model-schema.js';
+export { modelSchema, openaiModelSchema, scriptedModelSchema } from './model-schema.js';
 export type AgentConfig = z.output<typeof agentSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
 export type GraphConfig = z.output<typeof graphSchema>;

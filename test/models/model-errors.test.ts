@@ -76,4 +76,22 @@ describe('classifyModelError', () => {
     const err = new ScriptExhaustedError('SCRIPT_EXHAUSTED', 'Scripted model "demo" has no turn 3 for the input "hi" (its rule has 2). Add a turn to the script.');
     expect(classifyModelError('demo', err)).toEqual({ retryable: false, type: 'SCRIPT_EXHAUSTED', message: err.message });
   });
+
+  it.each([
+    ['Google RequestError (statusCode)', { statusCode: 429 }, 'MODEL_RATE_LIMITED'],
+    ['Ollama ResponseError (status_code)', { status_code: 404 }, 'MODEL_BAD_REQUEST'],
+    ['AWS SDK error ($metadata.httpStatusCode)', { $metadata: { httpStatusCode: 503 } }, 'MODEL_SERVER_ERROR'],
+    ['AWS exception inside an event stream (HTTP 200, named)', { name: 'ThrottlingException', $metadata: { httpStatusCode: 200 } }, 'MODEL_RATE_LIMITED'],
+    ['AWS auth exception by name', { name: 'UnrecognizedClientException' }, 'MODEL_AUTH'],
+    ['a status on the cause only', { cause: { statusCode: 401 } }, 'MODEL_AUTH'],
+  ] as const)('reads the status of every provider client: %s → %s', (_what, fields, type) => {
+    expect(classifyModelError('m', Object.assign(new Error('details from the server'), fields)).type).toBe(type);
+  });
+
+  it('names every credential env var of a model in the auth hint', () => {
+    expect(classifyModelError('b', httpError(403), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']).message).toMatch(
+      /Check the credentials in the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY on the worker\.$/,
+    );
+    expect(classifyModelError('c', httpError(401), 'ANTHROPIC_API_KEY').message).toMatch(/Check the API key in the environment variable ANTHROPIC_API_KEY on the worker\.$/);
+  });
 });

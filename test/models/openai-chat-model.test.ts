@@ -160,15 +160,9 @@ describe('openai provider over the wire (stub server)', () => {
     expect(classifyModelError('gpt', err)).toMatchObject({ retryable: true, type: 'MODEL_UNAVAILABLE' });
   });
 
-  it('refuses to build without the API-key env var and names it', () => {
+  it('refuses to build without the API-key env var and names it', async () => {
     const config = openaiModelSchema.parse({ provider: 'openai', model: 'gpt-4o-mini', apiKeyEnv: 'NOT_SET_ANYWHERE_KEY' });
-    const err = (() => {
-      try {
-        createChatModel('gpt', config, {});
-      } catch (e) {
-        return e;
-      }
-    })();
+    const err = await errorOf(createChatModel('gpt', config, {}));
     expect(err).toBeInstanceOf(ModelConfigError);
     expect((err as ModelConfigError).code).toBe('MODEL_CONFIG');
     expect((err as Error).message).toContain('NOT_SET_ANYWHERE_KEY');

@@ -13,6 +13,7 @@ import { RunFailedError } from '../../src/client/index.js';
 import type { HarnessClient } from '../../src/client/index.js';
 import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import { eventually } from '../support/eventually.js';
+import { historyText } from '../support/history-text.js';
 import {
   always,
   byAssistantTurns,
@@ -90,27 +91,6 @@ async function failureOf(client: HarnessClient, agentId: string, input: string, 
   expect(err).toBeInstanceOf(RunFailedError);
   expect((err as RunFailedError).code).toBe('RUN_FAILED');
   return err as RunFailedError;
-}
-
-/**
- * Every string and every decoded byte field (payloads are UTF-8 JSON) in the run's history, one
- * per line. Walked by hand: JSON.stringify would call the protobuf messages' toJSON, which turns
- * payload bytes into base64, where a search for the key would find nothing.
- */
-async function historyText(client: HarnessClient, runId: string): Promise<string> {
-  const history = await client.temporal.workflow.getHandle(runId).fetchHistory();
-  const parts: string[] = [];
-  const seen = new Set<unknown>();
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') parts.push(value);
-    else if (value instanceof Uint8Array) parts.push(Buffer.from(value).toString('utf8'));
-    else if (value && typeof value === 'object' && !seen.has(value)) {
-      seen.add(value);
-      for (const v of Object.values(value)) walk(v);
-    }
-  };
-  walk(history);
-  return parts.join('\n');
 }
 
 /**

@@ -115,7 +115,7 @@ describe('scriptedAnswer', () => {
 
 describe('ScriptedChatModel', () => {
   it('answers through the LangChain interface, ignores bound tools, and is built by createChatModel', async () => {
-    const model = createChatModel('demo', refundScript);
+    const model = await createChatModel('demo', refundScript);
     expect(model).toBeInstanceOf(ScriptedChatModel);
     const runnable = model.bindTools!([]);
     const a = (await runnable.invoke([new HumanMessage('hello')])) as AIMessage;
@@ -125,7 +125,7 @@ describe('ScriptedChatModel', () => {
   });
 
   it('rejects with ScriptExhaustedError through invoke, every time (a retry gets the same error)', async () => {
-    const model = createChatModel('demo', script([{ when: 'x', turns: [{ text: 'x' }] }]));
+    const model = await createChatModel('demo', script([{ when: 'x', turns: [{ text: 'x' }] }]));
     for (let i = 0; i < 2; i++) {
       await expect(model.invoke([new HumanMessage('nothing matches')])).rejects.toBeInstanceOf(ScriptExhaustedError);
     }

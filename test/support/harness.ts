@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
+import { connectMcpServers } from '../../src/mcp/attach.js';
 import { HarnessClient } from '../../src/client/index.js';
 import { loadWorkspace, type Workspace } from '../../src/workspace/index.js';
 import { TEST_TOOLS, tempDir } from './paths.js';
@@ -47,7 +48,8 @@ export async function withWorker<T>(
   body: (env: TestEnv) => Promise<T>,
   options: { taskQueue?: string; enableNonLocalActivities?: boolean } = {},
 ): Promise<T> {
-  const ws = typeof workspace === 'string' ? await loadWorkspace(workspace) : workspace;
+  const mcp = await connectMcpServers(typeof workspace === 'string' ? await loadWorkspace(workspace) : workspace);
+  const ws = mcp.workspace;
   const taskQueue = options.taskQueue ?? uniqueId('tq');
   const address = temporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
@@ -66,6 +68,7 @@ export async function withWorker<T>(
   } finally {
     await connection.close();
     await nativeConnection.close();
+    await mcp.close();
   }
 }
 

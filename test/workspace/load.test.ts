@@ -53,7 +53,7 @@ describe('loadWorkspace', () => {
   it('reports every schema problem with its path inside the file', async () => {
     const err = await issuesOf(`
 models:
-  m: { provider: anthropic }
+  m: { provider: mistral }
 agents:
   - id: ok
     model: m
