@@ -128,7 +128,10 @@ export interface RunStatus {
   step: number;
   pendingApprovals: PendingApproval[];
   approvals: ApprovalRecord[];
+  /** The latest refused decision signals (at most `IGNORED_DECISION_LIMITS.kept`), oldest first. */
   ignoredDecisions: IgnoredDecision[];
+  /** How many decision signals the run refused in all (`ignoredDecisions` keeps only the latest). */
+  ignoredDecisionCount: number;
   usage: TokenUsage;
   /** The agent state as tools have updated it so far. */
   agentState: Record<string, unknown>;
@@ -242,12 +245,36 @@ export interface ApprovalOrigin {
   approvalId: string;
 }
 
-/** A decision that arrived by signal and was refused; signals cannot be rejected, so we keep a record. */
+/**
+ * A decision that arrived by signal and was refused. Signals cannot be rejected, so the run keeps a
+ * record: a digest of the payload, never the payload itself (see `IGNORED_DECISION_LIMITS`).
+ */
 export interface IgnoredDecision {
   receivedAt: string;
-  payload: unknown;
+  /** Why it was refused, as a stable code (e.g. `UNKNOWN_APPROVAL`). */
+  code: string;
+  /** `CODE: message`, cut to `IGNORED_DECISION_LIMITS.reasonChars`. */
   reason: string;
+  payload: PayloadDigest;
 }
+
+/** What a run keeps of a payload it refused: enough to recognise it, never the whole of it. */
+export interface PayloadDigest {
+  /** Size of the payload's JSON text in UTF-8 bytes. */
+  bytes: number;
+  /** SHA-256 of that JSON text (hex), to match it against what the sender logged. */
+  sha256: string;
+  /** The JSON text's first `IGNORED_DECISION_LIMITS.headChars` characters. */
+  head: string;
+  /** Whether `head` is shorter than the payload. */
+  truncated: boolean;
+}
+
+/**
+ * Bounds of the refused-signal record: how many digests a run keeps (the latest; `status` also
+ * counts all of them in `ignoredDecisionCount`), how much of each payload and reason.
+ */
+export const IGNORED_DECISION_LIMITS = { kept: 20, headChars: 200, reasonChars: 1000 } as const;
 
 // Messages ------------------------------------------------------------------------------------
 
