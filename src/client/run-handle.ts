@@ -8,6 +8,7 @@ import {
 import { ApplicationFailure, CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
 import type { AgentRunResult, ApprovalDecisionInput, ApprovalRecord, RunStatus } from '../workflows/run/contract.js';
+import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
 import { followRunEvents, type RunEventsOptions } from './run-events.js';
 import {
@@ -88,9 +89,13 @@ export class RunHandle {
   /**
    * Sends a decision. Via update (default) it returns the recorded decision or throws.
    * @throws {DecisionRejectedError} with the run's reason (`UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`,
-   *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`) or `RUN_NOT_ACTIVE` for a finished run.
+   *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`, `DECISION_TOO_LARGE` — over
+   *   `DECISION_LIMITS.payloadBytes`, checked before sending) or `RUN_NOT_ACTIVE` for a finished run.
    */
   async decide(decision: ApprovalDecisionInput, options: DecideOptions = {}): Promise<ApprovalRecord | undefined> {
+    // Checked here too, so an oversized signal (which the run could only record and ignore) is never sent.
+    const tooLarge = decisionSizeProblem(decision);
+    if (tooLarge) throw new DecisionRejectedError(tooLarge.code, tooLarge.message);
     try {
       if (options.via === 'signal') {
         await this.handle.signal(approvalDecisionSignal, decision);

@@ -59,6 +59,9 @@ describe('RunLedger decisions', () => {
     [{ approvalId: 'c1', decision: 'edit', input: { amount: 500, to: 'bob' } }, 'INVALID_EDIT_INPUT', /\/amount/],
     [{ approvalId: 'c1', decision: 'edit', input: { amount: 5 } }, 'INVALID_EDIT_INPUT', /to/],
     [{ approvalId: 'c1', decision: 'edit', input: { amount: 5, to: 'bob', tool: 'x' } }, 'INVALID_EDIT_INPUT', /tool/],
+    [{ approvalId: 'c1', decision: 'edit', input: { amount: 5, to: 'x'.repeat(70_000) } }, 'DECISION_TOO_LARGE', /over the limit of 65536 bytes/],
+    ['é'.repeat(40_000), 'DECISION_TOO_LARGE', /^Approval decision of 80002 bytes/],
+    [{ approvalId: 'c'.repeat(501), decision: 'approve' }, 'INVALID_DECISION_PAYLOAD', /approvalId: Too big: expected string to have <=500/],
   ])('refuses %j with %s', (payload, code, message) => {
     const problem = parkedRun().problemWith(payload);
     expect(problem?.code).toBe(code);
@@ -104,6 +107,15 @@ describe('RunLedger decisions', () => {
     expect(first!.payload.sha256).toBe(createHash('sha256').update(JSON.stringify(big)).digest('hex'));
     expect(JSON.stringify(status).length).toBeLessThan(64 * 1024);
     expect(status.pendingApprovals.map((p) => p.approvalId)).toEqual(['c1', 'c2']);
+  });
+
+  it('names a few unknown keys, cut, whatever the payload holds', () => {
+    const payload: Record<string, unknown> = { approvalId: 'c1', decision: 'approve' };
+    for (let i = 0; i < 100; i++) payload[`${'k'.repeat(100)}${i}`] = 1;
+    const problem = parkedRun().problemWith(payload)!;
+    expect(problem.code).toBe('INVALID_DECISION_PAYLOAD');
+    expect(problem.message).toMatch(/Unrecognized keys: "k{40}…", .* and 95 more/);
+    expect(problem.message.length).toBeLessThan(600);
   });
 
   it('cuts a long refusal reason, saying how much was cut', () => {

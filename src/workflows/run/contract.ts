@@ -174,8 +174,20 @@ export type Decision = 'approve' | 'reject' | 'edit';
 /** Every decision, as a decision payload names it. */
 export const DECISIONS: readonly Decision[] = ['approve', 'reject', 'edit'];
 
-/** Size bounds of a decision payload's fields (characters, items): checked by every layer alike. */
-export const DECISION_LIMITS = { approverChars: 200, approverRoles: 50, roleChars: 200, reasonChars: 4000 } as const;
+/**
+ * Size bounds of a decision payload, checked by every layer alike (client, HTTP, the update's
+ * validator, the signal handler): the whole payload's JSON text in UTF-8 bytes (which bounds an
+ * edit's `input` too), then each field in characters or items. Everything a decision carries into
+ * history, `status` replies and events stays within these.
+ */
+export const DECISION_LIMITS = {
+  payloadBytes: 64 * 1024,
+  approvalIdChars: 500,
+  approverChars: 200,
+  approverRoles: 50,
+  roleChars: 200,
+  reasonChars: 4000,
+} as const;
 
 /** Payload of the `approvalDecision` signal and the `decideApproval` update. */
 export interface ApprovalDecisionInput {
