@@ -21,6 +21,7 @@ export {
   type DevServerOptions,
 } from './dev-server.js';
 export {
+  DEV_SERVER_BLOB_SIZE_LIMIT,
   DEV_SERVER_DYNAMIC_CONFIG,
   describeDynamicConfig,
   dynamicConfigArgs,
