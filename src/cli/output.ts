@@ -154,9 +154,11 @@ export function formatStatus(s: RunStatus, target: Target): string[] {
     for (const r of s.approvals) lines.push(...formatDecision(r));
   }
   if (s.ignoredDecisions.length) {
-    lines.push('', c.bold(`Ignored decisions (${s.ignoredDecisions.length}):`) + c.dim('  signals the run refused; nothing changed'));
+    const shown = s.ignoredDecisionCount > s.ignoredDecisions.length ? `latest ${s.ignoredDecisions.length} of ${s.ignoredDecisionCount}` : `${s.ignoredDecisions.length}`;
+    lines.push('', c.bold(`Ignored decisions (${shown}):`) + c.dim('  signals the run refused; nothing changed'));
     for (const i of s.ignoredDecisions) {
-      lines.push(`  ${i.receivedAt}  ${c.red(i.reason)}`, `    payload: ${compactJson(i.payload)}`);
+      const { bytes, sha256, head, truncated } = i.payload;
+      lines.push(`  ${i.receivedAt}  ${c.red(i.reason)}`, `    payload: ${head}${truncated ? '…' : ''}  ${c.dim(`(${bytes} bytes, sha256 ${sha256.slice(0, 16)}…)`)}`);
     }
   }
   if (s.output !== undefined) lines.push('', c.bold('Output:'), ...block(s.output));

@@ -50,6 +50,7 @@ export {
 export {
   DECISIONS,
   DECISION_LIMITS,
+  IGNORED_DECISION_LIMITS,
   RUN_STATES,
   TERMINAL_RUN_STATES,
   isTerminalRunState,
@@ -58,6 +59,8 @@ export {
   type ApprovalDecisionInput,
   type ApprovalRecord,
   type Decision,
+  type IgnoredDecision,
+  type PayloadDigest,
   type PendingApproval,
   type RunState,
   type RunStatus,

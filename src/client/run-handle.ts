@@ -1,12 +1,8 @@
 /** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
-import type {
-  AgentRunResult,
-  ApprovalDecisionInput,
-  ApprovalRecord,
-  RunStatus,
-} from '../workflows/run/contract.js';
+import type { AgentRunResult, ApprovalDecisionInput, ApprovalRecord, RunStatus } from '../workflows/run/contract.js';
+import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
 import { followRunEvents, type RunEventsOptions } from './run-events.js';
 import { classifyTemporalError, type FailureSubject } from './classify.js';
@@ -78,11 +74,15 @@ export class RunHandle {
   /**
    * Sends a decision. Via update (default) it returns the recorded decision or throws.
    * @throws {DecisionRejectedError} with the run's reason (`UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`,
-   *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`) or `RUN_NOT_ACTIVE` for a finished run.
+   *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`, `DECISION_TOO_LARGE` — over
+   *   `DECISION_LIMITS.payloadBytes`, checked before sending) or `RUN_NOT_ACTIVE` for a finished run.
    * @throws {HarnessClientError} `UPDATE_TIMEOUT` when no worker answers in time (the decision may
    *   or may not be recorded: read `status()` before retrying), `RUN_NOT_FOUND`.
    */
   async decide(decision: ApprovalDecisionInput, options: DecideOptions = {}): Promise<ApprovalRecord | undefined> {
+    // Checked here too, so an oversized signal (which the run could only record and ignore) is never sent.
+    const tooLarge = decisionSizeProblem(decision);
+    if (tooLarge) throw new DecisionRejectedError(tooLarge.code, tooLarge.message);
     try {
       if (options.via === 'signal') {
         await this.handle.signal(approvalDecisionSignal, decision);

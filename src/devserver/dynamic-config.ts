@@ -13,6 +13,9 @@
 /** A dynamic-config value as `temporal server start-dev --dynamic-config-value KEY=JSON` takes it. */
 export type DynamicConfigValue = number | boolean | string;
 
+/** The largest single payload the harness's dev server accepts (`limit.blobSize.error`), in bytes. */
+export const DEV_SERVER_BLOB_SIZE_LIMIT = 256 * 1024;
+
 /**
  * The dev server's dynamic config (server 1.29 key names, checked against
  * `go.temporal.io/server@v1.29.1/common/dynamicconfig/constants.go`).
@@ -27,12 +30,21 @@ export type DynamicConfigValue = number | boolean | string;
  * - `system.enableActivityEagerExecution`: a worker completing a workflow task gets the activity
  *   tasks it schedules in the reply (when it has a free slot and polls that task queue), skipping one
  *   dispatch per activity. Off by default in server 1.29.
+ * - `limit.blobSize.error` / `limit.blobSize.warn`: the largest single payload the server accepts
+ *   (signal and update arguments, workflow inputs and results, activity inputs and results) and the
+ *   size it logs a warning at; Temporal's defaults are 2 MB / 512 KB. A signal enters history before
+ *   the workflow sees it, so the server is the only place that can refuse an oversized one: at 2 MB,
+ *   30 malformed 1.5 MB signals would fill a run's 50 MB history. 256 KiB (four times the largest
+ *   approval decision, `DECISION_LIMITS.payloadBytes`) still carries every payload the harness's
+ *   own tests send inline; tool results or transcripts past it need payloads by reference.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, DynamicConfigValue>> = Object.freeze({
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxPollRPS': 1000,
   'history.visibilityProcessorMaxPollRPS': 1000,
   'system.enableActivityEagerExecution': true,
+  'limit.blobSize.error': DEV_SERVER_BLOB_SIZE_LIMIT,
+  'limit.blobSize.warn': 128 * 1024,
 });
 
 /** `start-dev` arguments for a dynamic-config map: `--dynamic-config-value KEY=JSON` per entry. */

@@ -19,6 +19,7 @@ export {
   type DevServerOptions,
 } from './dev-server.js';
 export {
+  DEV_SERVER_BLOB_SIZE_LIMIT,
   DEV_SERVER_DYNAMIC_CONFIG,
   describeDynamicConfig,
   dynamicConfigArgs,

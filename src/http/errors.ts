@@ -92,7 +92,8 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof DecisionRejectedError) {
     // The body is validated like the update first, so this is the run refusing the decision.
-    return new HttpError(err.code === 'INVALID_DECISION_PAYLOAD' ? 400 : 409, err.code, err.message, undefined, { cause: err });
+    const status = err.code === 'INVALID_DECISION_PAYLOAD' ? 400 : err.code === 'DECISION_TOO_LARGE' ? 413 : 409;
+    return new HttpError(status, err.code, err.message, undefined, { cause: err });
   }
   if (err instanceof HarnessError) {
     const fallback = err instanceof HarnessClientError ? 400 : 500;

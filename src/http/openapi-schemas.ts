@@ -140,7 +140,20 @@ export const componentSchemas: Record<string, JsonSchema> = {
       step: { ...int, description: 'Model calls made so far.' },
       pendingApprovals: { type: 'array', items: ref('PendingApproval') },
       approvals: { type: 'array', items: ref('ApprovalRecord') },
-      ignoredDecisions: { type: 'array', items: obj({ receivedAt: dateTime, payload: {}, reason: str }, ['receivedAt', 'payload', 'reason']) },
+      ignoredDecisions: {
+        type: 'array',
+        description: 'The latest refused decision signals (at most 20), each with a digest of its payload, never the payload.',
+        items: obj(
+          {
+            receivedAt: dateTime,
+            code: str,
+            reason: str,
+            payload: obj({ bytes: int, sha256: str, head: str, truncated: { type: 'boolean' } }, ['bytes', 'sha256', 'head', 'truncated']),
+          },
+          ['receivedAt', 'code', 'reason', 'payload'],
+        ),
+      },
+      ignoredDecisionCount: { ...int, description: 'How many decision signals the run refused in all.' },
       usage: ref('TokenUsage'),
       agentState: jsonObject,
       output: str,
@@ -150,7 +163,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
         description: 'Set on a sub-agent run: the run that called it.',
       },
     },
-    ['runId', 'agentId', 'state', 'step', 'pendingApprovals', 'approvals', 'ignoredDecisions', 'usage', 'agentState'],
+    ['runId', 'agentId', 'state', 'step', 'pendingApprovals', 'approvals', 'ignoredDecisions', 'ignoredDecisionCount', 'usage', 'agentState'],
   ),
   TranscriptMessage: {
     type: 'object',

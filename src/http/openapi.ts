@@ -113,6 +113,7 @@ export function openApiDocument(): OpenApiDocument {
           responses: {
             200: ok('The decision as the run recorded it.', 'ApprovalRecord'),
             404: error('`RUN_NOT_FOUND`.'),
+            413: error('`DECISION_TOO_LARGE`: the decision is over 64 KiB as JSON (an edit\'s `input` included).'),
             409: error(
               'Refused by the run: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`, `APPROVER_NOT_ALLOWED`, `RUN_NOT_ACTIVE`.',
             ),

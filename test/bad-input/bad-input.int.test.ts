@@ -4,9 +4,11 @@
  * ran). 429 / 5xx retries and 400 / 401 fast failures are covered in
  * test/models/openai-provider.int.test.ts and not repeated here.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DecisionRejectedError, HarnessClientError, RunFailedError, type HarnessClient, type RunHandle, type RunStatus } from '../../src/client/index.js';
+import { approvalDecisionSignal, decideApprovalUpdate, DECISION_LIMITS } from '../../src/workflows/run/contract.js';
 import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(dir: string, effects: string): string {
@@ -113,6 +115,79 @@ const rows: Row[] = [
       await run.decide({ approvalId: before.pendingApprovals[0]!.approvalId, decision: 'maybe' } as never, { via: 'signal' });
       const after = await run.waitFor((s) => s.ignoredDecisions.length === 1);
       expect(JSON.stringify(after.ignoredDecisions[0])).toMatch(/decision/);
+      await expectUnchanged(run, before);
+      expect(fileLines(ctx.effects)).toEqual([]);
+    },
+  },
+  {
+    name: 'decision over 64 KiB through the client (update or signal): DECISION_TOO_LARGE before sending, run unchanged',
+    act: async (ctx) => {
+      const { run, before } = await parked(ctx);
+      const id = before.pendingApprovals[0]!.approvalId;
+      for (const via of ['update', 'signal'] as const) {
+        const err = await rejection(run.decide({ approvalId: id, decision: 'reject', reason: 'r'.repeat(DECISION_LIMITS.payloadBytes) }, { via }));
+        expect(err).toBeInstanceOf(DecisionRejectedError);
+        expect(err.code).toBe('DECISION_TOO_LARGE');
+        expect(err.message).toMatch(/over the limit of 65536 bytes .*by reference/);
+      }
+      await expectUnchanged(run, before);
+      expect((await run.status()).ignoredDecisionCount).toBe(0);
+      expect(fileLines(ctx.effects)).toEqual([]);
+    },
+  },
+  {
+    name: 'oversized update from any Temporal client: refused by the validator (DECISION_TOO_LARGE), nothing in history',
+    act: async (ctx) => {
+      const { run, before } = await parked(ctx);
+      const raw = ctx.client.temporal.workflow.getHandle(run.runId);
+      const eventsBefore = (await raw.describe()).historyLength;
+      const big = { approvalId: before.pendingApprovals[0]!.approvalId, decision: 'edit' as const, input: { file: ctx.effects, label: 'x'.repeat(100_000) } };
+      const err = (await raw.executeUpdate(decideApprovalUpdate, { args: [big] }).catch((e: unknown) => e)) as Error;
+      expect(err.cause).toMatchObject({ type: 'DECISION_TOO_LARGE' });
+      expect((err.cause as Error).message).toMatch(/^Approval decision of \d+ bytes is over the limit of 65536 bytes/);
+      expect((await raw.describe()).historyLength).toBe(eventsBefore);
+      await expectUnchanged(run, before);
+      expect(fileLines(ctx.effects)).toEqual([]);
+    },
+  },
+  {
+    name: 'oversized signal from any Temporal client: recorded as a digest (size, sha-256, first characters), never whole',
+    act: async (ctx) => {
+      const { run, before } = await parked(ctx);
+      const raw = ctx.client.temporal.workflow.getHandle(run.runId);
+      const big = { approvalId: before.pendingApprovals[0]!.approvalId, decision: 'approve' as const, reason: 'z'.repeat(100_000) };
+      await raw.signal(approvalDecisionSignal, big);
+      const after = await run.waitFor((s) => s.ignoredDecisionCount === 1);
+      const [ignored] = after.ignoredDecisions;
+      expect(ignored).toMatchObject({ code: 'DECISION_TOO_LARGE', payload: { bytes: JSON.stringify(big).length, truncated: true } });
+      expect(ignored!.payload.sha256).toBe(createHash('sha256').update(JSON.stringify(big)).digest('hex'));
+      expect(ignored!.payload.head).toBe(JSON.stringify(big).slice(0, 200));
+      expect(JSON.stringify(after).length).toBeLessThan(10_000);
+      await expectUnchanged(run, before);
+      expect(fileLines(ctx.effects)).toEqual([]);
+    },
+  },
+  {
+    name: 'signal over the server blob cap (256 KiB): refused by the server, nothing recorded, run unchanged',
+    act: async (ctx) => {
+      const { run, before } = await parked(ctx);
+      const raw = ctx.client.temporal.workflow.getHandle(run.runId);
+      const huge = { approvalId: before.pendingApprovals[0]!.approvalId, decision: 'approve' as const, reason: 'h'.repeat(300 * 1024) };
+      const err = (await raw.signal(approvalDecisionSignal, huge).catch((e: unknown) => e)) as Error;
+      expect(`${err.message} ${(err.cause as Error | undefined)?.message}`).toMatch(/size exceeds limit/i);
+      await expectUnchanged(run, before);
+      expect((await run.status()).ignoredDecisionCount).toBe(0);
+      expect(fileLines(ctx.effects)).toEqual([]);
+    },
+  },
+  {
+    name: 'approval id over 500 characters: INVALID_DECISION_PAYLOAD naming the field, not quoting the id',
+    act: async (ctx) => {
+      const { run, before } = await parked(ctx);
+      const err = await rejection(run.approve({ approvalId: 'a'.repeat(5000) }));
+      expect(err.code).toBe('INVALID_DECISION_PAYLOAD');
+      expect(err.message).toMatch(/approvalId: Too big: expected string to have <=500 characters/);
+      expect(err.message.length).toBeLessThan(1000);
       await expectUnchanged(run, before);
       expect(fileLines(ctx.effects)).toEqual([]);
     },

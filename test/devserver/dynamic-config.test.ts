@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { devServerArgs } from '../../src/devserver/dev-server.js';
+import { DECISION_LIMITS } from '../../src/workflows/run/contract.js';
 import { DEV_SERVER_DYNAMIC_CONFIG, describeDynamicConfig, dynamicConfigArgs } from '../../src/devserver/dynamic-config.js';
 
 const BASE = { ip: '127.0.0.1', port: 7233, namespace: 'default', logLevel: 'warn' as const };
@@ -26,6 +27,13 @@ describe('dev-server dynamic config', () => {
     for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
       if (key.endsWith('MaxPollRPS')) expect(value, key).toBeGreaterThanOrEqual(200);
     }
+  });
+
+  it('caps a single payload well under 2 MB, and above the largest approval decision', () => {
+    const error = DEV_SERVER_DYNAMIC_CONFIG['limit.blobSize.error'] as number;
+    expect(error).toBeLessThan(2 * 1024 * 1024);
+    expect(error).toBeGreaterThan(DECISION_LIMITS.payloadBytes);
+    expect(DEV_SERVER_DYNAMIC_CONFIG['limit.blobSize.warn']).toBeLessThan(error);
   });
 
   it('the launcher passes every entry to start-dev by default', () => {

@@ -90,6 +90,9 @@ describe('HTTP API', () => {
         body: { error: { code: 'INVALID_JSON' } },
       });
 
+      const tooLarge = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'edit', input: { blob: 'b'.repeat(100_000) } });
+      expect(tooLarge).toMatchObject({ status: 413, body: { error: { code: 'DECISION_TOO_LARGE' } } });
+
       const approved = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'approve', approver: 'ann', reason: 'fine' });
       expect(approved).toMatchObject({ status: 200, body: { approvalId, decision: 'approve', approver: 'ann', reason: 'fine', via: 'update' } });
       const again = await call(app, 'POST', `/runs/${runId}/approvals/${approvalId}`, { decision: 'reject' });

@@ -9,7 +9,7 @@ import { parseDecision } from '../../src/workflows/run/decision-rules.js';
  */
 const zodSchema = z
   .object({
-    approvalId: z.string().min(1, 'approvalId must be a non-empty string'),
+    approvalId: z.string().min(1, 'approvalId must be a non-empty string').max(500),
     decision: z.enum(['approve', 'reject', 'edit']),
     input: z.record(z.string(), z.unknown()).optional(),
     approver: z.string().max(200).optional(),

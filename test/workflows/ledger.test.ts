@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { IGNORED_DECISION_LIMITS } from '../../src/workflows/run/contract.js';
 import { RunLedger, rejectionMessage } from '../../src/workflows/run/ledger.js';
 import type { AgentSpec } from '../../src/workflows/run/agent-spec.js';
 
@@ -57,6 +59,9 @@ describe('RunLedger decisions', () => {
     [{ approvalId: 'c1', decision: 'edit', input: { amount: 500, to: 'bob' } }, 'INVALID_EDIT_INPUT', /\/amount/],
     [{ approvalId: 'c1', decision: 'edit', input: { amount: 5 } }, 'INVALID_EDIT_INPUT', /to/],
     [{ approvalId: 'c1', decision: 'edit', input: { amount: 5, to: 'bob', tool: 'x' } }, 'INVALID_EDIT_INPUT', /tool/],
+    [{ approvalId: 'c1', decision: 'edit', input: { amount: 5, to: 'x'.repeat(70_000) } }, 'DECISION_TOO_LARGE', /over the limit of 65536 bytes/],
+    ['é'.repeat(40_000), 'DECISION_TOO_LARGE', /^Approval decision of 80002 bytes/],
+    [{ approvalId: 'c'.repeat(501), decision: 'approve' }, 'INVALID_DECISION_PAYLOAD', /approvalId: Too big: expected string to have <=500/],
   ])('refuses %j with %s', (payload, code, message) => {
     const problem = parkedRun().problemWith(payload);
     expect(problem?.code).toBe(code);
@@ -71,9 +76,53 @@ describe('RunLedger decisions', () => {
     expect(problem!.message).toMatch(/approve by al at t1/);
   });
 
-  it('keeps ignored signals with their reasons in status', () => {
+  it('keeps ignored signals as digests with their reasons in status', () => {
     const run = parkedRun();
-    run.recordIgnored({ bad: 1 }, 'INVALID_DECISION_PAYLOAD: x', 't2');
-    expect(run.status('running').ignoredDecisions).toEqual([{ receivedAt: 't2', payload: { bad: 1 }, reason: 'INVALID_DECISION_PAYLOAD: x' }]);
+    run.recordIgnored({ bad: 1 }, { code: 'INVALID_DECISION_PAYLOAD', message: 'x' }, 't2');
+    const bytes = Buffer.from('{"bad":1}');
+    expect(run.status('running').ignoredDecisions).toEqual([
+      {
+        receivedAt: 't2',
+        code: 'INVALID_DECISION_PAYLOAD',
+        reason: 'INVALID_DECISION_PAYLOAD: x',
+        payload: { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), head: '{"bad":1}', truncated: false },
+      },
+    ]);
+    expect(run.status('running').ignoredDecisionCount).toBe(1);
+  });
+
+  it('never keeps a refused payload whole, and keeps only the latest refusals with a count of all', () => {
+    const run = parkedRun();
+    const big = { approvalId: 'c1', decision: 'maybe', junk: 'x'.repeat(300_000) };
+    const problem = run.problemWith(big)!;
+    for (let i = 0; i < IGNORED_DECISION_LIMITS.kept + 5; i++) run.recordIgnored(big, problem, `t${i}`);
+    const status = run.status('waiting_for_approval');
+    expect(status.ignoredDecisionCount).toBe(IGNORED_DECISION_LIMITS.kept + 5);
+    expect(status.ignoredDecisions).toHaveLength(IGNORED_DECISION_LIMITS.kept);
+    expect(status.ignoredDecisions[0]!.receivedAt).toBe('t5');
+    const [first] = status.ignoredDecisions;
+    expect(first!.payload.bytes).toBe(Buffer.byteLength(JSON.stringify(big)));
+    expect(first!.payload.head).toHaveLength(IGNORED_DECISION_LIMITS.headChars);
+    expect(first!.payload.truncated).toBe(true);
+    expect(first!.payload.sha256).toBe(createHash('sha256').update(JSON.stringify(big)).digest('hex'));
+    expect(JSON.stringify(status).length).toBeLessThan(64 * 1024);
+    expect(status.pendingApprovals.map((p) => p.approvalId)).toEqual(['c1', 'c2']);
+  });
+
+  it('names a few unknown keys, cut, whatever the payload holds', () => {
+    const payload: Record<string, unknown> = { approvalId: 'c1', decision: 'approve' };
+    for (let i = 0; i < 100; i++) payload[`${'k'.repeat(100)}${i}`] = 1;
+    const problem = parkedRun().problemWith(payload)!;
+    expect(problem.code).toBe('INVALID_DECISION_PAYLOAD');
+    expect(problem.message).toMatch(/Unrecognized keys: "k{40}…", .* and 95 more/);
+    expect(problem.message.length).toBeLessThan(600);
+  });
+
+  it('cuts a long refusal reason, saying how much was cut', () => {
+    const run = parkedRun();
+    run.recordIgnored({}, { code: 'UNKNOWN_APPROVAL', message: 'y'.repeat(5000) }, 't');
+    const [ignored] = run.status('running').ignoredDecisions;
+    expect(ignored!.reason).toHaveLength(IGNORED_DECISION_LIMITS.reasonChars + ' (4018 more characters)'.length + 1);
+    expect(ignored!.reason).toMatch(/^UNKNOWN_APPROVAL: y+… \(4018 more characters\)$/);
   });
 });

@@ -130,7 +130,7 @@ describe('RunLifecycle', () => {
 
   it('a continued run goes on running: no run.created again, its details shown', () => {
     const carried = {
-      ledger: { agentId: 'support', step: 2, transcript: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, agentState: {}, routing, policy: allowed, agent, approvals: [], ignoredDecisions: [] },
+      ledger: { agentId: 'support', step: 2, transcript: [], usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 }, agentState: {}, routing, policy: allowed, agent, approvals: [], ignoredDecisions: [], ignoredDecisionCount: 0 },
       stream: undefined,
       startedAtMs: 0,
       slotHeld: false,

@@ -10,6 +10,7 @@ const base: RunStatus = {
   pendingApprovals: [],
   approvals: [],
   ignoredDecisions: [],
+  ignoredDecisionCount: 0,
   usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
   agentState: {},
 };

@@ -57,7 +57,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   // Signals cannot be refused: a bad one is recorded in `ignoredDecisions` and changes nothing.
   setHandler(approvalDecisionSignal, (payload) => {
     const problem = subAgents.problemWith(payload);
-    if (problem) ledger.recordIgnored(payload, `${problem.code}: ${problem.message}`, now());
+    if (problem) ledger.recordIgnored(payload, problem, now());
     else if (subAgents.owns(payload)) return subAgents.decideBySignal(payload);
     else ledger.applyDecision(payload, 'signal', now());
   });

@@ -49,6 +49,8 @@ export interface CarriedLedger {
   agent: AgentSpec;
   approvals: ApprovalRecord[];
   ignoredDecisions: IgnoredDecision[];
+  /** How many signals the chain refused so far (`ignoredDecisions` keeps only the latest). */
+  ignoredDecisionCount: number;
 }
 /**
  * Continues the run as new when its history is long, between steps (nothing is pending then, and

@@ -128,7 +128,10 @@ export interface RunStatus {
   step: number;
   pendingApprovals: PendingApproval[];
   approvals: ApprovalRecord[];
+  /** The latest refused decision signals (at most `IGNORED_DECISION_LIMITS.kept`), oldest first. */
   ignoredDecisions: IgnoredDecision[];
+  /** How many decision signals the run refused in all (`ignoredDecisions` keeps only the latest). */
+  ignoredDecisionCount: number;
   usage: TokenUsage;
   /** The agent state as tools have updated it so far. */
   agentState: Record<string, unknown>;
@@ -171,8 +174,20 @@ export type Decision = 'approve' | 'reject' | 'edit';
 /** Every decision, as a decision payload names it. */
 export const DECISIONS: readonly Decision[] = ['approve', 'reject', 'edit'];
 
-/** Size bounds of a decision payload's fields (characters, items): checked by every layer alike. */
-export const DECISION_LIMITS = { approverChars: 200, approverRoles: 50, roleChars: 200, reasonChars: 4000 } as const;
+/**
+ * Size bounds of a decision payload, checked by every layer alike (client, HTTP, the update's
+ * validator, the signal handler): the whole payload's JSON text in UTF-8 bytes (which bounds an
+ * edit's `input` too), then each field in characters or items. Everything a decision carries into
+ * history, `status` replies and events stays within these.
+ */
+export const DECISION_LIMITS = {
+  payloadBytes: 64 * 1024,
+  approvalIdChars: 500,
+  approverChars: 200,
+  approverRoles: 50,
+  roleChars: 200,
+  reasonChars: 4000,
+} as const;
 
 /** Payload of the `approvalDecision` signal and the `decideApproval` update. */
 export interface ApprovalDecisionInput {
@@ -243,12 +258,36 @@ export interface ApprovalOrigin {
   approvalId: string;
 }
 
-/** A decision that arrived by signal and was refused; signals cannot be rejected, so we keep a record. */
+/**
+ * A decision that arrived by signal and was refused. Signals cannot be rejected, so the run keeps a
+ * record: a digest of the payload, never the payload itself (see `IGNORED_DECISION_LIMITS`).
+ */
 export interface IgnoredDecision {
   receivedAt: string;
-  payload: unknown;
+  /** Why it was refused, as a stable code (e.g. `UNKNOWN_APPROVAL`). */
+  code: string;
+  /** `CODE: message`, cut to `IGNORED_DECISION_LIMITS.reasonChars`. */
   reason: string;
+  payload: PayloadDigest;
 }
+
+/** What a run keeps of a payload it refused: enough to recognise it, never the whole of it. */
+export interface PayloadDigest {
+  /** Size of the payload's JSON text in UTF-8 bytes. */
+  bytes: number;
+  /** SHA-256 of that JSON text (hex), to match it against what the sender logged. */
+  sha256: string;
+  /** The JSON text's first `IGNORED_DECISION_LIMITS.headChars` characters. */
+  head: string;
+  /** Whether `head` is shorter than the payload. */
+  truncated: boolean;
+}
+
+/**
+ * Bounds of the refused-signal record: how many digests a run keeps (the latest; `status` also
+ * counts all of them in `ignoredDecisionCount`), how much of each payload and reason.
+ */
+export const IGNORED_DECISION_LIMITS = { kept: 20, headChars: 200, reasonChars: 1000 } as const;
 
 // Messages ------------------------------------------------------------------------------------
 

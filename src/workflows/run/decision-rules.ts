@@ -18,6 +18,7 @@ import {
 /** Stable codes, carried as the ApplicationFailure type so clients can branch on them. */
 export type DecisionErrorCode =
   | 'INVALID_DECISION_PAYLOAD'
+  | 'DECISION_TOO_LARGE'
   | 'UNKNOWN_APPROVAL'
   | 'APPROVAL_ALREADY_DECIDED'
   | 'INVALID_EDIT_INPUT'
@@ -44,6 +45,8 @@ const KNOWN_KEYS: readonly string[] = ['approvalId', 'decision', 'input', 'appro
 export function parseDecision(
   payload: unknown,
 ): { ok: true; decision: ApprovalDecisionInput } | { ok: false; problem: DecisionProblem } {
+  const size = decisionSizeProblem(payload);
+  if (size) return { ok: false, problem: size };
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return malformed([`(payload): Invalid input: expected object, received ${typeName(payload)}`]);
   }
@@ -54,7 +57,7 @@ export function parseDecision(
     else if (emptyMessage !== undefined && value.length === 0) issues.push(`${key}: ${emptyMessage}`);
     else if (max !== undefined && value.length > max) issues.push(`${key}: Too big: expected string to have <=${max} characters`);
   };
-  str('approvalId', p.approvalId, undefined, 'approvalId must be a non-empty string');
+  str('approvalId', p.approvalId, DECISION_LIMITS.approvalIdChars, 'approvalId must be a non-empty string');
   if (typeof p.decision !== 'string' || !(DECISIONS as readonly string[]).includes(p.decision)) {
     issues.push('decision: Invalid option: expected one of "approve"|"reject"|"edit"');
   }
@@ -75,7 +78,9 @@ export function parseDecision(
   if (p.reason !== undefined) str('reason', p.reason, DECISION_LIMITS.reasonChars);
   const unknown = Object.keys(p).filter((k) => !KNOWN_KEYS.includes(k));
   if (unknown.length) {
-    const list = unknown.map((k) => `"${k}"`).join(', ');
+    // Key names are the caller's: show a few, cut, so the complaint stays small whatever was sent.
+    const shown = unknown.slice(0, 5).map((k) => `"${k.length > 40 ? `${k.slice(0, 40)}…` : k}"`);
+    const list = unknown.length > 5 ? `${shown.join(', ')} and ${unknown.length - 5} more` : shown.join(', ');
     issues.push(`(payload): Unrecognized key${unknown.length > 1 ? 's' : ''}: ${list}`);
   }
   if (issues.length) return malformed(issues);
@@ -91,6 +96,34 @@ export function parseDecision(
   const mismatch = decisionInputProblem(d.decision, d.input !== undefined);
   if (mismatch) return problem('INVALID_DECISION_PAYLOAD', mismatch);
   return { ok: true, decision: d };
+}
+
+/**
+ * Refuses a payload whose JSON text is over `DECISION_LIMITS.payloadBytes` (UTF-8), before anything
+ * else looks at it: an update refused here never enters history, and the complaint quotes nothing.
+ */
+export function decisionSizeProblem(payload: unknown): DecisionProblem | undefined {
+  const bytes = jsonBytes(payload);
+  if (bytes <= DECISION_LIMITS.payloadBytes) return undefined;
+  return {
+    code: 'DECISION_TOO_LARGE',
+    message:
+      `Approval decision of ${bytes} bytes is over the limit of ${DECISION_LIMITS.payloadBytes} bytes (as JSON). ` +
+      'A decision carries an approval id, the decision, a short reason and, for an edit, the replacement tool input: ' +
+      'pass large data to the tool by reference (a path or URL) instead of inline.',
+  };
+}
+
+function jsonBytes(payload: unknown): number {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch {
+    return 0; // Not JSON at all: the shape checks below say what is wrong.
+  }
+  if (json === undefined) return 0;
+  // A UTF-16 length within the limit cannot be over it in UTF-8 by more than 3×: only encode when it may be.
+  return json.length * 3 <= DECISION_LIMITS.payloadBytes ? json.length : new TextEncoder().encode(json).length;
 }
 
 function malformed(issues: string[]): { ok: false; problem: DecisionProblem } {

@@ -11,7 +11,6 @@ import type {
   AgentRunResult,
   ApprovalDecisionInput,
   ApprovalRecord,
-  IgnoredDecision,
   PendingApproval,
   PolicyOutcome,
   RoutingDecision,
@@ -21,6 +20,7 @@ import type {
   ToolRunContext,
 } from './contract.js';
 import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
+import { IgnoredDecisionLog } from './ignored-decisions.js';
 import type { ToolCall, TranscriptMessage } from '../shared/conversation.js';
 import { addInto, costOf, zeroUsage, type ModelPricing, type TokenUsage } from '../shared/usage.js';
 
@@ -40,7 +40,7 @@ export class RunLedger {
   private tools = new Map<string, ToolSpec>();
   private readonly pending = new Map<string, PendingApproval>();
   private readonly decided = new Map<string, ApprovalRecord>();
-  private readonly ignored: IgnoredDecision[] = [];
+  private readonly ignored: IgnoredDecisionLog;
   /** Called for every recorded decision, however it came (person, deadline, run ending). */
   onDecided?: (record: ApprovalRecord) => void;
   /** Called for every approval requested (tool call or graph interrupt), after it is pending. */
@@ -54,6 +54,7 @@ export class RunLedger {
     this.transcript = carried ? [...carried.transcript] : [{ role: 'user', content: withFiles(input.input, input.files ?? []) }];
     this.agentId = carried?.agentId ?? input.agentId ?? 'auto';
     this.agentState = { ...(carried?.agentState ?? input.state ?? {}) };
+    this.ignored = new IgnoredDecisionLog(carried && { kept: carried.ignoredDecisions, total: carried.ignoredDecisionCount });
     if (carried) {
       this.step = carried.step;
       Object.assign(this.usage, carried.usage);
@@ -61,7 +62,6 @@ export class RunLedger {
       this.policy = carried.policy;
       this.setAgent(carried.agent);
       for (const record of carried.approvals) this.decided.set(record.approvalId, record);
-      this.ignored.push(...carried.ignoredDecisions);
     }
   }
 
@@ -82,7 +82,8 @@ export class RunLedger {
       policy: this.policy,
       agent: this.agent,
       approvals: this.approvals(),
-      ignoredDecisions: [...this.ignored],
+      ignoredDecisions: this.ignored.list(),
+      ignoredDecisionCount: this.ignored.count,
     };
   }
 
@@ -207,8 +208,9 @@ export class RunLedger {
     }
   }
 
-  recordIgnored(payload: unknown, reason: string, now: string): void {
-    this.ignored.push({ receivedAt: now, payload, reason });
+  /** Records a refused decision signal (as a digest: see `IgnoredDecisionLog`). */
+  recordIgnored(payload: unknown, problem: { code: string; message: string }, now: string): void {
+    this.ignored.record(payload, problem.code, `${problem.code}: ${problem.message}`, now);
   }
 
   /** Adds one model call's usage to the run's totals; returns it with its cost when priced. */
@@ -235,7 +237,8 @@ export class RunLedger {
       step: this.step,
       pendingApprovals: [...this.pending.values()],
       approvals: this.approvals(),
-      ignoredDecisions: [...this.ignored],
+      ignoredDecisions: this.ignored.list(),
+      ignoredDecisionCount: this.ignored.count,
       usage: { ...this.usage },
       agentState: this.agentState,
       ...(this.output !== undefined && { output: this.output }),

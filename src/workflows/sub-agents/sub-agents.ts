@@ -271,7 +271,7 @@ export class SubAgents implements DelegatedApprovalView {
     const { origin } = route;
     const { problem } = route.answer;
     if (origin.kind === 'relay') this.reportUp({ kind: 'refused', requestId: origin.upRequestId, problem });
-    else if (origin.kind === 'signal') this.ledger.recordIgnored(origin.payload, `${problem.code}: ${problem.message}`, this.now());
+    else if (origin.kind === 'signal') this.ledger.recordIgnored(origin.payload, problem, this.now());
     // 'update': the waiting handler takes the stored answer.
   }
 
