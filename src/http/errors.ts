@@ -6,7 +6,7 @@ import type { ZodError } from 'zod';
 import { DecisionRejectedError, HarnessClientError } from '../client/errors.js';
 
 /** HTTP statuses this API answers errors with. */
-export type ErrorStatus = 400 | 404 | 409 | 413 | 500 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503 | 504;
 
 /** Where in the request a validation problem is. */
 export type IssueLocation = 'body' | 'query' | 'header' | 'path';

@@ -40,7 +40,8 @@ interface Reply<T = Record<string, unknown>> {
 async function call<T = Record<string, unknown>>(app: App, method: string, path: string, body?: unknown): Promise<Reply<T>> {
   const res = await app.request(path, {
     method,
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    ...(method !== 'GET' && { headers: { 'Content-Type': 'application/json' } }),
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
@@ -171,7 +172,8 @@ describe('HTTP API', () => {
       }
       const server = await listenHttp(createHttpApp(client, { heartbeatMs: 50 }), { port: 0 });
       try {
-        const post = await fetch(`${server.url}/runs`, { method: 'POST', body: JSON.stringify({ agentId, input: 'go' }) });
+        const json = { 'Content-Type': 'application/json' };
+        const post = await fetch(`${server.url}/runs`, { method: 'POST', headers: json, body: JSON.stringify({ agentId, input: 'go' }) });
         const { runId } = (await post.json()) as { runId: string };
         const eventsUrl = `${server.url}/runs/${runId}/events`;
 
@@ -191,6 +193,7 @@ describe('HTTP API', () => {
         const approval = JSON.parse(requested.data!) as Extract<HarnessEvent, { type: 'approval.requested' }>;
         const decided = await fetch(`${server.url}/runs/${runId}/approvals/${approval.approval.approvalId}`, {
           method: 'POST',
+          headers: json,
           body: JSON.stringify({ decision: 'approve', approver: 'ann' }),
         });
         expect(decided.status).toBe(200);
