@@ -1,5 +1,5 @@
 /** `harness serve`: the HTTP API for web apps (runs, approvals, cancel, events as SSE) until Ctrl-C. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { WorkspaceError } from '../../workspace/errors.js';
 import type { Workspace } from '../../workspace/load.js';
 import { connect, contextFrom, loadContextWorkspace, positiveInt, type CliContext } from '../context.js';
@@ -18,6 +18,12 @@ interface ServeOptions {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be an integer from 0 to 65535.');
+  return n;
+}
+
 /** Registers `harness serve`. */
 export function registerServe(program: Command): void {
   program
@@ -32,7 +38,7 @@ export function registerServe(program: Command): void {
         'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
         'bodies, and only pages of its own origin or a --cors-origin. Ctrl-C or SIGTERM ends open event streams and stops it.',
     )
-    .option('--port <n>', 'port to listen on', positiveInt('--port'), 8787)
+    .option('--port <n>', 'port to listen on (0: any free port, printed)', portNumber, 8787)
     .option('--host <address>', 'address to listen on; other than loopback needs HARNESS_API_TOKENS', '127.0.0.1')
     .option('--allowed-host <name>', "host name clients call it by (default: localhost, 127.0.0.1, ::1 and --host); '*' = any; repeatable", collect)
     .option('--cors-origin <url>', 'browser origin allowed to call the API (CORS); repeatable', collect)
