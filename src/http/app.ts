@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { HarnessClient, RunState, ThreadOptions } from '../client/index.js';
+import type { HarnessClient, RunHandle, RunState, ThreadOptions } from '../client/index.js';
 import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
 import { HttpError, toHttpError } from './errors.js';
@@ -198,12 +198,14 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   app.get('/runs/:id/events', async (c) => {
     const run = runOf(c);
-    const { from } = parseQuery(c, eventsQuery);
+    const { from, named } = parseQuery(c, eventsQuery);
     const lastEventId = c.req.header('Last-Event-ID');
     // EventSource resends its original URL (with ?from) on reconnect: the header is the fresher.
     const fromOffset = lastEventId !== undefined ? Number(parseWith(lastEventIdHeader, lastEventId, 'header')) + 1 : (from ?? 0);
-    await run.status(); // 404 before the stream starts rather than an error event inside it.
-    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, ...(options.signal && { shutdown: options.signal }) });
+    const status = await run.status(); // 404 before the stream starts rather than an error event inside it.
+    // Nothing left of a finished run: 204 is the one answer that stops EventSource reconnecting.
+    if (FINISHED.has(status.state) && !(await hasEventsFrom(run, fromOffset))) return c.body(null, 204);
+    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, named: named === 'true', ...(options.signal && { shutdown: options.signal }) });
   });
 
   return app;
@@ -236,6 +238,16 @@ async function createRun(client: HarnessClient, body: CreateRunBody, threadOptio
     ...(context !== undefined && { context }),
   });
   return { runId: run.runId, threadId, queued: run.queued, position: run.position };
+}
+
+/** Whether a finished run has an event at `fromOffset` or after. */
+async function hasEventsFrom(run: RunHandle, fromOffset: number): Promise<boolean> {
+  const events = run.events({ fromOffset });
+  try {
+    return !(await events.next()).done;
+  } finally {
+    await events.return(undefined);
+  }
 }
 
 /** `promise`, or a 503 once a signal aborts (client gone or server shutting down). */

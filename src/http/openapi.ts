@@ -12,7 +12,8 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, JsonSchema>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+  security: Record<string, string[]>[];
 }
 
 function jsonSchemaOf(schema: z.ZodType): JsonSchema {
@@ -37,7 +38,15 @@ const pathParam = (name: string, description: string) => ({ name, in: 'path', re
 const runId = pathParam('id', 'The run id.');
 const common = {
   400: error('Invalid request (`INVALID_REQUEST` with the path of each problem, or `INVALID_JSON`).'),
+  401: error('`UNAUTHENTICATED`: the server needs credentials (`Authorization: Bearer <token>`) and none or wrong ones were sent.'),
+  403: error('`HOST_NOT_ALLOWED` (a host name the server does not answer for) or `ORIGIN_NOT_ALLOWED` (a page of another origin).'),
   504: error('`QUERY_TIMEOUT`: no worker answered for the run.'),
+};
+/** State-changing routes: JSON only, bounded. */
+const changing = {
+  ...common,
+  413: error('`PAYLOAD_TOO_LARGE`: the body is over the server\'s limit.'),
+  415: error('`UNSUPPORTED_MEDIA_TYPE`: the request is not `Content-Type: application/json` (required even with an empty body).'),
 };
 
 /**
@@ -57,9 +66,9 @@ export function openApiDocument(): OpenApiDocument {
         'events as Server-Sent Events. Errors are `{ error: { code, message, issues? } }` with stable codes.',
     },
     paths: {
-      '/healthz': { get: { operationId: 'health', summary: 'Liveness', responses: { 200: ok('Serving.', 'Health') } } },
+      '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: [], responses: { 200: ok('Serving.', 'Health') } } },
       '/openapi.json': {
-        get: { operationId: 'openApi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document.', content: json({ type: 'object' }) } } },
+        get: { operationId: 'openApi', summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1 document.', content: json({ type: 'object' }) } } },
       },
       '/runs': {
         post: {
@@ -68,9 +77,8 @@ export function openApiDocument(): OpenApiDocument {
           requestBody: body(createRunBody),
           responses: {
             201: { ...ok('Started (or queued in its thread); `Location` names the run.', 'CreatedRun'), headers: { Location: { schema: { type: 'string' } } } },
-            ...common,
+            ...changing,
             409: error('`RUN_ALREADY_EXISTS`, or `THREAD_BUSY` for a thread that refuses messages while busy.'),
-            413: error('`PAYLOAD_TOO_LARGE`.'),
           },
         },
         get: {
@@ -115,7 +123,11 @@ export function openApiDocument(): OpenApiDocument {
             409: error(
               'Refused by the run: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`, `APPROVER_NOT_ALLOWED`, `RUN_NOT_ACTIVE`.',
             ),
-            ...common,
+            ...changing,
+            403: error(
+              '`APPROVER_MISMATCH`: an authenticated caller decides as itself; the body named another approver or a role it does not hold. ' +
+                'Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.',
+            ),
           },
         },
       },
@@ -129,7 +141,7 @@ export function openApiDocument(): OpenApiDocument {
             202: ok('Cancellation requested.', 'CancelRequested'),
             404: error('`RUN_NOT_FOUND`.'),
             409: error('`RUN_NOT_ACTIVE`: the run has already finished.'),
-            ...common,
+            ...changing,
           },
         },
       },
@@ -138,10 +150,12 @@ export function openApiDocument(): OpenApiDocument {
           operationId: 'streamRunEvents',
           summary: "Follow the run's events as Server-Sent Events until its final event",
           description:
-            'Each message has `id: <offset>`, `event: <type>` and `data: <HarnessEvent JSON>`; the stream ends after ' +
-            'run.completed, run.failed or run.cancelled (finished runs replay their events). Reconnect with ' +
+            'Each message has `id: <offset>`, `event: <type>` (none with `named=false`, so `EventSource.onmessage` gets ' +
+            'them all) and `data: <HarnessEvent JSON>`. After run.completed, run.failed or run.cancelled comes ' +
+            '`event: end` (`data: {"lastOffset": n}`), then the stream closes (finished runs replay their events). Reconnect with ' +
             '`Last-Event-ID: <last offset seen>` (sent by EventSource by itself) or `?from=<offset>` to get exactly ' +
-            'the rest. `: heartbeat` comments every 15 s. A failure mid-stream is sent as `event: error` with an Error body.',
+            'the rest; past the end of a finished run the answer is 204, which stops EventSource reconnecting. ' +
+            '`: heartbeat` comments every 15 s. A failure mid-stream is sent as `event: error` with an Error body.',
           parameters: [
             runId,
             ...queryParameters(eventsQuery),
@@ -153,12 +167,18 @@ export function openApiDocument(): OpenApiDocument {
               // `x-event-schema`: the `data` of each message (OpenAPI 3.1 has no field for stream items).
               content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-schema': ref('HarnessEvent') } },
             },
+            204: { description: 'The run is finished and no event is left after the offset asked for.' },
             404: error('`RUN_NOT_FOUND`.'),
             ...common,
           },
         },
       },
     },
-    components: { schemas: componentSchemas },
+    components: {
+      schemas: componentSchemas,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from HARNESS_API_TOKENS, when the server has any.' } },
+    },
+    // Optional (`{}`): a server without tokens needs none. `/healthz` and `/openapi.json` never do.
+    security: [{ bearer: [] }, {}],
   };
 }

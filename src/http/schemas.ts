@@ -88,6 +88,9 @@ export const resultQuery = z
 export const eventsQuery = z
   .object({
     from: z.coerce.number().int().min(0).optional().describe('Offset of the first event wanted. `Last-Event-ID` (last seen) wins over it.'),
+    named: booleanString
+      .default('true')
+      .describe('`false`: events carry no `event:` name, so a browser\'s `EventSource.onmessage` receives every one (the type is in the JSON).'),
   })
   .strict();
 

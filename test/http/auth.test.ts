@@ -14,9 +14,13 @@ import {
   apiTokensFromEnv,
   bearerTokens,
   createHttpApp,
+  HttpError,
   parseApiTokens,
   type HttpAppOptions,
+  type RequestLog,
 } from '../../src/http/index.js';
+import type { CliError } from '../../src/cli/errors.js';
+import { isLoopback, serveSecurity } from '../../src/cli/commands/serve-security.js';
 import { tempDir } from '../support/paths.js';
 
 const ANN = 'a'.repeat(40);
@@ -202,5 +206,74 @@ describe('decisions of an authenticated principal', () => {
     expect(() => decisionAs(carol, { decision: 'approve', approverRoles: ['admin'] })).toThrow(
       expect.objectContaining({ code: 'APPROVER_MISMATCH', message: expect.stringMatching(/does not hold role "admin"/) }),
     );
+  });
+});
+
+describe('an app embedding its own authentication', () => {
+  it('uses whatever principal the hook returns, and its refusals', async () => {
+    // E.g. behind an SSO proxy that sets X-Forwarded-User; a hook may also refuse with its own status.
+    const app = createHttpApp(client, {
+      authenticate: (req) => {
+        if (req.headers.get('x-blocked')) throw new HttpError(403, 'ACCOUNT_LOCKED', 'This account is locked.');
+        const user = req.headers.get('x-forwarded-user');
+        return user ? { name: user, roles: ['support'] } : undefined;
+      },
+      onRequest: (log) => logs.push(log),
+    });
+    const logs: RequestLog[] = [];
+    expect(await send(app, '/runs', { headers: { 'x-blocked': '1' } })).toMatchObject({ status: 403, code: 'ACCOUNT_LOCKED' });
+    expect(await send(app, '/runs')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    const claimed = await send(app, '/runs/r/approvals/a', {
+      method: 'POST',
+      headers: { ...json, 'x-forwarded-user': 'dana' },
+      body: JSON.stringify({ decision: 'approve', approver: 'erin' }),
+    });
+    expect(claimed).toMatchObject({ status: 403, code: 'APPROVER_MISMATCH', message: expect.stringMatching(/authenticated as "dana"/) });
+    expect(logs.map((l) => [l.status, l.principal])).toEqual([
+      [403, undefined],
+      [401, undefined],
+      [403, 'dana'],
+    ]);
+  });
+});
+
+describe('harness serve: what it protects itself with', () => {
+  const noTokens = {};
+  const withTokens = { HARNESS_API_TOKENS: TOKENS };
+  const refusal = (flags: Parameters<typeof serveSecurity>[0], env: NodeJS.ProcessEnv) => {
+    try {
+      serveSecurity(flags, env);
+    } catch (e) {
+      return e as CliError;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('serves loopback without tokens, answering for loopback names and its own address', () => {
+    expect(serveSecurity({ host: '127.0.0.1' }, noTokens)).toEqual({ allowedHosts: ['localhost', '127.0.0.1', '::1'], corsOrigins: [] });
+    expect(serveSecurity({ host: '::1' }, noTokens).tokens).toBeUndefined();
+    expect(serveSecurity({ host: 'localhost' }, noTokens).tokens).toBeUndefined();
+    expect(serveSecurity({ host: '127.0.0.2' }, noTokens).allowedHosts).toContain('127.0.0.2');
+    expect(isLoopback('192.168.1.5')).toBe(false);
+  });
+
+  it('refuses another address without tokens, and a wildcard address without --allowed-host', () => {
+    for (const host of ['0.0.0.0', '192.168.1.5', '::']) {
+      const err = refusal({ host }, noTokens);
+      expect(err.code).toBe('AUTH_REQUIRED');
+      expect(err.message).toMatch(new RegExp(`^Refusing to serve on ${host.replace(/\./g, '\\.')} without authentication.*HARNESS_API_TOKENS=.*--host 127\\.0\\.0\\.1`));
+    }
+    const wildcard = refusal({ host: '0.0.0.0' }, withTokens);
+    expect(wildcard.code).toBe('ALLOWED_HOSTS_REQUIRED');
+    expect(wildcard.message).toMatch(/--allowed-host harness\.example\.com.*--allowed-host '\*'/);
+    const served = serveSecurity({ host: '0.0.0.0', allowedHost: ['harness.example.com'], corsOrigin: ['http://localhost:5173/'] }, withTokens);
+    expect(served).toMatchObject({ allowedHosts: ['harness.example.com'], corsOrigins: ['http://localhost:5173'] });
+    expect(served.tokens!.map((t) => t.name)).toEqual(['ann', 'carol']);
+    expect(serveSecurity({ host: '192.168.1.5' }, withTokens).allowedHosts).toContain('192.168.1.5');
+  });
+
+  it('names a malformed token entry or CORS origin', () => {
+    expect(refusal({ host: '127.0.0.1' }, { HARNESS_API_TOKENS: 'ann=short' })).toMatchObject({ code: 'INVALID_API_TOKENS' });
+    expect(refusal({ host: '127.0.0.1', corsOrigin: ['localhost:5173'] }, noTokens)).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^--cors-origin: /) });
   });
 });

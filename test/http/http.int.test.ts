@@ -213,6 +213,15 @@ describe('HTTP API', () => {
         expect(fromQuery).toEqual(all.slice(Number(lastId)));
 
         expect((await fetch(eventsUrl, { headers: { 'Last-Event-ID': 'abc' } })).status).toBe(400);
+        // Past the end of a finished run: 204, which stops an EventSource from reconnecting.
+        const pastEnd = await fetch(eventsUrl, { headers: { 'Last-Event-ID': all.at(-1)!.id! } });
+        expect(pastEnd.status).toBe(204);
+        expect(await pastEnd.text()).toBe('');
+        // Unnamed: the same messages without `event:`, for EventSource.onmessage.
+        const unnamed: SseMessage[] = [];
+        for await (const message of readSse(await fetch(`${eventsUrl}?named=false`))) if (message.data) unnamed.push(message);
+        expect(unnamed.slice(0, -1)).toEqual(all.map(({ id, data }) => ({ id, data })));
+        expect(unnamed.at(-1)).toMatchObject({ event: 'end' });
         // The dropped stream's subscription ended once its poll in flight returned.
         for (const deadline = Date.now() + 5_000; following > 0 && Date.now() < deadline; ) await sleep(20);
         expect(following).toBe(0);
@@ -223,10 +232,12 @@ describe('HTTP API', () => {
   });
 });
 
-/** The named events of a stream, read until the server ends it. */
+/** The run events of a stream, read until the server ends it; the last message must be `end`. */
 async function events(res: Response): Promise<SseMessage[]> {
   expect(res.status).toBe(200);
   const messages: SseMessage[] = [];
   for await (const message of readSse(res)) if (message.event) messages.push(message);
+  const end = messages.pop();
+  expect(end).toEqual({ event: 'end', data: JSON.stringify({ lastOffset: messages.length ? Number(messages.at(-1)!.id) : null }) });
   return messages;
 }
