@@ -9,6 +9,7 @@ import { cors } from 'hono/cors';
 import type { HarnessClient, RunHandle, RunState, ThreadOptions } from '../client/index.js';
 import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
+import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
@@ -194,6 +195,13 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     }
     await run.cancel();
     return c.json({ runId: run.runId, cancelRequested: true }, 202);
+  });
+
+  registerChatRoutes(app, client, {
+    heartbeatMs,
+    onError,
+    ...(options.threadOptions && { threadOptions: options.threadOptions }),
+    ...(options.signal && { shutdown: options.signal }),
   });
 
   app.get('/runs/:id/events', async (c) => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
+import { chatBody } from './chat/chat-request.js';
 import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
@@ -142,6 +143,37 @@ export function openApiDocument(): OpenApiDocument {
             404: error('`RUN_NOT_FOUND`.'),
             409: error('`RUN_NOT_ACTIVE`: the run has already finished.'),
             ...changing,
+          },
+        },
+      },
+      '/api/chat': {
+        post: {
+          operationId: 'chat',
+          summary: 'Vercel AI SDK UI message stream (useChat default transport): a new message, or approval responses',
+          description:
+            'Body: `{ id, messages, trigger?, agentId?, edits? }` as `useChat` sends it; `id` is the harness thread id. Only the last ' +
+            'message is read: a user message starts a run on the thread (agent `agentId`, else routed); an assistant message with ' +
+            'approval responses (`addToolApprovalResponse`) decides them on the thread\'s active run (`edits[approvalId]`: approve ' +
+            'with this tool input instead). The answer is SSE of UI message chunks (`x-vercel-ai-ui-message-stream: v1`), ending ' +
+            'with `data: [DONE]` when the run parks on approvals or finishes; refused decisions arrive as `error` chunks.',
+          requestBody: body(chatBody),
+          responses: {
+            200: { description: 'The UI message stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            ...changing,
+            404: error('`THREAD_NOT_FOUND`: approval responses for a chat that never had a message.'),
+            409: error('`RUN_NOT_ACTIVE`: approval responses but no active run; `THREAD_BUSY`.'),
+          },
+        },
+      },
+      '/api/chat/{id}/stream': {
+        get: {
+          operationId: 'resumeChat',
+          summary: "Resume: the active run's message from its start, as a UI message stream",
+          parameters: [pathParam('id', 'The chat (thread) id.')],
+          responses: {
+            200: { description: 'The UI message stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            204: { description: 'No run of this chat is active.' },
+            ...common,
           },
         },
       },
