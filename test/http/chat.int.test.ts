@@ -174,4 +174,26 @@ describe('POST /api/chat (AI SDK UI message stream)', () => {
       expect(fileLines(effects)).toEqual([]);
     });
   });
+
+  it('a message while the run waits is queued: its stream stays open until the run starts', async () => {
+    const effects = join(tempDir(), 'effects.log');
+    await withChatServer(effects, async (url, client) => {
+      const id = uniqueId('chat');
+      const page = chat(url, id);
+      await page.sendMessage({ text: 'Please refund order 8' });
+      const parked = page.assistant;
+      // A second message while the run waits: its run is queued; the stream stays open until it starts.
+      const second = chat(url, id);
+      const queued = second.sendMessage({ text: 'And order 9' });
+      const thread = client.thread(id);
+      for (let status = await thread.status(); status.queued.length === 0; status = await thread.status()) await new Promise((r) => setTimeout(r, 20));
+      expect(['submitted', 'streaming']).toContain(second.status); // its request is still open
+      await client.getRun((await thread.status()).activeRunId!).approve({ approvalId: toolPart(parked).approval!.id });
+      await queued;
+      expect(texts(second.assistant)).toEqual(['Let me refund that.']);
+      expect(toolPart(second.assistant)).toMatchObject({ state: 'approval-requested' });
+      expect(second.assistant.id).not.toBe(parked.id);
+      expect(fileLines(effects)).toHaveLength(1);
+    });
+  });
 });

@@ -12,7 +12,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { type HarnessClient, type HarnessEventItem, type RunHandle, type ThreadOptions } from '../../client/index.js';
+import type { HarnessClient, HarnessEventItem, RunHandle, ThreadOptions, ThreadRunHandle } from '../../client/index.js';
 import { decisionAs } from '../approver.js';
 import { HttpError, toHttpError } from '../errors.js';
 import type { GuardEnv } from '../guards.js';
@@ -39,7 +39,7 @@ export function registerChatRoutes(app: Hono<GuardEnv>, client: HarnessClient, o
     const thread = client.thread(body.id, options.threadOptions);
     if (turn.kind === 'message') {
       const run = await thread.send(turn.text, { agentId: body.agentId ?? 'auto' });
-      return uiStream(c, run, { from: 'start' }, [], options);
+      return uiStream(c, run, { from: 'start' }, [], options, (aborted) => untilStarted(run, aborted));
     }
     const { activeRunId } = await thread.status();
     if (!activeRunId) throw new HttpError(409, 'RUN_NOT_ACTIVE', `Chat ${body.id} has no active run to decide approvals on.`);
@@ -94,16 +94,26 @@ async function decide(
 }
 
 /** The UI message stream of `run` for one leg (none: only the refusals and a finish). */
-function uiStream(c: Context<GuardEnv>, run: RunHandle, leg: Leg | undefined, refusals: string[], options: ChatRouteOptions): Response {
+function uiStream(
+  c: Context<GuardEnv>,
+  run: RunHandle,
+  leg: Leg | undefined,
+  refusals: string[],
+  options: ChatRouteOptions,
+  /** Waits, inside the stream, until the run's events can be followed. */
+  ready?: (aborted: Promise<typeof ABORTED>) => Promise<void>,
+): Response {
   c.header('x-vercel-ai-ui-message-stream', 'v1');
   c.header('x-accel-buffering', 'no');
   return streamSSE(c, async (stream) => {
     const send = (chunk: UiChunk) => stream.writeSSE({ data: JSON.stringify(chunk) });
     const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), options.heartbeatMs);
     const aborted = abortPromise([c.req.raw.signal, options.shutdown], stream);
-    const events = leg ? run.events({ fromOffset: 0 }) : undefined;
+    let events: AsyncGenerator<HarnessEventItem> | undefined;
     try {
       await send({ type: 'start', messageId: run.runId, messageMetadata: { runId: run.runId } });
+      await ready?.(aborted);
+      events = leg ? run.events({ fromOffset: 0 }) : undefined;
       for (const errorText of refusals) await send({ type: 'error', errorText });
       if (!events || !leg) {
         await send({ type: 'finish', finishReason: 'other' });
@@ -150,6 +160,28 @@ async function follow(events: AsyncGenerator<HarnessEventItem>, leg: Leg, send: 
     const pastParking = leg.from === 'resume' && event.type === 'run.state.changed' && [...parkedBefore].some((id) => !leg.pending.has(id));
     for (const chunk of pastParking ? chunks.filter((ch) => ch.type !== 'finish') : chunks) await send(chunk);
     if (end && !pastParking) return;
+  }
+}
+
+/**
+ * A thread starts its run a moment after accepting the message, or later when the run is queued
+ * behind another: wait (while the client stays) until the run exists. A run the thread dropped
+ * before it started is an error.
+ */
+async function untilStarted(run: ThreadRunHandle, aborted: Promise<typeof ABORTED>): Promise<void> {
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      await run.status();
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'RUN_NOT_FOUND') throw err;
+    }
+    const record = (await run.thread.status()).runs.find((r) => r.runId === run.runId);
+    if (record?.state === 'failed' || record?.state === 'cancelled') {
+      throw new HttpError(409, record.state === 'failed' ? 'RUN_FAILED' : 'RUN_CANCELLED', `Run ${run.runId} ${record.state} before it started: ${record.error ?? 'no reason recorded'}`);
+    }
+    const wait = new Promise<void>((resolve) => setTimeout(resolve, delay));
+    if ((await Promise.race([wait, aborted])) === ABORTED) return;
   }
 }
 
