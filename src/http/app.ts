@@ -6,9 +6,13 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { isTerminalRunState, type HarnessClient, type ThreadOptions } from '../client/index.js';
+import { isTerminalRunState, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
 import { isHarnessError } from '../common/errors.js';
+import { decisionAs } from './approver.js';
+import type { Authenticate } from './auth.js';
+import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
+import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
 import {
   cancelBody,
@@ -22,6 +26,7 @@ import {
   parseQuery,
   parseWith,
   resultQuery,
+  DEFAULT_MAX_BODY_BYTES,
   type CreateRunBody,
 } from './schemas.js';
 import { streamRunEvents } from './sse.js';
@@ -32,17 +37,41 @@ export interface RequestLog {
   path: string;
   status: number;
   ms: number;
+  /** The authenticated principal's name (never its credentials). */
+  principal?: string;
 }
 
 /** Options of `createHttpApp`. */
 export interface HttpAppOptions {
   /** Interval of heartbeat comments on event streams. @default 15000 */
   heartbeatMs?: number;
-  /** Largest request body accepted (413 `PAYLOAD_TOO_LARGE` above). @default 1 MiB */
+  /**
+   * Who is calling: each request (but `GET /healthz` and `GET /openapi.json`) must authenticate,
+   * else 401 `UNAUTHENTICATED`; decisions are then recorded under the principal's name and roles.
+   * `bearerTokens(apiTokensFromEnv())` gives the built-in tokens. Without it there is no
+   * authentication and the approver is whoever the body names: serve such an app on loopback only.
+   * @default none
+   */
+  authenticate?: Authenticate;
+  /**
+   * Host names this API answers for (the `Host` header, any port); others get 403
+   * `HOST_NOT_ALLOWED`, which defeats DNS rebinding. `*` answers for any name.
+   * @default ['localhost', '127.0.0.1', '::1']
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Largest request body accepted (413 `PAYLOAD_TOO_LARGE` above). The default fits the largest
+   * valid `POST /runs` (an input of 1,000,000 characters, up to 3 bytes each in UTF-8) plus 1 MiB;
+   * content sent base64-encoded needs 4/3 of its size.
+   * @default DEFAULT_MAX_BODY_BYTES (about 3.9 MiB)
+   */
   maxBodyBytes?: number;
   /** How threads created by `POST /runs` with `threadId` behave (e.g. `onBusy`). @default the client's defaults */
   threadOptions?: ThreadOptions;
-  /** Browser origins allowed to call the API (CORS), e.g. `http://localhost:5173`. @default none */
+  /**
+   * Browser origins besides the API's own allowed to call it (CORS), e.g. `http://localhost:5173`;
+   * a request from any other page (it carries `Origin`) gets 403 `ORIGIN_NOT_ALLOWED`. @default none
+   */
   corsOrigins?: readonly string[];
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
@@ -60,11 +89,12 @@ export interface HttpAppOptions {
  * const res = await app.request('/runs', { method: 'POST', body: JSON.stringify({ input: 'Refund A-1001' }) });
  * // or: await listenHttp(app, { port: 8787 });
  */
-export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {}): Hono {
-  const app = new Hono();
+export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {}): Hono<GuardEnv> {
+  const app = new Hono<GuardEnv>();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError = options.onError ?? ((err: unknown) => console.error(err));
   const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const runOf = (c: Context) => client.getRun(parseWith(idParam, c.req.param('id'), 'path'));
+  const runOf = (c: Context<GuardEnv>) => client.getRun(parseWith(idParam, c.req.param('id'), 'path'));
 
   app.onError((err, c) => {
     const httpError = toHttpError(err);
@@ -79,21 +109,39 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     app.use(async (c, next) => {
       const start = performance.now();
       await next();
-      log({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start) });
+      const principal = c.get('principal')?.name;
+      log({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start), ...(principal !== undefined && { principal }) });
     });
   }
+  // Order matters: nothing past a refusal runs, so a refused request changes nothing.
+  app.use(hostGuard(options.allowedHosts ?? LOOPBACK_HOSTS));
+  app.use(originGuard(options.corsOrigins ?? []));
   if (options.corsOrigins?.length) {
-    app.use(cors({ origin: [...options.corsOrigins], allowHeaders: ['Content-Type', 'Last-Event-ID'], maxAge: 600 }));
+    app.use(
+      cors({ origin: [...options.corsOrigins], allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'], exposeHeaders: ['Location'], maxAge: 600 }),
+    );
   }
   app.use(
     bodyLimit({
-      maxSize: options.maxBodyBytes ?? 1024 * 1024,
-      onError: (c) => c.json(new HttpError(413, 'PAYLOAD_TOO_LARGE', 'The request body is too large.').toBody(), 413),
+      maxSize: maxBodyBytes,
+      onError: (c) =>
+        c.json(
+          new HttpError(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `The request body is over this server's limit of ${maxBodyBytes} bytes; send less (files by reference), or have its operator raise the limit.`,
+          ).toBody(),
+          413,
+        ),
     }),
   );
 
+  // Public: liveness probes and API docs need no credentials.
   app.get('/healthz', (c) => c.json({ status: 'ok', namespace: client.settings.namespace, taskQueue: client.settings.taskQueue }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
+
+  if (options.authenticate) app.use(authenticated(options.authenticate));
+  app.use(jsonOnly());
 
   app.post('/runs', async (c) => {
     const body = await parseJsonBody(c, createRunBody);
@@ -127,7 +175,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   app.post('/runs/:id/approvals/:approvalId', async (c) => {
     const run = runOf(c);
     const approvalId = parseWith(idParam, c.req.param('approvalId'), 'path');
-    const body = await parseJsonBody(c, decisionBody);
+    const body = decisionAs(c.get('principal'), await parseJsonBody(c, decisionBody));
     const record = await run.decide({ approvalId, ...body }, { via: 'update' });
     return c.json(record ?? null);
   });
@@ -148,14 +196,23 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     return c.json({ runId: run.runId, cancelRequested: true }, 202);
   });
 
+  registerChatRoutes(app, client, {
+    heartbeatMs,
+    onError,
+    ...(options.threadOptions && { threadOptions: options.threadOptions }),
+    ...(options.signal && { shutdown: options.signal }),
+  });
+
   app.get('/runs/:id/events', async (c) => {
     const run = runOf(c);
-    const { from } = parseQuery(c, eventsQuery);
+    const { from, named } = parseQuery(c, eventsQuery);
     const lastEventId = c.req.header('Last-Event-ID');
     // EventSource resends its original URL (with ?from) on reconnect: the header is the fresher.
     const fromOffset = lastEventId !== undefined ? Number(parseWith(lastEventIdHeader, lastEventId, 'header')) + 1 : (from ?? 0);
-    await run.status(); // 404 before the stream starts rather than an error event inside it.
-    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, ...(options.signal && { shutdown: options.signal }) });
+    const status = await run.status(); // 404 before the stream starts rather than an error event inside it.
+    // Nothing left of a finished run: 204 is the one answer that stops EventSource reconnecting.
+    if (isTerminalRunState(status.state) && !(await hasEventsFrom(run, fromOffset))) return c.body(null, 204);
+    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, named: named === 'true', ...(options.signal && { shutdown: options.signal }) });
   });
 
   return app;
@@ -188,6 +245,16 @@ async function createRun(client: HarnessClient, body: CreateRunBody, threadOptio
     ...(context !== undefined && { context }),
   });
   return { runId: run.runId, threadId, queued: run.queued, position: run.position };
+}
+
+/** Whether a finished run has an event at `fromOffset` or after. */
+async function hasEventsFrom(run: RunHandle, fromOffset: number): Promise<boolean> {
+  const events = run.events({ fromOffset });
+  try {
+    return !(await events.next()).done;
+  } finally {
+    await events.return(undefined);
+  }
 }
 
 /** `promise`, or a 503 once a signal aborts (client gone or server shutting down). */

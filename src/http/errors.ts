@@ -7,7 +7,7 @@ import { DecisionRejectedError, HarnessClientError } from '../client/errors.js';
 import { HarnessError, type HarnessErrorOptions } from '../common/errors.js';
 
 /** HTTP statuses this API answers errors with. */
-export type ErrorStatus = 400 | 404 | 409 | 413 | 500 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503 | 504;
 
 /** Where in the request a validation problem is. */
 export type IssueLocation = 'body' | 'query' | 'header' | 'path';
@@ -118,4 +118,15 @@ export function issuesFrom(error: ZodError, location: IssueLocation): Validation
 export function invalidRequest(issues: ValidationIssue[]): HttpError {
   const summary = issues.map((i) => `${[i.in, ...i.path].join('.')}: ${i.message}`).join('; ');
   return new HttpError(400, 'INVALID_REQUEST', `Invalid request: ${summary}`, issues);
+}
+
+/** Stable codes of token configuration errors. */
+export type ApiTokensErrorCode = 'INVALID_API_TOKENS';
+
+/** The token configuration cannot be used; the message names the entry (never the token). */
+export class ApiTokensError extends HarnessError<ApiTokensErrorCode> {
+  override readonly name = 'ApiTokensError';
+  constructor(message: string, options?: HarnessErrorOptions) {
+    super('INVALID_API_TOKENS', message, options);
+  }
 }

@@ -1,8 +1,21 @@
 /**
  * The HTTP API (`harness serve`): a web-standard app over `HarnessClient`, its OpenAPI document,
- * and a Node server to run it on.
+ * its authentication (built-in bearer tokens or your own hook), and a Node server to run it on.
  */
 export { createHttpApp, type HttpAppOptions, type RequestLog } from './app.js';
-export { HttpError, type ErrorBody, type ErrorStatus, type IssueLocation, type ValidationIssue } from './errors.js';
+export {
+  API_TOKENS_ENV,
+  API_TOKENS_FILE_ENV,
+  apiTokensFromEnv,
+  bearerToken,
+  bearerTokens,
+  parseApiTokens,
+  type ApiToken,
+  type Authenticate,
+  type Principal,
+} from './auth.js';
+export { ApiTokensError, HttpError, type ApiTokensErrorCode, type ErrorBody, type ErrorStatus, type IssueLocation, type ValidationIssue } from './errors.js';
+export { LOOPBACK_HOSTS } from './guards.js';
 export { openApiDocument, type OpenApiDocument } from './openapi.js';
+export { DEFAULT_MAX_BODY_BYTES, MAX_INPUT_CHARS } from './schemas.js';
 export { listenHttp, type FetchApp, type HttpServer, type ListenOptions } from './server.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
+import { chatBody } from './chat/chat-request.js';
 import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
@@ -12,7 +13,8 @@ export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, JsonSchema>>;
-  components: { schemas: Record<string, JsonSchema> };
+  components: { schemas: Record<string, JsonSchema>; securitySchemes: Record<string, JsonSchema> };
+  security: Record<string, string[]>[];
 }
 
 function jsonSchemaOf(schema: z.ZodType): JsonSchema {
@@ -37,8 +39,16 @@ const pathParam = (name: string, description: string) => ({ name, in: 'path', re
 const runId = pathParam('id', 'The run id.');
 const common = {
   400: error('Invalid request (`INVALID_REQUEST` with the path of each problem, or `INVALID_JSON`).'),
+  401: error('`UNAUTHENTICATED`: the server needs credentials (`Authorization: Bearer <token>`) and none or wrong ones were sent.'),
+  403: error('`HOST_NOT_ALLOWED` (a host name the server does not answer for) or `ORIGIN_NOT_ALLOWED` (a page of another origin).'),
   503: error('`TEMPORAL_UNAVAILABLE`: the Temporal server cannot be reached; retry once it is back.'),
   504: error('`QUERY_TIMEOUT` or `UPDATE_TIMEOUT`: no worker answered for the run.'),
+};
+/** State-changing routes: JSON only, bounded. */
+const changing = {
+  ...common,
+  413: error('`PAYLOAD_TOO_LARGE`: the body is over the server\'s limit.'),
+  415: error('`UNSUPPORTED_MEDIA_TYPE`: the request is not `Content-Type: application/json` (required even with an empty body).'),
 };
 
 /**
@@ -58,9 +68,9 @@ export function openApiDocument(): OpenApiDocument {
         'events as Server-Sent Events. Errors are `{ error: { code, message, issues? } }` with stable codes.',
     },
     paths: {
-      '/healthz': { get: { operationId: 'health', summary: 'Liveness', responses: { 200: ok('Serving.', 'Health') } } },
+      '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: [], responses: { 200: ok('Serving.', 'Health') } } },
       '/openapi.json': {
-        get: { operationId: 'openApi', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1 document.', content: json({ type: 'object' }) } } },
+        get: { operationId: 'openApi', summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1 document.', content: json({ type: 'object' }) } } },
       },
       '/runs': {
         post: {
@@ -69,9 +79,8 @@ export function openApiDocument(): OpenApiDocument {
           requestBody: body(createRunBody),
           responses: {
             201: { ...ok('Started (or queued in its thread); `Location` names the run.', 'CreatedRun'), headers: { Location: { schema: { type: 'string' } } } },
-            ...common,
+            ...changing,
             409: error('`RUN_ALREADY_EXISTS`, or `THREAD_BUSY` for a thread that refuses messages while busy.'),
-            413: error('`PAYLOAD_TOO_LARGE`.'),
           },
         },
         get: {
@@ -113,11 +122,15 @@ export function openApiDocument(): OpenApiDocument {
           responses: {
             200: ok('The decision as the run recorded it.', 'ApprovalRecord'),
             404: error('`RUN_NOT_FOUND`.'),
-            413: error('`DECISION_TOO_LARGE`: the decision is over 64 KiB as JSON (an edit\'s `input` included).'),
             409: error(
               'Refused by the run: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`, `APPROVER_NOT_ALLOWED`, `RUN_NOT_ACTIVE`.',
             ),
-            ...common,
+            ...changing,
+            413: error('`PAYLOAD_TOO_LARGE` (the body is over the server\'s limit) or `DECISION_TOO_LARGE` (the decision is over 64 KiB as JSON, an edit\'s `input` included).'),
+            403: error(
+              '`APPROVER_MISMATCH`: an authenticated caller decides as itself; the body named another approver or a role it does not hold. ' +
+                'Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.',
+            ),
           },
         },
       },
@@ -131,6 +144,37 @@ export function openApiDocument(): OpenApiDocument {
             202: ok('Cancellation requested.', 'CancelRequested'),
             404: error('`RUN_NOT_FOUND`.'),
             409: error('`RUN_NOT_ACTIVE`: the run has already finished.'),
+            ...changing,
+          },
+        },
+      },
+      '/api/chat': {
+        post: {
+          operationId: 'chat',
+          summary: 'Vercel AI SDK UI message stream (useChat default transport): a new message, or approval responses',
+          description:
+            'Body: `{ id, messages, trigger?, agentId?, edits? }` as `useChat` sends it; `id` is the harness thread id. Only the last ' +
+            'message is read: a user message starts a run on the thread (agent `agentId`, else routed); an assistant message with ' +
+            'approval responses (`addToolApprovalResponse`) decides them on the thread\'s active run (`edits[approvalId]`: approve ' +
+            'with this tool input instead). The answer is SSE of UI message chunks (`x-vercel-ai-ui-message-stream: v1`), ending ' +
+            'with `data: [DONE]` when the run parks on approvals or finishes; refused decisions arrive as `error` chunks.',
+          requestBody: body(chatBody),
+          responses: {
+            200: { description: 'The UI message stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            ...changing,
+            404: error('`THREAD_NOT_FOUND`: approval responses for a chat that never had a message.'),
+            409: error('`RUN_NOT_ACTIVE`: approval responses but no active run; `THREAD_BUSY`.'),
+          },
+        },
+      },
+      '/api/chat/{id}/stream': {
+        get: {
+          operationId: 'resumeChat',
+          summary: "Resume: the active run's message from its start, as a UI message stream",
+          parameters: [pathParam('id', 'The chat (thread) id.')],
+          responses: {
+            200: { description: 'The UI message stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            204: { description: 'No run of this chat is active.' },
             ...common,
           },
         },
@@ -140,10 +184,12 @@ export function openApiDocument(): OpenApiDocument {
           operationId: 'streamRunEvents',
           summary: "Follow the run's events as Server-Sent Events until its final event",
           description:
-            'Each message has `id: <offset>`, `event: <type>` and `data: <HarnessEvent JSON>`; the stream ends after ' +
-            'run.completed, run.failed or run.cancelled (finished runs replay their events). Reconnect with ' +
+            'Each message has `id: <offset>`, `event: <type>` (none with `named=false`, so `EventSource.onmessage` gets ' +
+            'them all) and `data: <HarnessEvent JSON>`. After run.completed, run.failed or run.cancelled comes ' +
+            '`event: end` (`data: {"lastOffset": n}`), then the stream closes (finished runs replay their events). Reconnect with ' +
             '`Last-Event-ID: <last offset seen>` (sent by EventSource by itself) or `?from=<offset>` to get exactly ' +
-            'the rest. `: heartbeat` comments every 15 s. A failure mid-stream is sent as `event: error` with an Error body.',
+            'the rest; past the end of a finished run the answer is 204, which stops EventSource reconnecting. ' +
+            '`: heartbeat` comments every 15 s. A failure mid-stream is sent as `event: error` with an Error body.',
           parameters: [
             runId,
             ...queryParameters(eventsQuery),
@@ -155,12 +201,18 @@ export function openApiDocument(): OpenApiDocument {
               // `x-event-schema`: the `data` of each message (OpenAPI 3.1 has no field for stream items).
               content: { 'text/event-stream': { schema: { type: 'string' }, 'x-event-schema': ref('HarnessEvent') } },
             },
+            204: { description: 'The run is finished and no event is left after the offset asked for.' },
             404: error('`RUN_NOT_FOUND`.'),
             ...common,
           },
         },
       },
     },
-    components: { schemas: componentSchemas },
+    components: {
+      schemas: componentSchemas,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from HARNESS_API_TOKENS, when the server has any.' } },
+    },
+    // Optional (`{}`): a server without tokens needs none. `/healthz` and `/openapi.json` never do.
+    security: [{ bearer: [] }, {}],
   };
 }

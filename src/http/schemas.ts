@@ -19,11 +19,20 @@ const jsonObject = z.record(z.string(), z.unknown());
 const safeId = (what: string) =>
   z.string().regex(THREAD_ID_PATTERN, `${what} must be 1-128 characters: letters, digits and _ . : - (starting with a letter or digit)`);
 
+/** Longest `input` of `POST /runs`, in characters (UTF-16 code units). */
+export const MAX_INPUT_CHARS = 1_000_000;
+
+/**
+ * The default request body limit: the largest valid `POST /runs` input at 3 UTF-8 bytes per
+ * character, plus 1 MiB for the rest of the body (context, state). 3,000,000 + 1,048,576 bytes.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 3 * MAX_INPUT_CHARS + 1024 * 1024;
+
 /** Body of `POST /runs`. With `threadId` the run is a new message of that thread. */
 export const createRunBody = z
   .object({
     agentId: z.string().min(1).max(200).optional().describe('Agent id; omitted or `auto` = routed by the workspace.'),
-    input: z.string().max(1_000_000).regex(/\S/, 'input must be a non-empty string').describe("The user's message."),
+    input: z.string().max(MAX_INPUT_CHARS).regex(/\S/, 'input must be a non-empty string').describe("The user's message."),
     context: jsonObject.optional().describe('Free-form caller context (tenant, user, role…), seen by policies and tools.'),
     state: jsonObject.optional().describe('Initial agent state (not with threadId).'),
     threadId: safeId('threadId').optional().describe("Send the message to this thread (created on first use); the run sees the thread's earlier messages."),
@@ -82,6 +91,9 @@ export const resultQuery = z
 export const eventsQuery = z
   .object({
     from: z.coerce.number().int().min(0).optional().describe('Offset of the first event wanted. `Last-Event-ID` (last seen) wins over it.'),
+    named: booleanString
+      .default('true')
+      .describe('`false`: events carry no `event:` name, so a browser\'s `EventSource.onmessage` receives every one (the type is in the JSON).'),
   })
   .strict();
 

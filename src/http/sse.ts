@@ -1,7 +1,9 @@
 /**
  * `GET /runs/{id}/events` as Server-Sent Events, over `RunHandle.events()`: each event is sent
  * with `id: <offset>` (so a browser's `EventSource` resumes by itself with `Last-Event-ID`),
- * `event: <type>` and `data: <the event as JSON>`. The stream ends after the run's final event.
+ * `event: <type>` (or no name, so that `onmessage` sees every event) and `data: <the event as
+ * JSON>`. After the run's final event comes `event: end`, then the stream closes; the route
+ * answers a reconnect past the end with 204, which tells `EventSource` to stop for good.
  */
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
@@ -20,7 +22,12 @@ export interface EventStreamOptions {
   retryMs?: number;
   /** Told about an unexpected error that ended a stream (sent to the client as `event: error`). */
   onError?: (err: unknown) => void;
+  /** `false`: run events carry no `event:` name, so they arrive as `message` events. @default true */
+  named?: boolean;
 }
+
+/** The event that closes a stream after the run's final event; `lastOffset`: the last event sent, if any. */
+export const END_EVENT = 'end';
 
 /**
  * Streams the run's events from `fromOffset` until its final event, the client going away, or
@@ -31,7 +38,9 @@ export function streamRunEvents(c: Context, run: RunHandle, options: EventStream
     const stop = stopper([c.req.raw.signal, options.shutdown], stream);
     const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), options.heartbeatMs);
     const events = run.events({ fromOffset: options.fromOffset });
+    const named = options.named ?? true;
     let finished = false;
+    let lastOffset: number | null = null;
     try {
       // A first line right away so the client sees the response (status and headers) at once.
       await stream.write(`retry: ${options.retryMs ?? 1000}\n\n`);
@@ -40,9 +49,12 @@ export function streamRunEvents(c: Context, run: RunHandle, options: EventStream
         if (next === STOPPED) break;
         if (next.done) {
           finished = true;
+          // No `id`: a reconnect still resumes after the last run event (and gets 204).
+          await stream.writeSSE({ event: END_EVENT, data: JSON.stringify({ lastOffset }) });
           break;
         }
-        await send(stream, next.value);
+        await send(stream, next.value, named);
+        lastOffset = next.value.offset;
       }
     } catch (err) {
       finished = true; // A generator that threw is done.
@@ -58,8 +70,8 @@ export function streamRunEvents(c: Context, run: RunHandle, options: EventStream
   });
 }
 
-function send(stream: SSEStreamingApi, { offset, event }: HarnessEventItem): Promise<void> {
-  return stream.writeSSE({ id: String(offset), event: event.type, data: JSON.stringify(event) });
+function send(stream: SSEStreamingApi, { offset, event }: HarnessEventItem, named: boolean): Promise<void> {
+  return stream.writeSSE({ id: String(offset), ...(named && { event: event.type }), data: JSON.stringify(event) });
 }
 
 const STOPPED = Symbol('stopped');

@@ -41,7 +41,8 @@ interface Reply<T = Record<string, unknown>> {
 async function call<T = Record<string, unknown>>(app: App, method: string, path: string, body?: unknown): Promise<Reply<T>> {
   const res = await app.request(path, {
     method,
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    ...(method !== 'GET' && { headers: { 'Content-Type': 'application/json' } }),
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as T, headers: res.headers };
 }
@@ -177,7 +178,8 @@ describe('HTTP API', () => {
       }
       const server = await listenHttp(createHttpApp(client, { heartbeatMs: 50 }), { port: 0 });
       try {
-        const post = await fetch(`${server.url}/runs`, { method: 'POST', body: JSON.stringify({ agentId, input: 'go' }) });
+        const json = { 'Content-Type': 'application/json' };
+        const post = await fetch(`${server.url}/runs`, { method: 'POST', headers: json, body: JSON.stringify({ agentId, input: 'go' }) });
         const { runId } = (await post.json()) as { runId: string };
         const eventsUrl = `${server.url}/runs/${runId}/events`;
 
@@ -197,6 +199,7 @@ describe('HTTP API', () => {
         const approval = JSON.parse(requested.data!) as Extract<HarnessEvent, { type: 'approval.requested' }>;
         const decided = await fetch(`${server.url}/runs/${runId}/approvals/${approval.approval.approvalId}`, {
           method: 'POST',
+          headers: json,
           body: JSON.stringify({ decision: 'approve', approver: 'ann' }),
         });
         expect(decided.status).toBe(200);
@@ -216,6 +219,15 @@ describe('HTTP API', () => {
         expect(fromQuery).toEqual(all.slice(Number(lastId)));
 
         expect((await fetch(eventsUrl, { headers: { 'Last-Event-ID': 'abc' } })).status).toBe(400);
+        // Past the end of a finished run: 204, which stops an EventSource from reconnecting.
+        const pastEnd = await fetch(eventsUrl, { headers: { 'Last-Event-ID': all.at(-1)!.id! } });
+        expect(pastEnd.status).toBe(204);
+        expect(await pastEnd.text()).toBe('');
+        // Unnamed: the same messages without `event:`, for EventSource.onmessage.
+        const unnamed: SseMessage[] = [];
+        for await (const message of readSse(await fetch(`${eventsUrl}?named=false`))) if (message.data) unnamed.push(message);
+        expect(unnamed.slice(0, -1)).toEqual(all.map(({ id, data }) => ({ id, data })));
+        expect(unnamed.at(-1)).toMatchObject({ event: 'end' });
         // The dropped stream's subscription ended once its poll in flight returned.
         await eventually(() => following, (n) => n === 0, 'the dropped stream to end its subscription', { timeoutMs: 5_000 });
       } finally {
@@ -225,10 +237,12 @@ describe('HTTP API', () => {
   });
 });
 
-/** The named events of a stream, read until the server ends it. */
+/** The run events of a stream, read until the server ends it; the last message must be `end`. */
 async function events(res: Response): Promise<SseMessage[]> {
   expect(res.status).toBe(200);
   const messages: SseMessage[] = [];
   for await (const message of readSse(res)) if (message.event) messages.push(message);
+  const end = messages.pop();
+  expect(end).toEqual({ event: 'end', data: JSON.stringify({ lastOffset: messages.length ? Number(messages.at(-1)!.id) : null }) });
   return messages;
 }

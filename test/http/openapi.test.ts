@@ -1,13 +1,13 @@
 import { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
-import { createHttpApp, type OpenApiDocument } from '../../src/http/index.js';
+import { createHttpApp, DEFAULT_MAX_BODY_BYTES, type OpenApiDocument } from '../../src/http/index.js';
 
 // A client that never connects: these requests are answered before anything reaches Temporal.
 const app = createHttpApp(new HarnessClient(new Client(), { taskQueue: 'unused' }));
 
 async function call(method: string, path: string, body?: string) {
-  const res = await app.request(path, { method, ...(body !== undefined && { body }) });
+  const res = await app.request(path, { method, headers: { 'Content-Type': 'application/json' }, ...(body !== undefined && { body }) });
   return { status: res.status, body: (await res.json()) as { error?: { code: string; issues?: { in: string; path: unknown[] }[] } } };
 }
 
@@ -19,7 +19,7 @@ describe('HTTP API without a server', () => {
     expect(doc.openapi).toBe('3.1.0');
     const routes = app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
-    expect(routes.length).toBe(9);
+    expect(routes.length).toBe(11);
     expect(documented.sort()).toEqual([...new Set(routes)].sort());
     // Every $ref resolves.
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
@@ -40,7 +40,7 @@ describe('HTTP API without a server', () => {
     expect(await call('GET', '/runs/r/result?wait=maybe')).toMatchObject({ status: 400, body: { error: { issues: [{ in: 'query', path: ['wait'] }] } } });
     expect(await call('GET', '/runs/r/events?from=-1')).toMatchObject({ status: 400, body: { error: { issues: [{ in: 'query', path: ['from'] }] } } });
     expect(await call('POST', '/runs/r/cancel', '{"force":true}')).toMatchObject({ status: 400, body: { error: { issues: [{ path: ['force'] }] } } });
-    const big = await call('POST', '/runs', JSON.stringify({ input: 'x'.repeat(2 * 1024 * 1024) }));
+    const big = await call('POST', '/runs', JSON.stringify({ input: 'x'.repeat(DEFAULT_MAX_BODY_BYTES) }));
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
   });
 });

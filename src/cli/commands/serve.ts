@@ -1,5 +1,5 @@
 /** `harness serve`: the HTTP API for web apps (runs, approvals, cancel, events as SSE) until Ctrl-C. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { WorkspaceError } from '../../workspace/errors.js';
 import type { Workspace } from '../../workspace/load.js';
 import { connect, contextFrom, loadContextWorkspace, positiveInt, type CliContext } from '../context.js';
@@ -11,10 +11,18 @@ interface ServeOptions {
   port: number;
   host: string;
   corsOrigin?: string[];
+  allowedHost?: string[];
+  maxBodyBytes?: number;
   quiet?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be an integer from 0 to 65535.');
+  return n;
+}
 
 /** Registers `harness serve`. */
 export function registerServe(program: Command): void {
@@ -25,28 +33,34 @@ export function registerServe(program: Command): void {
       'Serves a JSON HTTP API over the harness client: POST /runs, GET /runs, GET /runs/{id}, ' +
         'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
         'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /openapi.json and ' +
-        'GET /healthz. It has no authentication of its own: anyone who reaches it can start runs and ' +
-        'decide approvals, so it listens on localhost by default; put your auth in front of it. ' +
-        'Ctrl-C or SIGTERM ends open event streams and stops it.',
+        'GET /healthz. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
+        'every request needs Authorization: Bearer <token> and decisions are recorded under that name and roles. ' +
+        'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
+        'bodies, and only pages of its own origin or a --cors-origin. Ctrl-C or SIGTERM ends open event streams and stops it.',
     )
-    .option('--port <n>', 'port to listen on', positiveInt('--port'), 8787)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <n>', 'port to listen on (0: any free port, printed)', portNumber, 8787)
+    .option('--host <address>', 'address to listen on; other than loopback needs HARNESS_API_TOKENS', '127.0.0.1')
+    .option('--allowed-host <name>', "host name clients call it by (default: localhost, 127.0.0.1, ::1 and --host); '*' = any; repeatable", collect)
     .option('--cors-origin <url>', 'browser origin allowed to call the API (CORS); repeatable', collect)
+    .option('--max-body-bytes <n>', 'largest request body accepted (default: 4048576, room for the largest input)', positiveInt('--max-body-bytes'))
     .option('--quiet', 'no log line per request')
     .addHelpText(
       'after',
       `
 Examples:
   $ harness serve
-  $ curl -s localhost:8787/runs -d '{"agentId":"support","input":"Please refund order A-1001"}'
+  $ curl -s localhost:8787/runs --json '{"agentId":"support","input":"Please refund order A-1001"}'
   $ curl -sN localhost:8787/runs/<run>/events
-  $ curl -s localhost:8787/runs/<run>/approvals/<approval> -d '{"decision":"approve","approver":"ann"}'
-  $ harness serve --port 9000 --cors-origin http://localhost:5173`,
+  $ curl -s localhost:8787/runs/<run>/approvals/<approval> --json '{"decision":"approve","approver":"ann"}'
+  $ harness serve --port 9000 --cors-origin http://localhost:5173
+  $ HARNESS_API_TOKENS="ann:finance=$(openssl rand -hex 32)" harness serve --host 0.0.0.0 --allowed-host harness.example.com`,
     )
     .action(async (opts: ServeOptions, command: Command) => {
       const ctx = await contextFrom(command);
+      const { serveSecurity } = await import('./serve-security.js');
+      const security = serveSecurity(opts);
       const workspace = await optionalWorkspace(ctx);
-      const { createHttpApp, listenHttp } = await import('../../http/index.js');
+      const { bearerTokens, createHttpApp, listenHttp } = await import('../../http/index.js');
       const signal = onShutdownSignal();
       const client = await connect(ctx, workspace ? [...workspace.agents.keys()] : undefined);
       const shutdown = new AbortController();
@@ -54,8 +68,13 @@ Examples:
         const app = createHttpApp(client, {
           signal: shutdown.signal,
           ...(workspace && { threadOptions: { onBusy: workspace.config.threads.onBusy } }),
-          ...(opts.corsOrigin && { corsOrigins: opts.corsOrigin }),
-          ...(!opts.quiet && { onRequest: (r) => err(cErr.dim(`${r.method} ${r.path} → ${r.status} (${r.ms} ms)`)) }),
+          ...(security.tokens && { authenticate: bearerTokens(security.tokens) }),
+          allowedHosts: security.allowedHosts,
+          corsOrigins: security.corsOrigins,
+          ...(opts.maxBodyBytes !== undefined && { maxBodyBytes: opts.maxBodyBytes }),
+          ...(!opts.quiet && {
+            onRequest: (r) => err(cErr.dim(`${r.method} ${r.path} → ${r.status} (${r.ms} ms)${r.principal !== undefined ? ` ${r.principal}` : ''}`)),
+          }),
           onError: (e) => err(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
         });
         const server = await listenHttp(app, { port: opts.port, host: opts.host }).catch((e: NodeJS.ErrnoException) => {
@@ -65,7 +84,10 @@ Examples:
         out(
           `${c.bold('harness API')}  ${server.url}  (Temporal ${ctx.settings.address}, namespace ${ctx.settings.namespace}, task queue ${ctx.settings.taskQueue})`,
           `OpenAPI: ${server.url}/openapi.json`,
-          c.dim('No authentication: anyone who can reach this address can start runs and decide approvals. Ctrl-C stops it.'),
+          security.tokens
+            ? `Authentication: bearer tokens for ${security.tokens.map((t) => t.name).join(', ')}; host names: ${security.allowedHosts.join(', ')}`
+            : c.dim(`No authentication (loopback only): any program on this machine can start runs and decide approvals; host names: ${security.allowedHosts.join(', ')}`),
+          c.dim('Ctrl-C stops it.'),
         );
         await signal.received;
         out('shutting down: ending event streams…');
