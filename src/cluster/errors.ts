@@ -1,4 +1,5 @@
 /** Errors of the local production-shaped cluster (`src/cluster`). */
+import { guardFor, HarnessError } from '../common/errors.js';
 
 /** Stable codes of {@link ClusterStartError}. */
 export type ClusterErrorCode =
@@ -12,20 +13,9 @@ export type ClusterErrorCode =
   | 'CLUSTER_NOT_READY';
 
 /** Thrown when the cluster cannot be built, started or made ready; the message says how to fix it. */
-export class ClusterStartError extends Error {
+export class ClusterStartError extends HarnessError<ClusterErrorCode> {
   override readonly name = 'ClusterStartError';
-
-  constructor(
-    /** Stable code for programmatic handling; does not change with the wording. */
-    readonly code: ClusterErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
-/** True if `err` is a {@link ClusterStartError}. */
-export function isClusterStartError(err: unknown): err is ClusterStartError {
-  return err instanceof ClusterStartError;
-}
+/** Whether `err` is a {@link ClusterStartError}. */
+export const isClusterStartError = guardFor(ClusterStartError);

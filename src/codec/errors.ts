@@ -1,5 +1,5 @@
 /** Errors of the payload-encryption layer: a stable `code` and a message that says how to fix it. */
-import { HarnessError } from '../common/errors.js';
+import { guardFor, HarnessError } from '../common/errors.js';
 
 /** Codes of {@link CodecError}. */
 export type CodecErrorCode =
@@ -23,6 +23,4 @@ export class CodecError extends HarnessError<CodecErrorCode> {
 }
 
 /** Whether `err` is a {@link CodecError}. */
-export function isCodecError(err: unknown): err is CodecError {
-  return err instanceof CodecError;
-}
+export const isCodecError = guardFor(CodecError);

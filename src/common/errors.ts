@@ -48,6 +48,15 @@ export function isHarnessError(err: unknown, ...codes: string[]): err is Harness
   return err instanceof HarnessError && (codes.length === 0 || codes.includes(err.code));
 }
 
+/**
+ * The `is…` guard of one error class, so each layer declares its guard in one line.
+ * @example
+ * export const isCodecError = guardFor(CodecError);
+ */
+export function guardFor<E extends HarnessError>(cls: abstract new (...args: never[]) => E): (err: unknown) => err is E {
+  return (err: unknown): err is E => err instanceof cls;
+}
+
 /** Codes of {@link InvalidDurationError}. */
 export type DurationErrorCode = 'INVALID_DURATION';
 

@@ -1,5 +1,5 @@
 /** Errors of the payload store: a stable `code` and a message that says which blob, which store, and what to do. */
-import { HarnessError } from '../common/errors.js';
+import { guardFor, HarnessError } from '../common/errors.js';
 
 /** Codes of {@link PayloadStoreError}. */
 export type PayloadStoreErrorCode =
@@ -18,6 +18,4 @@ export class PayloadStoreError extends HarnessError<PayloadStoreErrorCode> {
 }
 
 /** Whether `err` is a {@link PayloadStoreError}. */
-export function isPayloadStoreError(err: unknown): err is PayloadStoreError {
-  return err instanceof PayloadStoreError;
-}
+export const isPayloadStoreError = guardFor(PayloadStoreError);
