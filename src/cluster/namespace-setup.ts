@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 // The SDK's own Duration → protobuf conversion (not re-exported from the package root).
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
@@ -55,6 +56,16 @@ export async function setUpNamespace(address: string, namespace: string, deadlin
   }
 }
 
+/** One value for each harness search attribute (all Keyword), as a start request carries them. */
+function probeSearchAttributes(): Record<string, proto.temporal.api.common.v1.IPayload> {
+  return Object.fromEntries(
+    HARNESS_SEARCH_ATTRIBUTES.map((key) => {
+      const payload = defaultPayloadConverter.toPayload('probe');
+      return [key.name, { ...payload, metadata: { ...payload.metadata, type: new TextEncoder().encode(key.type === 'KEYWORD' ? 'Keyword' : key.type) } }];
+    }),
+  );
+}
+
 async function probeUntilUsable(connection: Connection, namespace: string, deadline: number): Promise<void> {
   let problem = '';
   while (Date.now() < deadline) {
@@ -66,6 +77,10 @@ async function probeUntilUsable(connection: Connection, namespace: string, deadl
         requestId: randomUUID(),
         workflowType: { name: 'harness-cluster-probe' },
         taskQueue: { name: 'harness-cluster-probe' },
+        // With the harness's own search attributes: each service learns the namespace's
+        // attribute mapping on its own refresh, and a start that carries them is refused ("no
+        // mapping defined for search attribute") until the frontend has it. Ready means runs work.
+        searchAttributes: { indexedFields: probeSearchAttributes() },
       });
       await connection.workflowService.terminateWorkflowExecution({
         namespace,
