@@ -12,6 +12,7 @@ import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
+import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
 import {
@@ -73,6 +74,12 @@ export interface HttpAppOptions {
    * a request from any other page (it carries `Origin`) gets 403 `ORIGIN_NOT_ALLOWED`. @default none
    */
   corsOrigins?: readonly string[];
+  /**
+   * Serve these agents as an MCP server over Streamable HTTP at `/mcp` (one tool per agent, plus
+   * `harness_run_status` and `harness_decide`), behind the same guards and authentication; decisions
+   * taken there are recorded under the caller's principal. @default no `/mcp`
+   */
+  mcp?: McpEndpointOptions;
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
   /** Called after each request (not for each streamed event). */
@@ -141,6 +148,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   if (options.authenticate) app.use(authenticated(options.authenticate));
+  // Before jsonOnly: the MCP transport checks its own media types (a DELETE ending a session has no body).
+  if (options.mcp) registerMcpRoute(app, client, options.mcp, options.signal);
   app.use(jsonOnly());
 
   app.post('/runs', async (c) => {
