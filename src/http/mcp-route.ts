@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Context, Hono } from 'hono';
 import type { HarnessClient } from '../client/harness-client.js';
-import { createAgentMcpServer, type ExposedAgent } from '../mcp-server/agent-server.js';
+import { checkAgentToolNames, createAgentMcpServer, type ExposedAgent } from '../mcp-server/agent-server.js';
 import type { GuardEnv } from './guards.js';
 
 /** Options of the `/mcp` endpoint (`HttpAppOptions.mcp`). */
@@ -29,8 +29,12 @@ interface Session {
 
 const SESSION_HEADER = 'mcp-session-id';
 
-/** Adds `/mcp` (POST, GET, DELETE) to `app`; aborting `shutdown` closes every session. */
+/**
+ * Adds `/mcp` (POST, GET, DELETE) to `app`; aborting `shutdown` closes every session.
+ * @throws {McpServeError} `MCP_AGENT_NAME_INVALID` when an agent id cannot be a tool name.
+ */
 export function registerMcpRoute(app: Hono<GuardEnv>, client: HarnessClient, options: McpEndpointOptions, shutdown?: AbortSignal): void {
+  checkAgentToolNames(options.agents);
   const sessions = new Map<string, Session>();
   const maxSessions = options.maxSessions ?? 100;
   shutdown?.addEventListener('abort', () => {

@@ -141,6 +141,15 @@ export function createAgentMcpServer(options: AgentMcpServerOptions): McpServer 
   return server;
 }
 
+/**
+ * Checks that every agent id can be an MCP tool name (so a server refuses a bad workspace when it
+ * starts, not on each session).
+ * @throws {McpServeError} `MCP_AGENT_NAME_INVALID`
+ */
+export function checkAgentToolNames(agents: readonly ExposedAgent[]): void {
+  for (const agent of agents) checkToolName(agent.id);
+}
+
 function checkToolName(agentId: string): void {
   if (!TOOL_NAME.test(agentId)) {
     throw new McpServeError('MCP_AGENT_NAME_INVALID', `Agent "${agentId.slice(0, 200)}" cannot be an MCP tool: a tool name is 1-128 letters, digits, "_", "-" or "."; rename the agent.`);
