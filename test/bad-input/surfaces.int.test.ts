@@ -20,8 +20,6 @@ import { createHttpApp } from '../../src/http/index.js';
 import { approvalDecisionSignal, decideApprovalUpdate, type ApprovalDecisionInput } from '../../src/workflows/run/contract.js';
 import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
-const MB = 1024 * 1024;
-
 interface Shared {
   client: HarnessClient;
   app: ReturnType<typeof createHttpApp>;
