@@ -180,7 +180,8 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return run.runId;
     },
   },
-  // continueAsNewAfterEvents: 10: the first run of the chain, which hands over between steps.
+  // continueAsNewAfterEvents: 10: the first run of the chain, which hands over while parked on its
+  // first step's two approvals (pending approvals carried).
   'run-continued-as-new-first': { queue: 'record-long', record: continuedRun('first') },
   // The same, its last run: it starts from the carried state and finishes.
   'run-continued-as-new-last': { queue: 'record-long', record: continuedRun('last') },

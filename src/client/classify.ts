@@ -46,7 +46,21 @@ export interface FailureSubject {
 }
 
 /** Standard gRPC status codes (grpc/doc/statuscodes.md) the classifier tells apart. */
-const GRPC_STATUS = { DEADLINE_EXCEEDED: 4, PERMISSION_DENIED: 7, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const GRPC_STATUS = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+/** What to do about a payload the server refused for its size (the same advice on every path). */
+const SIZE_HINT =
+  'The Temporal server caps each payload (limit.blobSize.error: 256 KiB on the embedded dev server, 2 MB on Temporal Cloud and by default) ' +
+  'and each gRPC message at 4 MB. Send large data by reference instead: files by path or URL (RunFile), and keep a decision to an approval id, ' +
+  'the decision, a short reason and an edited input under 64 KiB.';
 
 /**
  * Turns what a Temporal call threw into the client's coded error, or returns `err` unchanged
@@ -122,6 +136,21 @@ function refusedUpdate(err: Error, failure: ApplicationFailure, s: FailureSubjec
 
 function fromGrpcStatus(err: unknown, s: FailureSubject): HarnessClientError | undefined {
   const code = grpcStatus(err);
+  const sizeRefusal = payloadSizeRefusal(err, code);
+  if (sizeRefusal) {
+    return new HarnessClientError('PAYLOAD_TOO_LARGE', `The Temporal server refused the call to ${describe(s)}: ${sizeRefusal}. Nothing was sent. ${SIZE_HINT}`, {
+      cause: err,
+    });
+  }
+  // Server 1.29 admits an update over the blob cap, then fails the workflow task that carries it.
+  if (code === GRPC_STATUS.FAILED_PRECONDITION && s.call === 'update' && /unexpected workflow task failure/i.test(grpcDetail(err))) {
+    return new HarnessClientError(
+      'UPDATE_NOT_APPLIED',
+      `The Temporal server could not deliver the update to ${describe(s)}: the workflow task carrying it failed, which most often means ` +
+        `its payload is over the server's blob size limit. The update was not applied; the run is unchanged. ${SIZE_HINT}`,
+      { cause: err },
+    );
+  }
   if (code === GRPC_STATUS.DEADLINE_EXCEEDED) {
     if (s.call === 'query') {
       return new HarnessClientError('QUERY_TIMEOUT', `${cap(describe(s))} did not answer in time: no worker seems to serve its task queue. Start one, then retry.`, {
@@ -174,6 +203,18 @@ function connectionProblem(err: Error): string | undefined {
  */
 function grpcStatus(err: unknown): number | undefined {
   return causes(err).find(isGrpcServiceError)?.code;
+}
+
+/**
+ * The server's size refusals: the blob cap (INVALID_ARGUMENT "Blob data size exceeds limit") and
+ * the gRPC message limit (RESOURCE_EXHAUSTED "received message larger than max"). The status
+ * codes alone say too little (both have other meanings), so the detail text decides.
+ */
+function payloadSizeRefusal(err: unknown, code: number | undefined): string | undefined {
+  const detail = grpcDetail(err);
+  if (code === GRPC_STATUS.INVALID_ARGUMENT && /size exceeds limit/i.test(detail)) return `a payload is over its blob size limit ("${detail}")`;
+  if (code === GRPC_STATUS.RESOURCE_EXHAUSTED && /larger than max/i.test(detail)) return `the message is over the 4 MB gRPC limit ("${detail}")`;
+  return undefined;
 }
 
 function grpcDetail(err: unknown): string {

@@ -45,7 +45,17 @@ export type HarnessClientErrorCode =
   /** The namespace does not exist on the server. */
   | 'NAMESPACE_NOT_FOUND'
   /** Payloads are encrypted and this process has no key configured. */
-  | 'ENCRYPTION_KEY_REQUIRED';
+  | 'ENCRYPTION_KEY_REQUIRED'
+  /**
+   * The Temporal server refused a payload over its size limits (its blob cap, `limit.blobSize.error`,
+   * or the 4 MB gRPC message limit); nothing was sent to the run.
+   */
+  | 'PAYLOAD_TOO_LARGE'
+  /**
+   * The server took an update but the workflow task carrying it failed (most often: its payload is
+   * over the blob cap); the update was not applied.
+   */
+  | 'UPDATE_NOT_APPLIED';
 
 /**
  * A client call that failed in a way callers are expected to handle; branch on `code`.

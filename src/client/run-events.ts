@@ -27,15 +27,22 @@ export async function* followRunEvents(
   client?: Client,
 ): AsyncGenerator<HarnessEventItem> {
   let next = options.fromOffset ?? 0;
-  // Made from the client, the stream follows a long run across continue-as-new.
-  const stream = client ? WorkflowStreamClient.create(client, handle.workflowId) : new WorkflowStreamClient(handle);
-  for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '200 milliseconds' })) {
-    next = item.offset + 1;
-    yield { offset: item.offset, event: item.data };
-    if (FINAL_EVENT_TYPES.has(item.data.type)) return;
+  // Each stream client polls one run and stops when that run closes. Made from the client, the
+  // stream follows the chain itself, but if the successor closes before its first poll it keeps
+  // re-describing the run it last polled (continued-as-new) and polls forever: so we follow the
+  // chain here, re-subscribing while the latest run is still open.
+  const latest = client ? client.workflow.getHandle(handle.workflowId) : handle;
+  for (;;) {
+    const stream = new WorkflowStreamClient(latest);
+    for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '200 milliseconds' })) {
+      next = item.offset + 1;
+      yield { offset: item.offset, event: item.data };
+      if (FINAL_EVENT_TYPES.has(item.data.type)) return;
+    }
+    if (!client || (await latest.describe()).status.name !== 'RUNNING') break;
   }
   // The run closed (or was already closed): it takes no more polls, but answers queries.
-  const { items } = await handle.query(eventLogQuery, { fromOffset: next });
+  const { items } = await latest.query(eventLogQuery, { fromOffset: next });
   for (const item of items) {
     if (item.topic !== RUN_EVENTS_TOPIC) continue;
     yield { offset: item.offset, event: defaultPayloadConverter.fromPayload<HarnessEvent>(decodePayloadWire(item.data)) };

@@ -92,10 +92,20 @@ export function parseWorkspaceText(text: string, file: string): WorkspaceConfig 
     throw new WorkspaceError(
       'WORKSPACE_INVALID',
       file,
-      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+      parsed.error.issues.flatMap((i): WorkspaceIssue[] =>
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((key) => ({ path: formatPath([...i.path, key]), message: unknownKeyMessage(key, i.path) }))
+          : [{ path: formatPath(i.path), message: i.message }],
+      ),
     );
   }
   return parsed.data;
+}
+
+/** An unknown key: which one, and what to do (at the top level, the keys a workspace file takes). */
+function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>): string {
+  const allowed = path.length === 0 ? `; a workspace file takes: ${Object.keys(workspaceSchema.shape).join(', ')}` : '';
+  return `unknown key "${key}": remove it or fix its spelling${allowed}`;
 }
 
 async function loadToolsFor(config: WorkspaceConfig, file: string): Promise<Map<string, StructuredToolInterface>> {

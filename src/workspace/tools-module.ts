@@ -30,14 +30,40 @@ export async function importTools(modulePath: string): Promise<Map<string, Struc
 const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
 
 /**
+ * Node's errors when a TypeScript module in a folder without `"type": "module"` is loaded as
+ * CommonJS by a loader that only hooks ES modules (`tsx/esm` registered, as `harness` does):
+ * the module's own ESM `import`s then make Node `require()` an ES module.
+ */
+const LOADED_AS_COMMONJS = new Set(['ERR_REQUIRE_CYCLE_MODULE', 'ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE']);
+
+/**
  * Imports a tools module. From the compiled package under plain Node, a `.ts` module cannot be
  * imported as is, so it goes through tsx's scoped `tsImport` (loaded only then): its loader
  * applies to this module and what it imports, not to the rest of the app. From our sources the
- * process already transpiles TypeScript (tsx, vitest), so a plain import keeps one module graph.
+ * process already transpiles TypeScript (tsx, vitest), so a plain import keeps one module graph,
+ * unless that loader makes a `.ts` module in a folder without `"type": "module"` CommonJS: then
+ * `tsImport` loads it whatever its package type.
+ * @throws what the import threw; for an ES module its package declares CommonJS, an error saying what to change.
  */
 export async function importModule(modulePath: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(modulePath).href;
-  if (RUNNING_FROM_SOURCES || !/\.[mc]?ts$/.test(modulePath)) return (await import(url)) as Record<string, unknown>;
+  if (!RUNNING_FROM_SOURCES && /\.[mc]?ts$/.test(modulePath)) return tsImportModule(url);
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if (LOADED_AS_COMMONJS.has((err as { code?: string }).code ?? '')) return tsImportModule(url);
+    if (err instanceof SyntaxError && /import statement outside a module|Unexpected token 'export'/.test(err.message)) {
+      throw new Error(
+        `Node loads it as CommonJS (its package.json says "type": "commonjs", or its extension is .cjs/.cts), but it uses import/export: ` +
+          `rename it to .mjs (or .mts), or set "type": "module" in the package.json next to it. (${err.message})`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+async function tsImportModule(url: string): Promise<Record<string, unknown>> {
   const { tsImport } = await import('tsx/esm/api');
   return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HarnessClient, HarnessClientError, ThreadError } from '../../src/client/index.js';
+import { classifyTemporalError, HarnessClient, HarnessClientError, ThreadError } from '../../src/client/index.js';
 import { WorkspaceError, loadWorkspace } from '../../src/workspace/index.js';
 import { TEST_TOOLS, tempDir } from '../support/paths.js';
 
@@ -76,6 +76,54 @@ const workspaceRows: WorkspaceRow[] = [
     code: 'TOOLS_MODULE_LOAD_FAILED',
     issues: [{ path: 'tools.module', message: /boom at import/ }],
   },
+  {
+    name: 'a tools module that does not exist',
+    yaml: `tools: { module: ./missing.ts }\n${AGENT}`,
+    code: 'TOOLS_MODULE_LOAD_FAILED',
+    issues: [{ path: 'tools.module', message: /module not found: .*missing\.ts \(paths are relative to the workspace file\)/ }],
+  },
+  {
+    name: 'an unknown top-level key',
+    yaml: `${AGENT}agentz: []\n`,
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: 'agentz', message: /^unknown key "agentz": remove it or fix its spelling; a workspace file takes: .*agents/ }],
+  },
+  {
+    name: 'a duration that is not one',
+    yaml: `${AGENT}limits:\n  approvalTimeout: soon\n`,
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: 'limits.approvalTimeout', message: /./ }],
+  },
+  {
+    name: 'continueAsNewAfterEvents below its minimum',
+    yaml: `${AGENT}limits:\n  continueAsNewAfterEvents: 3\n`,
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: 'limits.continueAsNewAfterEvents', message: />=\s?10/ }],
+  },
+  {
+    name: 'requireApproval naming a tool the agent does not have',
+    yaml: AGENT.replace('tools: [echo]', 'tools: [echo]\n    requireApproval: [record_effect]'),
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: /agents\[0\]\.requireApproval/, message: /record_effect/ }],
+  },
+  {
+    name: 'an approver "role:" without a role name',
+    yaml: AGENT.replace('tools: [echo]', 'tools: [echo]\n    requireApproval: [{ tool: echo, approvers: ["role:"] }]'),
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: /agents\[0\]\.requireApproval\[0\]\.approvers/, message: /"role:" needs a role name after it, e\.g\. "role:finance"/ }],
+  },
+  {
+    name: 'two agents with the same id',
+    yaml: `${AGENT}  - id: a\n    model: m\n`,
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: /agents\[1\]/, message: /"a"/ }],
+  },
+  {
+    name: 'a sub-agent that is not declared',
+    yaml: AGENT.replace('tools: [echo]', 'tools: [echo]\n    subAgents: [ghost]'),
+    code: 'WORKSPACE_INVALID',
+    issues: [{ path: /agents\[0\]\.subAgents/, message: /ghost/ }],
+  },
 ];
 
 describe('bad input refused before anything runs', () => {
@@ -118,6 +166,34 @@ describe('bad input refused before anything runs', () => {
     expect(err).toBeInstanceOf(HarnessClientError);
     expect((err as HarnessClientError).code).toBe('UNKNOWN_AGENT');
     expect((err as HarnessClientError).message).toBe('Unknown agent "suport". Known agents: support, billing.');
+  });
+});
+
+/** An error shaped like the SDK's gRPC ServiceError cause (what `isGrpcServiceError` recognises). */
+function grpcError(code: number, details: string): Error {
+  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+}
+
+describe("the server's size refusals, classified with a fix hint", () => {
+  // Texts as the dev server (Temporal 1.29) and the gRPC layer answer them, seen on the real server.
+  it.each([
+    { name: 'a signal over the 4 MB gRPC limit', call: 'other' as const, err: grpcError(8, 'grpc: received message larger than max (5243098 vs. 4194304)'), code: 'PAYLOAD_TOO_LARGE', message: /over the 4 MB gRPC limit.*Nothing was sent/ },
+    { name: 'an update over the 4 MB gRPC limit', call: 'update' as const, err: grpcError(8, 'grpc: received message larger than max (5243112 vs. 4194304)'), code: 'PAYLOAD_TOO_LARGE', message: /over the 4 MB gRPC limit/ },
+    { name: 'a start over the blob cap', call: 'other' as const, err: grpcError(3, 'Blob data size exceeds limit.'), code: 'PAYLOAD_TOO_LARGE', message: /over its blob size limit/ },
+    { name: 'an update whose workflow task failed', call: 'update' as const, err: grpcError(9, 'Unable to perform workflow execution update due to unexpected workflow task failure.'), code: 'UPDATE_NOT_APPLIED', message: /was not applied; the run is unchanged/ },
+  ])('$name: $code', ({ call, err, code, message }) => {
+    const classified = classifyTemporalError(new Error('wrapped', { cause: err }), { kind: 'run', id: 'run-1', call });
+    expect(classified).toBeInstanceOf(HarnessClientError);
+    expect((classified as HarnessClientError).code).toBe(code);
+    expect((classified as Error).message).toMatch(message);
+    expect((classified as Error).message).toMatch(/run "run-1"/);
+    expect((classified as Error).message).toMatch(/256 KiB on the embedded dev server, 2 MB on Temporal Cloud.*by reference/);
+  });
+
+  it('other INVALID_ARGUMENT / RESOURCE_EXHAUSTED / FAILED_PRECONDITION errors are not taken for size refusals', () => {
+    for (const err of [grpcError(3, 'Invalid WorkflowId.'), grpcError(8, 'namespace rate limit exceeded'), grpcError(9, 'workflow is paused')]) {
+      expect(classifyTemporalError(err, { kind: 'run', id: 'run-1', call: 'update' })).toBe(err);
+    }
   });
 });
 

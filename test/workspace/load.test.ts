@@ -69,7 +69,7 @@ limits:
     expect(byPath['models.m.provider'] ?? byPath['models.m']).toMatch(/scripted, openai/);
     expect(byPath['agents[1].id']).toMatch(/letters, digits/);
     expect(byPath['agents[1].tools[0]']).toMatch(/string/i);
-    expect(byPath['agents[1]']).toMatch(/surprise/);
+    expect(byPath['agents[1].surprise']).toMatch(/^unknown key "surprise": remove it or fix its spelling/);
     expect(byPath['limits.modelCallTimeout']).toMatch(/duration such as "30s"/);
     expect(err.message).toContain('harness.yaml');
   });

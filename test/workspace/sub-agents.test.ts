@@ -92,7 +92,7 @@ agents:
   - { id: billing, model: m }
 `);
     expect((err as WorkspaceError).issues).toEqual([
-      { path: 'agents[0].subAgents[0]', message: 'Unrecognized key: "tools"' },
+      { path: 'agents[0].subAgents[0].tools', message: 'unknown key "tools": remove it or fix its spelling' },
       { path: 'agents[0].subAgents[1]', message: 'expected an agent id, or { agent, name?, description? }' },
     ]);
   });

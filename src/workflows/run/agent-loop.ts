@@ -28,6 +28,11 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
     retry: retryPolicy(limits.toolRetry),
   });
 
+  // A run that continued as new parked on approvals first finishes that step.
+  const parked = parts.input.carried?.parkedStep;
+  const last = ledger.transcript.at(-1);
+  if (parked && last?.role === 'assistant') await runToolCalls(parts, last.toolCalls, tools, parked.finished);
+
   for (;;) {
     // Between steps nothing is pending: the one safe place to hand the run over to a new one.
     await continueIfLong(parts, limits);

@@ -21,7 +21,7 @@ export async function awaitDecision(
 ): Promise<ApprovalRecord> {
   const decided = () => ledger.decisionFor(approvalId) !== undefined;
   if (deadline.approvalTimeoutMs === undefined) await condition(decided);
-  else if (!(await condition(decided, deadline.approvalTimeoutMs))) {
+  else if (!(await condition(decided, timeLeft(ledger, approvalId, deadline.approvalTimeoutMs)))) {
     const onTimeout = deadline.onApprovalTimeout ?? 'reject';
     const reason = `approval timed out: no decision within ${formatMs(deadline.approvalTimeoutMs)}`;
     if (onTimeout === 'fail') {
@@ -34,4 +34,14 @@ export async function awaitDecision(
     ledger.decideOnTimeout(approvalId, onTimeout, reason, new Date().toISOString());
   }
   return ledger.decisionFor(approvalId)!;
+}
+
+/**
+ * What is left of the approval's deadline. It counts from the request, not from this wait: a run
+ * that continued as new while parked waits only for the rest. At least 1 ms (a timer needs one).
+ */
+function timeLeft(ledger: RunLedger, approvalId: string, timeoutMs: number): number {
+  const requestedAt = ledger.pendingApproval(approvalId)?.requestedAt;
+  const elapsed = requestedAt === undefined ? 0 : Date.now() - Date.parse(requestedAt);
+  return Math.max(1, timeoutMs - elapsed);
 }

@@ -1,11 +1,11 @@
 /**
- * Long runs continue as new between steps, so neither their own work nor the polls of whoever
+ * Long runs continue as new between steps, or while parked on approvals, so neither their own work nor the polls of whoever
  * follows their events (each poll is an update in history, 2,000 a run at most) can reach
  * Temporal's history limits. The next run of the chain gets the ledger (conversation, totals,
  * decisions, routing, agent spec) and the event stream's state, so clients see one run: same id,
  * offsets that go on.
  */
-import { makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
 import type { TranscriptMessage } from '../shared/conversation.js';
 import type { TokenUsage } from '../shared/usage.js';
 import type { AgentSpec, RunLimits } from './agent-spec.js';
@@ -14,10 +14,12 @@ import type {
   AgentRunResult,
   ApprovalRecord,
   IgnoredDecision,
+  PendingApproval,
   PolicyOutcome,
   RoutingDecision,
 } from './contract.js';
 import type { RunParts } from './parts.js';
+import type { FinishedToolCall, StepProgress } from './step-progress.js';
 
 /** Events kept when a run hands its stream over; older ones are dropped (their offsets stay taken). */
 export const MAX_CARRIED_EVENTS = 2000;
@@ -35,6 +37,11 @@ export interface CarriedRun {
   continuations: number;
   /** Decided approvals of the run's sub-agents (its own are in `ledger.approvals`). */
   delegatedApprovals?: ApprovalRecord[];
+  /**
+   * Set when the run continued as new parked on approvals: its step's tool calls (the last
+   * assistant message's) go on in the next run, and these of them had already finished.
+   */
+  parkedStep?: { finished: FinishedToolCall[] };
 }
 
 /** The run's record so far, as a continued run starts from it. */
@@ -48,6 +55,8 @@ export interface CarriedLedger {
   policy: PolicyOutcome;
   agent: AgentSpec;
   approvals: ApprovalRecord[];
+  /** Approvals still waiting for a decision (a run parked on them when it continued as new). */
+  pending?: PendingApproval[];
   ignoredDecisions: IgnoredDecision[];
   /** How many signals the chain refused so far (`ignoredDecisions` keeps only the latest). */
   ignoredDecisionCount: number;
@@ -63,6 +72,27 @@ export async function continueIfLong(parts: RunParts, limits: RunLimits): Promis
   await continueRunAsNew(parts);
 }
 
+/**
+ * Continues the run as new while it is parked on this step's approvals, once its history is long:
+ * refused signals, rejected-update retries and event polls all grow the history of a run nobody
+ * decides. Only while none of the step's calls runs (an activity or child run cannot be handed
+ * over) and no sub-agent waits. Resolves when the step is done without handing over.
+ */
+export async function continueWhileParked(parts: RunParts, step: StepProgress, limits: RunLimits): Promise<void> {
+  // A cancelled run ends the way its step does (a sub-agent's cancellation is awaited there), so
+  // this wait is not what reacts to cancellation; it only stops handing over.
+  const scope = CancellationScope.current();
+  const parked = () => !scope.consideredCancelled && step.isIdle && parts.ledger.hasPendingApprovals() && !parts.subAgents.hasPending();
+  for (;;) {
+    await CancellationScope.nonCancellable(() => condition(() => step.isDone || (parked() && historyIsLong(limits))));
+    if (step.isDone) return;
+    // Checked again: a call decided in the same activation may have started meanwhile.
+    if (parked()) break;
+  }
+  const finished = step.handOver();
+  await continueRunAsNew(parts, { finished });
+}
+
 /** Whether the run's history is long enough to continue as new. */
 export function historyIsLong(limits: RunLimits): boolean {
   const info = workflowInfo();
@@ -70,9 +100,15 @@ export function historyIsLong(limits: RunLimits): boolean {
   return limits.continueAsNewAfterEvents !== undefined && info.historyLength >= limits.continueAsNewAfterEvents;
 }
 
-/** Continues the run as new with everything it has so far. Never returns. */
-async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunParts): Promise<never> {
+/**
+ * Continues the run as new with everything it has so far. Never returns. The ledger is read only
+ * after every handler finished (the SDK's pattern): a decision that arrived during the hand-over
+ * is in it, and goes on with the chain.
+ */
+async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunParts, parkedStep?: CarriedRun['parkedStep']): Promise<never> {
+  await subAgents.flushReports();
   const stream = await events.handOver(MAX_CARRIED_EVENTS);
+  await subAgents.flushReports();
   const info = workflowInfo();
   const delegatedApprovals = subAgents.decidedRecords();
   const carried: CarriedRun = {
@@ -82,6 +118,7 @@ async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunP
     slotHeld: slot.isHeld,
     continuations: (input.carried?.continuations ?? 0) + 1,
     ...(delegatedApprovals.length > 0 && { delegatedApprovals }),
+    ...(parkedStep && { parkedStep }),
   };
   slot.handOver();
   // Memo and search attributes (state, agent, thread) go on with the chain.

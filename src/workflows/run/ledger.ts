@@ -62,16 +62,16 @@ export class RunLedger {
       this.policy = carried.policy;
       this.setAgent(carried.agent);
       for (const record of carried.approvals) this.decided.set(record.approvalId, record);
+      for (const approval of carried.pending ?? []) this.pending.set(approval.approvalId, approval);
     }
   }
 
   /**
-   * What a continued run needs to go on where this one stops (only between steps, when nothing is
-   * pending): the conversation, totals, decisions, routing and agent spec.
+   * What a continued run needs to go on where this one stops (between steps, or parked on
+   * approvals): the conversation, totals, decisions, pending approvals, routing and agent spec.
    */
   snapshot(): CarriedLedger {
     if (!this.agent || !this.routing || !this.policy) throw new Error('snapshot() before the run was planned');
-    if (this.pending.size > 0) throw new Error('snapshot() while approvals are pending');
     return {
       agentId: this.agentId,
       step: this.step,
@@ -82,6 +82,7 @@ export class RunLedger {
       policy: this.policy,
       agent: this.agent,
       approvals: this.approvals(),
+      ...(this.pending.size > 0 && { pending: this.pendingApprovals() }),
       ignoredDecisions: this.ignored.list(),
       ignoredDecisionCount: this.ignored.count,
     };
@@ -147,6 +148,11 @@ export class RunLedger {
   /** The run's own approvals waiting for a decision. */
   pendingApprovals(): PendingApproval[] {
     return [...this.pending.values()];
+  }
+
+  /** The run's own approval `approvalId` while it waits for a decision. */
+  pendingApproval(approvalId: string): PendingApproval | undefined {
+    return this.pending.get(approvalId);
   }
 
   hasPendingApprovals(): boolean {

@@ -42,8 +42,8 @@ export class RunLifecycle {
     private readonly effects: LifecycleEffects,
     continued = false,
   ) {
-    // A continued run goes on between steps, with nothing pending: it is running.
-    this.current = continued ? 'running' : 'starting';
+    // A continued run goes on where the last one stopped: between steps, or parked on approvals.
+    this.current = !continued ? 'starting' : ledger.hasPendingApprovals() ? 'waiting_for_approval' : 'running';
   }
 
   get state(): RunState {

@@ -8,19 +8,36 @@ import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
 import { awaitDecision } from './await-decision.js';
+import { continueWhileParked } from './continue-as-new.js';
 import { rejectionMessage } from './ledger.js';
 import type { RunParts } from './parts.js';
+import { StepProgress, type FinishedToolCall } from './step-progress.js';
 
-/** Runs a step's tool calls in parallel; their results join the transcript in call order. */
-export async function runToolCalls(parts: RunParts, calls: ToolCall[], tools: ActivityInterfaceFor<HarnessActivities>): Promise<void> {
+/**
+ * Runs a step's tool calls in parallel; their results join the transcript in call order. While
+ * they wait for decisions the run may continue as new (`continueWhileParked`); the next run calls
+ * this again with the calls that had `finished`.
+ */
+export async function runToolCalls(
+  parts: RunParts,
+  calls: ToolCall[],
+  tools: ActivityInterfaceFor<HarnessActivities>,
+  finished?: FinishedToolCall[],
+): Promise<void> {
   const { ledger, events } = parts;
-  const results = await Promise.all(
+  const step = new StepProgress(calls, finished);
+  const all = Promise.all(
     calls.map(async (call) => {
-      const result = await runToolCall(parts, call, tools);
+      const earlier = step.resultOf(call.id);
+      if (earlier) return { call, result: earlier };
+      const result = await runToolCall(parts, call, tools, step);
+      step.finish(call.id, result);
       events.emit({ type: 'tool.result', step: ledger.step, toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
       return { call, result };
     }),
   );
+  await Promise.race([all, continueWhileParked(parts, step, ledger.limits!)]);
+  const results = await all;
   for (const { call, result } of results) {
     // In call order, so parallel tools that set the same key resolve the same way on every replay.
     ledger.applyAgentStateUpdate(result.stateUpdate);
@@ -28,7 +45,7 @@ export async function runToolCalls(parts: RunParts, calls: ToolCall[], tools: Ac
   }
 }
 
-async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInterfaceFor<HarnessActivities>): Promise<ToolResult> {
+async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInterfaceFor<HarnessActivities>, step: StepProgress): Promise<ToolResult> {
   const { ledger, events, subAgents } = parts;
   if (call.invalid) {
     return { content: `Invalid call of tool "${call.name}": ${call.invalid}. Send the arguments as a JSON object.`, isError: true };
@@ -46,6 +63,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
     summary += ` · ${verb}${record.via === 'timeout' ? ' on timeout' : record.approver ? ` by ${record.approver}` : ''}`;
   }
+  await step.start(call.id);
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
     if (spec.subAgent) return await subAgents.call(call, spec, args);
@@ -53,7 +71,10 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
       { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(ledger.hasNoToolContext() && { noRunContext: true as const }) },
     ]);
   } catch (err) {
-    if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+    if (!(err instanceof ActivityFailure) || isCancellation(err)) {
+      step.abandon(call.id);
+      throw err;
+    }
     const timeout = timeoutIn(err);
     const limits = ledger.limits!;
     const content = timeout

@@ -69,6 +69,17 @@ export class SubAgents implements DelegatedApprovalView {
     return this.delegated.records();
   }
 
+  /**
+   * Resolves once every report to the parent has been sent, including reports queued meanwhile:
+   * a run that continues as new must not drop one (the parent would never see an approval).
+   */
+  async flushReports(): Promise<void> {
+    for (let sent: Promise<void> | undefined; sent !== this.reports; ) {
+      sent = this.reports;
+      await sent;
+    }
+  }
+
   /** Registers the signals children and the parent send this run. */
   installHandlers(): void {
     setHandler(subAgentReportSignal, (report) => this.onReport(report));
