@@ -12,6 +12,7 @@ import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEve
 import { eventLogQuery } from '../workflows/run/contract.js';
 import { subscribeLive } from '../activities/live-run-events.js';
 import { LiveMerge } from './live-merge.js';
+import { followShared } from './shared-log.js';
 
 /** Options of {@link RunHandle.events}. */
 export interface RunEventsOptions {
@@ -39,11 +40,14 @@ export async function* followRunEvents(
   client?: Client,
 ): AsyncGenerator<HarnessEventItem> {
   const fromOffset = options.fromOffset ?? 0;
-  if (options.live !== true) return yield* followDurable(handle, fromOffset, client);
+  const source = (from: number) => followDurable(handle, from, client);
+  // Followers of one run through one client share its subscription (see shared-log.ts).
+  const durableFrom = (from: number) => (client ? followShared(client, handle.workflowId, from, source) : source(from));
+  if (options.live !== true) return yield* durableFrom(fromOffset);
   const merge = new LiveMerge(fromOffset);
   const queue = new ItemQueue();
   const unsubscribe = subscribeLive(handle.workflowId, (item) => queue.push(merge.live(item)));
-  const durable = followDurable(handle, fromOffset, client);
+  const durable = durableFrom(fromOffset);
   void (async () => {
     for await (const item of durable) queue.push(merge.durable(item));
   })().then(
