@@ -42,11 +42,6 @@ export function publishLive(runId: string, item: LiveRunEvent): void {
   }
 }
 
-/** Whether anyone in this process follows run `runId` live (so a publisher can skip the work). */
-export function hasLiveFollowers(runId: string): boolean {
-  return listenersByRun().has(runId);
-}
-
 /** Listens to run `runId`'s live items until the returned function is called. */
 export function subscribeLive(runId: string, listener: LiveRunListener): () => void {
   const table = listenersByRun();
