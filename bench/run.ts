@@ -20,12 +20,13 @@ import { memory } from './benchmarks/memory.js';
 import { overhead } from './benchmarks/overhead.js';
 import { parkedRuns } from './benchmarks/parked-runs.js';
 import { throughput } from './benchmarks/throughput.js';
+import { tokenLatency } from './benchmarks/token-latency.js';
 import type { Benchmark } from './lib/bench.js';
 import { startBenchContext, type Mode } from './lib/context.js';
 import { collectMeta } from './lib/meta.js';
 import { describeDynamicConfig } from '../src/devserver/index.js';
 
-const BENCHMARKS: Benchmark[] = [control, overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput, memory];
+const BENCHMARKS: Benchmark[] = [control, overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput, memory, tokenLatency];
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 const { values } = parseArgs({

@@ -13,7 +13,13 @@ export const AGENTS = {
   gated: 'gated',
   /** `turns` model calls, each but the last reading a ~1 KB page: a long conversation. */
   reader: 'reader',
+  /** One model call streaming {@link TALKER_TOKENS} words {@link TALKER_DELAY_MS} ms apart (token latency). */
+  talker: 'talker',
 } as const;
+
+/** Words the `talker` agent's model streams, and the pause between them (token-latency benchmark). */
+export const TALKER_TOKENS = 50;
+export const TALKER_DELAY_MS = 20;
 
 /** The user message every short scenario starts with. */
 export const ORDER_QUESTION = 'Where is order A-1001?';
@@ -39,7 +45,16 @@ models:
       - turns:
 ${pages.join('\n')}
           - text: "I read ${readerTurns - 1} pages."
+  talker-model:
+    provider: scripted
+    streamDelay: ${TALKER_DELAY_MS}ms
+    script:
+      - turns:
+          - text: "${Array.from({ length: TALKER_TOKENS }, (_, i) => `w${i}`).join(' ')}"
 agents:
+  - id: ${AGENTS.talker}
+    model: talker-model
+    systemPrompt: You talk.
   - id: ${AGENTS.plain}
     model: scripted
     systemPrompt: You are a support agent. Be brief.

@@ -9,12 +9,17 @@
  * and the workflow puts the text in the log itself, before `step.completed`, exactly where the
  * final flush would have put it. That saves a signal, a history event and a workflow task per
  * quick model call; a slower one streams live as before.
+ *
+ * Either way every delta also goes out at once on the process's live channel
+ * (`live-run-events.ts`), so followers in this process see tokens without waiting for a
+ * batch, a signal and a poll; the batches above remain the durable record they resume from.
  */
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import { publishLive, type LiveRunEvent } from './live-run-events.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/run/events.js';
 
 export interface StreamTarget {
@@ -43,24 +48,39 @@ export async function streamModel(
   const messageId = messageIdFor(target.runId, target.step);
   const delta = { step: target.step, attempt: target.attempt, messageId };
   let publisher: WorkflowStreamClient | undefined;
-  const publish = (body: HarnessEventBody) => {
+  const envelope = (body: HarnessEventBody) => ({ runId: target.runId, agentId: target.agentId, at: new Date().toISOString(), ...body }) as HarnessEvent;
+  const publish = (event: HarnessEvent) => {
     publisher ??= WorkflowStreamClient.create(target.client, target.runId, { batchInterval: `${DELTA_BATCH_INTERVAL_MS} milliseconds` });
-    publisher
-      .topic<HarnessEvent>(RUN_EVENTS_TOPIC)
-      .publish({ runId: target.runId, agentId: target.agentId, at: new Date().toISOString(), ...body } as HarnessEvent);
+    publisher.topic<HarnessEvent>(RUN_EVENTS_TOPIC).publish(event);
+  };
+  // Characters emitted so far in this attempt, per kind: where the next live delta's text starts.
+  const emitted = { 'output.delta': 0, 'reasoning.delta': 0 };
+  const live = (event: LiveRunEvent['event']) => {
+    const position = event.type === 'output.reset' ? 0 : emitted[event.type];
+    if (event.type !== 'output.reset') emitted[event.type] += event.text.length;
+    publishLive(target.runId, { event, position });
   };
   // Deltas held back while the call may still finish before the first batch is due; a retried
   // attempt never holds back (its reset must reach clients first, and retries are rare).
-  let held: HarnessEventBody[] | undefined = target.attempt === 1 ? [] : undefined;
+  let held: HarnessEvent[] | undefined = target.attempt === 1 ? [] : undefined;
   const release = () => {
     const items = held ?? [];
     held = undefined;
     items.forEach(publish);
   };
   const releaseTimer = held && setTimeout(release, DELTA_BATCH_INTERVAL_MS);
-  const emit = (body: HarnessEventBody) => (held ? held.push(body) : publish(body));
+  const emit = (body: Extract<HarnessEventBody, { type: 'output.delta' | 'reasoning.delta' }>) => {
+    const event = envelope(body) as LiveRunEvent['event'];
+    live(event);
+    if (held) held.push(event);
+    else publish(event);
+  };
   try {
-    if (target.attempt > 1) publish({ type: 'output.reset', ...delta });
+    if (target.attempt > 1) {
+      const reset = envelope({ type: 'output.reset', ...delta }) as LiveRunEvent['event'];
+      live(reset);
+      publish(reset);
+    }
     let message: AIMessageChunk | undefined;
     let reasoningText = '';
     for await (const chunk of await runnable.stream(messages, { signal })) {

@@ -1,6 +1,8 @@
 /**
  * Following a run's events: long-poll the run's workflow stream while it is open, then read
- * whatever is left from the closed run's `eventLog` query. Resumable from any offset.
+ * whatever is left from the closed run's `eventLog` query. Resumable from any offset. Deltas a
+ * model call streams in this process arrive ahead of the log on the live channel and are merged in
+ * (`live-merge.ts`), so tokens are not held up by the log's batches and polls.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -8,11 +10,22 @@ import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
 import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/run/events.js';
 import { eventLogQuery } from '../workflows/run/contract.js';
+import { subscribeLive } from '../activities/live-run-events.js';
+import { LiveMerge } from './live-merge.js';
+import { followShared } from './shared-log.js';
 
 /** Options of {@link RunHandle.events}. */
 export interface RunEventsOptions {
   /** Resume after a disconnect: the offset of the first event wanted (last seen + 1). @default 0 */
   fromOffset?: number;
+  /**
+   * `true`: deltas a model call streams in this process (a worker in the same process) come the
+   * moment the model yields them, marked `live`, ahead of the durable log; the log's copies of text
+   * already shown are then trimmed or skipped (so offsets have gaps). For screens that show tokens.
+   * Default: the durable log alone, every event exactly once with contiguous offsets.
+   * @default false
+   */
+  live?: boolean;
 }
 
 /**
@@ -26,7 +39,38 @@ export async function* followRunEvents(
   options: RunEventsOptions = {},
   client?: Client,
 ): AsyncGenerator<HarnessEventItem> {
-  let next = options.fromOffset ?? 0;
+  const fromOffset = options.fromOffset ?? 0;
+  const source = (from: number) => followDurable(handle, from, client);
+  // Followers of one run through one client share its subscription (see shared-log.ts).
+  const durableFrom = (from: number) => (client ? followShared(client, handle.workflowId, from, source) : source(from));
+  if (options.live !== true) return yield* durableFrom(fromOffset);
+  const merge = new LiveMerge(fromOffset);
+  const queue = new ItemQueue();
+  const unsubscribe = subscribeLive(handle.workflowId, (item) => queue.push(merge.live(item)));
+  const durable = durableFrom(fromOffset);
+  void (async () => {
+    for await (const item of durable) queue.push(merge.durable(item));
+  })().then(
+    () => queue.end(),
+    (err: unknown) => queue.fail(err),
+  );
+  try {
+    for (let items = await queue.next(); items; items = await queue.next()) {
+      for (const item of items) {
+        yield item;
+        if (FINAL_EVENT_TYPES.has(item.event.type)) return;
+      }
+    }
+  } finally {
+    unsubscribe();
+    // Stop following: the durable poll in flight finishes, then no more are made.
+    void durable.return(undefined).catch(() => undefined);
+  }
+}
+
+/** The run's durable log from `fromOffset` on: the stream's long polls, then the closed run's query. */
+async function* followDurable(handle: WorkflowHandle, fromOffset: number, client?: Client): AsyncGenerator<HarnessEventItem> {
+  let next = fromOffset;
   // Each stream client polls one run and stops when that run closes. Made from the client, the
   // stream follows the chain itself, but if the successor closes before its first poll it keeps
   // re-describing the run it last polled (continued-as-new) and polls forever: so we follow the
@@ -46,5 +90,45 @@ export async function* followRunEvents(
   for (const item of items) {
     if (item.topic !== RUN_EVENTS_TOPIC) continue;
     yield { offset: item.offset, event: defaultPayloadConverter.fromPayload<HarnessEvent>(decodePayloadWire(item.data)) };
+  }
+}
+
+/** Batches of items handed from the live listener and the durable pump to the one reader. */
+class ItemQueue {
+  private readonly batches: HarnessEventItem[][] = [];
+  private wake: (() => void) | undefined;
+  private done = false;
+  private error: { err: unknown } | undefined;
+
+  push(items: HarnessEventItem[]): void {
+    if (items.length === 0 || this.done) return;
+    this.batches.push(items);
+    this.notify();
+  }
+
+  end(): void {
+    this.done = true;
+    this.notify();
+  }
+
+  fail(err: unknown): void {
+    this.error = { err };
+    this.end();
+  }
+
+  /** The next batch, or undefined once the pump ended and everything was read. */
+  async next(): Promise<HarnessEventItem[] | undefined> {
+    while (this.batches.length === 0) {
+      if (this.error) throw this.error.err;
+      if (this.done) return undefined;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    return this.batches.shift();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
   }
 }

@@ -214,14 +214,14 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   app.get('/runs/:id/events', async (c) => {
     const run = runOf(c);
-    const { from, named } = parseQuery(c, eventsQuery);
+    const { from, named, live } = parseQuery(c, eventsQuery);
     const lastEventId = c.req.header('Last-Event-ID');
     // EventSource resends its original URL (with ?from) on reconnect: the header is the fresher.
     const fromOffset = lastEventId !== undefined ? Number(parseWith(lastEventIdHeader, lastEventId, 'header')) + 1 : (from ?? 0);
     const status = await run.status(); // 404 before the stream starts rather than an error event inside it.
     // Nothing left of a finished run: 204 is the one answer that stops EventSource reconnecting.
     if (isTerminalRunState(status.state) && !(await hasEventsFrom(run, fromOffset))) return c.body(null, 204);
-    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, named: named === 'true', ...(options.signal && { shutdown: options.signal }) });
+    return streamRunEvents(c, run, { fromOffset, heartbeatMs, onError, named: named === 'true', live: live === 'true', ...(options.signal && { shutdown: options.signal }) });
   });
 
   return app;

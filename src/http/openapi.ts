@@ -188,7 +188,8 @@ export function openApiDocument(): OpenApiDocument {
             'them all) and `data: <HarnessEvent JSON>`. After run.completed, run.failed or run.cancelled comes ' +
             '`event: end` (`data: {"lastOffset": n}`), then the stream closes (finished runs replay their events). Reconnect with ' +
             '`Last-Event-ID: <last offset seen>` (sent by EventSource by itself) or `?from=<offset>` to get exactly ' +
-            'the rest; past the end of a finished run the answer is 204, which stops EventSource reconnecting. ' +
+            'the rest (with `live=true`, deltas streamed by a worker in the server\'s own process come at once and without `id`, ' +
+            'ahead of the log; a reconnect resumes after the last `id` and may repeat such text); past the end of a finished run the answer is 204, which stops EventSource reconnecting. ' +
             '`: heartbeat` comments every 15 s. A failure mid-stream is sent as `event: error` with an Error body.',
           parameters: [
             runId,

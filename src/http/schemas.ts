@@ -94,6 +94,11 @@ export const eventsQuery = z
     named: booleanString
       .default('true')
       .describe('`false`: events carry no `event:` name, so a browser\'s `EventSource.onmessage` receives every one (the type is in the JSON).'),
+    live: booleanString
+      .default('false')
+      .describe(
+        '`true`: deltas a model call streams in this server\'s process come at once, without `id`, ahead of the log (whose copies of text already sent are trimmed or skipped). `false`: the durable log alone, every event with its `id`.',
+      ),
   })
   .strict();
 

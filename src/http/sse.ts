@@ -2,7 +2,8 @@
  * `GET /runs/{id}/events` as Server-Sent Events, over `RunHandle.events()`: each event is sent
  * with `id: <offset>` (so a browser's `EventSource` resumes by itself with `Last-Event-ID`),
  * `event: <type>` (or no name, so that `onmessage` sees every event) and `data: <the event as
- * JSON>`. After the run's final event comes `event: end`, then the stream closes; the route
+ * JSON>`. Deltas streamed live from a model call in this process come ahead of the durable log,
+ * without `id` (see `RunEventsOptions.live`). After the run's final event comes `event: end`, then the stream closes; the route
  * answers a reconnect past the end with 204, which tells `EventSource` to stop for good.
  */
 import type { Context } from 'hono';
@@ -24,6 +25,8 @@ export interface EventStreamOptions {
   onError?: (err: unknown) => void;
   /** `false`: run events carry no `event:` name, so they arrive as `message` events. @default true */
   named?: boolean;
+  /** Live deltas ahead of the log (`RunEventsOptions.live`). @default false */
+  live?: boolean;
 }
 
 /** The event that closes a stream after the run's final event; `lastOffset`: the last event sent, if any. */
@@ -37,7 +40,7 @@ export function streamRunEvents(c: Context, run: RunHandle, options: EventStream
   return streamSSE(c, async (stream) => {
     const stop = stopper([c.req.raw.signal, options.shutdown], stream);
     const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), options.heartbeatMs);
-    const events = run.events({ fromOffset: options.fromOffset });
+    const events = run.events({ fromOffset: options.fromOffset, live: options.live ?? false });
     const named = options.named ?? true;
     let finished = false;
     let lastOffset: number | null = null;
@@ -54,7 +57,7 @@ export function streamRunEvents(c: Context, run: RunHandle, options: EventStream
           break;
         }
         await send(stream, next.value, named);
-        lastOffset = next.value.offset;
+        if (!next.value.live) lastOffset = next.value.offset;
       }
     } catch (err) {
       finished = true; // A generator that threw is done.
@@ -70,8 +73,10 @@ export function streamRunEvents(c: Context, run: RunHandle, options: EventStream
   });
 }
 
-function send(stream: SSEStreamingApi, { offset, event }: HarnessEventItem, named: boolean): Promise<void> {
-  return stream.writeSSE({ id: String(offset), ...(named && { event: event.type }), data: JSON.stringify(event) });
+// A live delta has no offset of its own yet: sent without `id`, it leaves the client's
+// `Last-Event-ID` on the last durable event, which is where a reconnect must resume.
+function send(stream: SSEStreamingApi, { offset, event, live }: HarnessEventItem, named: boolean): Promise<void> {
+  return stream.writeSSE({ ...(!live && { id: String(offset) }), ...(named && { event: event.type }), data: JSON.stringify(event) });
 }
 
 const STOPPED = Symbol('stopped');

@@ -10,6 +10,7 @@ import { Command } from '@langchain/langgraph';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import { publishLive } from '../live-run-events.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../../workflows/run/events.js';
 import { toolContextQuery, transcriptQuery } from '../../workflows/run/contract.js';
 import type { TokenUsage } from '../../workflows/shared/usage.js';
@@ -198,8 +199,18 @@ class SegmentEvents {
     this.messageId = messageIdFor(runId, step);
   }
 
+  /** Characters of each kind published so far: where the next live delta starts (live-run-events.ts). */
+  private readonly emitted = { 'output.delta': 0, 'reasoning.delta': 0 };
+
   publish(body: HarnessEventBody): void {
-    this.topic.publish({ runId: this.runId, agentId: this.agentId, at: new Date().toISOString(), ...body } as HarnessEvent);
+    const event = { runId: this.runId, agentId: this.agentId, at: new Date().toISOString(), ...body } as HarnessEvent;
+    // Tokens and resets also go out at once to followers in this process, ahead of the batches.
+    if (event.type === 'output.reset') publishLive(this.runId, { event, position: 0 });
+    if (event.type === 'output.delta' || event.type === 'reasoning.delta') {
+      publishLive(this.runId, { event, position: this.emitted[event.type] });
+      this.emitted[event.type] += event.text.length;
+    }
+    this.topic.publish(event);
   }
 
   /** A message (or token chunk) a model in the graph produced. */

@@ -4,7 +4,7 @@ import { WorkspaceError } from '../../workspace/errors.js';
 import type { Workspace } from '../../workspace/load.js';
 import { connect, contextFrom, loadContextWorkspace, positiveInt, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { onShutdownSignal } from '../lifecycle.js';
+import { installRuntime, onShutdownSignal, runInBackground, type BackgroundWorker } from '../lifecycle.js';
 import { c, cErr, err, out } from '../output.js';
 
 interface ServeOptions {
@@ -14,6 +14,7 @@ interface ServeOptions {
   allowedHost?: string[];
   maxBodyBytes?: number;
   quiet?: boolean;
+  worker?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -44,6 +45,11 @@ export function registerServe(program: Command): void {
     .option('--cors-origin <url>', 'browser origin allowed to call the API (CORS); repeatable', collect)
     .option('--max-body-bytes <n>', 'largest request body accepted (default: 4048576, room for the largest input)', positiveInt('--max-body-bytes'))
     .option('--quiet', 'no log line per request')
+    .option(
+      '--worker',
+      "also run a worker for the workspace in this process: model calls it runs stream their tokens to this server's " +
+        'event streams at once (GET /runs/{id}/events?live=true), not only through the durable log',
+    )
     .addHelpText(
       'after',
       `
@@ -53,17 +59,19 @@ Examples:
   $ curl -sN localhost:8787/runs/<run>/events
   $ curl -s localhost:8787/runs/<run>/approvals/<approval> --json '{"decision":"approve","approver":"ann"}'
   $ harness serve --port 9000 --cors-origin http://localhost:5173
+  $ harness serve --worker                     # one process: API + worker, live tokens over SSE
   $ HARNESS_API_TOKENS="ann:finance=$(openssl rand -hex 32)" harness serve --host 0.0.0.0 --allowed-host harness.example.com`,
     )
     .action(async (opts: ServeOptions, command: Command) => {
       const ctx = await contextFrom(command);
       const { serveSecurity } = await import('./serve-security.js');
       const security = serveSecurity(opts);
-      const workspace = await optionalWorkspace(ctx);
+      const workspace = opts.worker ? await loadContextWorkspace(ctx) : await optionalWorkspace(ctx);
       const { bearerTokens, createHttpApp, listenHttp } = await import('../../http/index.js');
       const signal = onShutdownSignal();
       const client = await connect(ctx, workspace ? [...workspace.agents.keys()] : undefined);
       const shutdown = new AbortController();
+      const worker = opts.worker && workspace ? await startWorker(ctx, workspace) : undefined;
       try {
         const app = createHttpApp(client, {
           signal: shutdown.signal,
@@ -95,12 +103,25 @@ Examples:
         out('shutting down: ending event streams…');
         shutdown.abort();
         await server.close();
+        await worker?.stop();
         out('server stopped');
       } finally {
         signal.dispose();
+        await worker?.stop();
         await client.close();
       }
     });
+}
+
+/** `--worker`: a worker in this process, so its model calls' live deltas reach this server's streams. */
+async function startWorker(ctx: CliContext, workspace: Workspace): Promise<BackgroundWorker> {
+  const { connectionCredentialsFromEnv } = await import('../../client/connection.js');
+  const { createHarnessWorker } = await import('../../worker/create-worker.js');
+  await installRuntime();
+  err(cErr.dim('bundling workflow code…'));
+  const hw = await createHarnessWorker({ workspace, ...ctx.settings, credentials: connectionCredentialsFromEnv() });
+  out(`worker polling task queue ${c.bold(ctx.settings.taskQueue)}; agents: ${[...workspace.agents.keys()].join(', ')}`);
+  return runInBackground(hw);
 }
 
 /** The workspace, if it loads: to check agent ids and use its thread settings. Not required. */

@@ -61,6 +61,12 @@ export type HarnessEventType = HarnessEvent['type'];
 export interface HarnessEventItem {
   offset: number;
   event: HarnessEvent;
+  /**
+   * A delta (or reset) seen on the live path, ahead of the durable log: `offset` is then the last
+   * durable event's, so resuming from `offset + 1` is still exact for the log (and may show this
+   * text again). Absent on events read from the log.
+   */
+  live?: true;
 }
 
 export function messageIdFor(runId: string, step: number): MessageId {

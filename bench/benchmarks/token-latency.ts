@@ -1,0 +1,146 @@
+/**
+ * Token latency: a model call streams 50 words 20 ms apart; how long after the model yields each
+ * word does a client have it? The worker is in-process, so the scripted model's yields are timed
+ * directly (its prototype is wrapped here), and compared with when each follower received the text.
+ *
+ * Followers, each on its own run, interleaved round by round (order rotated):
+ * - `events({ live: true })`: `RunHandle.events()` in the worker's process, live deltas merged in;
+ * - `events()`: the durable log only (the default) — what every follower got before the live
+ *   path, and what a follower in a process without the worker gets now;
+ * - SSE: `GET /runs/{id}/events?live=true` from `createHttpApp` on a real socket, read with fetch.
+ */
+import { performance } from 'node:perf_hooks';
+import type { BaseMessage } from '@langchain/core/messages';
+import type { ChatGenerationChunk } from '@langchain/core/outputs';
+import type { HarnessClient } from '../../src/client/index.js';
+import { createHttpApp, listenHttp } from '../../src/http/index.js';
+import { ScriptedChatModel } from '../../src/models/scripted-model.js';
+import { nonce, type Benchmark } from '../lib/bench.js';
+import { ms, percentile, summarize, table } from '../lib/stats.js';
+import { AGENTS, TALKER_DELAY_MS, TALKER_TOKENS } from '../lib/workspace.js';
+
+type Variant = 'events() live' | 'events() durable only' | 'SSE (live)';
+const VARIANTS: Variant[] = ['events() live', 'events() durable only', 'SSE (live)'];
+
+const TASK_QUEUE = `bench-tokens-${nonce}`;
+
+/** Cumulative characters the model had yielded, and when (one entry per word). */
+let emitted: { chars: number; t: number }[] = [];
+
+/** Wraps the scripted model's streaming so each yielded text chunk is timed (bench process only). */
+function timeModelYields(): () => void {
+  const proto = ScriptedChatModel.prototype;
+  const original = proto._streamResponseChunks;
+  proto._streamResponseChunks = async function* (this: ScriptedChatModel, messages: BaseMessage[], options: ScriptedChatModel['ParsedCallOptions']): AsyncGenerator<ChatGenerationChunk> {
+    let chars = 0;
+    for await (const chunk of original.call(this, messages, options)) {
+      if (chunk.text) emitted.push({ chars: (chars += chunk.text.length), t: performance.now() });
+      yield chunk;
+    }
+  };
+  return () => (proto._streamResponseChunks = original);
+}
+
+/** Per word: received time − yielded time, given when the follower's text reached which length. */
+function latencies(received: { chars: number; t: number }[]): number[] {
+  const out: number[] = [];
+  let r = 0;
+  for (const e of emitted) {
+    while (r < received.length && received[r]!.chars < e.chars) r++;
+    if (r < received.length) out.push(received[r]!.t - e.t);
+  }
+  return out;
+}
+
+async function followEvents(client: HarnessClient, runId: string, live: boolean): Promise<{ chars: number; t: number }[]> {
+  const received: { chars: number; t: number }[] = [];
+  let chars = 0;
+  for await (const { event } of client.getRun(runId).events({ live })) {
+    if (event.type === 'output.delta' && event.text) received.push({ chars: (chars += event.text.length), t: performance.now() });
+  }
+  return received;
+}
+
+async function followSse(url: string): Promise<{ chars: number; t: number }[]> {
+  const received: { chars: number; t: number }[] = [];
+  let chars = 0;
+  const res = await fetch(url);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return received;
+    const t = performance.now();
+    buffer += value;
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = block.split('\n').find((line) => line.startsWith('data: '));
+      if (!block.includes('event: output.delta') || !data) continue;
+      const text = (JSON.parse(data.slice(6)) as { text: string }).text;
+      if (text) received.push({ chars: (chars += text.length), t });
+    }
+  }
+}
+
+export const tokenLatency: Benchmark = {
+  name: 'token-latency',
+  title: `9. Token latency (model yields → client has it; ${TALKER_TOKENS} words ${TALKER_DELAY_MS} ms apart)`,
+  async run(ctx, log) {
+    const rounds = ctx.mode === 'full' ? 30 : 8;
+    const warmups = 2;
+    const samples = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+    const firstToken = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+    const client = ctx.harness(TASK_QUEUE);
+    const server = await listenHttp(createHttpApp(client), { port: 0, host: '127.0.0.1' });
+    const restore = timeModelYields();
+    try {
+      await ctx.withWorker(TASK_QUEUE, async () => {
+        for (let round = 0; round < warmups + rounds; round++) {
+          for (let i = 0; i < VARIANTS.length; i++) {
+            const variant = VARIANTS[(round + i) % VARIANTS.length]!;
+            emitted = [];
+            const run = await client.startRun({ agentId: AGENTS.talker, input: 'talk' });
+            const received =
+              variant === 'SSE (live)'
+                ? await followSse(`${server.url}/runs/${run.runId}/events?live=true`)
+                : await followEvents(client, run.runId, variant === 'events() live');
+            await run.result();
+            const per = latencies(received);
+            if (per.length !== TALKER_TOKENS) throw new Error(`${variant}: matched ${per.length} of ${TALKER_TOKENS} words`);
+            if (round >= warmups) {
+              samples.get(variant)!.push(...per);
+              firstToken.get(variant)!.push(per[0]!);
+            }
+          }
+          if (round >= warmups) log(`  round ${round - warmups + 1}/${rounds}`);
+        }
+      });
+    } finally {
+      restore();
+      await server.close();
+    }
+    const data: Record<string, unknown> = { rounds, tokens: TALKER_TOKENS, delayMs: TALKER_DELAY_MS };
+    const rows = VARIANTS.map((variant) => {
+      const s = summarize(samples.get(variant)!);
+      const first = summarize(firstToken.get(variant)!);
+      data[variant] = { perToken: s, firstToken: first };
+      const list = samples.get(variant)!;
+      return [variant, rounds, s.n, ms(s.p50), `${ms(percentile(list, 25))}–${ms(percentile(list, 75))}`, ms(s.p95), ms(s.max), ms(first.p50)];
+    });
+    const live = data['events() live'] as { perToken: { p50: number; p95: number } };
+    return {
+      tables: [
+        {
+          title: `${rounds} runs per follower after ${warmups} warm-up rounds, interleaved; per word, ms (in-process worker; SSE over a real socket)`,
+          text: table(['follower', 'runs', 'words', 'p50', 'p25–p75', 'p95', 'max', 'first word p50'], rows),
+        },
+      ],
+      notes: [
+        `Live path, model → RunHandle.events(): p50 ${ms(live.perToken.p50)} ms, p95 ${ms(live.perToken.p95)} ms (issue #16 target ≤ 20 / 50 ms).`,
+        '"durable only" is the path every follower took before the live channel, and the one a follower in a process without the worker still takes (100 ms delta batches, a signal, a workflow task and a long-poll update with a 200 ms pause between polls).',
+      ],
+      data,
+    };
+  },
+};

@@ -1,0 +1,134 @@
+/**
+ * Merges a run's live deltas (this process's live channel) into its durable event stream for one
+ * follower, so each character of a model message is shown once: live text goes out the moment it
+ * arrives, and the durable copy of the same text later is trimmed to what was not shown (and
+ * skipped when nothing is left). Durable events keep their offsets; a live item carries the offset
+ * of the last durable event before it, so "last offset seen + 1" always resumes on the durable log.
+ *
+ * Text is matched by position within a message attempt, per kind (output, reasoning). That is
+ * only sound when this follower counts the attempt's durable deltas from their start: it knows it
+ * does when it got the attempt's first live delta (position 0: no durable copy can precede it) or
+ * the attempt's durable start (`step.started`, or `output.reset` for a retry). A follower that
+ * joined mid-message shows that message from the durable log alone.
+ */
+import type { LiveRunEvent } from '../activities/live-run-events.js';
+import type { HarnessEventItem } from '../workflows/run/events.js';
+
+type DeltaEvent = Extract<LiveRunEvent['event'], { type: 'output.delta' | 'reasoning.delta' }>;
+
+interface KindState {
+  /** Characters shown to the follower (live or durable) from the attempt's start. */
+  shown: number;
+  /** Characters the durable log has delivered so far. */
+  durable: number;
+  /** 'aligned': durable deltas are counted from their start; 'durable-only': ignore live items. */
+  mode: 'unknown' | 'aligned' | 'durable-only';
+  /** Live deltas that arrived ahead of what was shown (a gap), in order. */
+  pending: { position: number; event: DeltaEvent }[];
+}
+
+/** More live deltas than this waiting on a gap: give up on live text for that message attempt. */
+const MAX_PENDING = 1000;
+
+/** One follower's merge state (plain and synchronous, so it is tested without a server). */
+export class LiveMerge {
+  private lastOffset: number;
+  private readonly kinds = new Map<string, KindState>();
+  /** Message attempts whose `output.reset` was already passed on (live or durable). */
+  private readonly resets = new Set<string>();
+  /** Message attempts whose durable start was seen. */
+  private readonly started = new Set<string>();
+
+  constructor(fromOffset: number) {
+    this.lastOffset = fromOffset - 1;
+  }
+
+  /** A durable event arrived: returns what to pass on (nothing when its text was all shown). */
+  durable(item: HarnessEventItem): HarnessEventItem[] {
+    this.lastOffset = item.offset;
+    const { event } = item;
+    if (event.type === 'step.started') this.markStarted(`${event.messageId}#1`);
+    if (event.type === 'step.completed') this.forget(event.messageId);
+    if (event.type === 'output.reset') {
+      const attempt = `${event.messageId}#${event.attempt}`;
+      this.markStarted(attempt);
+      if (this.resets.has(attempt)) return [];
+      this.resets.add(attempt);
+      return [item];
+    }
+    if (event.type !== 'output.delta' && event.type !== 'reasoning.delta') return [item];
+    const state = this.kind(event);
+    if (state.mode !== 'aligned') {
+      state.mode = 'durable-only';
+      state.pending = [];
+      return [item];
+    }
+    const skip = Math.max(0, state.shown - state.durable);
+    state.durable += event.text.length;
+    state.shown = Math.max(state.shown, state.durable);
+    const out: HarnessEventItem[] = skip < event.text.length ? [{ offset: item.offset, event: { ...event, text: event.text.slice(skip) } }] : [];
+    return [...out, ...this.drain(state)];
+  }
+
+  /** A live item arrived: returns what to pass on now. */
+  live({ event, position }: LiveRunEvent): HarnessEventItem[] {
+    if (event.type === 'output.reset') {
+      const attempt = `${event.messageId}#${event.attempt}`;
+      if (this.resets.has(attempt)) return [];
+      this.resets.add(attempt);
+      return [this.liveItem(event)];
+    }
+    const state = this.kind(event);
+    if (state.mode === 'durable-only') return [];
+    if (state.mode === 'unknown' && position === 0) state.mode = 'aligned';
+    state.pending.push({ position, event });
+    if (state.pending.length > MAX_PENDING) {
+      state.mode = 'durable-only';
+      state.pending = [];
+    }
+    return state.mode === 'aligned' ? this.drain(state) : [];
+  }
+
+  private drain(state: KindState): HarnessEventItem[] {
+    const out: HarnessEventItem[] = [];
+    while (state.pending.length > 0 && state.pending[0]!.position <= state.shown) {
+      const { position, event } = state.pending.shift()!;
+      const skip = state.shown - position;
+      if (skip >= event.text.length) continue;
+      out.push(this.liveItem({ ...event, text: event.text.slice(skip) }));
+      state.shown = position + event.text.length;
+    }
+    return out;
+  }
+
+  private markStarted(attempt: string): void {
+    this.started.add(attempt);
+    for (const kind of ['output.delta', 'reasoning.delta']) {
+      const state = this.kinds.get(`${attempt}#${kind}`);
+      if (state?.mode === 'unknown') state.mode = 'aligned';
+    }
+  }
+
+  /** A finished message gets no more deltas: drop its state (a long run has many). */
+  private forget(messageId: string): void {
+    const prefix = `${messageId}#`;
+    for (const key of this.kinds.keys()) if (key.startsWith(prefix)) this.kinds.delete(key);
+    for (const key of this.resets) if (key.startsWith(prefix)) this.resets.delete(key);
+    for (const key of this.started) if (key.startsWith(prefix)) this.started.delete(key);
+  }
+
+  private kind(event: DeltaEvent): KindState {
+    const attempt = `${event.messageId}#${event.attempt}`;
+    const key = `${attempt}#${event.type}`;
+    let state = this.kinds.get(key);
+    if (!state) {
+      state = { shown: 0, durable: 0, mode: this.started.has(attempt) ? 'aligned' : 'unknown', pending: [] };
+      this.kinds.set(key, state);
+    }
+    return state;
+  }
+
+  private liveItem(event: LiveRunEvent['event']): HarnessEventItem {
+    return { offset: this.lastOffset, event, live: true };
+  }
+}
