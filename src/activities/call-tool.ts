@@ -7,9 +7,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { isMcpToolError, isMcpUnavailableError } from '../mcp/errors.js';
 import { isMemoryError } from '../memory/errors.js';
-import { toolContextQuery, type ToolRunContext } from '../workflows/run/contract.js';
+import { ContentBlobs } from '../payloads/content-blobs.js';
+import { toolContextQuery, type RunFile, type ToolRunContext } from '../workflows/run/contract.js';
+import type { ContentRef } from '../workflows/shared/content-ref.js';
 import type { Workspace } from '../workspace/load.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
+import { ContentCache, keepContent } from './contents.js';
 import { withHeartbeat } from './heartbeat.js';
 import { isHarnessToolResult } from './tool-result.js';
 
@@ -28,13 +31,21 @@ export interface CallToolInput {
 
 /** Result of `callTool` (and of a sub-agent call): what the model is told. */
 export interface ToolResult {
+  /** The result, or its preview when it is kept by reference (`contentRef`). */
   content: string;
+  /** Where the whole result is, when it is over `CONTENT_LIMITS.inlineChars`. */
+  contentRef?: ContentRef;
   isError: boolean;
   /** Keys to set in the run's agent state (shallow merge), from `toolResult(…, { state })`. */
   stateUpdate?: Record<string, unknown>;
 }
 
 export function createToolActivities(workspace: Workspace, client: Client) {
+  const blobs = ContentBlobs.of(client);
+  const files = new ContentCache(16 * 1024 * 1024);
+  // Inline files the run keeps by reference are whole again for the tool.
+  const resolveFiles = (list: RunFile[]) =>
+    Promise.all(list.map(async ({ contentRef, ...f }) => (contentRef && blobs ? { ...f, content: await files.read(blobs, contentRef) } : f)));
   return {
     async callTool({ agentId, toolName, toolCallId, input, noRunContext }: CallToolInput): Promise<ToolResult> {
       const tool = workspace.tools.get(toolName)!;
@@ -42,6 +53,7 @@ export function createToolActivities(workspace: Workspace, client: Client) {
       // Context, state and files are read from the run, not carried in every tool call's input;
       // a run that has none says so, and the tool starts without that round trip.
       const run: ToolRunContext = noRunContext ? { context: {}, state: {}, files: [] } : await client.workflow.getHandle(workflowId, runId).query(toolContextQuery);
+      run.files = await resolveFiles(run.files);
       try {
         const output: unknown = await withHeartbeat((signal) =>
           tool.invoke(input, {
@@ -58,10 +70,11 @@ export function createToolActivities(workspace: Workspace, client: Client) {
             },
           }),
         );
+        // A big result leaves as a reference and a preview: the run's state stays small.
         if (isHarnessToolResult(output)) {
-          return { content: output.content, isError: false, ...(output.state && { stateUpdate: output.state }) };
+          return { ...(await keepContent(blobs, output.content)), isError: false, ...(output.state && { stateUpdate: output.state }) };
         }
-        return { content: stringify(output), isError: false };
+        return { ...(await keepContent(blobs, stringify(output))), isError: false };
       } catch (err) {
         throwIfCancelled();
         if (err instanceof ToolInputParsingException) {

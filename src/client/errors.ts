@@ -45,7 +45,11 @@ export type HarnessClientErrorCode =
   /** The namespace does not exist on the server. */
   | 'NAMESPACE_NOT_FOUND'
   /** Payloads are encrypted and this process has no key configured. */
-  | 'ENCRYPTION_KEY_REQUIRED';
+  | 'ENCRYPTION_KEY_REQUIRED'
+  /** A content kept by reference was asked for, but this process has no payload store configured. */
+  | 'PAYLOAD_STORE_REQUIRED'
+  /** The run references no content with that blob id. */
+  | 'CONTENT_NOT_FOUND';
 
 /**
  * A client call that failed in a way callers are expected to handle; branch on `code`.

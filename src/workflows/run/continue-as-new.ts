@@ -16,6 +16,7 @@ import type {
   IgnoredDecision,
   PolicyOutcome,
   RoutingDecision,
+  RunFile,
 } from './contract.js';
 import type { RunParts } from './parts.js';
 
@@ -42,6 +43,8 @@ export interface CarriedLedger {
   agentId: string;
   step: number;
   transcript: TranscriptMessage[];
+  /** The run's files, big inline ones kept by reference. */
+  files?: RunFile[];
   usage: TokenUsage;
   agentState: Record<string, unknown>;
   routing: RoutingDecision;

@@ -17,14 +17,16 @@ export async function runToolCalls(parts: RunParts, calls: ToolCall[], tools: Ac
   const results = await Promise.all(
     calls.map(async (call) => {
       const result = await runToolCall(parts, call, tools);
-      events.emit({ type: 'tool.result', step: ledger.step, toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
+      const ref = result.contentRef && { contentRef: result.contentRef };
+      events.emit({ type: 'tool.result', step: ledger.step, toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError, ...ref });
       return { call, result };
     }),
   );
   for (const { call, result } of results) {
     // In call order, so parallel tools that set the same key resolve the same way on every replay.
     ledger.applyAgentStateUpdate(result.stateUpdate);
-    ledger.transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
+    const ref = result.contentRef && { contentRef: result.contentRef };
+    ledger.transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError, ...ref });
   }
 }
 
