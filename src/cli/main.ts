@@ -16,6 +16,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerTranscript } from './commands/transcript.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 import { connectionSettingsFromEnv } from '../client/connection.js';
@@ -53,6 +54,7 @@ Global options go before or after the command. Each command has its own --help w
   registerWorker(program);
   registerRun(program);
   registerStatus(program);
+  registerTranscript(program);
   registerWatch(program);
   registerDecide(program);
   registerInbox(program);

@@ -4,19 +4,25 @@
  * 1. no history of an open run, or of a closed run the namespace still retains, references it
  *    (every such history is read raw, references kept, and every reference collected; forks,
  *    threads and continued runs that share content share the blob id, so any one keeps it), nor
- *    any schedule's start action; and
+ *    any schedule's start action. A reference is either Temporal's claim (a payload replaced by a
+ *    reference) or a run's own `ContentRef` (`"blobId"` in a payload's JSON: a big tool result,
+ *    message, input or file the run keeps by reference), found by decoding every payload of those
+ *    histories, and the payloads stored by claim, with the process's codecs; and
  * 2. nobody stored it (or re-stored the same content) for `olderThanMs`, which covers a worker or
  *    client that stored a blob and has not yet put its reference into history.
  * Temporal deletes a closed run's history once the namespace retention passes, so a blob lives at
  * most retention + `olderThanMs` after the last run that used it closed.
  *
- * Cost: one read of every retained history per collection. Run it daily or weekly, not per run.
+ * Cost: one read of every retained history, and of every blob a history claims, per collection.
+ * Run it daily or weekly, not per run. A payload that does not decode (a missing encryption key)
+ * stops the collection before anything is deleted.
  */
 import type { Client } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
+import { StorageDriverClaim, type Payload, type PayloadCodec } from '@temporalio/common';
 import { decodeReferencePayload, isReferencePayload } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { BlobStore } from './blob-store.js';
-import { HARNESS_DRIVER_NAME, parseClaim } from './storage-driver.js';
+import { blobIds } from './blob-ids.js';
+import { HARNESS_DRIVER_NAME, HarnessStorageDriver, parseClaim } from './storage-driver.js';
 
 export interface GcOptions {
   client: Client;
@@ -55,12 +61,30 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
   const cutoff = new Date(now.getTime() - options.olderThanMs);
   const retentionMs = await namespaceRetentionMs(client);
   const referenced = new Set<string>();
+  const { payloadCodecs } = client.options.loadedDataConverter;
+  // Reads claimed payloads from the store being collected (ids checked where no key is needed).
+  const driver = new HarnessStorageDriver(store, blobIds(undefined));
+  const contentIds = contentRefScanner(payloadCodecs, (id) => referenced.add(id));
+  const found: Payload[] = [];
   const keep = (payload: Payload) => {
-    if (!isReferencePayload(payload)) return;
+    if (!isReferencePayload(payload)) return void found.push(payload);
     const ref = decodeReferencePayload(payload);
     if (ref.driverName !== HARNESS_DRIVER_NAME) return;
     const claim = parseClaim(ref.claimData);
-    if (claim.ns === namespace) referenced.add(claim.id);
+    if (claim.ns !== namespace) return;
+    referenced.add(claim.id);
+    found.push(payload);
+  };
+  // A run's own references live inside payloads (claimed ones included): decode and scan each.
+  const scan = async () => {
+    for (const payload of found.splice(0)) {
+      if (!isReferencePayload(payload)) {
+        await contentIds(payload);
+        continue;
+      }
+      const [stored] = await driver.retrieve({}, [new StorageDriverClaim(decodeReferencePayload(payload).claimData)]);
+      await contentIds(stored!);
+    }
   };
 
   // Retained histories: open runs, and runs closed less than the retention ago (a margin of a day
@@ -69,12 +93,14 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
   let runsScanned = 0;
   for await (const wf of client.workflow.list({ query: `ExecutionStatus = "Running" OR CloseTime > "${closedSince}"` })) {
     await forEachHistoryPayload(client, wf.workflowId, wf.runId, keep);
+    await scan();
     runsScanned++;
   }
   let schedulesScanned = 0;
   for await (const s of client.schedule.list()) {
     const raw = await client.workflowService.describeSchedule({ namespace, scheduleId: s.scheduleId });
     walkPayloads(raw.schedule, keep);
+    await scan();
     schedulesScanned++;
   }
 
@@ -95,6 +121,20 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
     }
   }
   return report;
+}
+
+const CONTENT_REF_ID = /"blobId":"((?:sha256|hmac-[A-Za-z0-9][A-Za-z0-9_.-]{0,99})-[0-9a-f]{64})"/g;
+
+/** Decodes a payload with `codecs` and reports every `ContentRef` blob id its JSON names. */
+function contentRefScanner(codecs: readonly PayloadCodec[], report: (id: string) => void): (payload: Payload) => Promise<void> {
+  const text = new TextDecoder();
+  return async (payload) => {
+    let decoded = [payload];
+    for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    const data = decoded[0]?.data;
+    if (!data || data.length < 80) return;
+    for (const m of text.decode(data).matchAll(CONTENT_REF_ID)) report(m[1]!);
+  };
 }
 
 async function namespaceRetentionMs(client: Client): Promise<number> {

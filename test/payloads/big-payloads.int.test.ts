@@ -24,6 +24,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const INPUT_BYTES = 5_000_000;
+// Each run moves ~40 MB through the store and ~17 MB per model request; two cores shared by many test runs.
+const TIMEOUT_MS = 300_000;
 
 let stub: OpenAIStub;
 beforeAll(async () => {
@@ -70,7 +72,7 @@ describe('payloads by reference: big tool results, inputs and files never reach 
       expect(page.status).toBe(200);
       expect((await page.json()) as unknown).toMatchObject({ offset: 0, nextOffset: 5, total: RESULTS + 3 });
     });
-  });
+  }, TIMEOUT_MS);
 
   it('the same with the worker SIGKILLed mid-run: a second worker process finishes it', async () => {
     const dir = tempDir();
@@ -105,7 +107,7 @@ describe('payloads by reference: big tool results, inputs and files never reach 
       await first.kill();
       await client.close();
     }
-  });
+  }, TIMEOUT_MS);
 
   it('the PostgreSQL store shared by two worker processes: the second reads what the first stored', async () => {
     const pg = await startPostgres();
@@ -151,5 +153,5 @@ describe('payloads by reference: big tool results, inputs and files never reach 
       await store.close();
       await pg.stop();
     }
-  });
+  }, TIMEOUT_MS);
 });
