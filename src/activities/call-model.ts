@@ -72,7 +72,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         history,
       );
       // The run keeps big contents by reference: the model gets them whole, tool results cut to size.
-      const transcript = await transcriptForModel(kept, blobs, contents, maxResultChars);
+      const transcript = await withHeartbeat(() => transcriptForModel(kept, blobs, contents, maxResultChars));
       const tools = [
         ...agent.tools.map((name) => workspace.tools.get(name)!),
         // Sub-agents are offered as tools; the workflow, not a tool activity, runs them.
@@ -92,7 +92,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
           }),
         );
         const answer = toModelTurn(message as unknown as AIMessage);
-        const turn = { ...answer, ...(await keepContent(blobs, answer.content)) };
+        const turn = { ...answer, ...(await withHeartbeat(() => keepContent(blobs, answer.content))) };
         if (!deferred) return turn;
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {

@@ -25,6 +25,7 @@ export async function keepContent(blobs: ContentBlobs | undefined, text: string)
 /** Full texts read recently, by blob id (blobs are immutable): a run's next model call reads none again. */
 export class ContentCache {
   private readonly texts = new Map<string, string>();
+  private readonly reading = new Map<string, Promise<string>>();
   private chars = 0;
 
   constructor(private readonly maxChars = 64 * 1024 * 1024) {}
@@ -36,7 +37,14 @@ export class ContentCache {
       this.texts.set(ref.blobId, known);
       return known;
     }
-    const text = await blobs.read(ref);
+    // Parallel tool calls of a run ask for the same file at once: one read serves them all.
+    let reading = this.reading.get(ref.blobId);
+    if (!reading) {
+      reading = blobs.read(ref).finally(() => this.reading.delete(ref.blobId));
+      this.reading.set(ref.blobId, reading);
+    }
+    const text = await reading;
+    if (this.texts.has(ref.blobId)) return text;
     this.texts.set(ref.blobId, text);
     this.chars += text.length;
     for (const [id, t] of this.texts) {

@@ -21,7 +21,10 @@ import type { Client } from '@temporalio/client';
 import { StorageDriverClaim, type Payload, type PayloadCodec } from '@temporalio/common';
 import { decodeReferencePayload, isReferencePayload } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { BlobStore } from './blob-store.js';
+import { METADATA_ENCRYPTION_KEY_ID } from '../codec/encryption-codec.js';
+import { isCodecError } from '../codec/errors.js';
 import { blobIds } from './blob-ids.js';
+import { isPayloadStoreError } from './errors.js';
 import { HARNESS_DRIVER_NAME, HarnessStorageDriver, parseClaim } from './storage-driver.js';
 
 export interface GcOptions {
@@ -47,6 +50,11 @@ export interface GcReport {
   deletedBytes: number;
   /** Unreferenced but stored within `olderThanMs`: kept this time. */
   keptRecent: number;
+  /**
+   * Kept because they are encrypted under a key this process lacks, and some retained payload under
+   * that key could not be read (its references are unknown). Give the collector every key to collect them.
+   */
+  keptUnreadable: number;
 }
 
 /**
@@ -64,7 +72,9 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
   const { payloadCodecs } = client.options.loadedDataConverter;
   // Reads claimed payloads from the store being collected (ids checked where no key is needed).
   const driver = new HarnessStorageDriver(store, blobIds(undefined));
-  const contentIds = contentRefScanner(payloadCodecs, (id) => referenced.add(id));
+  // Payloads under a key this process lacks cannot be read: every blob under that key is kept.
+  const unreadableKeys = new Set<string>();
+  const contentIds = contentRefScanner(payloadCodecs, (id) => referenced.add(id), (keyId) => unreadableKeys.add(keyId));
   const found: Payload[] = [];
   const keep = (payload: Payload) => {
     if (!isReferencePayload(payload)) return void found.push(payload);
@@ -82,8 +92,12 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
         await contentIds(payload);
         continue;
       }
-      const [stored] = await driver.retrieve({}, [new StorageDriverClaim(decodeReferencePayload(payload).claimData)]);
-      await contentIds(stored!);
+      const stored = await driver.retrieve({}, [new StorageDriverClaim(decodeReferencePayload(payload).claimData)]).catch((err: unknown) => {
+        // A blob already gone (or never in this store) holds nothing to keep.
+        if (isPayloadStoreError(err) && err.code === 'BLOB_NOT_FOUND') return [];
+        throw err;
+      });
+      if (stored[0]) await contentIds(stored[0]);
     }
   };
 
@@ -104,9 +118,14 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
     schedulesScanned++;
   }
 
-  const report: GcReport = { namespace, runsScanned, schedulesScanned, referenced: 0, blobs: 0, deleted: 0, deletedBytes: 0, keptRecent: 0 };
+  const report: GcReport = { namespace, runsScanned, schedulesScanned, referenced: 0, blobs: 0, deleted: 0, deletedBytes: 0, keptRecent: 0, keptUnreadable: 0 };
+  const underUnreadableKey = (id: string) => id.startsWith('hmac-') && unreadableKeys.has(id.slice('hmac-'.length, -65));
   for await (const blob of store.list(namespace)) {
     report.blobs++;
+    if (underUnreadableKey(blob.id) && !referenced.has(blob.id)) {
+      report.keptUnreadable++;
+      continue;
+    }
     if (referenced.has(blob.id)) {
       report.referenced++;
       continue;
@@ -125,12 +144,21 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
 
 const CONTENT_REF_ID = /"blobId":"((?:sha256|hmac-[A-Za-z0-9][A-Za-z0-9_.-]{0,99})-[0-9a-f]{64})"/g;
 
-/** Decodes a payload with `codecs` and reports every `ContentRef` blob id its JSON names. */
-function contentRefScanner(codecs: readonly PayloadCodec[], report: (id: string) => void): (payload: Payload) => Promise<void> {
+/**
+ * Decodes a payload with `codecs` and reports every `ContentRef` blob id its JSON names; a payload
+ * encrypted under a key the codecs lack is reported by its key id instead.
+ */
+function contentRefScanner(codecs: readonly PayloadCodec[], report: (id: string) => void, unreadable: (keyId: string) => void): (payload: Payload) => Promise<void> {
   const text = new TextDecoder();
   return async (payload) => {
+    const keyId = payload.metadata?.[METADATA_ENCRYPTION_KEY_ID];
     let decoded = [payload];
-    for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    try {
+      for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    } catch (err) {
+      if (!keyId || !(isCodecError(err) && err.code === 'UNKNOWN_ENCRYPTION_KEY')) throw err;
+    }
+    if (keyId && decoded[0]?.metadata?.[METADATA_ENCRYPTION_KEY_ID]) return unreadable(text.decode(keyId));
     const data = decoded[0]?.data;
     if (!data || data.length < 80) return;
     for (const m of text.decode(data).matchAll(CONTENT_REF_ID)) report(m[1]!);

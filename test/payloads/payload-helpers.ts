@@ -130,6 +130,7 @@ export async function checkBigRun(client: HarnessClient, run: RunHandle, given: 
   }
   const tools = messages.filter((m): m is Extract<TranscriptMessage, { role: 'tool' }> => m.role === 'tool');
   expect(tools).toHaveLength(RESULTS);
+  for (const m of tools) expect(m.contentRef, `tool result kept by reference, got: ${m.content.slice(0, 300)}`).toBeDefined();
   const fullResults = await Promise.all(tools.map((m) => run.readContent(m.contentRef!.blobId)));
   fullResults.forEach((text, i) => {
     expect(text.length).toBe(RESULT_BYTES);
