@@ -131,7 +131,8 @@ export class HarnessClient {
    */
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     const { runId = `run-${randomUUID()}`, ...input } = options;
-    const maxInlineFileBytes = ContentBlobs.of(this.temporal) ? MAX_INLINE_FILE_BYTES_BY_REFERENCE : MAX_INLINE_FILE_BYTES;
+    const byReference = input.files?.some((f) => f.content !== undefined) && ContentBlobs.of(this.temporal);
+    const maxInlineFileBytes = byReference ? MAX_INLINE_FILE_BYTES_BY_REFERENCE : MAX_INLINE_FILE_BYTES;
     const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents, maxInlineFileBytes });
     try {
       const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, { workflowId: runId, ...startOptions });

@@ -29,9 +29,9 @@ export class ContentBlobs {
    * undefined when it has no payload store (`HARNESS_PAYLOAD_STORE=off`): contents then stay inline.
    */
   static of(client: Client): ContentBlobs | undefined {
-    const converter = client.options.loadedDataConverter;
-    const driver = converter.externalStorage?.getDriver(HARNESS_DRIVER_NAME);
-    if (!(driver instanceof HarnessStorageDriver)) return undefined;
+    const converter = client.options?.loadedDataConverter;
+    const driver = converter?.externalStorage?.getDriver(HARNESS_DRIVER_NAME);
+    if (!converter || !(driver instanceof HarnessStorageDriver)) return undefined;
     return new ContentBlobs(driver, converter.payloadCodecs, client.options.namespace);
   }
 
