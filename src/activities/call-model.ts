@@ -11,10 +11,13 @@ import type { Client } from '@temporalio/client';
 import { chatModelCache } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
 import { credentialEnvVars } from '../models/providers/credentials.js';
+import { ContentBlobs } from '../payloads/content-blobs.js';
+import type { ContentRef } from '../workflows/shared/content-ref.js';
 import { transcriptQuery, type ToolCall, type TranscriptRef } from '../workflows/shared/conversation.js';
 import type { TokenUsage } from '../workflows/shared/usage.js';
 import type { Workspace } from '../workspace/load.js';
 import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
+import { ContentCache, keepContent, maxResultCharsOf, transcriptForModel } from './contents.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
 import { withHeartbeat } from './heartbeat.js';
 import { streamModel } from './stream-model.js';
@@ -33,7 +36,10 @@ export interface CallModelInput {
 
 /** Result of `callModel`: the model's message. */
 export interface ModelTurn {
+  /** The model's text, or its preview when it is kept by reference (`contentRef`). */
   content: string;
+  /** Where the whole text is, when it is over `CONTENT_LIMITS.inlineChars`. */
+  contentRef?: ContentRef;
   toolCalls: ToolCall[];
   usage?: TokenUsage;
   /**
@@ -46,6 +52,9 @@ export interface ModelTurn {
 export function createModelActivities(workspace: Workspace, client: Client) {
   const modelFor = chatModelCache(workspace.config.models);
   const transcripts = new TranscriptCache();
+  const blobs = ContentBlobs.of(client);
+  const contents = new ContentCache();
+  const maxResultChars = maxResultCharsOf(workspace.config.tools);
 
   return {
     async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
@@ -53,7 +62,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
       // Only loop agents call the model, and the loader checked that each has one.
       const modelId = agent.model!;
       const { workflowId, runId } = currentRun();
-      const transcript = await transcripts.read(
+      const kept = await transcripts.read(
         `${workflowId}/${runId}`,
         transcriptLength,
         {
@@ -62,6 +71,8 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         },
         history,
       );
+      // The run keeps big contents by reference: the model gets them whole, tool results cut to size.
+      const transcript = await withHeartbeat(() => transcriptForModel(kept, blobs, contents, maxResultChars));
       const tools = [
         ...agent.tools.map((name) => workspace.tools.get(name)!),
         // Sub-agents are offered as tools; the workflow, not a tool activity, runs them.
@@ -80,7 +91,8 @@ export function createModelActivities(workspace: Workspace, client: Client) {
             attempt,
           }),
         );
-        const turn = toModelTurn(message as unknown as AIMessage);
+        const answer = toModelTurn(message as unknown as AIMessage);
+        const turn = { ...answer, ...(await withHeartbeat(() => keepContent(blobs, answer.content))) };
         if (!deferred) return turn;
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {

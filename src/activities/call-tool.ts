@@ -4,12 +4,15 @@
  */
 import { ToolInputParsingException } from '@langchain/core/tools';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import { ServiceError, type Client } from '@temporalio/client';
 import { isMcpToolError, isMcpUnavailableError } from '../mcp/errors.js';
 import { isMemoryError } from '../memory/errors.js';
-import { toolContextQuery, type ToolRunContext } from '../workflows/run/contract.js';
+import { ContentBlobs } from '../payloads/content-blobs.js';
+import { toolContextQuery, type RunFile, type ToolRunContext } from '../workflows/run/contract.js';
+import type { ContentRef } from '../workflows/shared/content-ref.js';
 import type { Workspace } from '../workspace/load.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
+import { ContentCache, keepContent } from './contents.js';
 import { withHeartbeat } from './heartbeat.js';
 import { isHarnessToolResult } from './tool-result.js';
 
@@ -28,22 +31,37 @@ export interface CallToolInput {
 
 /** Result of `callTool` (and of a sub-agent call): what the model is told. */
 export interface ToolResult {
+  /** The result, or its preview when it is kept by reference (`contentRef`). */
   content: string;
+  /** Where the whole result is, when it is over `CONTENT_LIMITS.inlineChars`. */
+  contentRef?: ContentRef;
   isError: boolean;
   /** Keys to set in the run's agent state (shallow merge), from `toolResult(…, { state })`. */
   stateUpdate?: Record<string, unknown>;
 }
 
 export function createToolActivities(workspace: Workspace, client: Client) {
+  const blobs = ContentBlobs.of(client);
+  const files = new ContentCache(16 * 1024 * 1024);
+  // Inline files the run keeps by reference are whole again for the tool.
+  const resolveFiles = (list: RunFile[]) =>
+    Promise.all(list.map(async ({ contentRef, ...f }) => (contentRef && blobs ? { ...f, content: await files.read(blobs, contentRef) } : f)));
   return {
     async callTool({ agentId, toolName, toolCallId, input, noRunContext }: CallToolInput): Promise<ToolResult> {
       const tool = workspace.tools.get(toolName)!;
       const { workflowId, runId } = currentRun();
       // Context, state and files are read from the run, not carried in every tool call's input;
       // a run that has none says so, and the tool starts without that round trip.
-      const run: ToolRunContext = noRunContext ? { context: {}, state: {}, files: [] } : await client.workflow.getHandle(workflowId, runId).query(toolContextQuery);
+      // Heartbeating: big inline files are read back from the payload store, which may take a while.
+      const run: ToolRunContext = noRunContext
+        ? { context: {}, state: {}, files: [] }
+        : await withHeartbeat(async (signal) => {
+            const context = await untilAnswered(() => client.workflow.getHandle(workflowId, runId).query(toolContextQuery), signal);
+            return { ...context, files: await resolveFiles(context.files) };
+          });
+      let output: unknown;
       try {
-        const output: unknown = await withHeartbeat((signal) =>
+        output = await withHeartbeat((signal) =>
           tool.invoke(input, {
             signal,
             configurable: {
@@ -58,10 +76,6 @@ export function createToolActivities(workspace: Workspace, client: Client) {
             },
           }),
         );
-        if (isHarnessToolResult(output)) {
-          return { content: output.content, isError: false, ...(output.state && { stateUpdate: output.state }) };
-        }
-        return { content: stringify(output), isError: false };
       } catch (err) {
         throwIfCancelled();
         if (err instanceof ToolInputParsingException) {
@@ -86,8 +100,35 @@ export function createToolActivities(workspace: Workspace, client: Client) {
           cause: err as Error,
         });
       }
+      // A big result leaves as a reference and a preview: the run's state stays small. Outside the
+      // try: a store that fails is this activity's failure (retried), never a tool error for the model.
+      const keep = (text: string) => withHeartbeat(() => keepContent(blobs, text));
+      if (isHarnessToolResult(output)) {
+        return { ...(await keep(output.content)), isError: false, ...(output.state && { stateUpdate: output.state }) };
+      }
+      return { ...(await keep(stringify(output))), isError: false };
     },
   };
+}
+
+/** How long a tool call keeps asking its run for its context while the run's worker is replaced. */
+const CONTEXT_QUERY_PATIENCE_MS = 60_000;
+
+/**
+ * Runs `query` until it answers. A query fails for a while when the worker that held the run died
+ * (it waits out the sticky queue, then another worker replays the run); the activity heartbeats
+ * meanwhile, so asking again beats failing the attempt (and burning `limits.toolRetry`).
+ */
+async function untilAnswered<T>(query: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  const deadline = Date.now() + CONTEXT_QUERY_PATIENCE_MS;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await query();
+    } catch (err) {
+      if (signal.aborted || Date.now() + delay > deadline || !(err instanceof ServiceError)) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
 }
 
 function stringify(output: unknown): string {

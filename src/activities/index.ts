@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { Workspace } from '../workspace/load.js';
 import { createModelActivities } from './call-model.js';
 import { createToolActivities } from './call-tool.js';
+import { createContentActivities } from './contents.js';
 import { createGraphActivities } from './graph/run-graph.js';
 import { createMemorySyncActivities } from './memory-sync.js';
 import { createPlanActivities } from './plan-run.js';
@@ -26,6 +27,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     ...createMemorySyncActivities(workspace, client),
     ...createModelActivities(workspace, client),
     ...createToolActivities(workspace, client),
+    ...createContentActivities(client),
   };
 }
 

@@ -17,6 +17,7 @@ import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
+import { registerTranscript } from './commands/transcript.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 import { connectionSettingsFromEnv } from '../client/connection.js';
@@ -54,6 +55,7 @@ Global options go before or after the command. Each command has its own --help w
   registerWorker(program);
   registerRun(program);
   registerStatus(program);
+  registerTranscript(program);
   registerWatch(program);
   registerDecide(program);
   registerInbox(program);

@@ -55,7 +55,11 @@ export type HarnessClientErrorCode =
    * The server took an update but the workflow task carrying it failed (most often: its payload is
    * over the blob cap); the update was not applied.
    */
-  | 'UPDATE_NOT_APPLIED';
+  | 'UPDATE_NOT_APPLIED'
+  /** A content kept by reference was asked for, but this process has no payload store configured. */
+  | 'PAYLOAD_STORE_REQUIRED'
+  /** The run references no content with that blob id. */
+  | 'CONTENT_NOT_FOUND';
 
 /**
  * A client call that failed in a way callers are expected to handle; branch on `code`.

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
+import { ContentBlobs } from '../payloads/content-blobs.js';
 import type { agentRun } from '../workflows/run/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/run/contract.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
@@ -10,6 +11,7 @@ import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { classifyTemporalError } from './classify.js';
 import { RunHandle } from './run-handle.js';
+import { MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run-files.js';
 import { runStartOptions } from './run-start-options.js';
 import { HarnessSchedules } from './schedules.js';
 import { ThreadHandle, type ThreadOptions } from './thread-handle.js';
@@ -129,7 +131,9 @@ export class HarnessClient {
    */
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     const { runId = `run-${randomUUID()}`, ...input } = options;
-    const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
+    const byReference = input.files?.some((f) => f.content !== undefined) && ContentBlobs.of(this.temporal);
+    const maxInlineFileBytes = byReference ? MAX_INLINE_FILE_BYTES_BY_REFERENCE : MAX_INLINE_FILE_BYTES;
+    const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents, maxInlineFileBytes });
     try {
       const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, { workflowId: runId, ...startOptions });
       return new RunHandle(runId, handle, this.temporal);

@@ -65,9 +65,10 @@ export {
   type RunState,
   type RunStatus,
 } from '../workflows/run/contract.js';
-export type { TranscriptMessage } from '../workflows/shared/conversation.js';
+export type { TranscriptMessage, TranscriptPage, TranscriptPageInput } from '../workflows/shared/conversation.js';
+export { CONTENT_LIMITS, TRANSCRIPT_PAGE_LIMITS, type ContentRef } from '../workflows/shared/content-ref.js';
 export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
-export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js';
+export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run-files.js';
 export type { RunEventsOptions } from './run-events.js';
 export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/run/events.js';
 export { MessageText } from './message-text.js';

@@ -7,10 +7,17 @@ import type { RunFile } from '../workflows/run/contract.js';
 import { HarnessClientError } from './errors.js';
 
 /**
- * Inline content travels in workflow history, so the client refuses anything near Temporal's
- * payload limits; the workspace's `limits.maxInlineFileBytes` (default 64 KiB) is stricter still.
+ * Without a payload store, inline content travels in workflow history, so the client refuses
+ * anything near Temporal's payload limits; the workspace's `limits.maxInlineFileBytes` (default
+ * 64 KiB) is stricter still.
  */
 export const MAX_INLINE_FILE_BYTES = 256 * 1024;
+
+/**
+ * With a payload store (the default), inline content is stored by reference, so the client takes
+ * inline files up to this size (the workspace's `limits.maxInlineFileBytes` still applies).
+ */
+export const MAX_INLINE_FILE_BYTES_BY_REFERENCE = 32 * 1024 * 1024;
 
 /** A small text file passed inline. */
 export function inlineFile(name: string, content: string, mediaType?: string): RunFile {
@@ -36,17 +43,21 @@ export async function fileReference(path: string, mediaType?: string): Promise<R
 }
 
 /** @throws {HarnessClientError} `FILE_TOO_LARGE` / `INVALID_FILE` with what to do instead. */
-export function checkRunFiles(files: readonly RunFile[]): void {
+export function checkRunFiles(files: readonly RunFile[], maxInlineBytes: number = MAX_INLINE_FILE_BYTES): void {
   for (const f of files) {
     if (f.content === undefined && f.path === undefined && f.url === undefined) {
       throw new HarnessClientError('INVALID_FILE', `File "${f.name}" has no content, path or url.`);
     }
+    if (f.contentRef !== undefined) {
+      throw new HarnessClientError('INVALID_FILE', `File "${f.name}" has a contentRef: the run sets that itself; pass \`content\`, \`path\` or \`url\`.`);
+    }
     if (f.content !== undefined) {
       const bytes = Buffer.byteLength(f.content, 'utf8');
-      if (bytes > MAX_INLINE_FILE_BYTES) {
+      if (bytes > maxInlineBytes) {
+        const why = maxInlineBytes === MAX_INLINE_FILE_BYTES ? 'without a payload store they travel in workflow history' : 'with the payload store';
         throw new HarnessClientError(
           'FILE_TOO_LARGE',
-          `File "${f.name}" is ${bytes} bytes, over the ${MAX_INLINE_FILE_BYTES}-byte limit for inline files (they travel in workflow history). Pass it by reference: fileReference(path) or { path | url, size, sha256 }.`,
+          `File "${f.name}" is ${bytes} bytes, over the ${maxInlineBytes}-byte limit for inline files (${why}). Pass it by reference: fileReference(path) or { path | url, size, sha256 }.`,
         );
       }
       if (bytes !== f.size) {

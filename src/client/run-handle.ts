@@ -4,6 +4,9 @@ import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../wo
 import type { AgentRunResult, ApprovalDecisionInput, ApprovalRecord, RunStatus } from '../workflows/run/contract.js';
 import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
+import type { ContentRef } from '../workflows/shared/content-ref.js';
+import type { TranscriptMessage, TranscriptPage, TranscriptPageInput } from '../workflows/shared/conversation.js';
+import { contentBlobsOf, findContentRef, readTranscript, readTranscriptPage } from './run-contents.js';
 import { followRunEvents, type RunEventsOptions } from './run-events.js';
 import { classifyTemporalError, type FailureSubject } from './classify.js';
 import { DecisionRejectedError, HarnessClientError } from './errors.js';
@@ -123,6 +126,69 @@ export class RunHandle {
     } catch (err) {
       throw this.classify(err, 'query');
     }
+  }
+
+  /**
+   * One page of the run's conversation: at most `limit` messages (default 50, at most 500) and
+   * about 256 KiB from `offset`; `nextOffset` is where the next page starts (absent on the last).
+   * Big contents are previews with a `contentRef` (read them with `readContent`).
+   * @example
+   * const { messages, nextOffset } = await run.transcript({ offset: 0, limit: 20 });
+   */
+  async transcript(page: TranscriptPageInput = {}): Promise<TranscriptPage> {
+    try {
+      return await readTranscriptPage(this.handle, page);
+    } catch (err) {
+      throw this.classify(err, 'query');
+    }
+  }
+
+  /**
+   * Every message of the run's conversation from `fromOffset`, following the pages.
+   * @example
+   * for await (const m of run.messages()) console.log(m.role, m.contentRef ? await run.readContent(m.contentRef) : m.content);
+   */
+  async *messages(fromOffset = 0): AsyncGenerator<TranscriptMessage> {
+    try {
+      yield* readTranscript(this.handle, fromOffset);
+    } catch (err) {
+      throw this.classify(err, 'query');
+    }
+  }
+
+  /**
+   * The full text of a content the run keeps by reference (a `contentRef`, an `outputRef`, or the
+   * blob id of one), checked against the reference's size and SHA-256. A blob id is looked up among
+   * the run's own references first, so a handle never reads another run's contents by id.
+   * @throws {HarnessClientError} `CONTENT_NOT_FOUND` when the run references no such blob,
+   *   `PAYLOAD_STORE_REQUIRED` without a payload store.
+   * @throws {PayloadStoreError} `BLOB_NOT_FOUND`, `BLOB_CORRUPT`.
+   */
+  async readContent(ref: ContentRef | string): Promise<string> {
+    return new TextDecoder().decode(await this.readContentBytes(ref));
+  }
+
+  /** Like `readContent`, the bytes (for a download). */
+  async readContentBytes(ref: ContentRef | string): Promise<Uint8Array> {
+    if (!this.temporal) throw new HarnessClientError('PAYLOAD_STORE_REQUIRED', 'This run handle has no client to read contents with; get it from HarnessClient.getRun.');
+    const blobs = contentBlobsOf(this.temporal);
+    const found = typeof ref === 'string' ? await this.contentRef(ref) : ref;
+    return blobs.readBytes(found);
+  }
+
+  /**
+   * The run's reference to blob `blobId`.
+   * @throws {HarnessClientError} `CONTENT_NOT_FOUND` when the run references no such blob.
+   */
+  async contentRef(blobId: string): Promise<ContentRef> {
+    let found: ContentRef | undefined;
+    try {
+      found = await findContentRef(this.handle, blobId);
+    } catch (err) {
+      throw this.classify(err, 'query');
+    }
+    if (!found) throw new HarnessClientError('CONTENT_NOT_FOUND', `Run ${this.runId} references no content with blob id ${blobId.slice(0, 200)}.`);
+    return found;
   }
 
   /** Requests cancellation; the run ends `cancelled`. */

@@ -25,6 +25,8 @@ export interface RunStartContext {
   knownAgents?: readonly string[] | undefined;
   /** The schedule that starts the run, named in its UI details. */
   scheduleId?: string;
+  /** Largest inline file accepted. @default `MAX_INLINE_FILE_BYTES` (no payload store) */
+  maxInlineFileBytes?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface RunStartContext {
  */
 export function runStartOptions(input: AgentRunInput, context: RunStartContext): RunStartOptions {
   const agentId = input.agentId ?? 'auto';
-  if (input.files) checkRunFiles(input.files);
+  if (input.files) checkRunFiles(input.files, context.maxInlineFileBytes);
   const { knownAgents } = context;
   if (knownAgents && agentId !== 'auto' && !knownAgents.includes(agentId)) {
     throw new HarnessClientError('UNKNOWN_AGENT', `Unknown agent "${input.agentId}". Known agents: ${knownAgents.join(', ') || '(none)'}.`);

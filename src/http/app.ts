@@ -27,6 +27,8 @@ import {
   parseQuery,
   parseWith,
   resultQuery,
+  transcriptQuery,
+  blobIdParam,
   DEFAULT_MAX_BODY_BYTES,
   type CreateRunBody,
 } from './schemas.js';
@@ -179,6 +181,23 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
       if (!isTerminalRunState(status.state)) return c.json({ runId: run.runId, state: status.state }, 202);
     }
     return c.json(await untilAborted(run.result(), [c.req.raw.signal, options.signal]));
+  });
+
+  app.get('/runs/:id/transcript', async (c) => {
+    const { offset, limit } = parseQuery(c, transcriptQuery);
+    return c.json(await runOf(c).transcript({ offset, limit }));
+  });
+
+  // Only a blob this run references: access to a run is access to its contents, never to others'.
+  app.get('/runs/:id/blobs/:blobId', async (c) => {
+    const run = runOf(c);
+    const ref = await run.contentRef(parseWith(blobIdParam, c.req.param('blobId'), 'path'));
+    const bytes = await run.readContentBytes(ref);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': ref.mediaType,
+      'X-Content-SHA256': ref.sha256,
+      'Cache-Control': 'private, no-store',
+    });
   });
 
   app.post('/runs/:id/approvals/:approvalId', async (c) => {

@@ -61,6 +61,7 @@ export class HttpError extends HarnessError {
  */
 const STATUS_BY_CODE: Readonly<Record<string, ErrorStatus>> = {
   RUN_NOT_FOUND: 404,
+  CONTENT_NOT_FOUND: 404,
   THREAD_NOT_FOUND: 404,
   SCHEDULE_NOT_FOUND: 404,
   RUN_ALREADY_EXISTS: 409,
@@ -82,6 +83,7 @@ const STATUS_BY_CODE: Readonly<Record<string, ErrorStatus>> = {
   TEMPORAL_ACCESS_DENIED: 500,
   NAMESPACE_NOT_FOUND: 500,
   ENCRYPTION_KEY_REQUIRED: 500,
+  PAYLOAD_STORE_REQUIRED: 500,
 };
 
 /**

@@ -165,17 +165,38 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['runId', 'agentId', 'state', 'step', 'pendingApprovals', 'approvals', 'ignoredDecisions', 'ignoredDecisionCount', 'usage', 'agentState'],
   ),
+  ContentRef: obj(
+    {
+      blobId: { ...str, description: 'Download with GET /runs/{id}/blobs/{blobId}.' },
+      size: { ...int, description: 'Size of the full text in UTF-8 bytes.' },
+      sha256: { ...str, description: 'SHA-256 (hex) of the full text.' },
+      mediaType: str,
+    },
+    ['blobId', 'size', 'sha256', 'mediaType'],
+  ),
   TranscriptMessage: {
     type: 'object',
-    properties: { role: { type: 'string', enum: ['user', 'assistant', 'tool'] }, content: str },
+    properties: { role: { type: 'string', enum: ['user', 'assistant', 'tool'] }, content: str, contentRef: ref('ContentRef') },
     required: ['role', 'content'],
-    description: 'assistant messages also have toolCalls [{id, name, args}]; tool messages toolCallId, toolName, isError.',
+    description:
+      'assistant messages also have toolCalls [{id, name, args}]; tool messages toolCallId, toolName, isError. With contentRef, ' +
+      'content is a preview and the full text is downloaded by reference.',
   },
+  TranscriptPage: obj(
+    {
+      messages: { type: 'array', items: ref('TranscriptMessage') },
+      offset: int,
+      nextOffset: { ...int, description: 'Where the next page starts; absent on the last page.' },
+      total: int,
+    },
+    ['messages', 'offset', 'total'],
+  ),
   RunResult: obj(
     {
       runId: str,
       agentId: str,
-      output: str,
+      output: { ...str, description: 'A preview when the answer is kept by reference (outputRef).' },
+      outputRef: ref('ContentRef'),
       messages: { type: 'array', items: ref('TranscriptMessage') },
       steps: int,
       approvals: { type: 'array', items: ref('ApprovalRecord') },

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
 import { chatBody } from './chat/chat-request.js';
-import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery } from './schemas.js';
+import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
 export interface OpenApiDocument {
@@ -110,6 +110,29 @@ export function openApiDocument(): OpenApiDocument {
             409: error("`RUN_FAILED` or `RUN_CANCELLED`, with the run's own error message."),
             ...common,
             503: error('`SHUTTING_DOWN`: the server stopped waiting; `TEMPORAL_UNAVAILABLE`: the Temporal server cannot be reached.'),
+          },
+        },
+      },
+      '/runs/{id}/transcript': {
+        get: {
+          operationId: 'getRunTranscript',
+          summary: "A page of the run's conversation (big contents as references); follow nextOffset for the rest",
+          parameters: [runId, ...queryParameters(transcriptQuery)],
+          responses: { 200: ok('At most `limit` messages and about 256 KiB.', 'TranscriptPage'), 404: error('`RUN_NOT_FOUND`.'), ...common },
+        },
+      },
+      '/runs/{id}/blobs/{blobId}': {
+        get: {
+          operationId: 'getRunBlob',
+          summary: 'The full text of a content the run keeps by reference (a contentRef or outputRef of this run)',
+          description:
+            'Only blobs this run references are served (its transcript, final answer and inline files). The body is the text, ' +
+            '`Content-Type` the reference\'s media type, `X-Content-SHA256` its SHA-256 (checked before sending).',
+          parameters: [runId, pathParam('blobId', 'The blobId of a ContentRef of this run.')],
+          responses: {
+            200: { description: 'The full text.', content: { 'text/plain': { schema: { type: 'string' } } } },
+            404: error('`RUN_NOT_FOUND`, or `CONTENT_NOT_FOUND`: the run references no such blob.'),
+            ...common,
           },
         },
       },

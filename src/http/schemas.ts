@@ -87,6 +87,17 @@ export const resultQuery = z
   })
   .strict();
 
+/** Query of `GET /runs/{id}/transcript`. */
+export const transcriptQuery = z
+  .object({
+    offset: z.coerce.number().int().min(0).default(0).describe('Index of the first message wanted.'),
+    limit: z.coerce.number().int().min(1).max(500).default(50).describe('At most this many messages (a page also stops at about 256 KiB).'),
+  })
+  .strict();
+
+/** A blob id path parameter: what `ContentRef.blobId` looks like. */
+export const blobIdParam = z.string().regex(/^(?:sha256|hmac-[A-Za-z0-9][A-Za-z0-9_.-]{0,99})-[0-9a-f]{64}$/, 'not a blob id (a ContentRef blobId, e.g. sha256-<64 hex>)');
+
 /** Query of `GET /runs/{id}/events`. */
 export const eventsQuery = z
   .object({

@@ -4,19 +4,28 @@
  * 1. no history of an open run, or of a closed run the namespace still retains, references it
  *    (every such history is read raw, references kept, and every reference collected; forks,
  *    threads and continued runs that share content share the blob id, so any one keeps it), nor
- *    any schedule's start action; and
+ *    any schedule's start action. A reference is either Temporal's claim (a payload replaced by a
+ *    reference) or a run's own `ContentRef` (`"blobId"` in a payload's JSON: a big tool result,
+ *    message, input or file the run keeps by reference), found by decoding every payload of those
+ *    histories, and the payloads stored by claim, with the process's codecs; and
  * 2. nobody stored it (or re-stored the same content) for `olderThanMs`, which covers a worker or
  *    client that stored a blob and has not yet put its reference into history.
  * Temporal deletes a closed run's history once the namespace retention passes, so a blob lives at
  * most retention + `olderThanMs` after the last run that used it closed.
  *
- * Cost: one read of every retained history per collection. Run it daily or weekly, not per run.
+ * Cost: one read of every retained history, and of every blob a history claims, per collection.
+ * Run it daily or weekly, not per run. A payload that does not decode (a missing encryption key)
+ * stops the collection before anything is deleted.
  */
 import type { Client } from '@temporalio/client';
-import type { Payload } from '@temporalio/common';
+import { StorageDriverClaim, type Payload, type PayloadCodec } from '@temporalio/common';
 import { decodeReferencePayload, isReferencePayload } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { BlobStore } from './blob-store.js';
-import { HARNESS_DRIVER_NAME, parseClaim } from './storage-driver.js';
+import { METADATA_ENCRYPTION_KEY_ID } from '../codec/encryption-codec.js';
+import { isCodecError } from '../codec/errors.js';
+import { blobIds } from './blob-ids.js';
+import { isPayloadStoreError } from './errors.js';
+import { HARNESS_DRIVER_NAME, HarnessStorageDriver, parseClaim } from './storage-driver.js';
 
 export interface GcOptions {
   client: Client;
@@ -41,6 +50,11 @@ export interface GcReport {
   deletedBytes: number;
   /** Unreferenced but stored within `olderThanMs`: kept this time. */
   keptRecent: number;
+  /**
+   * Kept because they are encrypted under a key this process lacks, and some retained payload under
+   * that key could not be read (its references are unknown). Give the collector every key to collect them.
+   */
+  keptUnreadable: number;
 }
 
 /**
@@ -55,12 +69,36 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
   const cutoff = new Date(now.getTime() - options.olderThanMs);
   const retentionMs = await namespaceRetentionMs(client);
   const referenced = new Set<string>();
+  const { payloadCodecs } = client.options.loadedDataConverter;
+  // Reads claimed payloads from the store being collected (ids checked where no key is needed).
+  const driver = new HarnessStorageDriver(store, blobIds(undefined));
+  // Payloads under a key this process lacks cannot be read: every blob under that key is kept.
+  const unreadableKeys = new Set<string>();
+  const contentIds = contentRefScanner(payloadCodecs, (id) => referenced.add(id), (keyId) => unreadableKeys.add(keyId));
+  const found: Payload[] = [];
   const keep = (payload: Payload) => {
-    if (!isReferencePayload(payload)) return;
+    if (!isReferencePayload(payload)) return void found.push(payload);
     const ref = decodeReferencePayload(payload);
     if (ref.driverName !== HARNESS_DRIVER_NAME) return;
     const claim = parseClaim(ref.claimData);
-    if (claim.ns === namespace) referenced.add(claim.id);
+    if (claim.ns !== namespace) return;
+    referenced.add(claim.id);
+    found.push(payload);
+  };
+  // A run's own references live inside payloads (claimed ones included): decode and scan each.
+  const scan = async () => {
+    for (const payload of found.splice(0)) {
+      if (!isReferencePayload(payload)) {
+        await contentIds(payload);
+        continue;
+      }
+      const stored = await driver.retrieve({}, [new StorageDriverClaim(decodeReferencePayload(payload).claimData)]).catch((err: unknown) => {
+        // A blob already gone (or never in this store) holds nothing to keep.
+        if (isPayloadStoreError(err) && err.code === 'BLOB_NOT_FOUND') return [];
+        throw err;
+      });
+      if (stored[0]) await contentIds(stored[0]);
+    }
   };
 
   // Retained histories: open runs, and runs closed less than the retention ago (a margin of a day
@@ -69,18 +107,25 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
   let runsScanned = 0;
   for await (const wf of client.workflow.list({ query: `ExecutionStatus = "Running" OR CloseTime > "${closedSince}"` })) {
     await forEachHistoryPayload(client, wf.workflowId, wf.runId, keep);
+    await scan();
     runsScanned++;
   }
   let schedulesScanned = 0;
   for await (const s of client.schedule.list()) {
     const raw = await client.workflowService.describeSchedule({ namespace, scheduleId: s.scheduleId });
     walkPayloads(raw.schedule, keep);
+    await scan();
     schedulesScanned++;
   }
 
-  const report: GcReport = { namespace, runsScanned, schedulesScanned, referenced: 0, blobs: 0, deleted: 0, deletedBytes: 0, keptRecent: 0 };
+  const report: GcReport = { namespace, runsScanned, schedulesScanned, referenced: 0, blobs: 0, deleted: 0, deletedBytes: 0, keptRecent: 0, keptUnreadable: 0 };
+  const underUnreadableKey = (id: string) => id.startsWith('hmac-') && unreadableKeys.has(id.slice('hmac-'.length, -65));
   for await (const blob of store.list(namespace)) {
     report.blobs++;
+    if (underUnreadableKey(blob.id) && !referenced.has(blob.id)) {
+      report.keptUnreadable++;
+      continue;
+    }
     if (referenced.has(blob.id)) {
       report.referenced++;
       continue;
@@ -95,6 +140,29 @@ export async function collectPayloadGarbage(options: GcOptions): Promise<GcRepor
     }
   }
   return report;
+}
+
+const CONTENT_REF_ID = /"blobId":"((?:sha256|hmac-[A-Za-z0-9][A-Za-z0-9_.-]{0,99})-[0-9a-f]{64})"/g;
+
+/**
+ * Decodes a payload with `codecs` and reports every `ContentRef` blob id its JSON names; a payload
+ * encrypted under a key the codecs lack is reported by its key id instead.
+ */
+function contentRefScanner(codecs: readonly PayloadCodec[], report: (id: string) => void, unreadable: (keyId: string) => void): (payload: Payload) => Promise<void> {
+  const text = new TextDecoder();
+  return async (payload) => {
+    const keyId = payload.metadata?.[METADATA_ENCRYPTION_KEY_ID];
+    let decoded = [payload];
+    try {
+      for (const codec of [...codecs].reverse()) decoded = await codec.decode(decoded);
+    } catch (err) {
+      if (!keyId || !(isCodecError(err) && err.code === 'UNKNOWN_ENCRYPTION_KEY')) throw err;
+    }
+    if (keyId && decoded[0]?.metadata?.[METADATA_ENCRYPTION_KEY_ID]) return unreadable(text.decode(keyId));
+    const data = decoded[0]?.data;
+    if (!data || data.length < 80) return;
+    for (const m of text.decode(data).matchAll(CONTENT_REF_ID)) report(m[1]!);
+  };
 }
 
 async function namespaceRetentionMs(client: Client): Promise<number> {

@@ -109,7 +109,7 @@ function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>): strin
 }
 
 async function loadToolsFor(config: WorkspaceConfig, file: string): Promise<Map<string, StructuredToolInterface>> {
-  if (!config.tools) return new Map();
+  if (!config.tools?.module) return new Map();
   const modulePath = resolve(dirname(file), config.tools.module);
   if (!existsSync(modulePath)) {
     throw new WorkspaceError('TOOLS_MODULE_LOAD_FAILED', file, [
@@ -186,7 +186,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
         const memoryHint = (MEMORY_TOOL_NAMES as readonly string[]).includes(name) && !config.memory
           ? `; "${name}" is a built-in memory tool: add a top-level \`memory\` section to enable it`
           : '';
-        const hint = (config.tools ? `the tools module exports: ${known(toolNames)}` : 'no `tools.module` is declared') + memoryHint;
+        const hint = (config.tools?.module ? `the tools module exports: ${known(toolNames)}` : 'no `tools.module` is declared') + memoryHint;
         issues.push({ path: `agents[${i}].tools[${j}]`, message: `unknown tool "${name}"; ${hint}` });
       }
     });

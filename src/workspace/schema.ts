@@ -165,11 +165,24 @@ export const agentSchema = z.strictObject({
   }
 });
 
+/** Most characters of a tool result a model gets (a longer one is cut, with a marker; the whole is kept by reference). */
+const maxResultChars = z.number().int().min(100).max(10_000_000);
+
+/**
+ * Tools: the module that exports them, and how much of a result the model gets, for every tool
+ * (`maxResultChars`, default 100,000) or per tool by name (MCP and memory tools included).
+ */
+export const toolsSchema = z.strictObject({
+  module: z.string().min(1).optional(),
+  maxResultChars: maxResultChars.optional(),
+  perTool: z.record(z.string().min(1), z.strictObject({ maxResultChars: maxResultChars.optional() })).optional(),
+});
+
 export const workspaceSchema = z.strictObject({
   version: z.literal(1).default(1),
   // Only `loop` agents need a model (each names its own), so a workspace of graph agents may have none.
   models: z.record(id, modelSchema).default({}),
-  tools: z.strictObject({ module: z.string().min(1) }).optional(),
+  tools: toolsSchema.optional(),
   /** MCP servers whose tools agents list as `mcp__<server>__<tool>` (or `mcp__<server>__*`). */
   mcp: mcpSchema.optional(),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),

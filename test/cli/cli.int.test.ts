@@ -128,6 +128,32 @@ describe('harness CLI', () => {
     expect(finalStatus.stdout).toContain('final: recorded refund');
   });
 
+  it('transcript prints the messages by page; a big input shows as a preview with its blob id, --full and --blob print it whole', async () => {
+    const input = `long ${'x'.repeat(20_000)}`;
+    const run = await client.startRun({ agentId: 'ops', input });
+    await run.result();
+    const [json, full, human, page] = await Promise.all([
+      harness(['transcript', run.runId, '--json'], env),
+      harness(['transcript', run.runId, '--full', '--json'], env),
+      harness(['transcript', run.runId], env),
+      harness(['transcript', run.runId, '--offset', '1', '--limit', '1', '--json'], env),
+    ]);
+    expect(json.code, json.stderr).toBe(0);
+    const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { index: number; role: string; content: string; contentRef?: { blobId: string; size: number } });
+    expect(lines.map((l) => [l.index, l.role])).toEqual([[0, 'user'], [1, 'assistant']]);
+    expect(lines[0]!.contentRef).toMatchObject({ size: input.length });
+    expect(lines[0]!.content.length).toBeLessThan(2000);
+    expect((JSON.parse(full.stdout.split('\n')[0]!) as { content: string }).content).toBe(input);
+    expect(human.stdout).toContain(`#0 user [${input.length} bytes by reference: blob ${lines[0]!.contentRef!.blobId}]`);
+    expect(page.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { index: number }).index)).toEqual([1]);
+    const [blob, missing] = await Promise.all([
+      harness(['transcript', run.runId, '--blob', lines[0]!.contentRef!.blobId], env),
+      harness(['transcript', run.runId, '--blob', `sha256-${'0'.repeat(64)}`], env),
+    ]);
+    expect(blob.stdout).toBe(input);
+    expectCleanError(missing, /^error \[CONTENT_NOT_FOUND\]: Run .* references no content with blob id/);
+  });
+
   it('refuses bad decisions with their code, then applies a valid edit', async () => {
     const { runId, approvalId } = await parkedRun();
     const [badJson, badSchema, unknown] = await Promise.all([

@@ -106,6 +106,11 @@ describe('HTTP guards', () => {
     const wrong = await send(app, '/runs', { method: 'POST', headers: { ...json, ...bearer(`${ANN}-wrong`) }, body: '{"input":"hi"}' });
     expect(wrong).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', message: 'The credentials sent are not valid for this server.' });
     expect(wrong.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    // A run's transcript and its blobs (contents kept by reference) are behind the same guard.
+    for (const path of ['/runs/r/transcript', `/runs/r/blobs/sha256-${'0'.repeat(64)}`]) {
+      expect(await send(app, path)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect(await send(app, '/runs/r/blobs/not-a-blob', { headers: bearer(ANN) })).toMatchObject({ status: 400, code: 'INVALID_REQUEST' });
     expect((await send(app, '/healthz')).status).toBe(200);
     expect((await send(app, '/openapi.json')).status).toBe(200);
     // Past the guards, the body schema answers (before Temporal).

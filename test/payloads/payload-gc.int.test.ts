@@ -72,8 +72,12 @@ agents:
         expect(report.runsScanned).toBeGreaterThan(0);
         expect(await store.get('default', oldOrphan!.claimData.id!)).toBeUndefined();
         expect(await store.get('default', newOrphan!.claimData.id!)).toBeDefined();
-        // The run's own blobs survive: its result still reads in full.
-        expect((await client.getRun(run.runId).result()).messages.find((m) => m.role === 'tool')?.content).toHaveLength(100_000);
+        // The run's own blobs survive: its result still reads, and the tool result it keeps by
+        // reference (a ContentRef inside the result's JSON, not a Temporal claim) reads in full.
+        const handle = client.getRun(run.runId);
+        const tool = (await handle.result()).messages.find((m) => m.role === 'tool')!;
+        expect(tool.contentRef).toBeDefined();
+        expect(await handle.readContent(tool.contentRef!)).toHaveLength(100_000);
       },
       { dataConverter },
     );

@@ -34,7 +34,9 @@ agents:
     const runId = await withHarnessWorker(
       workspace,
       async ({ client }) => {
-        const run = await client.startRun({ agentId: 'a', input: 'go' });
+        // A run keeps a big tool result by its own reference (a preview in history); a big input
+        // still arrives as the workflow's start input, which Temporal's claim check stores.
+        const run = await client.startRun({ agentId: 'a', input: `go ${'x'.repeat(100_000)}` });
         expect((await run.result()).output).toBe('done');
         return run.runId;
       },

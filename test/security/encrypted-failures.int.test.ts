@@ -84,7 +84,10 @@ describe('encrypted failures and payloads (HARNESS_ENCRYPTION_KEY)', () => {
       // With the key, everything reads as usual: tool output, the tool's exception text.
       expect(result.output).toContain(`echo: ${m.toolArg}`);
       expect(result.output).toContain(m.exception);
-      expect(result.messages[0]).toMatchObject({ role: 'user', content: bigInput });
+      // The run keeps the big input by reference (a preview in its state); the client reads it back
+      // whole from the store, where it is encrypted like every payload.
+      expect(result.messages[0]).toMatchObject({ role: 'user', contentRef: { size: bigInput.length } });
+      expect(await ok.readContent(result.messages[0]!.contentRef!)).toBe(bigInput);
 
       const failed = await client.startRun({ agentId: 'b', input: `${m.input} asks the strict model` });
       const err = await failed.result().catch((e: unknown) => e);

@@ -26,9 +26,9 @@ export function uniqueId(prefix: string): string {
 }
 
 /** Writes a workspace file whose tools module is the test tools; returns its path. */
-export function writeWorkspace(dir: string, yaml: string): string {
+export function writeWorkspace(dir: string, yaml: string, tools = ''): string {
   const file = join(dir, 'harness.yaml');
-  writeFileSync(file, `tools:\n  module: ${JSON.stringify(TEST_TOOLS)}\n${yaml}`);
+  writeFileSync(file, `tools:\n  module: ${JSON.stringify(TEST_TOOLS)}\n${tools}${yaml}`);
   return file;
 }
 

@@ -56,7 +56,8 @@ Examples:
           `${c.bold(driver.blobs.description)}, namespace ${report.namespace}`,
           `scanned ${report.runsScanned} runs and ${report.schedulesScanned} schedules`,
           `${report.blobs} blobs stored, ${report.referenced} of them referenced; ${opts.dryRun ? 'would delete' : 'deleted'} ${report.deleted} (${report.deletedBytes} bytes); ` +
-            `${report.keptRecent} unreferenced but stored within ${opts.olderThanDays} day(s), kept`,
+            `${report.keptRecent} unreferenced but stored within ${opts.olderThanDays} day(s), kept` +
+            (report.keptUnreadable ? `; ${report.keptUnreadable} kept under encryption keys this process lacks (set every key to collect them)` : ''),
         );
       });
     });

@@ -44,7 +44,10 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
       });
     }
     const turn = await modelStep(parts, agent, model);
-    if (turn.toolCalls.length === 0) return turn.content;
+    if (turn.toolCalls.length === 0) {
+      ledger.outputRef = turn.contentRef;
+      return turn.content;
+    }
 
     // Gate first, then run: every call that needs approval is pending before any tool starts, so
     // the run shows all of this step's approvals at once and people can decide them in any order.
@@ -80,6 +83,6 @@ async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInter
   for (const delta of deferredDeltaEvents(turn, step, messageId)) events.emit(delta);
   const usage = ledger.addUsage(turn.usage, agent.pricing);
   events.emit({ type: 'step.completed', step, messageId, toolCalls: turn.toolCalls.length, ...(usage && { usage }) });
-  ledger.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls });
+  ledger.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls, ...(turn.contentRef && { contentRef: turn.contentRef }) });
   return turn;
 }

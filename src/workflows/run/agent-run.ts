@@ -27,11 +27,14 @@ import {
   eventLogQuery,
   statusQuery,
   toolContextQuery,
+  transcriptPageQuery,
   transcriptQuery,
   type AgentRunInput,
   type AgentRunResult,
 } from './contract.js';
 import { graphLoop } from './graph-loop.js';
+import { keepInputByReference } from './input-refs.js';
+import { transcriptPage } from '../shared/transcript-page.js';
 import { RunLedger } from './ledger.js';
 import { RunLifecycle, type LifecycleEffects } from './lifecycle.js';
 import { now, type RunParts } from './parts.js';
@@ -53,6 +56,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   setHandler(transcriptQuery, (q) =>
     q?.upTo === undefined && q?.from === undefined ? ledger.transcript : ledger.transcript.slice(q.from ?? 0, q.upTo),
   );
+  setHandler(transcriptPageQuery, (q) => transcriptPage(ledger.transcript, q));
   setHandler(toolContextQuery, () => ledger.toolContext());
   // Signals cannot be refused: a bad one is recorded in `ignoredDecisions` and changes nothing.
   setHandler(approvalDecisionSignal, (payload) => {
@@ -77,6 +81,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
   lifecycle.begin(input);
   try {
+    if (!input.carried) await keepInputByReference(ledger);
     const agent = input.carried ? input.carried.ledger.agent : await startRun(run);
     const loop = () => (agent.execution === 'graph' ? graphLoop(run, agent) : agentLoop(run, agent));
     const output = await withinRunTimeout(agent.limits, input.carried?.startedAtMs, loop);

@@ -17,6 +17,7 @@ import type {
   PendingApproval,
   PolicyOutcome,
   RoutingDecision,
+  RunFile,
 } from './contract.js';
 import type { RunParts } from './parts.js';
 import type { FinishedToolCall, StepProgress } from './step-progress.js';
@@ -49,6 +50,8 @@ export interface CarriedLedger {
   agentId: string;
   step: number;
   transcript: TranscriptMessage[];
+  /** The run's files, big inline ones kept by reference. */
+  files?: RunFile[];
   usage: TokenUsage;
   agentState: Record<string, unknown>;
   routing: RoutingDecision;

@@ -7,10 +7,11 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CarriedRun } from './continue-as-new.js';
+import type { ContentRef } from '../shared/content-ref.js';
 import type { TranscriptMessage, TranscriptRef } from '../shared/conversation.js';
 import type { TokenUsage } from '../shared/usage.js';
 
-export { transcriptQuery } from '../shared/conversation.js';
+export { transcriptPageQuery, transcriptQuery } from '../shared/conversation.js';
 
 /** Workflow type name of a run. */
 export const AGENT_RUN_WORKFLOW = 'agentRun';
@@ -75,8 +76,15 @@ export interface AgentRunInput {
 export interface AgentRunResult {
   runId: string;
   agentId: string;
+  /** The model's final answer, or its preview when it is kept by reference (`outputRef`). */
   output: string;
-  /** This run's own messages (its input, the model's turns, tool results), for a thread to append. */
+  /** Where the whole answer is, when it is over `CONTENT_LIMITS.inlineChars`. */
+  outputRef?: ContentRef;
+  /**
+   * This run's own messages (its input, the model's turns, tool results), for a thread to append.
+   * Contents over `CONTENT_LIMITS.inlineChars` are previews with a `contentRef`, so the result stays
+   * small whatever the run carried.
+   */
   messages: TranscriptMessage[];
   steps: number;
   approvals: ApprovalRecord[];
@@ -94,6 +102,11 @@ export interface RunFile {
   mediaType?: string;
   /** Inline UTF-8 content (small files only: see `limits.maxInlineFileBytes`). */
   content?: string;
+  /**
+   * Set by the run (never by callers) when it keeps a big inline `content` by reference: tools
+   * still get `content` whole, `toolContext` replies carry this reference instead.
+   */
+  contentRef?: ContentRef;
   path?: string;
   url?: string;
   /** Size in bytes of the content or of the referenced file. */
@@ -135,7 +148,9 @@ export interface RunStatus {
   usage: TokenUsage;
   /** The agent state as tools have updated it so far. */
   agentState: Record<string, unknown>;
+  /** The final answer (a preview when it is kept by reference: `outputRef`). */
   output?: string;
+  outputRef?: ContentRef;
   error?: string;
   /** Set when this run is a sub-agent call: its approvals are also decided through the top-level run. */
   parent?: ParentRunRef;

@@ -5,6 +5,7 @@
  * stream, so a client that reconnects resumes exactly where it stopped.
  */
 import type { ModelTurn } from '../../activities/call-model.js';
+import type { ContentRef } from '../shared/content-ref.js';
 import type { TokenUsage } from '../shared/usage.js';
 import type { ApprovalRecord, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
 
@@ -26,7 +27,8 @@ interface Envelope {
 export type MessageId = string;
 
 export type HarnessEventBody =
-  | { type: 'run.created'; input: string; requestedAgentId: string; threadId?: string }
+  /** `input` is a preview when the input is over `CONTENT_LIMITS.inlineChars` (`inputChars` says how long it is). */
+  | { type: 'run.created'; input: string; inputChars: number; requestedAgentId: string; threadId?: string }
   | { type: 'run.routed'; routing: RoutingDecision; policy: PolicyOutcome }
   | { type: 'run.queued' }
   | { type: 'run.dequeued' }
@@ -38,7 +40,8 @@ export type HarnessEventBody =
   /** A retried model call starts over: drop earlier attempts' deltas for this message. */
   | { type: 'output.reset'; step: number; attempt: number; messageId: MessageId }
   | { type: 'tool.started'; step: number; toolCallId: string; toolName: string; input: Record<string, unknown> }
-  | { type: 'tool.result'; step: number; toolCallId: string; toolName: string; content: string; isError: boolean }
+  /** With `contentRef`, `content` is a preview of a result kept by reference. */
+  | { type: 'tool.result'; step: number; toolCallId: string; toolName: string; content: string; isError: boolean; contentRef?: ContentRef }
   /** A graph agent's node finished: its name and (a JSON summary of) the state update it made. */
   | { type: 'graph.node'; step: number; node: string; update: unknown }
   /** What a graph node wrote with LangGraph's stream writer (`config.writer(...)`). */
@@ -48,7 +51,7 @@ export type HarnessEventBody =
   | { type: 'approval.requested'; approval: PendingApproval }
   | { type: 'approval.resolved'; decision: ApprovalRecord }
   | { type: 'run.resumed'; step: number }
-  | { type: 'run.completed'; output: string; usage: TokenUsage }
+  | { type: 'run.completed'; output: string; outputRef?: ContentRef; usage: TokenUsage }
   | { type: 'run.failed'; error: string }
   | { type: 'run.cancelled' };
 

@@ -21,12 +21,15 @@ import type {
 } from './contract.js';
 import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
 import { IgnoredDecisionLog } from './ignored-decisions.js';
+import { needsReference, previewOf, type ContentRef } from '../shared/content-ref.js';
 import type { ToolCall, TranscriptMessage } from '../shared/conversation.js';
 import { addInto, costOf, zeroUsage, type ModelPricing, type TokenUsage } from '../shared/usage.js';
 
 export class RunLedger {
   step = 0;
   output?: string;
+  /** Where the whole final answer is, when the model's answer was kept by reference. */
+  outputRef?: ContentRef;
   error?: string;
   readonly transcript: TranscriptMessage[];
   readonly usage: TokenUsage = zeroUsage();
@@ -41,6 +44,10 @@ export class RunLedger {
   private readonly pending = new Map<string, PendingApproval>();
   private readonly decided = new Map<string, ApprovalRecord>();
   private readonly ignored: IgnoredDecisionLog;
+  /** The run's files as it keeps them (big inline contents by reference, once stored). */
+  private files: RunFile[];
+  /** The whole first user message while it waits to be stored by reference (`keepInputByReference`). */
+  private pendingInput?: string;
   /** Called for every recorded decision, however it came (person, deadline, run ending). */
   onDecided?: (record: ApprovalRecord) => void;
   /** Called for every approval requested (tool call or graph interrupt), after it is pending. */
@@ -51,7 +58,11 @@ export class RunLedger {
     readonly input: AgentRunInput,
   ) {
     const carried = input.carried?.ledger;
-    this.transcript = carried ? [...carried.transcript] : [{ role: 'user', content: withFiles(input.input, input.files ?? []) }];
+    const first = carried ? undefined : withFiles(input.input, input.files ?? []);
+    if (first !== undefined && needsReference(first)) this.pendingInput = first;
+    // A big input shows as a preview until it is stored; the model is called only after that.
+    this.transcript = carried ? [...carried.transcript] : [{ role: 'user', content: this.pendingInput ? previewOf(first!) : first! }];
+    this.files = carried?.files ?? input.files ?? [];
     this.agentId = carried?.agentId ?? input.agentId ?? 'auto';
     this.agentState = { ...(carried?.agentState ?? input.state ?? {}) };
     this.ignored = new IgnoredDecisionLog(carried && { kept: carried.ignoredDecisions, total: carried.ignoredDecisionCount });
@@ -76,6 +87,7 @@ export class RunLedger {
       agentId: this.agentId,
       step: this.step,
       transcript: [...this.transcript],
+      files: this.files,
       usage: { ...this.usage },
       agentState: this.agentState,
       routing: this.routing,
@@ -88,13 +100,35 @@ export class RunLedger {
     };
   }
 
+  /**
+   * Keeps a big first message and big inline files by reference, by `store` (an activity; undefined
+   * when the workers have no payload store: the texts then stay inline).
+   */
+  async keepInputByReference(store: (text: string) => Promise<ContentRef | undefined>): Promise<void> {
+    const text = this.pendingInput;
+    const files = await Promise.all(
+      this.files.map(async (f) => {
+        if (f.content === undefined || !needsReference(f.content)) return f;
+        const contentRef = await store(f.content);
+        if (!contentRef) return f;
+        const { content: _whole, ...rest } = f;
+        return { ...rest, contentRef };
+      }),
+    );
+    this.files = files;
+    if (text === undefined) return;
+    const contentRef = await store(text);
+    this.transcript[0] = contentRef ? { role: 'user', content: previewOf(text, contentRef), contentRef } : { role: 'user', content: text };
+    this.pendingInput = undefined;
+  }
+
   /** Merges a tool's agent-state update (shallow). */
   applyAgentStateUpdate(update: Record<string, unknown> | undefined): void {
     if (update) this.agentState = { ...this.agentState, ...update };
   }
 
   toolContext(): ToolRunContext {
-    return { context: this.input.context ?? {}, state: this.agentState, files: this.input.files ?? [] };
+    return { context: this.input.context ?? {}, state: this.agentState, files: this.files };
   }
 
   /** Whether a tool would see nothing in `toolContext()` (then its activity need not ask). */
@@ -248,6 +282,7 @@ export class RunLedger {
       usage: { ...this.usage },
       agentState: this.agentState,
       ...(this.output !== undefined && { output: this.output }),
+      ...(this.outputRef && { outputRef: this.outputRef }),
       ...(this.error !== undefined && { error: this.error }),
     };
   }
@@ -258,6 +293,7 @@ export class RunLedger {
       runId: this.runId,
       agentId: this.agentId,
       output,
+      ...(this.outputRef && { outputRef: this.outputRef }),
       messages: this.transcript,
       steps: this.step,
       approvals: this.approvals(),

@@ -5,6 +5,7 @@
  * details the Web UI shows. A plain class: the Temporal calls are behind `LifecycleEffects`, so
  * unit tests drive it without a server (`test/workflows/lifecycle.test.ts`).
  */
+import { needsReference, previewOf } from '../shared/content-ref.js';
 import type { AgentSpec } from './agent-spec.js';
 import type { AgentRunInput, ApprovalRecord, PolicyOutcome, RoutingDecision, RunState, RunStatus } from './contract.js';
 import type { HarnessEventBody } from './events.js';
@@ -58,9 +59,11 @@ export class RunLifecycle {
   /** A new run announces itself; a continued run only shows its details again. */
   begin(input: AgentRunInput): void {
     if (input.carried) return this.showDetails();
+    // A big input shows as a preview: the event log stays small (the transcript's first message has the whole).
     this.effects.emit({
       type: 'run.created',
-      input: input.input,
+      input: needsReference(input.input) ? previewOf(input.input) : input.input,
+      inputChars: input.input.length,
       requestedAgentId: input.agentId ?? 'auto',
       ...(input.threadId !== undefined && { threadId: input.threadId }),
     });
@@ -104,7 +107,8 @@ export class RunLifecycle {
 
   completed(output: string): void {
     this.ledger.output = output;
-    this.end('completed', { type: 'run.completed', output, usage: { ...this.ledger.usage } });
+    const ref = this.ledger.outputRef;
+    this.end('completed', { type: 'run.completed', output, ...(ref && { outputRef: ref }), usage: { ...this.ledger.usage } });
   }
 
   failed(error: string, now: string): void {

@@ -32,7 +32,8 @@ export async function runToolCalls(
       if (earlier) return { call, result: earlier };
       const result = await runToolCall(parts, call, tools, step);
       step.finish(call.id, result);
-      events.emit({ type: 'tool.result', step: ledger.step, toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
+      const ref = result.contentRef && { contentRef: result.contentRef };
+      events.emit({ type: 'tool.result', step: ledger.step, toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError, ...ref });
       return { call, result };
     }),
   );
@@ -41,7 +42,8 @@ export async function runToolCalls(
   for (const { call, result } of results) {
     // In call order, so parallel tools that set the same key resolve the same way on every replay.
     ledger.applyAgentStateUpdate(result.stateUpdate);
-    ledger.transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
+    const ref = result.contentRef && { contentRef: result.contentRef };
+    ledger.transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError, ...ref });
   }
 }
 

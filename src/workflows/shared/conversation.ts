@@ -4,6 +4,7 @@
  * carrying it in their inputs.
  */
 import { defineQuery } from '@temporalio/workflow';
+import type { ContentRef } from './content-ref.js';
 
 /** A tool call the model asked for. Its id doubles as the approval id when it needs approval. */
 export interface ToolCall {
@@ -14,11 +15,15 @@ export interface ToolCall {
   invalid?: string;
 }
 
-/** One message of a run's conversation: the user's, the model's (with its tool calls), or a tool's result. */
+/**
+ * One message of a run's conversation: the user's, the model's (with its tool calls), or a tool's
+ * result. With `contentRef`, `content` is only a preview and the full text is in the payload store
+ * (resolve it with `HarnessClient.readContent`, or `GET /runs/:id/blobs/:blobId`).
+ */
 export type TranscriptMessage =
-  | { role: 'user'; content: string }
-  | { role: 'assistant'; content: string; toolCalls: ToolCall[] }
-  | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError: boolean };
+  | { role: 'user'; content: string; contentRef?: ContentRef }
+  | { role: 'assistant'; content: string; toolCalls: ToolCall[]; contentRef?: ContentRef }
+  | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError: boolean; contentRef?: ContentRef };
 
 /** The first `upTo` messages of the `transcript` query of workflow `workflowId`. */
 export interface TranscriptRef {
@@ -33,5 +38,31 @@ export interface TranscriptQueryInput {
   upTo?: number;
 }
 
-/** The conversation so far. Model-call activities read it here instead of carrying it in history. */
+/**
+ * The conversation so far, as the run keeps it (big contents as references). Model-call activities
+ * read it here instead of carrying it in history; clients read it by page (`transcriptPageQuery`).
+ */
 export const transcriptQuery = defineQuery<TranscriptMessage[], [TranscriptQueryInput?]>('transcript');
+
+/** Input of `transcriptPage`: messages from `offset` (default 0), at most `limit` (default 50, at most 500). */
+export interface TranscriptPageInput {
+  offset?: number;
+  limit?: number;
+}
+
+/** One page of a run's conversation. */
+export interface TranscriptPage {
+  /** Messages `[offset, offset + messages.length)`; big contents as references. */
+  messages: TranscriptMessage[];
+  offset: number;
+  /** Where the next page starts; absent on the last page. */
+  nextOffset?: number;
+  /** Messages in the conversation so far. */
+  total: number;
+}
+
+/**
+ * A page of the conversation, bounded in size whatever the run did (`TRANSCRIPT_PAGE_LIMITS`): at
+ * most `limit` messages and about 256 KiB of JSON (always at least one message).
+ */
+export const transcriptPageQuery = defineQuery<TranscriptPage, [TranscriptPageInput?]>('transcriptPage');

@@ -206,7 +206,7 @@ export class SubAgents implements DelegatedApprovalView {
       });
       // A run's usage includes its sub-agents': it is what the run cost.
       this.ledger.addUsage(result.usage);
-      return { content: result.output, isError: false };
+      return { content: result.output, isError: false, ...(result.outputRef && { contentRef: result.outputRef }) };
     } catch (err) {
       // This run is being cancelled: the child was cancelled with it; end as cancelled too.
       if (CancellationScope.current().consideredCancelled) throw err;
