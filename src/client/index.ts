@@ -71,3 +71,4 @@ export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js
 export type { RunEventsOptions } from './run-events.js';
 export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/run/events.js';
 export { MessageText } from './message-text.js';
+export { listPendingApprovals, type PendingApprovalItem } from './pending-approvals.js';

@@ -6,10 +6,11 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { isTerminalRunState, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
+import { isTerminalRunState, listPendingApprovals, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
 import { isHarnessError } from '../common/errors.js';
 import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
+import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
@@ -172,6 +173,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     return c.json(await untilAborted(run.result(), [c.req.raw.signal, options.signal]));
   });
 
+  app.get('/approvals', async (c) => c.json({ approvals: await listPendingApprovals(client) }));
+
   app.post('/runs/:id/approvals/:approvalId', async (c) => {
     const run = runOf(c);
     const approvalId = parseWith(idParam, c.req.param('approvalId'), 'path');
@@ -196,12 +199,14 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     return c.json({ runId: run.runId, cancelRequested: true }, 202);
   });
 
-  registerChatRoutes(app, client, {
+  const streamOptions = {
     heartbeatMs,
     onError,
     ...(options.threadOptions && { threadOptions: options.threadOptions }),
     ...(options.signal && { shutdown: options.signal }),
-  });
+  };
+  registerChatRoutes(app, client, streamOptions);
+  registerAgUiRoutes(app, client, streamOptions);
 
   app.get('/runs/:id/events', async (c) => {
     const run = runOf(c);
