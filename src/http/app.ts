@@ -31,6 +31,7 @@ import {
   type CreateRunBody,
 } from './schemas.js';
 import { streamRunEvents } from './sse.js';
+import { registerWebApp, WEB_APP_DIR } from './web-app.js';
 
 /** One handled request, for a log line. */
 export interface RequestLog {
@@ -74,6 +75,13 @@ export interface HttpAppOptions {
    * a request from any other page (it carries `Origin`) gets 403 `ORIGIN_NOT_ALLOWED`. @default none
    */
   corsOrigins?: readonly string[];
+  /**
+   * Serve the web app (chat and approvals inbox) at `/`: `true` from the package's built files
+   * (`WEB_APP_DIR`), or a directory holding `index.html`, `app.js` and `app.css`. The page and its
+   * files need no credentials; everything the page does goes through the API and its checks.
+   * @default false (`harness serve` turns it on)
+   */
+  webApp?: boolean | string;
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
   /** Called after each request (not for each streamed event). */
@@ -140,6 +148,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   // Public: liveness probes and API docs need no credentials.
   app.get('/healthz', (c) => c.json({ status: 'ok', namespace: client.settings.namespace, taskQueue: client.settings.taskQueue }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  if (options.webApp) registerWebApp(app, options.webApp === true ? WEB_APP_DIR : options.webApp);
 
   if (options.authenticate) app.use(authenticated(options.authenticate));
   app.use(jsonOnly());

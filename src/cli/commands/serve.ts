@@ -14,6 +14,7 @@ interface ServeOptions {
   allowedHost?: string[];
   maxBodyBytes?: number;
   quiet?: boolean;
+  webApp: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -32,8 +33,9 @@ export function registerServe(program: Command): void {
     .description(
       'Serves a JSON HTTP API over the harness client: POST /runs, GET /runs, GET /runs/{id}, ' +
         'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
-        'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /openapi.json and ' +
-        'GET /healthz. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
+        'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /approvals (the inbox), ' +
+        'POST /api/chat (Vercel AI SDK useChat), POST /ag-ui (AG-UI 1.0), GET /openapi.json and GET /healthz, and a web app ' +
+        '(chat and approvals inbox) at /. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
         'every request needs Authorization: Bearer <token> and decisions are recorded under that name and roles. ' +
         'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
         'bodies, and only pages of its own origin or a --cors-origin. Ctrl-C or SIGTERM ends open event streams and stops it.',
@@ -44,6 +46,7 @@ export function registerServe(program: Command): void {
     .option('--cors-origin <url>', 'browser origin allowed to call the API (CORS); repeatable', collect)
     .option('--max-body-bytes <n>', 'largest request body accepted (default: 4048576, room for the largest input)', positiveInt('--max-body-bytes'))
     .option('--quiet', 'no log line per request')
+    .option('--no-web-app', 'do not serve the web app (chat and approvals inbox) at /')
     .addHelpText(
       'after',
       `
@@ -70,6 +73,7 @@ Examples:
           ...(workspace && { threadOptions: { onBusy: workspace.config.threads.onBusy } }),
           ...(security.tokens && { authenticate: bearerTokens(security.tokens) }),
           allowedHosts: security.allowedHosts,
+          webApp: opts.webApp,
           corsOrigins: security.corsOrigins,
           ...(opts.maxBodyBytes !== undefined && { maxBodyBytes: opts.maxBodyBytes }),
           ...(!opts.quiet && {
@@ -83,6 +87,7 @@ Examples:
         });
         out(
           `${c.bold('harness API')}  ${server.url}  (Temporal ${ctx.settings.address}, namespace ${ctx.settings.namespace}, task queue ${ctx.settings.taskQueue})`,
+          ...(opts.webApp ? [`Web app: ${server.url}/  (chat; inbox at ${server.url}/#/inbox)`] : []),
           `OpenAPI: ${server.url}/openapi.json`,
           security.tokens
             ? `Authentication: bearer tokens for ${security.tokens.map((t) => t.name).join(', ')}; host names: ${security.allowedHosts.join(', ')}`
