@@ -10,6 +10,7 @@ import { HttpAgent, type AgentSubscriber, type BaseEvent } from '@ag-ui/client';
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
 import { createHttpApp, listenHttp } from '../../src/http/index.js';
+import { chatOnce } from '../../examples/frontends/ag-ui-client.js';
 import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(effects: string): string {
@@ -146,6 +147,26 @@ describe('POST /ag-ui (AG-UI 1.0)', () => {
         body: JSON.stringify({ threadId: agent.threadId, runId: 'r-late', messages: [], resume: [{ interruptId: interrupt!.id, status: 'cancelled' }] }),
       });
       expect(stale.status).toBe(409);
+    });
+  });
+
+  it('examples/frontends/ag-ui-client.ts: streams the text, answers the interrupt, prints the final answer', async () => {
+    const effects = join(tempDir(), 'effects.log');
+    await withAgUiServer(effects, async (url) => {
+      let printed = '';
+      const asked: string[] = [];
+      const final = await chatOnce({
+        url,
+        agentId: 'payer',
+        input: 'Please refund order 9',
+        decide: async (interrupt) => (asked.push(interrupt.message ?? ''), { decision: 'approve' }),
+        write: (text) => void (printed += text),
+      });
+      expect(final).toBe('Done: recorded refund');
+      expect(asked).toEqual([expect.stringMatching(/^Run record_effect with .*"amount":42/)]);
+      expect(printed).toContain('Let me refund that.\n[tool record_effect');
+      expect(printed).toContain('[result recorded refund]\nDone: recorded refund\n');
+      expect(fileLines(effects)).toHaveLength(1);
     });
   });
 });
