@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
-import { createHttpApp, listenHttp, WEB_APP_DIR } from '../../src/http/index.js';
+import { bearerTokens, createHttpApp, listenHttp, parseApiTokens, WEB_APP_DIR, type HttpAppOptions } from '../../src/http/index.js';
 import { CHROMIUM, NO_CHROMIUM } from '../support/chromium.js';
 import { eventually } from '../support/eventually.js';
 import { tempDir, uniqueId, withWorker } from '../support/harness.js';
@@ -25,6 +25,7 @@ const SCREENSHOT_DIR = process.env.HARNESS_SCREENSHOT_DIR;
 const shots = SCREENSHOT_DIR ? resolve(SCREENSHOT_DIR) : tempDir();
 const EXAMPLE_TOOLS = fileURLToPath(new URL('../../examples/tools.ts', import.meta.url));
 const UI_TIMEOUT_MS = 30_000;
+const ANN_TOKEN = 'web-app-test-token-0123456789abcdef0123';
 const FINAL_TEXT = 'The grinder arrived damaged, so I will refund the full amount of the order.';
 
 /** The example tools and a scripted model that streams word by word (150 ms apart). */
@@ -55,11 +56,11 @@ agents:
   return file;
 }
 
-async function withBrowserAndServer(body: (page: Page, url: string, client: HarnessClient) => Promise<void>): Promise<void> {
+async function withBrowserAndServer(body: (page: Page, url: string, client: HarnessClient) => Promise<void>, options: HttpAppOptions = {}): Promise<void> {
   if (!existsSync(join(WEB_APP_DIR, 'index.html'))) throw new Error(`the web app is not built (${WEB_APP_DIR}): run \`npm run build:web\``);
   process.env.HARNESS_LEDGER = join(tempDir(), 'ledger.jsonl');
   await withWorker(writeWebWorkspace(tempDir()), async ({ client }) => {
-    const server = await listenHttp(createHttpApp(client, { webApp: true, heartbeatMs: 1_000 }), { port: 0 });
+    const server = await listenHttp(createHttpApp(client, { webApp: true, heartbeatMs: 1_000, ...options }), { port: 0 });
     let browser: Browser | undefined;
     let page: Page | undefined;
     try {
@@ -161,13 +162,19 @@ describe('the web app (harness serve at /)', () => {
     });
   });
 
-  it('inbox: lists another run’s approval with its details and decides it with an edit', async (ctx) => {
+  it('inbox (tokens on): asks for the token, lists another run’s approval with its details, decides it with an edit as that principal', async (ctx) => {
     ctx.skip(!CHROMIUM, NO_CHROMIUM);
     await withBrowserAndServer(async (page, url, client) => {
       const run = await client.startRun({ agentId: 'support', input: 'Refund order A-1001, please.', runId: uniqueId('inbox') });
       const status = await run.waitFor((s) => s.state === 'waiting_for_approval');
       const { approvalId } = status.pendingApprovals[0]!;
 
+      // The page is public; its first API call gets 401 and it asks for a token (kept in the tab).
+      const prompts: string[] = [];
+      page.on('dialog', (dialog) => {
+        prompts.push(dialog.message());
+        void dialog.accept(ANN_TOKEN);
+      });
       await page.goto(`${url}/#/inbox`);
       const card = page.locator(`.inbox-item[data-approval-id="${approvalId}"]`);
       await card.waitFor();
@@ -187,9 +194,10 @@ describe('the web app (harness serve at /)', () => {
       await card.getByRole('button', { name: 'Approve with edits' }).click();
       await card.waitFor({ state: 'detached' });
       await page.getByText('No approvals waiting.').waitFor();
+      expect(prompts).toEqual([expect.stringContaining('Paste your API token')]); // once: the tab keeps it
       const result = await run.result();
-      expect(result.approvals).toEqual([expect.objectContaining({ approvalId, decision: 'edit', input: expect.objectContaining({ amount: 40 }) })]);
+      expect(result.approvals).toEqual([expect.objectContaining({ approvalId, decision: 'edit', approver: 'ann', input: expect.objectContaining({ amount: 40 }) })]);
       expect(result.output).toContain('Refunded $40.00');
-    });
+    }, { authenticate: bearerTokens(parseApiTokens(`ann=${ANN_TOKEN}`)) });
   });
 });
