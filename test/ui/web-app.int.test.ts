@@ -1,9 +1,10 @@
 /**
  * The web app `harness serve` shows at `/`, in a real headless Chromium (Debian's `chromium`,
  * driven by `playwright-core`) against a real server and real runs: type a message, watch the
- * tokens stream in, click Approve on the inline approval, see the final answer; Stop cancels a
- * run mid-stream; the inbox lists another run's approval (who, input, deadline) and decides it
- * there with an edit.
+ * tokens stream in, see an edit the tool refuses come back as an error, click Approve on the
+ * inline approval, see the final answer; Stop cancels a run mid-stream; the inbox (tokens on)
+ * asks for the token, lists another run's approval (who, input, deadline) and decides it there
+ * with an edit.
  *
  * `npm run screenshots` runs it with `HARNESS_SCREENSHOT_DIR=docs` to refresh the README's
  * pictures (web-chat.png, web-inbox.png); otherwise they go to a temp dir. Skipped, with a
@@ -105,7 +106,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe('the web app (harness serve at /)', () => {
-  it('chat: tokens stream in, Approve inline resumes the run to its final answer', async (ctx) => {
+  it('chat: tokens stream in, a refused edit shows its error, Approve inline resumes the run to its final answer', async (ctx) => {
     if (!CHROMIUM && SCREENSHOT_DIR) throw new Error(`cannot refresh the screenshots: ${NO_CHROMIUM}`);
     if (!CHROMIUM) console.warn(`[web-app test] skipped: ${NO_CHROMIUM}`);
     ctx.skip(!CHROMIUM, NO_CHROMIUM);
@@ -130,6 +131,14 @@ describe('the web app (harness serve at /)', () => {
       expect(texts.filter((t) => t.length > 0 && t.length < FINAL_TEXT.length && FINAL_TEXT.startsWith(t)).length).toBeGreaterThan(1);
       await expect(page.getByRole('button', { name: 'Stop' }).isVisible()).resolves.toBe(true); // the run waits: Stop would cancel it
       await screenshot(page, 'web-chat.png');
+
+      // An edit the tool's schema refuses: the error shows, and the approval waits again (as the run says).
+      await approval.getByRole('button', { name: 'Edit' }).click();
+      const editor = approval.getByLabel('edited input');
+      await editor.fill(JSON.stringify({ orderId: 'A-1001', amount: 'lots' }));
+      await approval.getByRole('button', { name: 'Approve with edits' }).click();
+      await page.getByRole('alert').filter({ hasText: 'INVALID_EDIT_INPUT' }).waitFor();
+      await approval.getByRole('button', { name: 'Approve', exact: true }).waitFor();
 
       await approval.getByRole('button', { name: 'Approve', exact: true }).click();
       await page.getByText('Done. Refunded $42.00 for order A-1001 (Damaged on arrival).').waitFor();
