@@ -9,6 +9,7 @@ import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerMemory } from './commands/memory.js';
 import { registerPayloads } from './commands/payloads.js';
 import { registerRun } from './commands/run.js';
@@ -62,6 +63,7 @@ Global options go before or after the command. Each command has its own --help w
   registerPayloads(program);
   registerCodecServer(program);
   registerServe(program);
+  registerMcp(program);
   return program;
 }
 

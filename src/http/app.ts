@@ -13,6 +13,7 @@ import type { Authenticate } from './auth.js';
 import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
+import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
 import {
@@ -82,6 +83,12 @@ export interface HttpAppOptions {
    * @default false (`harness serve` turns it on)
    */
   webApp?: boolean | string;
+  /**
+   * Serve these agents as an MCP server over Streamable HTTP at `/mcp` (one tool per agent, plus
+   * `harness_run_status` and `harness_decide`), behind the same guards and authentication; decisions
+   * taken there are recorded under the caller's principal. @default no `/mcp`
+   */
+  mcp?: McpEndpointOptions;
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
   /** Called after each request (not for each streamed event). */
@@ -151,6 +158,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   if (options.webApp) registerWebApp(app, options.webApp === true ? WEB_APP_DIR : options.webApp);
 
   if (options.authenticate) app.use(authenticated(options.authenticate));
+  // Before jsonOnly: the MCP transport checks its own media types (a DELETE ending a session has no body).
+  if (options.mcp) registerMcpRoute(app, client, options.mcp, options.signal);
   app.use(jsonOnly());
 
   app.post('/runs', async (c) => {

@@ -17,6 +17,11 @@ const CLIENT_INFO = { name: 'temporal-harness', version: '0.1.0' };
 export class McpServerConnection {
   private client: Promise<Client> | undefined;
   private current: Client | undefined;
+  /**
+   * Called when the server says its tool list changed (`notifications/tools/list_changed`, for
+   * servers that advertise `tools.listChanged`); the caller lists the tools again.
+   */
+  onToolListChanged?: () => void;
 
   constructor(
     readonly server: string,
@@ -59,7 +64,10 @@ export class McpServerConnection {
   }
 
   private async connect(): Promise<Client> {
-    const client = new Client(CLIENT_INFO);
+    const client = new Client(CLIENT_INFO, {
+      // The SDK debounces bursts of notifications; the list itself is read by the caller, all pages.
+      listChanged: { tools: { autoRefresh: false, onChanged: () => this.onToolListChanged?.() } },
+    });
     // A closed transport (the process exited, the session ended) means: connect again next time.
     client.onclose = () => {
       if (this.current === client) {

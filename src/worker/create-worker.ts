@@ -1,7 +1,7 @@
 /** Creates a worker that runs agent runs for one workspace. */
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import {
   connectionCredentialsFromEnv,
@@ -91,7 +91,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   const ownsWorkspace = typeof options.workspace !== 'object';
   const loaded = typeof options.workspace === 'object' ? options.workspace : await loadWorkspace(options.workspace);
   // MCP servers are asked for their tools now, so a tool an agent names but its server lacks stops the worker here.
-  const mcp = await connectMcpServers(loaded);
+  const mcp = await connectMcpServers(loaded, { log: (level, message) => Runtime.instance().logger[level](message) });
   const { workspace } = mcp;
   const settings = connectionSettingsFromEnv(options);
   const dataConverter = options.dataConverter ?? dataConverterFromEnv();

@@ -2,11 +2,19 @@
  * What runs on the production-shaped cluster (PostgreSQL, 4 history shards) without restarts:
  * SQL visibility filters on the harness search attributes (`HarnessRunState`, `HarnessAgentId`,
  * `HarnessThreadId`), a thread continues as new with its runs still found by thread, a schedule
- * fires on its own, and a deploy through Worker Versioning moves parked runs to the new build.
+ * fires on its own, deploys through Worker Versioning (parked runs move to the new build with
+ * AUTO_UPGRADE, or drain on the old one with PINNED), and the PostgreSQL payload store shared by
+ * two worker processes (one SIGKILLed mid-run).
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocalCluster } from '../../src/cluster/index.js';
+import { CLUSTER_PG_USER } from '../../src/cluster/postgres.js';
+import { harnessDataConverter } from '../../src/codec/data-converter.js';
+import { PostgresBlobStore } from '../../src/payloads/postgres-store.js';
+import { fileLines } from '../support/harness.js';
+import { spawnWorker } from '../support/spawn-worker.js';
 import { HarnessClient } from '../../src/client/index.js';
 import { AGENT_RUN_WORKFLOW } from '../../src/workflows/run/contract.js';
 import { threadWorkflowId } from '../../src/workflows/threads/contract.js';
@@ -187,6 +195,133 @@ describe('SQL visibility on the cluster', () => {
         await bRunning;
       }
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('Worker Versioning, PINNED: runs parked on build A drain on A while new runs go to the current build B', async () => {
+    const ws = await loadWorkspace(workspace());
+    const deploymentName = uniqueId('harness');
+    const taskQueue = uniqueId('tq');
+    const build = (buildId: string) => versionedWorker(cluster, { workspace: ws, taskQueue, deploymentName, buildId, behavior: 'PINNED' });
+    const a = await build('A');
+    const aRunning = a.worker.run();
+    const b = await build('B');
+    const bRunning = b.worker.run();
+    const client = await HarnessClient.connect({ address: cluster.address, taskQueue });
+    try {
+      await setCurrentVersion(cluster, deploymentName, 'A');
+      const old = await Promise.all([1, 2].map((i) => client.startRun({ agentId: 'clerk', input: `hold ${i}` })));
+      await Promise.all(old.map((r) => r.waitFor((s) => s.state === 'waiting_for_approval')));
+      // The deploy: B becomes current; A keeps running until its pinned runs are done.
+      await setCurrentVersion(cluster, deploymentName, 'B');
+      const fresh = await client.startRun({ agentId: 'clerk', input: 'hold new' });
+      await fresh.waitFor((s) => s.state === 'waiting_for_approval');
+      for (const run of [...old, fresh]) await run.approve({ approver: 'deploy' });
+      for (const run of [...old, fresh]) expect((await run.result()).output).toBe('held: recorded held');
+
+      const EventType = proto.temporal.api.enums.v1.EventType;
+      const identities = async (runId: string) => {
+        const events = (await client.temporal.workflow.getHandle(runId).fetchHistory()).events ?? [];
+        return new Set([
+          ...events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).map((e) => e.workflowTaskCompletedEventAttributes!.identity),
+          ...events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).map((e) => e.activityTaskStartedEventAttributes!.identity),
+        ]);
+      };
+      // Every task of a pinned run, the approved tool call included, ran on the build it started on.
+      for (const run of old) expect(await identities(run.runId)).toEqual(new Set(['build-A']));
+      expect(await identities(fresh.runId)).toEqual(new Set(['build-B']));
+    } finally {
+      await client.close();
+      a.worker.shutdown();
+      b.worker.shutdown();
+      await Promise.all([aRunning, bRunning]);
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('the PostgreSQL payload store on the cluster', () => {
+  const RESULTS = 6;
+  const RESULT_BYTES = 400_000;
+
+  /** One model turn asking for RESULTS big results; the second half waits for `gate`. */
+  function bigResultsWorkspace(effects: string, gate: string): string {
+    const calls = Array.from({ length: RESULTS }, (_, i) => {
+      const gated = i >= RESULTS / 2 ? `, gate: ${JSON.stringify(gate)}` : '';
+      return `              - { name: big_result, args: { index: ${i}, bytes: ${RESULT_BYTES}, file: ${JSON.stringify(effects)}${gated} } }`;
+    }).join('\n');
+    const file = join(tempDir(), 'harness.yaml');
+    writeFileSync(
+      file,
+      `tools:
+  module: ${JSON.stringify(TEST_TOOLS)}
+models:
+  m:
+    provider: scripted
+    script:
+      - turns:
+          - toolCalls:
+${calls}
+          - text: "done"
+agents:
+  - { id: bulk, model: m, tools: [big_result] }
+limits:
+  heartbeatTimeout: 10s
+`,
+    );
+    return file;
+  }
+
+  it('two worker processes share it: B finishes a run whose big results A stored before it was SIGKILLed; history stays small', async () => {
+    // The payloads get a database of their own in the cluster's PostgreSQL, as a deployment would.
+    const database = `harness_payloads_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ host: cluster.postgres.host, port: cluster.postgres.port, user: CLUSTER_PG_USER, database: 'postgres' });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = `postgres://${CLUSTER_PG_USER}@${cluster.postgres.host}:${cluster.postgres.port}/${database}`;
+    const env = { TEMPORAL_ADDRESS: cluster.address, HARNESS_PAYLOAD_STORE: 'postgres', HARNESS_PAYLOAD_POSTGRES_URL: url };
+    const store = new PostgresBlobStore(url);
+    const dir = tempDir();
+    const effects = join(dir, 'effects.log');
+    const gate = join(dir, 'gate');
+    const ws = bigResultsWorkspace(effects, gate);
+    const taskQueue = uniqueId('tq-payloads');
+    const a = await spawnWorker(ws, taskQueue, { env, bundlePath: inject('workflowBundlePath') });
+    const client = await HarnessClient.connect({
+      address: cluster.address,
+      taskQueue,
+      dataConverter: harnessDataConverter({ payloadStore: { store, threshold: 32 * 1024 } }),
+    });
+    try {
+      const started = Date.now();
+      const run = await client.startRun({ agentId: 'bulk', input: 'go' });
+      await eventually(async () => fileLines(effects).length, (n) => n === RESULTS / 2, 'the ungated half of the results written by worker A', 120_000);
+      // B joins, A dies with half the results in flight: B replays the run from history, whose
+      // first results A stored in PostgreSQL, and runs the gated half.
+      const b = await spawnWorker(ws, taskQueue, { env, bundlePath: inject('workflowBundlePath') });
+      await a.kill();
+      writeFileSync(gate, '');
+      try {
+        const result = await run.result();
+        expect(result.output).toBe('done');
+        const texts = result.messages.filter((m) => m.role === 'tool').map((m) => (m as { content: string }).content);
+        expect(texts.map((t) => [t.length, t.slice(0, 6)])).toEqual(Array.from({ length: RESULTS }, (_, i) => [RESULT_BYTES, `big-${i}:`]));
+        expect(new Set(fileLines(effects).map((l) => l.split(' ')[1]))).toEqual(new Set([String(a.child.pid), String(b.child.pid)]));
+        let blobs = 0;
+        for await (const _ of store.list(cluster.namespace)) blobs++;
+        expect(blobs).toBeGreaterThanOrEqual(RESULTS);
+        const historyBytes = (await client.temporal.workflow.getHandle(run.runId).describe()).historySize ?? -1;
+        expect(historyBytes).toBeGreaterThan(0);
+        expect(historyBytes).toBeLessThan(256 * 1024);
+        console.log(`cluster payload store: ${JSON.stringify({ results: RESULTS, resultBytes: RESULT_BYTES, blobs, historyBytes, runMs: Date.now() - started })}`);
+      } finally {
+        await b.kill();
+      }
+    } finally {
+      await a.kill();
+      await client.close();
+      await store.close();
     }
   });
 });

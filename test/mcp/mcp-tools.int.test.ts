@@ -44,6 +44,14 @@ const SCRIPT = `models:
         turns:
           - toolCalls: [{ name: mcp__SERVER__archive_note, args: { id: n3, gate: /nonexistent/never-opened } }]
           - text: "Result: {{lastToolResult}}"
+      - when: touch grow
+        turns:
+          - toolCalls: [{ name: mcp__SERVER__touch_note, args: { id: grow } }]
+          - text: "Result: {{lastToolResult}}"
+      - when: pin
+        turns:
+          - toolCalls: [{ name: mcp__SERVER__pin_note, args: { id: n1 } }]
+          - text: "Result: {{lastToolResult}}"
       - when: delete locked
         turns:
           - toolCalls: [{ name: mcp__SERVER__delete_note, args: { id: locked } }]
@@ -159,6 +167,27 @@ describe('MCP tools over stdio (official SDK server as a child process)', () => 
       await run.cancel();
       await expect(run.result()).rejects.toMatchObject({ code: 'RUN_CANCELLED' });
       await eventually(() => fileLines(s.log).some((l) => l.startsWith('archive-cancelled n3 ')), (seen) => seen, 'the server to see the cancellation');
+    });
+  });
+
+  it('follows tools/list_changed: a tool the server adds is offered to runs planned afterwards, gated by its annotations', async () => {
+    const s = stdioSetup();
+    await withWorker(s.workspace, async ({ client, workspace }) => {
+      const toolsOf = () => workspace.agents.get('notes')!.tools;
+      expect(toolsOf()).not.toContain('mcp__notes__pin_note');
+      // The call makes the server register pin_note and notify the worker's connection.
+      const grow = await client.startRun({ agentId: 'notes', input: 'touch grow', runId: uniqueId('run') });
+      expect((await grow.result()).output).toBe('Result: touched note grow');
+      await eventually(() => toolsOf(), (tools) => tools.includes('mcp__notes__pin_note'), 'the worker to refresh the tool list');
+      expect(workspace.agents.get('notes')!.requireApproval.map((r) => r.tool)).toContain('mcp__notes__pin_note');
+
+      const pin = await client.startRun({ agentId: 'notes', input: 'pin it', runId: uniqueId('run') });
+      const waiting = await pin.waitFor((st) => st.pendingApprovals.length === 1);
+      expect(waiting.pendingApprovals[0]).toMatchObject({ toolName: 'mcp__notes__pin_note', input: { id: 'n1' } });
+      expect(fileLines(s.log).filter((l) => l.startsWith('pin '))).toHaveLength(0);
+      await pin.approve();
+      expect((await pin.result()).output).toBe('Result: pinned note n1');
+      expect(fileLines(s.log).filter((l) => l.startsWith('pin n1 '))).toHaveLength(1);
     });
   });
 

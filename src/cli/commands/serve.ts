@@ -34,8 +34,9 @@ export function registerServe(program: Command): void {
       'Serves a JSON HTTP API over the harness client: POST /runs, GET /runs, GET /runs/{id}, ' +
         'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
         'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /approvals (the inbox), ' +
-        'POST /api/chat (Vercel AI SDK useChat), POST /ag-ui (AG-UI 1.0), GET /openapi.json and GET /healthz, and a web app ' +
-        '(chat and approvals inbox) at /. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
+        'POST /api/chat (Vercel AI SDK useChat), POST /ag-ui (AG-UI 1.0), GET /openapi.json and GET /healthz, a web app ' +
+        '(chat and approvals inbox) at /, and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. ' +
+        'With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
         'every request needs Authorization: Bearer <token> and decisions are recorded under that name and roles. ' +
         'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
         'bodies, and only pages of its own origin or a --cors-origin. Ctrl-C or SIGTERM ends open event streams and stops it.',
@@ -71,6 +72,7 @@ Examples:
         const app = createHttpApp(client, {
           signal: shutdown.signal,
           ...(workspace && { threadOptions: { onBusy: workspace.config.threads.onBusy } }),
+          ...(workspace && { mcp: { agents: [...workspace.agents.values()].filter((a) => a.enabled).map((a) => ({ id: a.id, description: a.description })) } }),
           ...(security.tokens && { authenticate: bearerTokens(security.tokens) }),
           allowedHosts: security.allowedHosts,
           webApp: opts.webApp,
@@ -89,6 +91,7 @@ Examples:
           `${c.bold('harness API')}  ${server.url}  (Temporal ${ctx.settings.address}, namespace ${ctx.settings.namespace}, task queue ${ctx.settings.taskQueue})`,
           ...(opts.webApp ? [`Web app: ${server.url}/  (chat; inbox at ${server.url}/#/inbox)`] : []),
           `OpenAPI: ${server.url}/openapi.json`,
+          ...(workspace ? [`MCP (Streamable HTTP): ${server.url}/mcp`] : []),
           security.tokens
             ? `Authentication: bearer tokens for ${security.tokens.map((t) => t.name).join(', ')}; host names: ${security.allowedHosts.join(', ')}`
             : c.dim(`No authentication (loopback only): any program on this machine can start runs and decide approvals; host names: ${security.allowedHosts.join(', ')}`),
