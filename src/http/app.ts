@@ -6,10 +6,11 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { isTerminalRunState, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
+import { isTerminalRunState, listPendingApprovals, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
 import { isHarnessError } from '../common/errors.js';
 import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
+import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
 import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
@@ -33,6 +34,7 @@ import {
   type CreateRunBody,
 } from './schemas.js';
 import { streamRunEvents } from './sse.js';
+import { registerWebApp, WEB_APP_DIR } from './web-app.js';
 
 /** One handled request, for a log line. */
 export interface RequestLog {
@@ -76,6 +78,13 @@ export interface HttpAppOptions {
    * a request from any other page (it carries `Origin`) gets 403 `ORIGIN_NOT_ALLOWED`. @default none
    */
   corsOrigins?: readonly string[];
+  /**
+   * Serve the web app (chat and approvals inbox) at `/`: `true` from the package's built files
+   * (`WEB_APP_DIR`), or a directory holding `index.html`, `app.js` and `app.css`. The page and its
+   * files need no credentials; everything the page does goes through the API and its checks.
+   * @default false (`harness serve` turns it on)
+   */
+  webApp?: boolean | string;
   /**
    * Serve these agents as an MCP server over Streamable HTTP at `/mcp` (one tool per agent, plus
    * `harness_run_status` and `harness_decide`), behind the same guards and authentication; decisions
@@ -148,6 +157,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   // Public: liveness probes and API docs need no credentials.
   app.get('/healthz', (c) => c.json({ status: 'ok', namespace: client.settings.namespace, taskQueue: client.settings.taskQueue }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  if (options.webApp) registerWebApp(app, options.webApp === true ? WEB_APP_DIR : options.webApp);
 
   if (options.authenticate) app.use(authenticated(options.authenticate));
   // Before jsonOnly: the MCP transport checks its own media types (a DELETE ending a session has no body).
@@ -200,6 +210,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     });
   });
 
+  app.get('/approvals', async (c) => c.json({ approvals: await listPendingApprovals(client) }));
+
   app.post('/runs/:id/approvals/:approvalId', async (c) => {
     const run = runOf(c);
     const approvalId = parseWith(idParam, c.req.param('approvalId'), 'path');
@@ -224,12 +236,14 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     return c.json({ runId: run.runId, cancelRequested: true }, 202);
   });
 
-  registerChatRoutes(app, client, {
+  const streamOptions = {
     heartbeatMs,
     onError,
     ...(options.threadOptions && { threadOptions: options.threadOptions }),
     ...(options.signal && { shutdown: options.signal }),
-  });
+  };
+  registerChatRoutes(app, client, streamOptions);
+  registerAgUiRoutes(app, client, streamOptions);
 
   app.get('/runs/:id/events', async (c) => {
     const run = runOf(c);

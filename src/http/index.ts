@@ -19,6 +19,7 @@ export { LOOPBACK_HOSTS } from './guards.js';
 export type { McpEndpointOptions } from './mcp-route.js';
 export { openApiDocument, type OpenApiDocument } from './openapi.js';
 export { DEFAULT_MAX_BODY_BYTES, MAX_INPUT_CHARS } from './schemas.js';
+export { WEB_APP_DIR } from './web-app.js';
 export { listenHttp, type FetchApp, type HttpServer, type ListenOptions } from './server.js';
 export {
   createAgentMcpServer,

@@ -106,6 +106,15 @@ export const componentSchemas: Record<string, JsonSchema> = {
     'requestedAt',
     'step',
   ]),
+  PendingApprovalList: obj(
+    {
+      approvals: {
+        type: 'array',
+        items: obj({ runId: str, agentId: str, threadId: str, approval: ref('PendingApproval') }, ['runId', 'agentId', 'approval']),
+      },
+    },
+    ['approvals'],
+  ),
   ApprovalRecord: obj(
     {
       approvalId: str,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
+import { agUiBody } from './ag-ui/ag-ui-request.js';
 import { chatBody } from './chat/chat-request.js';
 import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
 
@@ -136,6 +137,13 @@ export function openApiDocument(): OpenApiDocument {
           },
         },
       },
+      '/approvals': {
+        get: {
+          operationId: 'listPendingApprovals',
+          summary: 'Every approval waiting for a decision, across the runs of this task queue, oldest first (the inbox)',
+          responses: { 200: ok('The pending approvals, each with its run.', 'PendingApprovalList'), ...common },
+        },
+      },
       '/runs/{id}/approvals/{approvalId}': {
         post: {
           operationId: 'decideApproval',
@@ -199,6 +207,28 @@ export function openApiDocument(): OpenApiDocument {
             200: { description: 'The UI message stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
             204: { description: 'No run of this chat is active.' },
             ...common,
+          },
+        },
+      },
+      '/ag-ui': {
+        post: {
+          operationId: 'agUi',
+          summary: 'AG-UI 1.0 (RunAgentInput → event stream): a new message, or resume entries answering interrupts',
+          description:
+            'Body: AG-UI `RunAgentInput` as `@ag-ui/client` HttpAgent sends it; `threadId` is the harness thread id, ' +
+            '`forwardedProps.agentId` the agent (else routed). Without `resume`, the last message must be the user\'s: it starts a ' +
+            'run on the thread. The answer is SSE (`data: <AG-UI event JSON>`): RUN_STARTED (`metadata.harnessRunId`), ' +
+            'TEXT_MESSAGE_*, TOOL_CALL_* and TOOL_CALL_RESULT, STATE_SNAPSHOT, then RUN_FINISHED with outcome `interrupt` ' +
+            '(one interrupt per pending approval: id = approval id, `responseSchema` of the answer), `success` or `cancelled`, ' +
+            'or RUN_ERROR. `resume: [{ interruptId, status, payload }]` decides them: payload `{ decision: approve | reject | edit, ' +
+            'input?, reason? }`, status `cancelled` rejects; refused decisions end with RUN_ERROR (or arrive as CUSTOM ' +
+            '`harness.decision_refused` events when others were accepted).',
+          requestBody: body(agUiBody),
+          responses: {
+            200: { description: 'The AG-UI event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            ...changing,
+            400: error('`INVALID_REQUEST` (the body is not a RunAgentInput) or `INVALID_AG_UI_REQUEST` (no new user message, or a resume payload that is not a decision).'),
+            409: error('`RUN_NOT_ACTIVE`: resume entries but no active run on the thread; `THREAD_BUSY`.'),
           },
         },
       },

@@ -8,15 +8,11 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { DecisionRejectedError } from '../../client/errors.js';
 import type { HarnessClient } from '../../client/harness-client.js';
-import type { PendingApproval } from '../../workflows/run/contract.js';
+import { listPendingApprovals, type PendingApprovalItem } from '../../client/pending-approvals.js';
 import { contextFrom, withClient } from '../context.js';
 import { c, compactJson, delegatedLines, formatDecision, out } from '../output.js';
 
-interface InboxItem {
-  runId: string;
-  agentId: string;
-  approval: PendingApproval;
-}
+type InboxItem = PendingApprovalItem;
 
 interface InboxOptions {
   json?: boolean;
@@ -46,9 +42,9 @@ Examples:
     .action(async (opts: InboxOptions, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {
-        if (opts.json) return out(JSON.stringify(await pendingApprovals(client), null, 2));
+        if (opts.json) return out(JSON.stringify(await listPendingApprovals(client), null, 2));
         const interactive = opts.interactive !== false && process.stdin.isTTY === true;
-        if (!interactive) return printInbox(await pendingApprovals(client));
+        if (!interactive) return printInbox(await listPendingApprovals(client));
         const rl = createInterface({ input: process.stdin, output: process.stdout });
         try {
           await decideLoop(client, rl, opts.by ?? loginName());
@@ -57,18 +53,6 @@ Examples:
         }
       });
     });
-}
-
-/** Pending approvals of every run waiting for one, oldest request first. */
-export async function pendingApprovals(client: HarnessClient): Promise<InboxItem[]> {
-  // The runs of this deployment's task queue: other harnesses may share the namespace.
-  const runs = await client.listRuns({ state: 'waiting_for_approval', taskQueue: client.settings.taskQueue, limit: 200 });
-  const statuses = await Promise.all(runs.map((r) => client.getRun(r.runId).status().catch(() => undefined)));
-  return statuses
-    // A sub-agent run's approvals are listed on its top-level run (as `<toolCallId>/<id>`), decided there.
-    .filter((s) => s !== undefined && s.parent === undefined)
-    .flatMap((s) => (s ? s.pendingApprovals.map((approval) => ({ runId: s.runId, agentId: s.agentId, approval })) : []))
-    .sort((a, b) => a.approval.requestedAt.localeCompare(b.approval.requestedAt));
 }
 
 function printInbox(items: InboxItem[]): void {
@@ -85,7 +69,7 @@ function printInbox(items: InboxItem[]): void {
 
 async function decideLoop(client: HarnessClient, rl: Interface, approver: string | undefined): Promise<void> {
   for (;;) {
-    const items = await pendingApprovals(client);
+    const items = await listPendingApprovals(client);
     printInbox(items);
     if (items.length === 0) return;
     const pick = (await rl.question(`Decide which? [1-${items.length}, Enter = refresh, q = quit] `)).trim();

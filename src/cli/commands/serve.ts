@@ -15,6 +15,7 @@ interface ServeOptions {
   maxBodyBytes?: number;
   quiet?: boolean;
   worker?: boolean;
+  webApp: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -33,8 +34,10 @@ export function registerServe(program: Command): void {
     .description(
       'Serves a JSON HTTP API over the harness client: POST /runs, GET /runs, GET /runs/{id}, ' +
         'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
-        'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /openapi.json and ' +
-        'GET /healthz, and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
+        'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /approvals (the inbox), ' +
+        'POST /api/chat (Vercel AI SDK useChat), POST /ag-ui (AG-UI 1.0), GET /openapi.json and GET /healthz, a web app ' +
+        '(chat and approvals inbox) at /, and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. ' +
+        'With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
         'every request needs Authorization: Bearer <token> and decisions are recorded under that name and roles. ' +
         'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
         'bodies, and only pages of its own origin or a --cors-origin. Ctrl-C or SIGTERM ends open event streams and stops it.',
@@ -50,6 +53,7 @@ export function registerServe(program: Command): void {
       "also run a worker for the workspace in this process: model calls it runs stream their tokens to this server's " +
         'event streams at once (GET /runs/{id}/events?live=true), not only through the durable log',
     )
+    .option('--no-web-app', 'do not serve the web app (chat and approvals inbox) at /')
     .addHelpText(
       'after',
       `
@@ -79,6 +83,7 @@ Examples:
           ...(workspace && { mcp: { agents: [...workspace.agents.values()].filter((a) => a.enabled).map((a) => ({ id: a.id, description: a.description })) } }),
           ...(security.tokens && { authenticate: bearerTokens(security.tokens) }),
           allowedHosts: security.allowedHosts,
+          webApp: opts.webApp,
           corsOrigins: security.corsOrigins,
           ...(opts.maxBodyBytes !== undefined && { maxBodyBytes: opts.maxBodyBytes }),
           ...(!opts.quiet && {
@@ -92,6 +97,7 @@ Examples:
         });
         out(
           `${c.bold('harness API')}  ${server.url}  (Temporal ${ctx.settings.address}, namespace ${ctx.settings.namespace}, task queue ${ctx.settings.taskQueue})`,
+          ...(opts.webApp ? [`Web app: ${server.url}/  (chat; inbox at ${server.url}/#/inbox)`] : []),
           `OpenAPI: ${server.url}/openapi.json`,
           ...(workspace ? [`MCP (Streamable HTTP): ${server.url}/mcp`] : []),
           security.tokens

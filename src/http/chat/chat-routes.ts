@@ -11,11 +11,12 @@
  *   replays the active run's message from its start, for a client that lost it (a reload).
  */
 import type { Context, Hono } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import type { HarnessClient, HarnessEventItem, RunHandle, ThreadOptions, ThreadRunHandle } from '../../client/index.js';
+import { streamSSE } from 'hono/streaming';
+import type { HarnessClient, HarnessEventItem, RunHandle, ThreadOptions } from '../../client/index.js';
 import { decisionAs } from '../approver.js';
 import { HttpError, toHttpError } from '../errors.js';
 import type { GuardEnv } from '../guards.js';
+import { ABORTED, abortPromise, untilStarted } from '../run-stream.js';
 import { parseJsonBody } from '../schemas.js';
 import { chatBody, chatTurn, type ApprovalResponse, type ChatBody } from './chat-request.js';
 import { UiChunkMapper, type UiChunk } from './ui-chunks.js';
@@ -161,39 +162,4 @@ async function follow(events: AsyncGenerator<HarnessEventItem>, leg: Leg, send: 
     for (const chunk of pastParking ? chunks.filter((ch) => ch.type !== 'finish') : chunks) await send(chunk);
     if (end && !pastParking) return;
   }
-}
-
-/**
- * A thread starts its run a moment after accepting the message, or later when the run is queued
- * behind another: wait (while the client stays) until the run exists. A run the thread dropped
- * before it started is an error.
- */
-async function untilStarted(run: ThreadRunHandle, aborted: Promise<typeof ABORTED>): Promise<void> {
-  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-    try {
-      await run.status();
-      return;
-    } catch (err) {
-      if ((err as { code?: unknown }).code !== 'RUN_NOT_FOUND') throw err;
-    }
-    const record = (await run.thread.status()).runs.find((r) => r.runId === run.runId);
-    if (record?.state === 'failed' || record?.state === 'cancelled') {
-      throw new HttpError(409, record.state === 'failed' ? 'RUN_FAILED' : 'RUN_CANCELLED', `Run ${run.runId} ${record.state} before it started: ${record.error ?? 'no reason recorded'}`);
-    }
-    const wait = new Promise<void>((resolve) => setTimeout(resolve, delay));
-    if ((await Promise.race([wait, aborted])) === ABORTED) return;
-  }
-}
-
-const ABORTED = Symbol('aborted');
-
-function abortPromise(signals: (AbortSignal | undefined)[], stream: SSEStreamingApi): Promise<typeof ABORTED> {
-  return new Promise((resolve) => {
-    const onAbort = () => resolve(ABORTED);
-    for (const s of signals) {
-      if (s?.aborted) onAbort();
-      else s?.addEventListener('abort', onAbort, { once: true });
-    }
-    stream.onAbort(onAbort);
-  });
 }

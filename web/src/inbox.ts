@@ -1,0 +1,106 @@
+/**
+ * The inbox page: every approval waiting for a decision across the runs of this harness
+ * (`GET /approvals`), with who may decide, the tool's input and the deadline when the run reports
+ * them, and Approve / Reject / Edit, decided by `POST /runs/{id}/approvals/{approvalId}`.
+ */
+import { api } from './api.js';
+import { h, time } from './dom.js';
+import { approvalBox, type Decider } from './tool-parts.js';
+
+interface PendingApproval {
+  approvalId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  requestedAt: string;
+  path?: string[];
+  /** Present when the run reports them (newer runs). */
+  approvers?: string[];
+  deadline?: string;
+  interrupt?: { description?: string };
+}
+
+interface Item {
+  runId: string;
+  agentId: string;
+  threadId?: string;
+  approval: PendingApproval;
+}
+
+/** Mounts the inbox into `root`. */
+export function mountInbox(root: HTMLElement): () => void {
+  const list = h('div', { class: 'inbox-list' });
+  const problems = new Map<string, string>();
+  let items: Item[] = [];
+  let loading = false;
+
+  const refresh = async () => {
+    loading = true;
+    draw();
+    try {
+      items = (await api<{ approvals: Item[] }>('/approvals')).approvals;
+      problems.delete('list');
+    } catch (err) {
+      problems.set('list', (err as Error).message);
+    }
+    loading = false;
+    draw();
+  };
+
+  const decideOn = (item: Item): Decider => {
+    const post = async (body: Record<string, unknown>) => {
+      try {
+        await api(`/runs/${encodeURIComponent(item.runId)}/approvals/${encodeURIComponent(item.approval.approvalId)}`, { method: 'POST', body });
+        problems.delete(item.approval.approvalId);
+        await refresh();
+      } catch (err) {
+        problems.set(item.approval.approvalId, (err as Error).message);
+        draw();
+      }
+    };
+    return {
+      approve: () => void post({ decision: 'approve' }),
+      reject: (_id, reason) => void post({ decision: 'reject', ...(reason.trim() && { reason: reason.trim() }) }),
+      edit: (_id, input) => void post({ decision: 'edit', input }),
+    };
+  };
+
+  function draw(): void {
+    const listProblem = problems.get('list');
+    list.replaceChildren(
+      ...(listProblem ? [h('div', { class: 'problem', role: 'alert' }, listProblem)] : []),
+      ...(items.length === 0 && !loading && !listProblem ? [h('p', { class: 'empty' }, 'No approvals waiting.')] : []),
+      ...items.map((item) => card(item)),
+    );
+  }
+
+  function card(item: Item): HTMLElement {
+    const { approval } = item;
+    const problem = problems.get(approval.approvalId);
+    return h(
+      'article',
+      { class: 'inbox-item', 'data-approval-id': approval.approvalId, 'data-run-id': item.runId },
+      h('div', { class: 'tool-name' }, `tool ${approval.toolName}`, approval.path ? ` (from sub-agent ${approval.path.join(' → ')})` : ''),
+      h(
+        'dl',
+        {},
+        h('dt', {}, 'run'),
+        h('dd', {}, item.runId, ' · agent ', item.agentId, ...(item.threadId ? [' · ', h('a', { href: `#/chat/${encodeURIComponent(item.threadId)}` }, `thread ${item.threadId}`)] : [])),
+        h('dt', {}, 'requested'),
+        h('dd', {}, time(approval.requestedAt)),
+        h('dt', {}, 'who may decide'),
+        h('dd', {}, approval.approvers?.length ? approval.approvers.join(', ') : 'not reported by the run'),
+        h('dt', {}, 'deadline'),
+        h('dd', {}, approval.deadline ? time(approval.deadline) : 'none reported'),
+      ),
+      approval.interrupt?.description ? h('p', {}, approval.interrupt.description) : null,
+      approvalBox(approval.approvalId, approval.input, decideOn(item), draw),
+      problem ? h('div', { class: 'problem', role: 'alert' }, problem) : null,
+    );
+  }
+
+  root.replaceChildren(
+    h('section', { class: 'inbox' }, h('div', { class: 'toolbar' }, h('h1', {}, 'Pending approvals'), h('button', { onclick: () => void refresh() }, 'Refresh')), list),
+  );
+  void refresh();
+  return () => {};
+}
