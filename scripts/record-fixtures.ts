@@ -61,6 +61,15 @@ agents:
     tools: [record_effect, echo]
     requireApproval: [record_effect]
     memory: { sync: facts, extract: simple }
+  - id: ruled
+    model: m
+    tools: [record_effect, echo]
+    requireApproval:
+      - tool: record_effect
+        rules:
+          - { when: "amount <= 1", decide: approve, reason: tiny }
+          - { when: "amount == 2", decide: reject, reason: two is refused }
+          - { name: two people, when: "amount >= 3", decide: ask, approvals: 2, approvers: [rec, rec2] }
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -156,6 +165,19 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
   'run-tool-approvals': { queue: 'record', record: approvalsRun('recorder') },
   // No agent named: routed to the default agent (planning as a local activity), a policy's limits applied.
   'run-routed-to-default-agent': { queue: 'record', record: approvalsRun() },
+  // Approval rules: step 1's calls decided by rule (approve, reject); step 2's needs 2 approvers (update, then signal).
+  'run-approval-rules': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'ruled', input: 'record', runId });
+      const parked = await run.waitFor((s) => s.pendingApprovals.length === 1);
+      const approvalId = parked.pendingApprovals[0]!.approvalId;
+      await run.approve({ approvalId, approver: 'rec' });
+      await run.decide({ approvalId, decision: 'approve', approver: 'rec2' }, { via: 'signal' });
+      await run.result();
+      return run.runId;
+    },
+  },
   // Cancelled while waiting for approval: the pending approval is closed, the run ends cancelled.
   'run-cancelled-while-waiting': {
     queue: 'record',

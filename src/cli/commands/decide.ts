@@ -2,7 +2,7 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { DecisionDetails } from '../../client/run-handle.js';
-import { DECISIONS, type ApprovalRecord } from '../../workflows/run/contract.js';
+import { DECISIONS, type DecisionResult } from '../../workflows/run/contract.js';
 import { contextFrom, parseJsonObject, withClient } from '../context.js';
 import { c, formatDecision, out, shellQuote } from '../output.js';
 
@@ -90,7 +90,7 @@ export function registerDecide(program: Command): void {
       };
       await withClient(ctx, async (client) => {
         const run = client.getRun(runId);
-        const decide = (): Promise<ApprovalRecord | undefined> => {
+        const decide = (): Promise<DecisionResult | undefined> => {
           if (kind === 'approve') return run.approve(details);
           if (kind === 'reject') return run.reject(details);
           return run.edit(input!, details); // --input is a required option of `edit`

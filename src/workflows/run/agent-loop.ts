@@ -8,6 +8,7 @@ import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
 import { timeoutIn, timeoutReason } from '../shared/failures.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
+import { firstMatchingRule } from './approval-rules.js';
 import { continueIfLong } from './continue-as-new.js';
 import { deferredDeltaEvents, messageIdFor } from './events.js';
 import { now, type RunParts } from './parts.js';
@@ -43,9 +44,19 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
 
     // Gate first, then run: every call that needs approval is pending before any tool starts, so
     // the run shows all of this step's approvals at once and people can decide them in any order.
+    // Approval rules on the arguments come first: a call they approve or reject is recorded
+    // (`via: "policy"`) and never asks anyone; one they escalate asks the rule's approvers.
     const gated = turn.toolCalls.filter((c) => !c.invalid && ledger.tool(c.name)?.requiresApproval);
-    for (const call of gated) parts.events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now()) });
-    if (gated.length) parts.lifecycle.approvalsChanged();
+    let asked = 0;
+    for (const call of gated) {
+      const rule = firstMatchingRule(ledger.tool(call.name)?.approvalRules, call.args);
+      if (rule && rule.decide !== 'ask') ledger.decideByRule(call, { ...rule, decide: rule.decide }, now());
+      else {
+        parts.events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now(), undefined, rule) });
+        asked += 1;
+      }
+    }
+    if (asked) parts.lifecycle.approvalsChanged();
     await runToolCalls(parts, turn.toolCalls, tools);
   }
 }

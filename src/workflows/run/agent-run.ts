@@ -109,6 +109,10 @@ function buildRun(input: AgentRunInput): RunParts {
   subAgents.onChange = () => lifecycle.approvalsChanged();
   // A sub-agent run reports each of its approvals (tool call or graph interrupt) to its parent.
   ledger.onRequested = (approval) => subAgents.ownApprovalRequested(approval, ledger.tool(approval.toolName));
+  ledger.onVoted = (approval, vote) => {
+    const quorum = approval.quorum!;
+    events.emit({ type: 'approval.voted', approvalId: approval.approvalId, toolName: approval.toolName, vote, received: quorum.votes.length, needed: quorum.needed });
+  };
   ledger.onDecided = (record) => {
     lifecycle.approvalResolved(record);
     subAgents.ownApprovalDecided(record);

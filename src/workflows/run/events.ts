@@ -6,7 +6,7 @@
  */
 import type { ModelTurn } from '../../activities/call-model.js';
 import type { TokenUsage } from '../shared/usage.js';
-import type { ApprovalRecord, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
+import type { ApprovalRecord, ApprovalVote, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
 
 /** The stream topic all run events are published on. */
 export const RUN_EVENTS_TOPIC = 'events';
@@ -47,6 +47,8 @@ export type HarnessEventBody =
   | { type: 'subagent.started'; step: number; toolCallId: string; agentId: string; runId: string; path: string[] }
   | { type: 'approval.requested'; approval: PendingApproval }
   | { type: 'approval.resolved'; decision: ApprovalRecord }
+  /** One person approved an approval that needs several (`received` of `needed`); it stays pending. */
+  | { type: 'approval.voted'; approvalId: string; toolName: string; vote: ApprovalVote; received: number; needed: number }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; usage: TokenUsage }
   | { type: 'run.failed'; error: string }

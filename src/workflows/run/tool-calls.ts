@@ -9,6 +9,7 @@ import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
 import { awaitDecision } from './await-decision.js';
 import { rejectionMessage } from './ledger.js';
+import type { ApprovalRecord } from './contract.js';
 import type { RunParts } from './parts.js';
 
 /** Runs a step's tool calls in parallel; their results join the transcript in call order. */
@@ -44,7 +45,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     if (record.decision === 'reject') return { content: rejectionMessage(record), isError: true };
     args = record.input;
     const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
-    summary += ` · ${verb}${record.via === 'timeout' ? ' on timeout' : record.approver ? ` by ${record.approver}` : ''}`;
+    summary += ` · ${verb}${decidedBy(record)}`;
   }
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
@@ -61,4 +62,12 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
       : describeFailure(err);
     return { content, isError: true };
   }
+}
+
+/** How a tool call's approval shows in its activity summary: ` on timeout`, ` by rule …`, ` by alice`. */
+function decidedBy(record: ApprovalRecord): string {
+  if (record.via === 'timeout') return ' on timeout';
+  if (record.via === 'policy') return ` by rule ${record.rule ?? ''}`.trimEnd();
+  if (record.votes) return ` by ${record.votes.map((v) => v.approver).join(', ')}`;
+  return record.approver ? ` by ${record.approver}` : '';
 }
