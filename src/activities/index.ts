@@ -10,6 +10,7 @@ import { createToolActivities } from './call-tool.js';
 import { createGraphActivities } from './graph/run-graph.js';
 import { createMemorySyncActivities } from './memory-sync.js';
 import { createPlanActivities } from './plan-run.js';
+import { createGrantActivities } from './grants.js';
 import { createSlotActivities } from './slots.js';
 
 export interface ActivityDeps {
@@ -21,6 +22,7 @@ export interface ActivityDeps {
 export function createActivities({ workspace, client }: ActivityDeps) {
   return {
     ...createSlotActivities(client),
+    ...createGrantActivities(client),
     ...createPlanActivities(workspace),
     ...createGraphActivities({ workspace, client }),
     ...createMemorySyncActivities(workspace, client),

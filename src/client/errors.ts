@@ -30,6 +30,8 @@ export type HarnessClientErrorCode =
   | 'APPROVER_NOT_ALLOWED'
   /** The approval needs several distinct approvers and this one already approved it. */
   | 'APPROVER_ALREADY_VOTED'
+  /** No such grant of that agent (`AgentGrants.revoke`). */
+  | 'GRANT_NOT_FOUND'
   | 'THREAD_BUSY'
   | 'INVALID_SCHEDULE'
   | 'SCHEDULE_NOT_FOUND'

@@ -70,6 +70,8 @@ export {
   type RunState,
   type RunStatus,
 } from '../workflows/run/contract.js';
+export { AgentGrants } from './grants.js';
+export { GRANT_SCOPES, GRANT_LIMITS, type ApprovalGrant, type GrantRequest, type GrantScope } from '../workflows/grants/contract.js';
 export type { TranscriptMessage } from '../workflows/shared/conversation.js';
 export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
 export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES } from './run-files.js';

@@ -138,6 +138,23 @@ export function openApiDocument(): OpenApiDocument {
           },
         },
       },
+      '/agents/{agentId}/grants': {
+        get: {
+          operationId: 'listGrants',
+          summary: "An agent's standing approvals (grants people gave while approving), unexpired",
+          parameters: [pathParam('agentId', 'The agent id.')],
+          responses: { 200: ok('The grants.', 'GrantList'), ...common },
+        },
+      },
+      '/agents/{agentId}/grants/{grantId}/revoke': {
+        post: {
+          operationId: 'revokeGrant',
+          summary: 'Revoke a grant: the calls it covered are asked again',
+          parameters: [pathParam('agentId', 'The agent id.'), pathParam('grantId', 'The grant id (`<run id>/<approval id>`): URL-encode the `/` (%2F).')],
+          requestBody: body(cancelBody, false),
+          responses: { 200: ok('The revoked grant.', 'ApprovalGrant'), 404: error('`GRANT_NOT_FOUND`.'), ...changing },
+        },
+      },
       '/runs/{id}/cancel': {
         post: {
           operationId: 'cancelRun',

@@ -83,6 +83,12 @@ const approvalRuleObject = z.strictObject({
    * from `approvers`. No rule matches = ask the tool's `approvers` as usual.
    */
   rules: approvalRulesSchema.optional(),
+  /**
+   * Which standing approvals a person may give while approving a call of this tool: `thread`
+   * (later calls in the same thread) and/or `agent` (later calls in any run of the agent).
+   * Absent = none: every call is asked.
+   */
+  grants: z.array(z.enum(['thread', 'agent'])).min(1).optional(),
 });
 
 const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
@@ -91,7 +97,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
     if (issue.code !== 'invalid_union') return undefined;
     const objectIssues = (issue as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[1] ?? [];
     const details = objectIssues.map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`).join('; ');
-    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }] }${details ? ` (${details})` : ''}`;
+    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }], grants?: [thread | agent] }${details ? ` (${details})` : ''}`;
   },
 });
 
@@ -99,7 +105,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
  * Who decides a graph agent's interrupts, and by when: like a tool's approval rule, for every
  * `interrupt()` the graph raises.
  */
-const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true });
+const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true, grants: true });
 
 /** A LangGraph graph the run executes instead of the built-in model/tool loop. */
 export const graphSchema = z.strictObject({

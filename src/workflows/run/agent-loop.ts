@@ -8,10 +8,10 @@ import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
 import { timeoutIn, timeoutReason } from '../shared/failures.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
-import { firstMatchingRule } from './approval-rules.js';
 import { continueIfLong } from './continue-as-new.js';
 import { deferredDeltaEvents, messageIdFor } from './events.js';
-import { now, type RunParts } from './parts.js';
+import { gateToolCalls } from './gate.js';
+import type { RunParts } from './parts.js';
 import { runToolCalls } from './tool-calls.js';
 
 /** Runs the agent until the model answers without tool calls; returns that answer. */
@@ -42,21 +42,10 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
     const turn = await modelStep(parts, agent, model);
     if (turn.toolCalls.length === 0) return turn.content;
 
-    // Gate first, then run: every call that needs approval is pending before any tool starts, so
-    // the run shows all of this step's approvals at once and people can decide them in any order.
-    // Approval rules on the arguments come first: a call they approve or reject is recorded
-    // (`via: "policy"`) and never asks anyone; one they escalate asks the rule's approvers.
-    const gated = turn.toolCalls.filter((c) => !c.invalid && ledger.tool(c.name)?.requiresApproval);
-    let asked = 0;
-    for (const call of gated) {
-      const rule = firstMatchingRule(ledger.tool(call.name)?.approvalRules, call.args);
-      if (rule && rule.decide !== 'ask') ledger.decideByRule(call, { ...rule, decide: rule.decide }, now());
-      else {
-        parts.events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now(), undefined, rule) });
-        asked += 1;
-      }
-    }
-    if (asked) parts.lifecycle.approvalsChanged();
+    // Gate first, then run: every call that needs approval is decided by rule or grant, or
+    // pending, before any tool starts, so the run shows all of this step's approvals at once and
+    // people can decide them in any order.
+    await gateToolCalls(parts, turn.toolCalls);
     await runToolCalls(parts, turn.toolCalls, tools);
   }
 }

@@ -6,6 +6,7 @@
  * working. Plain TypeScript (no zod): the workflow bundle includes this file.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalGrant, GrantRequest } from '../grants/contract.js';
 import type { CarriedRun } from './continue-as-new.js';
 import type { TranscriptMessage, TranscriptRef } from '../shared/conversation.js';
 import type { TokenUsage } from '../shared/usage.js';
@@ -205,6 +206,13 @@ export interface ApprovalDecisionInput {
   approverRoles?: string[];
   /** Why (recorded; on reject the model is told). */
   reason?: string;
+  /**
+   * With `approve`: also approve later calls of this tool without asking — in this thread
+   * (`scope: "thread"`) or in any run of the agent (`"agent"`), optionally only calls whose
+   * arguments `match`, until `expiresInMs` passes or someone revokes it. The tool's approval rule
+   * must allow the scope (`grants:`); needs `approver`.
+   */
+  grant?: GrantRequest;
 }
 
 /** The rule between `decision` and `input`: why they do not go together, or undefined. */
@@ -302,6 +310,8 @@ export interface ApprovalRecord {
   rule?: string;
   /** Every approval given, for an approval that needed several approvers. */
   votes?: ApprovalVote[];
+  /** With `via: "grant"`: the grant that covered the call; otherwise the grant this decision gave. */
+  grant?: ApprovalGrant;
   /** For a sub-agent's approval: the agents from the top-level run to the one that raised it. */
   path?: string[];
   origin?: ApprovalOrigin;

@@ -6,6 +6,7 @@
  */
 import { Validator } from '@cfworker/json-schema';
 import type { ToolSpec } from './agent-spec.js';
+import { grantRequestIssues } from '../grants/grant-request.js';
 import { progressText } from './quorum.js';
 import {
   DECISION_LIMITS,
@@ -33,8 +34,8 @@ export interface DecisionProblem {
 
 /** Shown after every malformed-payload complaint: the shape a decision must have. */
 const EXPECTED_SHAPE =
-  'Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string}';
-const KNOWN_KEYS: readonly string[] = ['approvalId', 'decision', 'input', 'approver', 'approverRoles', 'reason'];
+  'Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string, "grant"?: object}';
+const KNOWN_KEYS: readonly string[] = ['approvalId', 'decision', 'input', 'approver', 'approverRoles', 'reason', 'grant'];
 
 /**
  * Parses an untrusted decision payload; returns the decision or the problem.
@@ -78,6 +79,7 @@ export function parseDecision(
     }
   }
   if (p.reason !== undefined) str('reason', p.reason, DECISION_LIMITS.reasonChars);
+  if (p.grant !== undefined) issues.push(...grantRequestIssues(p.grant));
   const unknown = Object.keys(p).filter((k) => !KNOWN_KEYS.includes(k));
   if (unknown.length) {
     // Key names are the caller's: show a few, cut, so the complaint stays small whatever was sent.
@@ -94,9 +96,12 @@ export function parseDecision(
     ...(p.approver !== undefined && { approver: p.approver }),
     ...(p.approverRoles !== undefined && { approverRoles: [...(p.approverRoles as string[])] }),
     ...(p.reason !== undefined && { reason: p.reason }),
+    ...(p.grant !== undefined && { grant: JSON.parse(JSON.stringify(p.grant)) as unknown }),
   } as ApprovalDecisionInput;
   const mismatch = decisionInputProblem(d.decision, d.input !== undefined);
   if (mismatch) return problem('INVALID_DECISION_PAYLOAD', mismatch);
+  if (d.grant && d.decision !== 'approve') return problem('INVALID_DECISION_PAYLOAD', `\`grant\` goes only with decision "approve" (got "${d.decision}")`);
+  if (d.grant && d.approver === undefined) return problem('INVALID_DECISION_PAYLOAD', 'a decision with `grant` names who grants it: set `approver`');
   return { ok: true, decision: d };
 }
 

@@ -5,6 +5,7 @@
  * stream, so a client that reconnects resumes exactly where it stopped.
  */
 import type { ModelTurn } from '../../activities/call-model.js';
+import type { ApprovalGrant } from '../grants/contract.js';
 import type { TokenUsage } from '../shared/usage.js';
 import type { ApprovalRecord, ApprovalVote, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
 
@@ -49,6 +50,10 @@ export type HarnessEventBody =
   | { type: 'approval.resolved'; decision: ApprovalRecord }
   /** One person approved an approval that needs several (`received` of `needed`); it stays pending. */
   | { type: 'approval.voted'; approvalId: string; toolName: string; vote: ApprovalVote; received: number; needed: number }
+  /** A person's approve gave a grant (`ApprovalDecisionInput.grant`) and the agent's grants keeper holds it now. */
+  | { type: 'grant.recorded'; grant: ApprovalGrant }
+  /** The grants keeper could not be reached: the approval stands, the grant was not kept. */
+  | { type: 'grant.failed'; grantId: string; error: string }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; usage: TokenUsage }
   | { type: 'run.failed'; error: string }

@@ -21,6 +21,8 @@ import type {
   RunStatus,
   ToolRunContext,
 } from './contract.js';
+import type { ApprovalGrant } from '../grants/contract.js';
+import { grantFrom, grantProblem } from '../grants/run-grants.js';
 import type { ApprovalRuleSpec } from './approval-rules.js';
 import { countVote } from './quorum.js';
 import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
@@ -176,6 +178,8 @@ export class RunLedger {
     const problem = checkDecisionAgainstRun(parsed.decision, this.pending, this.decided, this.tools);
     if (problem) return problem;
     // A graph's review config may allow only some decisions for an action (e.g. no edits).
+    const grant = parsed.decision.grant && grantProblem(parsed.decision, this.pending.get(parsed.decision.approvalId)!, this.tools, this.input.threadId);
+    if (grant) return { code: 'INVALID_DECISION_PAYLOAD', message: grant };
     const allowed = this.pending.get(parsed.decision.approvalId)?.interrupt?.allowedDecisions;
     if (allowed && !allowed.includes(parsed.decision.decision)) {
       return {
@@ -215,6 +219,18 @@ export class RunLedger {
     return this.close(approval, { approvalId: call.id, decision: rule.decide, reason }, 'policy', now, rule.name);
   }
 
+  /**
+   * Approves a tool call a standing grant covers, without asking: recorded `via: "grant"`, with
+   * the grant and who gave it as the approver.
+   */
+  decideByGrant(call: ToolCall, grant: ApprovalGrant, now: string): ApprovalRecord {
+    const approval: PendingApproval = { approvalId: call.id, toolName: call.name, input: call.args, requestedAt: now, step: this.step };
+    const reason = `covered by grant ${grant.grantId} (${grant.scope}) from ${grant.grantedBy}`;
+    const record = this.close(approval, { approvalId: call.id, decision: 'approve', approver: grant.grantedBy, reason }, 'grant', now);
+    record.grant = grant;
+    return record;
+  }
+
   private close(approval: PendingApproval, decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string, rule?: string): ApprovalRecord {
     const votes = approval.quorum && approval.quorum.needed > 1 && approval.quorum.votes.length > 0 ? approval.quorum.votes : undefined;
     const record: ApprovalRecord = {
@@ -230,6 +246,7 @@ export class RunLedger {
       ...(decision.reason !== undefined && { reason: decision.reason }),
       ...((rule ?? approval.quorum?.rule) !== undefined && { rule: rule ?? approval.quorum?.rule }),
       ...(votes && { votes: [...votes] }),
+      ...(decision.grant && decision.decision === 'approve' && { grant: grantFrom(this.runId, this.agentId, this.input.threadId, approval, decision, now) }),
     };
     this.pending.delete(decision.approvalId);
     this.decided.set(decision.approvalId, record);
