@@ -3,6 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
 import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, RunStatus } from '../workflows/run/contract.js';
 import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
+import type { GrantRequest } from '../workflows/grants/contract.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
 import { followRunEvents, type RunEventsOptions } from './run-events.js';
 import { classifyTemporalError, type FailureSubject } from './classify.js';
@@ -25,6 +26,8 @@ export interface DecisionDetails extends DecideOptions {
   /** Roles the approver holds, for tools whose `approvers` list `role:<name>`. */
   approverRoles?: string[];
   reason?: string;
+  /** With `approve`: also approve later calls this grant covers (see `ApprovalDecisionInput.grant`). */
+  grant?: GrantRequest;
 }
 
 /** Failures of a status query that can pass while `waitFor` keeps polling. */
@@ -181,6 +184,7 @@ export class RunHandle {
       ...(details.approver !== undefined && { approver: details.approver }),
       ...(details.approverRoles !== undefined && { approverRoles: details.approverRoles }),
       ...(details.reason !== undefined && { reason: details.reason }),
+      ...(details.grant !== undefined && { grant: details.grant }),
     };
   }
 

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/index.js';
 import { HarnessClientError, isApprovalProgress, type ApprovalGrant, type HarnessEvent, type RunHandle } from '../../src/client/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { cliEnv, harness } from '../support/cli.js';
+import { tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(): string {
   return writeWorkspace(
@@ -43,7 +44,7 @@ async function eventsOf(run: RunHandle): Promise<HarnessEvent[]> {
 
 describe('grants', () => {
   it('a thread grant approves the next call in that thread, not in another; revoked, it covers nothing', async () => {
-    await withWorker(workspace(), async ({ client }) => {
+    await withWorker(workspace(), async ({ client, taskQueue }) => {
       const agentId = 'payer';
       const threadA = client.thread(uniqueId('thread-a'));
       const first = await threadA.send('refund one', { agentId });
@@ -81,6 +82,9 @@ describe('grants', () => {
       // Listed (client and HTTP), revoked over HTTP; then the thread is asked again.
       const grants = await client.grants(agentId).list();
       expect(grants.map((g) => g.grantId)).toContain(`${first.runId}/${approvalId}`);
+      const cli = await harness(['grants', agentId], cliEnv({ address: temporalAddress(), taskQueue }));
+      expect(cli.code, cli.stderr).toBe(0);
+      expect(cli.stdout).toMatch(new RegExp(`${first.runId}/${approvalId}\\s+echo\\s+thread ${threadA.threadId}\\s+alice\\s+20`));
       const app = createHttpApp(client);
       const listed = (await (await app.request(`/agents/${agentId}/grants`)).json()) as { grants: ApprovalGrant[] };
       expect(listed.grants.find((g) => g.grantId === `${first.runId}/${approvalId}`)).toMatchObject({ toolName: 'echo', grantedBy: 'alice', reason: 'fine for this chat' });

@@ -16,7 +16,7 @@ const zodSchema = z
     approverRoles: z.array(z.string().min(1, 'a role must be a non-empty string').max(200)).max(50).optional(),
     reason: z.string().max(4000).optional(),
     // Checked by grantRequestIssues (test/approvals/grants.test.ts); no payload below carries one.
-    grant: z.unknown().optional(),
+    grant: z.never().optional(),
   })
   .strict();
 
