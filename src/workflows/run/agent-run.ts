@@ -115,7 +115,8 @@ function buildRun(input: AgentRunInput): RunParts {
   };
   ledger.onDecided = (record) => {
     lifecycle.approvalResolved(record);
-    subAgents.ownApprovalDecided(record);
+    // A rule's or a grant's decision was never requested, so the parent run has nothing to resolve.
+    if (record.via !== 'policy' && record.via !== 'grant') subAgents.ownApprovalDecided(record);
   };
   return { input, ledger, lifecycle, events, subAgents, slot: new RunSlot(input.carried?.slotHeld ?? false) };
 }
