@@ -20,6 +20,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { HarnessClient, type RunHandle } from '../src/client/index.js';
 import { startDevServer } from '../src/devserver/index.js';
 import { createHarnessWorker } from '../src/worker/index.js';
+import { grantsWorkflowId } from '../src/workflows/grants/contract.js';
 import { runSlotsWorkflowId } from '../src/workflows/slots/contract.js';
 import { threadWorkflowId } from '../src/workflows/threads/contract.js';
 
@@ -61,6 +62,19 @@ agents:
     tools: [record_effect, echo]
     requireApproval: [record_effect]
     memory: { sync: facts, extract: simple }
+  - id: ruled
+    model: m
+    tools: [record_effect, echo]
+    requireApproval:
+      - tool: record_effect
+        rules:
+          - { when: "amount <= 1", decide: approve, reason: tiny }
+          - { when: "amount == 2", decide: reject, reason: two is refused }
+          - { name: two people, when: "amount >= 3", decide: ask, approvals: 2, approvers: [rec, rec2] }
+  - id: granted
+    model: m
+    tools: [record_effect, echo]
+    requireApproval: [{ tool: record_effect, grants: [agent] }]
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -136,6 +150,25 @@ const subAgentRun =
     return save === 'parent' ? run.runId : second.pendingApprovals[0]!.origin!.runId;
   };
 
+/**
+ * `granted`: step 1's two calls are asked (the first approved with an agent grant, by update), step
+ * 2's call is covered by that grant. Grants left by an earlier scenario are revoked first, so the
+ * run asks; saves the run or the agent's grants keeper.
+ */
+const grantRun =
+  (save: 'run' | 'keeper'): Scenario =>
+  async (client, runId) => {
+    const grants = client.grants('granted');
+    for (const g of await grants.list()) await grants.revoke(g.grantId, { revokedBy: 'rec' });
+    const run = await client.startRun({ agentId: 'granted', input: 'record', runId });
+    const first = await run.waitFor((s) => s.pendingApprovals.length === 2);
+    const [a, b] = first.pendingApprovals;
+    await run.approve({ approvalId: a!.approvalId, approver: 'rec', grant: { scope: 'agent', expiresInMs: 3600_000 } });
+    await run.approve({ approvalId: b!.approvalId, approver: 'rec' });
+    await run.result();
+    return save === 'run' ? run.runId : grantsWorkflowId('granted');
+  };
+
 /** Two capped runs: the second waits `queued` behind the first; saves the queued run or the keeper. */
 const queuedBehindHolder =
   (save: 'queued-run' | 'slot-keeper'): Scenario =>
@@ -156,6 +189,23 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
   'run-tool-approvals': { queue: 'record', record: approvalsRun('recorder') },
   // No agent named: routed to the default agent (planning as a local activity), a policy's limits applied.
   'run-routed-to-default-agent': { queue: 'record', record: approvalsRun() },
+  // Approval rules: step 1's calls decided by rule (approve, reject); step 2's needs 2 approvers (update, then signal).
+  'run-approval-rules': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'ruled', input: 'record', runId });
+      const parked = await run.waitFor((s) => s.pendingApprovals.length === 1);
+      const approvalId = parked.pendingApprovals[0]!.approvalId;
+      await run.approve({ approvalId, approver: 'rec' });
+      await run.decide({ approvalId, decision: 'approve', approver: 'rec2' }, { via: 'signal' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // A grant given while approving covers a later call of the run (a findGrant local activity, via grant).
+  'run-grant-covers-later-call': { queue: 'record', record: grantRun('run') },
+  // The agent's grants keeper (approvalGrants): a revoke, then a grant added by signal-with-start.
+  'grants-keeper-add-revoke': { queue: 'record', record: grantRun('keeper') },
   // Cancelled while waiting for approval: the pending approval is closed, the run ends cancelled.
   'run-cancelled-while-waiting': {
     queue: 'record',

@@ -11,6 +11,7 @@ import { createContentActivities } from './contents.js';
 import { createGraphActivities } from './graph/run-graph.js';
 import { createMemorySyncActivities } from './memory-sync.js';
 import { createPlanActivities } from './plan-run.js';
+import { createGrantActivities } from './grants.js';
 import { createSlotActivities } from './slots.js';
 
 export interface ActivityDeps {
@@ -22,6 +23,7 @@ export interface ActivityDeps {
 export function createActivities({ workspace, client }: ActivityDeps) {
   return {
     ...createSlotActivities(client),
+    ...createGrantActivities(client),
     ...createPlanActivities(workspace),
     ...createGraphActivities({ workspace, client }),
     ...createMemorySyncActivities(workspace, client),

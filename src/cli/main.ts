@@ -8,6 +8,7 @@ import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
+import { registerGrants } from './commands/grants.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerMemory } from './commands/memory.js';
@@ -59,6 +60,7 @@ Global options go before or after the command. Each command has its own --help w
   registerWatch(program);
   registerDecide(program);
   registerInbox(program);
+  registerGrants(program);
   registerRuns(program);
   registerSchedule(program);
   registerMemory(program);

@@ -3,8 +3,8 @@
  * deciding approvals, and the human-readable run status. Pure formatting, no I/O besides `out`/`err`.
  */
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../common/defaults.js';
-import type { ApprovalRecord, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
-import { approvalDecisionSignal } from '../workflows/run/contract.js';
+import type { ApprovalRecord, DecisionResult, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
+import { approvalDecisionSignal, isApprovalProgress } from '../workflows/run/contract.js';
 
 type Paint = (s: string) => string;
 
@@ -88,6 +88,7 @@ export function formatPending(runId: string, p: PendingApproval, target: Target,
   return [
     `${indent}${c.bold(p.approvalId)}  ${c.cyan(p.toolName)}  (step ${p.step}, requested ${p.requestedAt})`,
     ...delegatedLines(p, `${indent}  `),
+    ...quorumLines(p, `${indent}  `),
     `${indent}  input:   ${compactJson(p.input)}`,
     `${indent}  approve: ${cmds.approve}`,
     `${indent}  reject:  ${cmds.reject}`,
@@ -107,13 +108,34 @@ export function delegatedLines(p: Pick<PendingApproval, 'path' | 'origin'>, inde
 
 const PAST: Record<ApprovalRecord['decision'], string> = { approve: 'approved', reject: 'rejected', edit: 'edited' };
 
-/** One decided approval: who, how, why, and the input the tool ran with. */
-export function formatDecision(r: ApprovalRecord, indent = '  '): string[] {
+/** What an approval that needs several approvers has so far: `needs 2 approvals (rule …): 1 so far (alice)`. */
+function quorumLines(p: PendingApproval, indent: string): string[] {
+  const q = p.quorum;
+  if (!q) return [];
+  const who = q.approvers ? `, from ${q.approvers.join(', ')}` : '';
+  const so = q.votes.length ? `: ${q.votes.length} so far (${q.votes.map((v) => v.approver).join(', ')})` : '';
+  return [`${indent}needs:   ${q.needed} approval${q.needed > 1 ? 's' : ''}${who} (rule ${q.rule})${so}`];
+}
+
+/**
+ * One decided approval: who, how, why, and the input the tool ran with; or, for an approval that
+ * still needs more approvers, the approval just counted.
+ */
+export function formatDecision(r: DecisionResult, indent = '  '): string[] {
+  if (isApprovalProgress(r)) {
+    const last = r.quorum.votes[r.quorum.votes.length - 1];
+    return [
+      `${indent}${c.bold(r.approvalId)}  ${c.cyan(r.toolName)}  ${c.green('approval counted')}${last ? ` for ${last.approver}` : ''}: ` +
+        `${r.quorum.votes.length} of ${r.quorum.needed}, still pending (rule ${r.quorum.rule})`,
+    ];
+  }
   const verb = r.decision === 'reject' ? c.red(PAST[r.decision]) : c.green(PAST[r.decision]);
   const lines = [
     `${indent}${c.bold(r.approvalId)}  ${c.cyan(r.toolName)}  ${verb}${r.approver ? ` by ${r.approver}` : ''} via ${r.via} at ${r.decidedAt}`,
     ...(r.path ? [`${indent}  from:   sub-agent ${r.path.join(' → ')}`] : []),
   ];
+  if (r.rule) lines.push(`${indent}  rule:   ${r.rule}`);
+  if (r.votes) lines.push(`${indent}  approvals: ${r.votes.map((v) => v.approver).join(', ')}`);
   if (r.reason) lines.push(`${indent}  reason: ${r.reason}`);
   if (r.decision === 'edit') {
     lines.push(`${indent}  input:  ${compactJson(r.input)}`, `${indent}  (model asked for ${compactJson(r.requestedInput)})`);

@@ -28,6 +28,10 @@ export type HarnessClientErrorCode =
   | 'APPROVAL_ALREADY_DECIDED'
   | 'INVALID_EDIT_INPUT'
   | 'APPROVER_NOT_ALLOWED'
+  /** The approval needs several distinct approvers and this one already approved it. */
+  | 'APPROVER_ALREADY_VOTED'
+  /** No such grant of that agent (`AgentGrants.revoke`). */
+  | 'GRANT_NOT_FOUND'
   | 'THREAD_BUSY'
   | 'INVALID_SCHEDULE'
   | 'SCHEDULE_NOT_FOUND'
@@ -77,7 +81,7 @@ export class HarnessClientError<Code extends HarnessClientErrorCode = HarnessCli
 
 /**
  * A decision the run refused: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`,
- * `APPROVER_NOT_ALLOWED`, `INVALID_DECISION_PAYLOAD`, or `RUN_NOT_ACTIVE` for a finished run.
+ * `APPROVER_NOT_ALLOWED`, `APPROVER_ALREADY_VOTED`, `INVALID_DECISION_PAYLOAD`, or `RUN_NOT_ACTIVE` for a finished run.
  */
 export class DecisionRejectedError extends HarnessClientError {
   override readonly name = 'DecisionRejectedError';

@@ -10,6 +10,7 @@ import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attri
 import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { classifyTemporalError } from './classify.js';
+import { AgentGrants } from './grants.js';
 import { RunHandle } from './run-handle.js';
 import { MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run-files.js';
 import { runStartOptions } from './run-start-options.js';
@@ -165,6 +166,15 @@ export class HarnessClient {
       },
       options,
     );
+  }
+
+  /**
+   * The standing approvals ("grants") of an agent: list them, revoke one. No server call until you use it.
+   * @example
+   * for (const g of await harness.grants('support').list()) console.log(g.grantId, g.toolName, g.scope, g.grantedBy);
+   */
+  grants(agentId: string): AgentGrants {
+    return new AgentGrants(agentId, this.temporal);
   }
 
   /**

@@ -53,12 +53,17 @@ export {
   IGNORED_DECISION_LIMITS,
   RUN_STATES,
   TERMINAL_RUN_STATES,
+  isApprovalProgress,
   isTerminalRunState,
   type AgentRunInput,
   type AgentRunResult,
   type ApprovalDecisionInput,
+  type ApprovalProgress,
+  type ApprovalQuorum,
   type ApprovalRecord,
+  type ApprovalVote,
   type Decision,
+  type DecisionResult,
   type IgnoredDecision,
   type PayloadDigest,
   type PendingApproval,
@@ -67,6 +72,8 @@ export {
 } from '../workflows/run/contract.js';
 export type { TranscriptMessage, TranscriptPage, TranscriptPageInput } from '../workflows/shared/conversation.js';
 export { CONTENT_LIMITS, TRANSCRIPT_PAGE_LIMITS, type ContentRef } from '../workflows/shared/content-ref.js';
+export { AgentGrants } from './grants.js';
+export { GRANT_SCOPES, GRANT_LIMITS, type ApprovalGrant, type GrantRequest, type GrantScope } from '../workflows/grants/contract.js';
 export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
 export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run-files.js';
 export type { RunEventsOptions } from './run-events.js';

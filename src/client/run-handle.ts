@@ -1,8 +1,9 @@
 /** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
-import type { AgentRunResult, ApprovalDecisionInput, ApprovalRecord, RunStatus } from '../workflows/run/contract.js';
+import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, RunStatus } from '../workflows/run/contract.js';
 import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
+import type { GrantRequest } from '../workflows/grants/contract.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
 import type { ContentRef } from '../workflows/shared/content-ref.js';
 import type { TranscriptMessage, TranscriptPage, TranscriptPageInput } from '../workflows/shared/conversation.js';
@@ -28,6 +29,8 @@ export interface DecisionDetails extends DecideOptions {
   /** Roles the approver holds, for tools whose `approvers` list `role:<name>`. */
   approverRoles?: string[];
   reason?: string;
+  /** With `approve`: also approve later calls this grant covers (see `ApprovalDecisionInput.grant`). */
+  grant?: GrantRequest;
 }
 
 /** Failures of a status query that can pass while `waitFor` keeps polling. */
@@ -75,14 +78,15 @@ export class RunHandle {
   }
 
   /**
-   * Sends a decision. Via update (default) it returns the recorded decision or throws.
+   * Sends a decision. Via update (default) it returns the recorded decision (or, for an approval
+   * still short of its approvers, `ApprovalProgress`: see `isApprovalProgress`) or throws.
    * @throws {DecisionRejectedError} with the run's reason (`UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`,
    *   `INVALID_EDIT_INPUT`, `INVALID_DECISION_PAYLOAD`, `DECISION_TOO_LARGE` — over
    *   `DECISION_LIMITS.payloadBytes`, checked before sending) or `RUN_NOT_ACTIVE` for a finished run.
    * @throws {HarnessClientError} `UPDATE_TIMEOUT` when no worker answers in time (the decision may
    *   or may not be recorded: read `status()` before retrying), `RUN_NOT_FOUND`.
    */
-  async decide(decision: ApprovalDecisionInput, options: DecideOptions = {}): Promise<ApprovalRecord | undefined> {
+  async decide(decision: ApprovalDecisionInput, options: DecideOptions = {}): Promise<DecisionResult | undefined> {
     // Checked here too, so an oversized signal (which the run could only record and ignore) is never sent.
     const tooLarge = decisionSizeProblem(decision);
     if (tooLarge) throw new DecisionRejectedError(tooLarge.code, tooLarge.message);
@@ -98,17 +102,17 @@ export class RunHandle {
   }
 
   /** Approves a pending tool call as it is. */
-  async approve(details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+  async approve(details: DecisionDetails = {}): Promise<DecisionResult | undefined> {
     return this.decide({ ...(await this.decisionBase(details)), decision: 'approve' }, details);
   }
 
   /** Rejects a pending tool call: it does not run, and the model is told by whom and why. */
-  async reject(details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+  async reject(details: DecisionDetails = {}): Promise<DecisionResult | undefined> {
     return this.decide({ ...(await this.decisionBase(details)), decision: 'reject' }, details);
   }
 
   /** Approves a pending tool call with a replacement input (validated against the tool's schema). */
-  async edit(input: Record<string, unknown>, details: DecisionDetails = {}): Promise<ApprovalRecord | undefined> {
+  async edit(input: Record<string, unknown>, details: DecisionDetails = {}): Promise<DecisionResult | undefined> {
     return this.decide({ ...(await this.decisionBase(details)), decision: 'edit', input }, details);
   }
 
@@ -246,6 +250,7 @@ export class RunHandle {
       ...(details.approver !== undefined && { approver: details.approver }),
       ...(details.approverRoles !== undefined && { approverRoles: details.approverRoles }),
       ...(details.reason !== undefined && { reason: details.reason }),
+      ...(details.grant !== undefined && { grant: details.grant }),
     };
   }
 

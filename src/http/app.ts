@@ -220,6 +220,19 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     return c.json(record ?? null);
   });
 
+  app.get('/agents/:agentId/grants', async (c) => {
+    const agentId = parseWith(idParam, c.req.param('agentId'), 'path');
+    return c.json({ grants: await client.grants(agentId).list() });
+  });
+
+  app.post('/agents/:agentId/grants/:grantId/revoke', async (c) => {
+    const agentId = parseWith(idParam, c.req.param('agentId'), 'path');
+    const grantId = parseWith(idParam, c.req.param('grantId'), 'path');
+    await parseJsonBody(c, cancelBody, { optional: true });
+    const principal = c.get('principal');
+    return c.json(await client.grants(agentId).revoke(grantId, principal ? { revokedBy: principal.name } : {}));
+  });
+
   app.post('/runs/:id/cancel', async (c) => {
     const run = runOf(c);
     await parseJsonBody(c, cancelBody, { optional: true });

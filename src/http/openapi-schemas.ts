@@ -38,6 +38,9 @@ export const EVENT_TYPES = [
   'subagent.started',
   'approval.requested',
   'approval.resolved',
+  'approval.voted',
+  'grant.recorded',
+  'grant.failed',
   'run.resumed',
   'run.completed',
   'run.failed',
@@ -99,7 +102,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
   ),
   RunSummary: obj({ runId: str, agentId: str, threadId: str, state: ref('RunState'), startTime: dateTime, closeTime: dateTime }, ['runId', 'startTime']),
   RunList: obj({ runs: { type: 'array', items: ref('RunSummary') } }, ['runs']),
-  PendingApproval: obj({ approvalId: str, toolName: str, input: jsonObject, requestedAt: dateTime, step: int, ...delegated }, [
+  PendingApproval: obj({ approvalId: str, toolName: str, input: jsonObject, requestedAt: dateTime, step: int, quorum: ref('ApprovalQuorum'), ...delegated }, [
     'approvalId',
     'toolName',
     'input',
@@ -126,11 +129,48 @@ export const componentSchemas: Record<string, JsonSchema> = {
       approverRoles: { type: 'array', items: str },
       reason: str,
       decidedAt: dateTime,
-      via: { type: 'string', enum: ['signal', 'update', 'timeout', 'cancel'] },
+      via: { type: 'string', enum: ['signal', 'update', 'timeout', 'cancel', 'policy', 'grant'] },
+      rule: { ...str, description: 'The approval rule that decided (via policy) or asked for the approvers.' },
+      votes: { type: 'array', items: ref('ApprovalVote'), description: 'Every approval given, when several approvers were needed.' },
+      grant: { ...ref('ApprovalGrant'), description: 'via grant: the grant that covered the call; otherwise the grant this decision gave.' },
       ...delegated,
     },
     ['approvalId', 'toolName', 'decision', 'requestedInput', 'input', 'decidedAt', 'via'],
   ),
+  ApprovalGrant: obj(
+    {
+      grantId: str,
+      agentId: str,
+      toolName: str,
+      scope: { type: 'string', enum: ['thread', 'agent'] },
+      threadId: str,
+      match: jsonObject,
+      grantedBy: str,
+      grantedByRoles: { type: 'array', items: str },
+      grantedAt: dateTime,
+      expiresAt: dateTime,
+      runId: str,
+      approvalId: str,
+      reason: str,
+    },
+    ['grantId', 'agentId', 'toolName', 'scope', 'grantedBy', 'grantedAt', 'runId', 'approvalId'],
+  ),
+  GrantList: obj({ grants: { type: 'array', items: ref('ApprovalGrant') } }, ['grants']),
+  ApprovalVote: obj(
+    { approver: str, approverRoles: { type: 'array', items: str }, reason: str, at: dateTime, via: { type: 'string', enum: ['signal', 'update'] } },
+    ['approver', 'at', 'via'],
+  ),
+  ApprovalQuorum: {
+    ...obj(
+      { rule: str, needed: int, approvers: { type: 'array', items: str }, votes: { type: 'array', items: ref('ApprovalVote') } },
+      ['rule', 'needed', 'votes'],
+    ),
+    description: 'An approval rule asked for `needed` distinct approvers; it stays pending until that many approved (any rejection ends it).',
+  },
+  ApprovalProgress: {
+    ...obj({ status: { type: 'string', enum: ['pending'] }, approvalId: str, toolName: str, quorum: ref('ApprovalQuorum') }, ['status', 'approvalId', 'toolName', 'quorum']),
+    description: 'A partial approval: counted, the approval still waits for more approvers.',
+  },
   RunStatus: obj(
     {
       runId: str,

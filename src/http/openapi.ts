@@ -151,10 +151,14 @@ export function openApiDocument(): OpenApiDocument {
           parameters: [runId, pathParam('approvalId', 'The approval id (= the tool call id, see pendingApprovals). A sub-agent\'s approval is `<toolCallId>/<id>`: URL-encode the `/` (%2F).')],
           requestBody: body(decisionBody),
           responses: {
-            200: ok('The decision as the run recorded it.', 'ApprovalRecord'),
+            200: {
+              description:
+                'The decision as the run recorded it; or, for an approval that needs several approvers and is still short of them, its progress (`status: "pending"`).',
+              content: json({ oneOf: [ref('ApprovalRecord'), ref('ApprovalProgress')] }),
+            },
             404: error('`RUN_NOT_FOUND`.'),
             409: error(
-              'Refused by the run: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`, `APPROVER_NOT_ALLOWED`, `RUN_NOT_ACTIVE`.',
+              'Refused by the run: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`, `APPROVER_NOT_ALLOWED`, `APPROVER_ALREADY_VOTED`, `RUN_NOT_ACTIVE`.',
             ),
             ...changing,
             413: error('`PAYLOAD_TOO_LARGE` (the body is over the server\'s limit) or `DECISION_TOO_LARGE` (the decision is over 64 KiB as JSON, an edit\'s `input` included).'),
@@ -163,6 +167,23 @@ export function openApiDocument(): OpenApiDocument {
                 'Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.',
             ),
           },
+        },
+      },
+      '/agents/{agentId}/grants': {
+        get: {
+          operationId: 'listGrants',
+          summary: "An agent's standing approvals (grants people gave while approving), unexpired",
+          parameters: [pathParam('agentId', 'The agent id.')],
+          responses: { 200: ok('The grants.', 'GrantList'), ...common },
+        },
+      },
+      '/agents/{agentId}/grants/{grantId}/revoke': {
+        post: {
+          operationId: 'revokeGrant',
+          summary: 'Revoke a grant: the calls it covered are asked again',
+          parameters: [pathParam('agentId', 'The agent id.'), pathParam('grantId', 'The grant id (`<run id>/<approval id>`): URL-encode the `/` (%2F).')],
+          requestBody: body(cancelBody, false),
+          responses: { 200: ok('The revoked grant.', 'ApprovalGrant'), 404: error('`GRANT_NOT_FOUND`.'), ...changing },
         },
       },
       '/runs/{id}/cancel': {

@@ -3,6 +3,7 @@
  * request with them. The OpenAPI document is generated from these same schemas.
  */
 import type { Context } from 'hono';
+import { GRANT_LIMITS } from '../workflows/grants/contract.js';
 import { z } from 'zod';
 import { THREAD_ID_PATTERN } from '../client/index.js';
 import {
@@ -58,6 +59,15 @@ export const decisionBody = z
       .optional()
       .describe("Roles the approver holds, matched against a tool's `role:<role>` approvers."),
     reason: z.string().max(DECISION_LIMITS.reasonChars).optional().describe('Why (recorded; on reject the model is told).'),
+    grant: z
+      .object({
+        scope: z.enum(['thread', 'agent']),
+        expiresInMs: z.number().int().positive().max(GRANT_LIMITS.maxDurationMs).optional(),
+        match: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+      })
+      .strict()
+      .optional()
+      .describe("With approve: also approve later calls of this tool in this thread or agent (the tool's approval rule must allow the scope); the run checks `match` in full."),
   })
   .strict()
   .superRefine((body, ctx) => {

@@ -5,4 +5,5 @@
  */
 export { agentRun } from './run/agent-run.js';
 export { runSlots } from './slots/run-slots.js';
+export { approvalGrants } from './grants/approval-grants.js';
 export { agentThread } from './threads/agent-thread.js';

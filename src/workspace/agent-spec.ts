@@ -30,6 +30,8 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       requiresApproval: rule !== undefined,
       ...(rule && timeoutMs !== undefined && { approvalTimeoutMs: timeoutMs, onApprovalTimeout: rule.onTimeout }),
       ...(rule && 'approvers' in rule && rule.approvers && { approvers: [...new Set(rule.approvers)] }),
+      ...(rule && 'rules' in rule && rule.rules?.length && { approvalRules: rule.rules }),
+      ...(rule && 'grants' in rule && rule.grants && { grantScopes: [...new Set(rule.grants)] }),
     };
   };
   const tools: ToolSpec[] = agent.tools.map((name) => {

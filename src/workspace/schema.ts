@@ -3,6 +3,7 @@
  * typed config; cross-references (agents → models, tools) are checked in `load.ts`.
  */
 import { z } from 'zod';
+import { approvalRulesSchema } from './approval-rule-schema.js';
 import { agentMemorySchema, memorySchema } from './memory-schema.js';
 import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
@@ -76,6 +77,18 @@ const approvalRuleObject = z.strictObject({
       z.array(approverRef).min(1, 'list at least one approver, or leave `approvers` out to let anyone decide'),
     )
     .optional(),
+  /**
+   * Rules on the call's arguments, tried in order before anyone is asked: `decide: approve` /
+   * `reject` decides it (recorded `via: policy`), `decide: ask` asks `approvals` distinct people
+   * from `approvers`. No rule matches = ask the tool's `approvers` as usual.
+   */
+  rules: approvalRulesSchema.optional(),
+  /**
+   * Which standing approvals a person may give while approving a call of this tool: `thread`
+   * (later calls in the same thread) and/or `agent` (later calls in any run of the agent).
+   * Absent = none: every call is asked.
+   */
+  grants: z.array(z.enum(['thread', 'agent'])).min(1).optional(),
 });
 
 const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
@@ -84,7 +97,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
     if (issue.code !== 'invalid_union') return undefined;
     const objectIssues = (issue as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[1] ?? [];
     const details = objectIssues.map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`).join('; ');
-    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"] }${details ? ` (${details})` : ''}`;
+    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }], grants?: [thread | agent] }${details ? ` (${details})` : ''}`;
   },
 });
 
@@ -92,7 +105,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
  * Who decides a graph agent's interrupts, and by when: like a tool's approval rule, for every
  * `interrupt()` the graph raises.
  */
-const graphApprovalSchema = approvalRuleObject.omit({ tool: true });
+const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true, grants: true });
 
 /** A LangGraph graph the run executes instead of the built-in model/tool loop. */
 export const graphSchema = z.strictObject({

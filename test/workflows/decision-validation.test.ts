@@ -15,6 +15,8 @@ const zodSchema = z
     approver: z.string().max(200).optional(),
     approverRoles: z.array(z.string().min(1, 'a role must be a non-empty string').max(200)).max(50).optional(),
     reason: z.string().max(4000).optional(),
+    // Checked by grantRequestIssues (test/approvals/grants.test.ts); no payload below carries one.
+    grant: z.never().optional(),
   })
   .strict();
 
@@ -35,7 +37,7 @@ function zodVerdict(payload: unknown): ReturnType<typeof parseDecision> {
     ok: false,
     problem: {
       code: 'INVALID_DECISION_PAYLOAD',
-      message: `Malformed approval decision (${details}). Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string}`,
+      message: `Malformed approval decision (${details}). Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string, "grant"?: object}`,
     },
   };
 }

@@ -39,7 +39,7 @@ describe('RunLedger decisions', () => {
     const record = run.applyDecision({ approvalId: 'c1', decision: 'reject', approver: 'al', reason: 'nope' }, 'update', 't1');
     expect(record).toMatchObject({ decision: 'reject', approver: 'al', reason: 'nope', via: 'update', input: { amount: 5, to: 'bob' } });
     expect(run.status('running').pendingApprovals.map((p) => p.approvalId)).toEqual(['c2']);
-    expect(rejectionMessage(record)).toBe('Tool call rejected by al: nope. The tool did not run.');
+    expect(rejectionMessage(run.decisionFor('c1')!)).toBe('Tool call rejected by al: nope. The tool did not run.');
   });
 
   it('an edit replaces the input but keeps the tool', () => {

@@ -1,8 +1,10 @@
 /** `harness approve | reject | edit`: decide a pending approval, by update (default) or signal. */
 import { userInfo } from 'node:os';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { parseDuration } from '../../common/durations.js';
+import { GRANT_SCOPES, type GrantScope } from '../../workflows/grants/contract.js';
 import type { DecisionDetails } from '../../client/run-handle.js';
-import { DECISIONS, type ApprovalRecord } from '../../workflows/run/contract.js';
+import { DECISIONS, type DecisionResult } from '../../workflows/run/contract.js';
 import { contextFrom, parseJsonObject, withClient } from '../context.js';
 import { c, formatDecision, out, shellQuote } from '../output.js';
 
@@ -13,6 +15,8 @@ interface DecideOptions {
   reason?: string;
   signal?: boolean;
   input?: string;
+  grant?: GrantScope;
+  grantFor?: string;
 }
 
 type Kind = 'approve' | 'reject' | 'edit';
@@ -31,7 +35,8 @@ Examples:
   $ harness approve run-1f0c…                      # the run's only pending approval
   $ harness approve run-1f0c… --approval call_3_0 --by ann --reason "customer verified"
   $ harness approve run-1f0c… --by ann --role finance   # for tools whose approvers list role:finance
-  $ harness approve run-1f0c… --signal             # fire-and-forget, like \`temporal workflow signal\``,
+  $ harness approve run-1f0c… --signal             # fire-and-forget, like \`temporal workflow signal\`
+  $ harness approve run-1f0c… --grant thread --grant-for 8h   # and later calls of the tool in this thread`,
   reject: `
 Examples:
   $ harness reject run-1f0c… --reason "amount exceeds policy"
@@ -72,6 +77,11 @@ export function registerDecide(program: Command): void {
       .option('--reason <text>', 'why, recorded with the decision')
       .option('--signal', 'send a signal instead of an update (fire-and-forget)')
       .addHelpText('after', EXAMPLES[kind]);
+    if (kind === 'approve') {
+      cmd
+        .addOption(new Option('--grant <scope>', 'also approve later calls of this tool in this thread or agent (the tool must allow it)').choices(GRANT_SCOPES))
+        .option('--grant-for <duration>', 'how long the grant lasts, e.g. 8h or 7d (default: until revoked)');
+    }
     if (kind === 'edit') {
       cmd.requiredOption('--input <json>', "replacement tool input as a JSON object (checked against the tool's schema)");
       // An edit must name its approval: the input is written for one specific tool call.
@@ -87,10 +97,13 @@ export function registerDecide(program: Command): void {
         ...(approver !== undefined && { approver }),
         ...(opts.role?.length && { approverRoles: opts.role }),
         ...(opts.reason !== undefined && { reason: opts.reason }),
+        ...(opts.grant !== undefined && {
+          grant: { scope: opts.grant, ...(opts.grantFor !== undefined && { expiresInMs: parseDuration(opts.grantFor, { min: 1000, what: '--grant-for' }) }) },
+        }),
       };
       await withClient(ctx, async (client) => {
         const run = client.getRun(runId);
-        const decide = (): Promise<ApprovalRecord | undefined> => {
+        const decide = (): Promise<DecisionResult | undefined> => {
           if (kind === 'approve') return run.approve(details);
           if (kind === 'reject') return run.reject(details);
           return run.edit(input!, details); // --input is a required option of `edit`

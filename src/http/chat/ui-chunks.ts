@@ -79,6 +79,8 @@ export class UiChunkMapper {
       case 'approval.resolved':
         this.unresolved.delete(event.decision.approvalId);
         if (event.decision.decision === 'reject') {
+          // A call an approval rule rejected was never requested: announce it before denying it.
+          this.announce(chunks, event.decision.approvalId, event.decision.toolName, event.decision.requestedInput);
           this.denied.add(event.decision.approvalId);
           chunks.push({ type: 'tool-output-denied', toolCallId: event.decision.approvalId });
         }

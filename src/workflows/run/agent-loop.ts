@@ -10,7 +10,8 @@ import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
 import { continueIfLong } from './continue-as-new.js';
 import { deferredDeltaEvents, messageIdFor } from './events.js';
-import { now, type RunParts } from './parts.js';
+import { gateToolCalls } from './gate.js';
+import type { RunParts } from './parts.js';
 import { runToolCalls } from './tool-calls.js';
 
 /** Runs the agent until the model answers without tool calls; returns that answer. */
@@ -49,11 +50,10 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
       return turn.content;
     }
 
-    // Gate first, then run: every call that needs approval is pending before any tool starts, so
-    // the run shows all of this step's approvals at once and people can decide them in any order.
-    const gated = turn.toolCalls.filter((c) => !c.invalid && ledger.tool(c.name)?.requiresApproval);
-    for (const call of gated) parts.events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now()) });
-    if (gated.length) parts.lifecycle.approvalsChanged();
+    // Gate first, then run: every call that needs approval is decided by rule or grant, or
+    // pending, before any tool starts, so the run shows all of this step's approvals at once and
+    // people can decide them in any order.
+    await gateToolCalls(parts, turn.toolCalls);
     await runToolCalls(parts, turn.toolCalls, tools);
   }
 }

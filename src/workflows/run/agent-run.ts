@@ -114,9 +114,14 @@ function buildRun(input: AgentRunInput): RunParts {
   subAgents.onChange = () => lifecycle.approvalsChanged();
   // A sub-agent run reports each of its approvals (tool call or graph interrupt) to its parent.
   ledger.onRequested = (approval) => subAgents.ownApprovalRequested(approval, ledger.tool(approval.toolName));
+  ledger.onVoted = (approval, vote) => {
+    const quorum = approval.quorum!;
+    events.emit({ type: 'approval.voted', approvalId: approval.approvalId, toolName: approval.toolName, vote, received: quorum.votes.length, needed: quorum.needed });
+  };
   ledger.onDecided = (record) => {
     lifecycle.approvalResolved(record);
-    subAgents.ownApprovalDecided(record);
+    // A rule's or a grant's decision was never requested, so the parent run has nothing to resolve.
+    if (record.via !== 'policy' && record.via !== 'grant') subAgents.ownApprovalDecided(record);
   };
   return { input, ledger, lifecycle, events, subAgents, slot: new RunSlot(input.carried?.slotHeld ?? false) };
 }

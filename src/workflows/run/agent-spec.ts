@@ -4,6 +4,8 @@
  * recorded in history and carried across continue-as-new.
  */
 import type { ModelPricing } from '../shared/usage.js';
+import type { GrantScope } from '../grants/contract.js';
+import type { ApprovalRuleSpec } from './approval-rules.js';
 
 /** Everything the workflow needs to know about an agent, fixed for the run at its start. */
 export interface AgentSpec {
@@ -34,6 +36,13 @@ export interface ToolSpec {
    * (`onApprovalTimeout`) are not subject to it.
    */
   approvers?: string[];
+  /**
+   * Rules on the call's arguments, tried in order before anyone is asked (first match wins): approve
+   * or reject automatically, or ask `approvals` distinct people. No match = ask the tool's approvers.
+   */
+  approvalRules?: ApprovalRuleSpec[];
+  /** Which grants a decision on this tool may give (absent = none): see `ApprovalDecisionInput.grant`. */
+  grantScopes?: GrantScope[];
   /** Set when the "tool" is another agent: a call starts a child run of it. */
   subAgent?: { agentId: string };
 }

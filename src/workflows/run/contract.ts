@@ -6,6 +6,7 @@
  * working. Plain TypeScript (no zod): the workflow bundle includes this file.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalGrant, GrantRequest } from '../grants/contract.js';
 import type { CarriedRun } from './continue-as-new.js';
 import type { ContentRef } from '../shared/content-ref.js';
 import type { TranscriptMessage, TranscriptRef } from '../shared/conversation.js';
@@ -220,6 +221,13 @@ export interface ApprovalDecisionInput {
   approverRoles?: string[];
   /** Why (recorded; on reject the model is told). */
   reason?: string;
+  /**
+   * With `approve`: also approve later calls of this tool without asking — in this thread
+   * (`scope: "thread"`) or in any run of the agent (`"agent"`), optionally only calls whose
+   * arguments `match`, until `expiresInMs` passes or someone revokes it. The tool's approval rule
+   * must allow the scope (`grants:`); needs `approver`.
+   */
+  grant?: GrantRequest;
 }
 
 /** The rule between `decision` and `input`: why they do not go together, or undefined. */
@@ -244,6 +252,54 @@ export interface PendingApproval {
   path?: string[];
   /** Where a sub-agent's approval waits: that run and its approval id there. */
   origin?: ApprovalOrigin;
+  /**
+   * Set when an approval rule (`requireApproval[].rules`) asked people: who may decide, how many
+   * distinct approvals it needs and those received so far. Absent = one decision by the tool's approvers.
+   */
+  quorum?: ApprovalQuorum;
+}
+
+/**
+ * What an approval needing people still waits for: `needed` distinct approvers (by name), from
+ * `approvers` when set. It stays pending until `votes` has `needed` approvals; any rejection ends it.
+ */
+export interface ApprovalQuorum {
+  /** The approval rule that asked (its name). */
+  rule: string;
+  needed: number;
+  /** Who may decide: names and `role:<role>` entries; absent = the tool's approvers. */
+  approvers?: string[];
+  /** The approvals received so far, oldest first. */
+  votes: ApprovalVote[];
+}
+
+/** One person's approval of an approval that needs several. */
+export interface ApprovalVote {
+  approver: string;
+  approverRoles?: string[];
+  reason?: string;
+  at: string;
+  via: 'signal' | 'update';
+}
+
+/**
+ * What the `decideApproval` update answers for an approval that still waits for more approvers
+ * (`status: "pending"`): the approval stays pending; `quorum.votes` has this vote. A decision that
+ * ends the approval answers its `ApprovalRecord` instead (no `status` field).
+ */
+export interface ApprovalProgress {
+  status: 'pending';
+  approvalId: string;
+  toolName: string;
+  quorum: ApprovalQuorum;
+}
+
+/** What `decideApproval` answers: the decision recorded, or the progress of an approval needing several approvers. */
+export type DecisionResult = ApprovalRecord | ApprovalProgress;
+
+/** Whether a `decideApproval` answer is a partial approval (the approval still waits for more approvers). */
+export function isApprovalProgress(result: DecisionResult | undefined): result is ApprovalProgress {
+  return result !== undefined && (result as ApprovalProgress).status === 'pending';
 }
 
 /** A decided approval, as recorded in the run. */
@@ -260,8 +316,17 @@ export interface ApprovalRecord {
   approverRoles?: string[];
   reason?: string;
   decidedAt: string;
-  /** How the decision came: a person (signal/update), the approval's deadline, or the run ending. */
-  via: 'signal' | 'update' | 'timeout' | 'cancel';
+  /**
+   * How the decision came: a person (signal/update), the approval's deadline, the run ending, an
+   * approval rule on the arguments (`policy`, see `rule`), or a standing grant (`grant`, see `grant`).
+   */
+  via: 'signal' | 'update' | 'timeout' | 'cancel' | 'policy' | 'grant';
+  /** The approval rule that decided (`via: "policy"`) or asked for the approvers (`votes`). */
+  rule?: string;
+  /** Every approval given, for an approval that needed several approvers. */
+  votes?: ApprovalVote[];
+  /** With `via: "grant"`: the grant that covered the call; otherwise the grant this decision gave. */
+  grant?: ApprovalGrant;
   /** For a sub-agent's approval: the agents from the top-level run to the one that raised it. */
   path?: string[];
   origin?: ApprovalOrigin;
@@ -314,9 +379,10 @@ export const approvalDecisionSignal = defineSignal<[ApprovalDecisionInput]>('app
 
 /**
  * Synchronous decision. Its validator refuses unknown or already-decided approval ids and edits
- * that fail the tool's schema before anything enters history; the caller gets the reason.
+ * that fail the tool's schema before anything enters history; the caller gets the reason. It
+ * answers the recorded decision, or `ApprovalProgress` while an approval needs more approvers.
  */
-export const decideApprovalUpdate = defineUpdate<ApprovalRecord, [ApprovalDecisionInput]>('decideApproval');
+export const decideApprovalUpdate = defineUpdate<DecisionResult, [ApprovalDecisionInput]>('decideApproval');
 
 /** The run's state, pending approvals, decisions, output or error. */
 export const statusQuery = defineQuery<RunStatus>('status');

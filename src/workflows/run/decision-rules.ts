@@ -6,6 +6,8 @@
  */
 import { Validator } from '@cfworker/json-schema';
 import type { ToolSpec } from './agent-spec.js';
+import { grantRequestIssues } from '../grants/grant-request.js';
+import { progressText } from './quorum.js';
 import {
   DECISION_LIMITS,
   DECISIONS,
@@ -22,7 +24,8 @@ export type DecisionErrorCode =
   | 'UNKNOWN_APPROVAL'
   | 'APPROVAL_ALREADY_DECIDED'
   | 'INVALID_EDIT_INPUT'
-  | 'APPROVER_NOT_ALLOWED';
+  | 'APPROVER_NOT_ALLOWED'
+  | 'APPROVER_ALREADY_VOTED';
 
 export interface DecisionProblem {
   code: DecisionErrorCode;
@@ -31,8 +34,8 @@ export interface DecisionProblem {
 
 /** Shown after every malformed-payload complaint: the shape a decision must have. */
 const EXPECTED_SHAPE =
-  'Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string}';
-const KNOWN_KEYS: readonly string[] = ['approvalId', 'decision', 'input', 'approver', 'approverRoles', 'reason'];
+  'Expected {"approvalId": string, "decision": "approve"|"reject"|"edit", "input"?: object, "approver"?: string, "approverRoles"?: string[], "reason"?: string, "grant"?: object}';
+const KNOWN_KEYS: readonly string[] = ['approvalId', 'decision', 'input', 'approver', 'approverRoles', 'reason', 'grant'];
 
 /**
  * Parses an untrusted decision payload; returns the decision or the problem.
@@ -76,6 +79,7 @@ export function parseDecision(
     }
   }
   if (p.reason !== undefined) str('reason', p.reason, DECISION_LIMITS.reasonChars);
+  if (p.grant !== undefined) issues.push(...grantRequestIssues(p.grant));
   const unknown = Object.keys(p).filter((k) => !KNOWN_KEYS.includes(k));
   if (unknown.length) {
     // Key names are the caller's: show a few, cut, so the complaint stays small whatever was sent.
@@ -92,9 +96,12 @@ export function parseDecision(
     ...(p.approver !== undefined && { approver: p.approver }),
     ...(p.approverRoles !== undefined && { approverRoles: [...(p.approverRoles as string[])] }),
     ...(p.reason !== undefined && { reason: p.reason }),
+    ...(p.grant !== undefined && { grant: JSON.parse(JSON.stringify(p.grant)) as unknown }),
   } as ApprovalDecisionInput;
   const mismatch = decisionInputProblem(d.decision, d.input !== undefined);
   if (mismatch) return problem('INVALID_DECISION_PAYLOAD', mismatch);
+  if (d.grant && d.decision !== 'approve') return problem('INVALID_DECISION_PAYLOAD', `\`grant\` goes only with decision "approve" (got "${d.decision}")`);
+  if (d.grant && d.approver === undefined) return problem('INVALID_DECISION_PAYLOAD', 'a decision with `grant` names who grants it: set `approver`');
   return { ok: true, decision: d };
 }
 
@@ -165,7 +172,7 @@ export function checkDecisionAgainstRun(
       }`,
     };
   }
-  const notAllowed = approverProblem(decision, approval, tools.get(approval.toolName));
+  const notAllowed = approverProblem(decision, approval, tools.get(approval.toolName)) ?? quorumProblem(decision, approval);
   if (notAllowed) return notAllowed;
   if (decision.decision === 'edit') {
     const tool = tools.get(approval.toolName);
@@ -183,7 +190,7 @@ export function checkDecisionAgainstRun(
 const ROLE_PREFIX = 'role:';
 
 /**
- * Whether the decision's approver is among the tool's `approvers`: by name, or by one of the
+ * Whether the decision's approver is among the approval's (its rule's, else the tool's) `approvers`: by name, or by one of the
  * roles the decision carries matching a `role:<role>` entry. Both are asserted by the caller;
  * authentication belongs to whatever sends the decision (see README "Security").
  */
@@ -192,7 +199,8 @@ export function approverProblem(
   approval: PendingApproval,
   tool: ToolSpec | undefined,
 ): DecisionProblem | undefined {
-  const allowed = tool?.approvers;
+  // An approval rule that asked for people names its own approvers.
+  const allowed = approval.quorum?.approvers ?? tool?.approvers;
   if (!allowed || allowed.length === 0) return undefined;
   const names = allowed.filter((a) => !a.startsWith(ROLE_PREFIX));
   const roles = allowed.filter((a) => a.startsWith(ROLE_PREFIX)).map((a) => a.slice(ROLE_PREFIX.length).trim());
@@ -213,6 +221,28 @@ export function approverProblem(
       `Who may decide: ${mayDecide}. Send the decision with \`approver\` set to one of those names or ` +
       `\`approverRoles\` holding one of those roles.`,
   };
+}
+
+/** Why a decision cannot count towards `approval`'s quorum, or undefined. */
+export function quorumProblem(decision: ApprovalDecisionInput, approval: PendingApproval): DecisionProblem | undefined {
+  const quorum = approval.quorum;
+  if (!quorum || quorum.needed <= 1) return undefined;
+  const what = `Approval "${approval.approvalId}" (tool "${approval.toolName}") needs ${quorum.needed} distinct approvers (rule ${quorum.rule})`;
+  if (decision.decision === 'edit') {
+    // Each approver must approve the same input: an edit would leave the earlier approvals approving something else.
+    return { code: 'INVALID_DECISION_PAYLOAD', message: `${what}: it cannot be edited. Reject it with a reason instead, and the model is told.` };
+  }
+  if (decision.approver === undefined) {
+    return { code: 'APPROVER_NOT_ALLOWED', message: `${what}, counted by name: send the decision with \`approver\` set.` };
+  }
+  const earlier = quorum.votes.find((v) => v.approver === decision.approver);
+  if (earlier) {
+    return {
+      code: 'APPROVER_ALREADY_VOTED',
+      message: `${what}: "${decision.approver}" already approved it at ${earlier.at} (${progressText(quorum)}). Another approver must decide.`,
+    };
+  }
+  return undefined;
 }
 
 // Compiled validators are cached per schema object: a run validates against the same few tools.

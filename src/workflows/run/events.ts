@@ -6,8 +6,9 @@
  */
 import type { ModelTurn } from '../../activities/call-model.js';
 import type { ContentRef } from '../shared/content-ref.js';
+import type { ApprovalGrant } from '../grants/contract.js';
 import type { TokenUsage } from '../shared/usage.js';
-import type { ApprovalRecord, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
+import type { ApprovalRecord, ApprovalVote, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
 
 /** The stream topic all run events are published on. */
 export const RUN_EVENTS_TOPIC = 'events';
@@ -50,6 +51,12 @@ export type HarnessEventBody =
   | { type: 'subagent.started'; step: number; toolCallId: string; agentId: string; runId: string; path: string[] }
   | { type: 'approval.requested'; approval: PendingApproval }
   | { type: 'approval.resolved'; decision: ApprovalRecord }
+  /** One person approved an approval that needs several (`received` of `needed`); it stays pending. */
+  | { type: 'approval.voted'; approvalId: string; toolName: string; vote: ApprovalVote; received: number; needed: number }
+  /** A person's approve gave a grant (`ApprovalDecisionInput.grant`) and the agent's grants keeper holds it now. */
+  | { type: 'grant.recorded'; grant: ApprovalGrant }
+  /** The grants keeper could not be reached: the approval stands, the grant was not kept. */
+  | { type: 'grant.failed'; grantId: string; error: string }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; outputRef?: ContentRef; usage: TokenUsage }
   | { type: 'run.failed'; error: string }

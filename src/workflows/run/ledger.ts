@@ -11,6 +11,8 @@ import type {
   AgentRunResult,
   ApprovalDecisionInput,
   ApprovalRecord,
+  ApprovalVote,
+  DecisionResult,
   PendingApproval,
   PolicyOutcome,
   RoutingDecision,
@@ -19,6 +21,10 @@ import type {
   RunStatus,
   ToolRunContext,
 } from './contract.js';
+import type { ApprovalGrant } from '../grants/contract.js';
+import { grantFrom, grantProblem } from '../grants/run-grants.js';
+import type { ApprovalRuleSpec } from './approval-rules.js';
+import { countVote } from './quorum.js';
 import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
 import { IgnoredDecisionLog } from './ignored-decisions.js';
 import { needsReference, previewOf, type ContentRef } from '../shared/content-ref.js';
@@ -50,6 +56,8 @@ export class RunLedger {
   private pendingInput?: string;
   /** Called for every recorded decision, however it came (person, deadline, run ending). */
   onDecided?: (record: ApprovalRecord) => void;
+  /** Called for every approval counted towards a quorum that is not yet reached. */
+  onVoted?: (approval: PendingApproval, vote: ApprovalVote) => void;
   /** Called for every approval requested (tool call or graph interrupt), after it is pending. */
   onRequested?: (approval: PendingApproval) => void;
 
@@ -164,8 +172,11 @@ export class RunLedger {
     if (!this.tools.has(spec.name)) this.tools.set(spec.name, spec);
   }
 
-  /** Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it. */
-  requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt']): PendingApproval {
+  /**
+   * Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it, or
+   * until `rule.approvals` distinct people approve it when an approval rule asked.
+   */
+  requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt'], rule?: ApprovalRuleSpec): PendingApproval {
     const approval: PendingApproval = {
       approvalId: call.id,
       toolName: call.name,
@@ -173,6 +184,9 @@ export class RunLedger {
       requestedAt: now,
       step: this.step,
       ...(interrupt && { interrupt }),
+      ...(rule && {
+        quorum: { rule: rule.name, needed: rule.approvals ?? 1, ...(rule.approvers && { approvers: rule.approvers }), votes: [] },
+      }),
     };
     this.pending.set(call.id, approval);
     this.onRequested?.(approval);
@@ -204,6 +218,8 @@ export class RunLedger {
     const problem = checkDecisionAgainstRun(parsed.decision, this.pending, this.decided, this.tools);
     if (problem) return problem;
     // A graph's review config may allow only some decisions for an action (e.g. no edits).
+    const grant = parsed.decision.grant && grantProblem(parsed.decision, this.pending.get(parsed.decision.approvalId)!, this.tools, this.input.threadId);
+    if (grant) return { code: 'INVALID_DECISION_PAYLOAD', message: grant };
     const allowed = this.pending.get(parsed.decision.approvalId)?.interrupt?.allowedDecisions;
     if (allowed && !allowed.includes(parsed.decision.decision)) {
       return {
@@ -214,10 +230,49 @@ export class RunLedger {
     return undefined;
   }
 
-  /** Applies a decision that `problemWith` accepted. */
-  applyDecision(decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string): ApprovalRecord {
+  /**
+   * Applies a decision that `problemWith` accepted. An approve that leaves an approval short of its
+   * quorum is counted and answered with the progress; the approval stays pending.
+   */
+  applyDecision(decision: ApprovalDecisionInput, via: 'signal' | 'update', now: string): DecisionResult;
+  applyDecision(decision: ApprovalDecisionInput, via: 'timeout' | 'cancel', now: string): ApprovalRecord;
+  applyDecision(decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string): DecisionResult {
     const approval = this.pending.get(decision.approvalId);
     if (!approval) throw new Error(`applyDecision called for unknown approval ${decision.approvalId}`);
+    if ((via === 'signal' || via === 'update') && approval.quorum) {
+      const vote = countVote(approval, decision, via, now);
+      if (vote) {
+        this.onVoted?.(approval, vote);
+        return { status: 'pending', approvalId: approval.approvalId, toolName: approval.toolName, quorum: approval.quorum };
+      }
+    }
+    return this.close(approval, decision, via, now);
+  }
+
+  /**
+   * Decides a tool call by an approval rule on its arguments, without asking anyone: recorded
+   * `via: "policy"` with the rule's name and reason.
+   */
+  decideByRule(call: ToolCall, rule: ApprovalRuleSpec & { decide: 'approve' | 'reject' }, now: string): ApprovalRecord {
+    const approval: PendingApproval = { approvalId: call.id, toolName: call.name, input: call.args, requestedAt: now, step: this.step };
+    const reason = rule.reason ?? `approval rule ${rule.name}`;
+    return this.close(approval, { approvalId: call.id, decision: rule.decide, reason }, 'policy', now, rule.name);
+  }
+
+  /**
+   * Approves a tool call a standing grant covers, without asking: recorded `via: "grant"`, with
+   * the grant and who gave it as the approver.
+   */
+  decideByGrant(call: ToolCall, grant: ApprovalGrant, now: string): ApprovalRecord {
+    const approval: PendingApproval = { approvalId: call.id, toolName: call.name, input: call.args, requestedAt: now, step: this.step };
+    const reason = `covered by grant ${grant.grantId} (${grant.scope}) from ${grant.grantedBy}`;
+    const record = this.close(approval, { approvalId: call.id, decision: 'approve', approver: grant.grantedBy, reason }, 'grant', now);
+    record.grant = grant;
+    return record;
+  }
+
+  private close(approval: PendingApproval, decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string, rule?: string): ApprovalRecord {
+    const votes = approval.quorum && approval.quorum.needed > 1 && approval.quorum.votes.length > 0 ? approval.quorum.votes : undefined;
     const record: ApprovalRecord = {
       approvalId: approval.approvalId,
       toolName: approval.toolName,
@@ -229,6 +284,9 @@ export class RunLedger {
       ...(decision.approver !== undefined && { approver: decision.approver }),
       ...(decision.approverRoles !== undefined && decision.approverRoles.length > 0 && { approverRoles: decision.approverRoles }),
       ...(decision.reason !== undefined && { reason: decision.reason }),
+      ...((rule ?? approval.quorum?.rule) !== undefined && { rule: rule ?? approval.quorum?.rule }),
+      ...(votes && { votes: [...votes] }),
+      ...(decision.grant && decision.decision === 'approve' && { grant: grantFrom(this.runId, this.agentId, this.input.threadId, approval, decision, now) }),
     };
     this.pending.delete(decision.approvalId);
     this.decided.set(decision.approvalId, record);
@@ -238,6 +296,12 @@ export class RunLedger {
 
   /** Decides an approval without a person: its deadline passed. */
   decideOnTimeout(approvalId: string, decision: 'approve' | 'reject', reason: string, now: string): ApprovalRecord {
+    const quorum = this.pending.get(approvalId)?.quorum;
+    if (decision === 'approve' && quorum && quorum.needed > 1) {
+      // Several people were required: a deadline must not stand in for the ones who did not approve.
+      const short = `${reason}; ${quorum.votes.length} of ${quorum.needed} approvals, so not approved`;
+      return this.applyDecision({ approvalId, decision: 'reject', reason: short }, 'timeout', now);
+    }
     return this.applyDecision({ approvalId, decision, reason }, 'timeout', now);
   }
 

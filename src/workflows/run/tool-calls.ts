@@ -10,6 +10,7 @@ import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js
 import { awaitDecision } from './await-decision.js';
 import { continueWhileParked } from './continue-as-new.js';
 import { rejectionMessage } from './ledger.js';
+import type { ApprovalRecord } from './contract.js';
 import type { RunParts } from './parts.js';
 import { StepProgress, type FinishedToolCall } from './step-progress.js';
 
@@ -61,9 +62,10 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
   if (spec.requiresApproval) {
     const record = await awaitDecision(ledger, call.id, spec, `Tool call ${call.id} (${call.name})`);
     if (record.decision === 'reject') return { content: rejectionMessage(record), isError: true };
+    if (record.grant && (record.via === 'update' || record.via === 'signal')) await saveGrant(parts, record, tools);
     args = record.input;
     const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
-    summary += ` · ${verb}${record.via === 'timeout' ? ' on timeout' : record.approver ? ` by ${record.approver}` : ''}`;
+    summary += ` · ${verb}${decidedBy(record)}`;
   }
   await step.start(call.id);
   try {
@@ -83,5 +85,28 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
       ? `Tool "${call.name}" ${timeoutReason(timeout, limits.toolCallTimeoutMs, 'toolCallTimeout', limits.heartbeatTimeoutMs)}.`
       : describeFailure(err);
     return { content, isError: true };
+  }
+}
+
+/** How a tool call's approval shows in its activity summary: ` on timeout`, ` by rule …`, ` by alice`. */
+function decidedBy(record: ApprovalRecord): string {
+  if (record.via === 'timeout') return ' on timeout';
+  if (record.via === 'policy') return ` by rule ${record.rule ?? ''}`.trimEnd();
+  if (record.votes) return ` by ${record.votes.map((v) => v.approver).join(', ')}`;
+  return record.approver ? ` by ${record.approver}` : '';
+}
+
+/**
+ * Hands the grant a person gave to the agent's grants keeper before the tool runs, so the next
+ * call it covers finds it. A keeper that cannot be reached costs the grant, never the run: the
+ * approval itself stands, and an event says so.
+ */
+async function saveGrant(parts: RunParts, record: ApprovalRecord, tools: ActivityInterfaceFor<HarnessActivities>): Promise<void> {
+  try {
+    await tools.recordGrant.executeWithOptions({ summary: `grant ${record.toolName} (${record.grant!.scope}) from ${record.grant!.grantedBy}` }, [record.grant!]);
+    parts.events.emit({ type: 'grant.recorded', grant: record.grant! });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+    parts.events.emit({ type: 'grant.failed', grantId: record.grant!.grantId, error: describeFailure(err) });
   }
 }

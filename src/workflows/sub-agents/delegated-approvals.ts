@@ -150,6 +150,15 @@ export class DelegatedApprovals {
         message: `Approval "${entry.id}" was already decided: the decision is on its way to sub-agent run ${entry.childWorkflowId}. A decision cannot be changed.`,
       };
     }
+    const needed = entry.approval.quorum?.needed ?? 1;
+    if (needed > 1 && !entry.record) {
+      // Votes are counted in the sub-agent's run; relaying each one up and down is not built.
+      const where = entry.approval.origin ? ` Decide it in run ${entry.approval.origin.runId} as "${entry.approval.origin.approvalId}".` : '';
+      return {
+        code: 'INVALID_DECISION_PAYLOAD',
+        message: `Approval "${entry.id}" needs ${needed} distinct approvers and waits in a sub-agent's run: it is decided there, not through this run.${where}`,
+      };
+    }
     const pending = new Map(entry.record ? [] : [[entry.id, entry.approval]]);
     const decided = new Map(entry.record ? [[entry.id, entry.record]] : []);
     const tool: ToolSpec = {

@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { uniqueId, withWorker } from '../support/harness.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/team-approvals/harness.yaml', import.meta.url));
+
+describe('examples/team-approvals', () => {
+  it('a small refund by rule, a large one by two people, a grant for the rest of the thread', async () => {
+    await withWorker(EXAMPLE, async ({ client }) => {
+      const small = await client.startRun({ agentId: 'support', input: 'small refund please' });
+      expect((await small.result()).output).toBe('Refunded $20.00 for order A-1001 (late delivery).');
+      expect((await small.status()).approvals[0]).toMatchObject({ via: 'policy', rule: 'amount <= 50' });
+
+      const large = await client.startRun({ agentId: 'support', input: 'large refund please' });
+      const parked = await large.waitFor((s) => s.state === 'waiting_for_approval');
+      const approvalId = parked.pendingApprovals[0]!.approvalId;
+      expect(await large.decide({ approvalId, decision: 'approve', approver: 'alice' })).toMatchObject({ status: 'pending' });
+      await large.decide({ approvalId, decision: 'approve', approver: 'fin', approverRoles: ['finance'] });
+      expect((await large.result()).output).toBe('Refunded $400.00 for order A-1002 (broken grinder).');
+
+      const thread = client.thread(uniqueId('chat'));
+      const first = await thread.send('refund please', { agentId: 'support' });
+      const asked = await first.waitFor((s) => s.state === 'waiting_for_approval');
+      await first.decide({ approvalId: asked.pendingApprovals[0]!.approvalId, decision: 'approve', approver: 'sam', approverRoles: ['support'], grant: { scope: 'thread' } });
+      await first.result();
+      const second = await thread.send('another refund please', { agentId: 'support' });
+      await second.result();
+      expect((await second.status()).approvals[0]).toMatchObject({ via: 'grant', approver: 'sam' });
+    });
+  });
+});
