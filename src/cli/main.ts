@@ -9,6 +9,7 @@ import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerLink } from './commands/link.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerMemory } from './commands/memory.js';
 import { registerPayloads } from './commands/payloads.js';
@@ -56,6 +57,7 @@ Global options go before or after the command. Each command has its own --help w
   registerStatus(program);
   registerWatch(program);
   registerDecide(program);
+  registerLink(program);
   registerInbox(program);
   registerRuns(program);
   registerSchedule(program);

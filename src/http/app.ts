@@ -12,6 +12,7 @@ import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
+import { registerLinkMintRoute, registerLinkPageRoutes, type DecisionLinkOptions } from './link-routes.js';
 import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
@@ -80,6 +81,11 @@ export interface HttpAppOptions {
    * taken there are recorded under the caller's principal. @default no `/mcp`
    */
   mcp?: McpEndpointOptions;
+  /**
+   * Serve decision links (`GET`/`POST /links/decide/{token}`, and minting at
+   * `POST /runs/{id}/approvals/{approvalId}/links`) signed with this secret. @default links answer 501 `LINK_SECRET_MISSING`
+   */
+  decisionLinks?: DecisionLinkOptions;
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
   /** Called after each request (not for each streamed event). */
@@ -105,7 +111,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   app.onError((err, c) => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN') onError(err);
+    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN' && httpError.code !== 'LINK_SECRET_MISSING') onError(err);
     return c.json(httpError.toBody(), httpError.status);
   });
   app.notFound((c) =>
@@ -147,6 +153,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   app.get('/healthz', (c) => c.json({ status: 'ok', namespace: client.settings.namespace, taskQueue: client.settings.taskQueue }));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
 
+  // A link is its own credential, and its page posts a form: before authentication and jsonOnly.
+  registerLinkPageRoutes(app, client, options.decisionLinks, onError);
   if (options.authenticate) app.use(authenticated(options.authenticate));
   // Before jsonOnly: the MCP transport checks its own media types (a DELETE ending a session has no body).
   if (options.mcp) registerMcpRoute(app, client, options.mcp, options.signal);
@@ -188,6 +196,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const record = await run.decide({ approvalId, ...body }, { via: 'update' });
     return c.json(record ?? null);
   });
+
+  registerLinkMintRoute(app, client, options.decisionLinks);
 
   app.post('/runs/:id/cancel', async (c) => {
     const run = runOf(c);

@@ -33,7 +33,7 @@ export function registerServe(program: Command): void {
       'Serves a JSON HTTP API over the harness client: POST /runs, GET /runs, GET /runs/{id}, ' +
         'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
         'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /openapi.json and ' +
-        'GET /healthz, and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
+        'GET /healthz, decision links (GET/POST /links/decide/{token}, minted at POST /runs/{id}/approvals/{approvalId}/links; needs HARNESS_LINK_SECRET), and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
         'every request needs Authorization: Bearer <token> and decisions are recorded under that name and roles. ' +
         'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
         'bodies, and only pages of its own origin or a --cors-origin. Ctrl-C or SIGTERM ends open event streams and stops it.',
@@ -59,6 +59,9 @@ Examples:
       const ctx = await contextFrom(command);
       const { serveSecurity } = await import('./serve-security.js');
       const security = serveSecurity(opts);
+      const { LINK_SECRET_ENV, linkSecretFromEnv } = await import('../../client/decision-links.js');
+      // Set but unusable (too short) is an error now rather than every link failing later.
+      const linkSecret = process.env[LINK_SECRET_ENV] === undefined ? undefined : linkSecretFromEnv();
       const workspace = await optionalWorkspace(ctx);
       const { bearerTokens, createHttpApp, listenHttp } = await import('../../http/index.js');
       const signal = onShutdownSignal();
@@ -70,6 +73,7 @@ Examples:
           ...(workspace && { threadOptions: { onBusy: workspace.config.threads.onBusy } }),
           ...(workspace && { mcp: { agents: [...workspace.agents.values()].filter((a) => a.enabled).map((a) => ({ id: a.id, description: a.description })) } }),
           ...(security.tokens && { authenticate: bearerTokens(security.tokens) }),
+          ...(linkSecret !== undefined && { decisionLinks: { secret: linkSecret } }),
           allowedHosts: security.allowedHosts,
           corsOrigins: security.corsOrigins,
           ...(opts.maxBodyBytes !== undefined && { maxBodyBytes: opts.maxBodyBytes }),
@@ -89,6 +93,9 @@ Examples:
           security.tokens
             ? `Authentication: bearer tokens for ${security.tokens.map((t) => t.name).join(', ')}; host names: ${security.allowedHosts.join(', ')}`
             : c.dim(`No authentication (loopback only): any program on this machine can start runs and decide approvals; host names: ${security.allowedHosts.join(', ')}`),
+          linkSecret !== undefined
+            ? `Decision links: ${server.url}/links/decide/<token> (signed with ${LINK_SECRET_ENV})`
+            : c.dim(`Decision links: off (set ${LINK_SECRET_ENV} to serve them)`),
           c.dim('Ctrl-C stops it.'),
         );
         await signal.received;
