@@ -12,7 +12,7 @@ import { decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
-import { registerLinkMintRoute, registerLinkPageRoutes, type DecisionLinkOptions } from './link-routes.js';
+import { redactLinkToken, registerLinkMintRoute, registerLinkPageRoutes, type DecisionLinkOptions } from './link-routes.js';
 import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
@@ -123,7 +123,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
       const start = performance.now();
       await next();
       const principal = c.get('principal')?.name;
-      log({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start), ...(principal !== undefined && { principal }) });
+      log({ method: c.req.method, path: redactLinkToken(c.req.path), status: c.res.status, ms: Math.round(performance.now() - start), ...(principal !== undefined && { principal }) });
     });
   }
   // Order matters: nothing past a refusal runs, so a refused request changes nothing.

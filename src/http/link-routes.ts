@@ -112,6 +112,11 @@ export function registerLinkMintRoute(app: Hono<GuardEnv>, client: HarnessClient
   });
 }
 
+/** `path` with a decision link's token cut out: a link is a credential, kept out of request logs. */
+export function redactLinkToken(path: string): string {
+  return path.startsWith('/links/decide/') ? '/links/decide/…' : path;
+}
+
 function secretOf(links: DecisionLinkOptions | undefined): string {
   if (!links) {
     throw new DecisionLinkError(

@@ -53,7 +53,8 @@ const codeIn = (html: string) => /code: <code>([A-Z_]+)<\/code>/.exec(html)?.[1]
 describe('decision links over HTTP', () => {
   it('a link decides once; a replay (on another server), a tampered and an expired link are refused and change nothing', async () => {
     await withWorker(workspace(), async ({ client }) => {
-      const app = createHttpApp(client, { decisionLinks: { secret } });
+      const logged: string[] = [];
+      const app = createHttpApp(client, { decisionLinks: { secret }, onRequest: (r) => logged.push(r.path) });
       const otherServer = createHttpApp(client, { decisionLinks: { secret } });
       const created = await app.request('/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ agentId, input: 'go' }) });
       const { runId } = (await created.json()) as { runId: string };
@@ -112,6 +113,10 @@ describe('decision links over HTTP', () => {
       expect(reopened.status).toBe(409);
       const unchanged = await parkedOn(app, runId, 'two');
       expect(unchanged.approvals).toEqual(after.approvals);
+
+      // The link is a credential: request logs name the route, never the token.
+      expect(logged).toContain('/links/decide/…');
+      expect(logged.join(' ')).not.toContain(String(sig));
 
       // A server without the secret serves no links.
       const noLinks = createHttpApp(client);
