@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
 import { registerGrants } from './commands/grants.js';
 import { registerInbox } from './commands/inbox.js';
+import { registerLink } from './commands/link.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerMemory } from './commands/memory.js';
 import { registerPayloads } from './commands/payloads.js';
@@ -59,6 +60,7 @@ Global options go before or after the command. Each command has its own --help w
   registerTranscript(program);
   registerWatch(program);
   registerDecide(program);
+  registerLink(program);
   registerInbox(program);
   registerGrants(program);
   registerRuns(program);

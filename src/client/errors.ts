@@ -112,6 +112,24 @@ export class ConnectionConfigError extends HarnessError<ConnectionConfigErrorCod
   override readonly name = 'ConnectionConfigError';
 }
 
+/** Codes of {@link DecisionLinkError}. */
+export type DecisionLinkErrorCode = 'LINK_SECRET_MISSING' | 'INVALID_LINK_OPTIONS' | 'LINK_MALFORMED' | 'LINK_TAMPERED' | 'LINK_EXPIRED';
+
+/**
+ * A decision link that cannot be made or used: no signing secret, bad minting options, or a link
+ * that is not one of ours (`LINK_MALFORMED`), was altered (`LINK_TAMPERED`) or has expired
+ * (`LINK_EXPIRED`). A used link is refused by the run itself (`APPROVAL_ALREADY_DECIDED`,
+ * `APPROVER_ALREADY_VOTED`) as a {@link DecisionRejectedError}.
+ */
+export class DecisionLinkError extends HarnessError<DecisionLinkErrorCode> {
+  override readonly name = 'DecisionLinkError';
+}
+
+/** Whether `err` is a {@link DecisionLinkError}. */
+export function isDecisionLinkError(err: unknown): err is DecisionLinkError {
+  return err instanceof DecisionLinkError;
+}
+
 /** Whether `err` is a {@link HarnessClientError} (or a subclass: decisions, failed runs, threads). */
 export function isHarnessClientError(err: unknown): err is HarnessClientError {
   return err instanceof HarnessClientError;

@@ -11,6 +11,8 @@ import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { classifyTemporalError } from './classify.js';
 import { AgentGrants } from './grants.js';
+import type { DecisionLink } from './decision-links.js';
+import { decideWithLink, mintDecisionLink, type LinkDecisionResult, type MintDecisionLinkOptions } from './link-decisions.js';
 import { RunHandle } from './run-handle.js';
 import { MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run-files.js';
 import { runStartOptions } from './run-start-options.js';
@@ -193,6 +195,27 @@ export class HarnessClient {
       throw classifyTemporalError(err, { kind: 'namespace', id: this.settings.namespace });
     }
     return runs;
+  }
+
+  /**
+   * Mints a signed, expiring, single-use decision link for a pending approval (see
+   * `decision-links.ts`); serve it as `<base>/links/decide/<token>` with `harness serve`.
+   * @throws {HarnessClientError} `NO_PENDING_APPROVAL`, `AMBIGUOUS_APPROVAL`, `UNKNOWN_APPROVAL`.
+   * @throws {DecisionLinkError} `LINK_SECRET_MISSING`, `INVALID_LINK_OPTIONS`.
+   * @example
+   * const { token } = await harness.decisionLink(runId, { approver: 'ann', decision: 'approve', expiresIn: '1h' });
+   */
+  async decisionLink(runId: string, options: MintDecisionLinkOptions): Promise<DecisionLink> {
+    return mintDecisionLink(this.getRun(runId), options);
+  }
+
+  /**
+   * Uses a decision link: checks it, then sends its decision as the `decideApproval` update.
+   * @throws {DecisionLinkError} `LINK_MALFORMED`, `LINK_TAMPERED`, `LINK_EXPIRED`.
+   * @throws {DecisionRejectedError} `APPROVAL_ALREADY_DECIDED` / `APPROVER_ALREADY_VOTED` for a used link.
+   */
+  async decideByLink(token: string, options: { secret?: string } = {}): Promise<LinkDecisionResult> {
+    return decideWithLink((id) => this.getRun(id), token, options);
   }
 
   /** Closes the connection this client opened. */

@@ -14,14 +14,30 @@ export {
 export { SCHEDULE_ID_PATTERN, type ScheduleTiming } from './schedule-spec.js';
 export { RunHandle, type DecideOptions, type DecisionDetails } from './run-handle.js';
 export {
+  DECISION_LINK_LIMITS,
+  LINK_SECRET_ENV,
+  linkSecretFromEnv,
+  signDecisionLink,
+  verifyDecisionLink,
+  type DecisionLink,
+  type DecisionLinkClaims,
+  type LinkDecision,
+  type SignDecisionLinkOptions,
+  type VerifyDecisionLinkOptions,
+} from './decision-links.js';
+export { decideWithLink, mintDecisionLink, type LinkDecisionResult, type MintDecisionLinkOptions } from './link-decisions.js';
+export {
   ConnectionConfigError,
+  DecisionLinkError,
   DecisionRejectedError,
   HarnessClientError,
   RunFailedError,
   ThreadError,
   isConnectionConfigError,
+  isDecisionLinkError,
   isHarnessClientError,
   type ConnectionConfigErrorCode,
+  type DecisionLinkErrorCode,
   type HarnessClientErrorCode,
   type ThreadErrorCode,
 } from './errors.js';

@@ -13,6 +13,7 @@ import type { Authenticate } from './auth.js';
 import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
+import { redactLinkToken, registerLinkMintRoute, registerLinkPageRoutes, type DecisionLinkOptions } from './link-routes.js';
 import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
@@ -91,6 +92,11 @@ export interface HttpAppOptions {
    * taken there are recorded under the caller's principal. @default no `/mcp`
    */
   mcp?: McpEndpointOptions;
+  /**
+   * Serve decision links (`GET`/`POST /links/decide/{token}`, and minting at
+   * `POST /runs/{id}/approvals/{approvalId}/links`) signed with this secret. @default links answer 501 `LINK_SECRET_MISSING`
+   */
+  decisionLinks?: DecisionLinkOptions;
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
   /** Called after each request (not for each streamed event). */
@@ -116,7 +122,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   app.onError((err, c) => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN') onError(err);
+    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN' && httpError.code !== 'LINK_SECRET_MISSING') onError(err);
     return c.json(httpError.toBody(), httpError.status);
   });
   app.notFound((c) =>
@@ -128,7 +134,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
       const start = performance.now();
       await next();
       const principal = c.get('principal')?.name;
-      log({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - start), ...(principal !== undefined && { principal }) });
+      log({ method: c.req.method, path: redactLinkToken(c.req.path), status: c.res.status, ms: Math.round(performance.now() - start), ...(principal !== undefined && { principal }) });
     });
   }
   // Order matters: nothing past a refusal runs, so a refused request changes nothing.
@@ -159,6 +165,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   if (options.webApp) registerWebApp(app, options.webApp === true ? WEB_APP_DIR : options.webApp);
 
+  // A link is its own credential, and its page posts a form: before authentication and jsonOnly.
+  registerLinkPageRoutes(app, client, options.decisionLinks, onError);
   if (options.authenticate) app.use(authenticated(options.authenticate));
   // Before jsonOnly: the MCP transport checks its own media types (a DELETE ending a session has no body).
   if (options.mcp) registerMcpRoute(app, client, options.mcp, options.signal);
@@ -232,6 +240,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const principal = c.get('principal');
     return c.json(await client.grants(agentId).revoke(grantId, principal ? { revokedBy: principal.name } : {}));
   });
+
+  registerLinkMintRoute(app, client, options.decisionLinks);
 
   app.post('/runs/:id/cancel', async (c) => {
     const run = runOf(c);

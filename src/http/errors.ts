@@ -7,7 +7,7 @@ import { DecisionRejectedError, HarnessClientError } from '../client/errors.js';
 import { HarnessError, type HarnessErrorOptions } from '../common/errors.js';
 
 /** HTTP statuses this API answers errors with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 500 | 501 | 503 | 504;
 
 /** Where in the request a validation problem is. */
 export type IssueLocation = 'body' | 'query' | 'header' | 'path';
@@ -76,6 +76,11 @@ const STATUS_BY_CODE: Readonly<Record<string, ErrorStatus>> = {
   FILE_TOO_LARGE: 413,
   PAYLOAD_TOO_LARGE: 413,
   UPDATE_NOT_APPLIED: 413,
+  LINK_MALFORMED: 400,
+  INVALID_LINK_OPTIONS: 400,
+  LINK_TAMPERED: 403,
+  LINK_EXPIRED: 410,
+  LINK_SECRET_MISSING: 501,
   WAIT_TIMEOUT: 504,
   QUERY_TIMEOUT: 504,
   UPDATE_TIMEOUT: 504,

@@ -16,6 +16,7 @@ export {
 } from './auth.js';
 export { ApiTokensError, HttpError, type ApiTokensErrorCode, type ErrorBody, type ErrorStatus, type IssueLocation, type ValidationIssue } from './errors.js';
 export { LOOPBACK_HOSTS } from './guards.js';
+export { type DecisionLinkOptions } from './link-routes.js';
 export type { McpEndpointOptions } from './mcp-route.js';
 export { openApiDocument, type OpenApiDocument } from './openapi.js';
 export { DEFAULT_MAX_BODY_BYTES, MAX_INPUT_CHARS } from './schemas.js';

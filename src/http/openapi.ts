@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
 import { agUiBody } from './ag-ui/ag-ui-request.js';
 import { chatBody } from './chat/chat-request.js';
+import { linkBody } from './link-routes.js';
 import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
@@ -184,6 +185,57 @@ export function openApiDocument(): OpenApiDocument {
           parameters: [pathParam('agentId', 'The agent id.'), pathParam('grantId', 'The grant id (`<run id>/<approval id>`): URL-encode the `/` (%2F).')],
           requestBody: body(cancelBody, false),
           responses: { 200: ok('The revoked grant.', 'ApprovalGrant'), 404: error('`GRANT_NOT_FOUND`.'), ...changing },
+        },
+      },
+      '/runs/{id}/approvals/{approvalId}/links': {
+        post: {
+          operationId: 'createDecisionLink',
+          summary: 'Mint a signed, expiring, single-use decision link (approve or reject) for a pending approval',
+          description:
+            'Needs the server to have `HARNESS_LINK_SECRET`. With authentication a caller mints links for itself (like decisions). ' +
+            'Answers `{ url, token, expiresAt, runId, approvalId, approver, decision }`; `url` is `/links/decide/{token}` on this server.',
+          parameters: [runId, pathParam('approvalId', 'The pending approval the link decides.')],
+          requestBody: body(linkBody),
+          responses: {
+            201: { description: 'The link.', content: json({ type: 'object' }) },
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error('`UNKNOWN_APPROVAL` (not pending), `NO_PENDING_APPROVAL`.'),
+            501: error('`LINK_SECRET_MISSING`: the server has no `HARNESS_LINK_SECRET`.'),
+            ...changing,
+          },
+        },
+      },
+      '/links/decide/{token}': {
+        get: {
+          operationId: 'openDecisionLink',
+          summary: 'The confirmation page of a decision link (HTML); decides nothing, so link previewers are harmless',
+          parameters: [pathParam('token', 'The link token.')],
+          security: [{}],
+          responses: {
+            200: { description: 'The page, with a form that POSTs to the same URL.', content: { 'text/html': { schema: { type: 'string' } } } },
+            400: { description: '`LINK_MALFORMED` (HTML page with the code).' },
+            403: { description: '`LINK_TAMPERED`, `HOST_NOT_ALLOWED`.' },
+            409: { description: '`APPROVAL_ALREADY_DECIDED` (the link was used, or the approval decided otherwise), `RUN_NOT_ACTIVE`.' },
+            410: { description: '`LINK_EXPIRED`.' },
+            501: { description: '`LINK_SECRET_MISSING`.' },
+          },
+        },
+        post: {
+          operationId: 'useDecisionLink',
+          summary: "Decide with the link (the page's form): the validated decideApproval update, as the link's approver, once",
+          description:
+            'The one state-changing route that takes a form body (`application/x-www-form-urlencoded`, ignored): the signed token is the credential, ' +
+            'so no bearer token is needed; the Host and Origin guards still apply. A second use is refused by the run itself (its history), on any server.',
+          parameters: [pathParam('token', 'The link token.')],
+          security: [{}],
+          responses: {
+            200: { description: 'Decided (HTML page).', content: { 'text/html': { schema: { type: 'string' } } } },
+            400: { description: '`LINK_MALFORMED`.' },
+            403: { description: '`LINK_TAMPERED`, `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.' },
+            409: { description: '`APPROVAL_ALREADY_DECIDED` / `APPROVER_ALREADY_VOTED` (a used link), `APPROVER_NOT_ALLOWED`, `RUN_NOT_ACTIVE`.' },
+            410: { description: '`LINK_EXPIRED`.' },
+            501: { description: '`LINK_SECRET_MISSING`.' },
+          },
         },
       },
       '/runs/{id}/cancel': {
