@@ -38,7 +38,7 @@ Examples:
   $ harness reject run-1f0c… --approval call_3_0 --by ann --reason "duplicate request"`,
   edit: `
 Examples:
-  $ harness edit run-1f0c… --approval call_3_0 --input '{"orderId":"A-1001","amount":21}'
+  $ harness edit run-1f0c… --input '{"orderId":"A-1001","amount":21}'   # the run's only pending approval
   $ harness edit run-1f0c… --approval call_3_0 --input '{"orderId":"A-1001","amount":21}' --reason "half refund"`,
 };
 
@@ -73,9 +73,8 @@ export function registerDecide(program: Command): void {
       .option('--signal', 'send a signal instead of an update (fire-and-forget)')
       .addHelpText('after', EXAMPLES[kind]);
     if (kind === 'edit') {
+      // Like approve and reject, an edit defaults to the run's only pending approval.
       cmd.requiredOption('--input <json>', "replacement tool input as a JSON object (checked against the tool's schema)");
-      // An edit must name its approval: the input is written for one specific tool call.
-      cmd.options.find((o) => o.long === '--approval')!.makeOptionMandatory();
     }
     cmd.action(async (runId: string, opts: DecideOptions, command: Command) => {
       const ctx = await contextFrom(command);

@@ -29,8 +29,8 @@ export function registerInbox(program: Command): void {
     .command('inbox')
     .summary('list pending approvals across all runs, and decide them interactively')
     .description(
-      'Lists every tool call waiting for a decision, across all runs of the task queue. In a terminal it\n' +
-        'then asks which to decide and how: approve, reject (with a reason) or edit (new JSON input).\n' +
+      'Lists every tool call waiting for a decision, across all runs of the task queue. In a terminal it ' +
+        'then asks which to decide and how: approve, reject (with a reason) or edit (new JSON input). ' +
         'Without a terminal (or with --no-interactive) it only lists them.',
     )
     .option('--json', 'print the pending approvals as JSON and exit')

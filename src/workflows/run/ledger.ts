@@ -129,14 +129,23 @@ export class RunLedger {
     if (!this.tools.has(spec.name)) this.tools.set(spec.name, spec);
   }
 
-  /** Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it. */
+  /**
+   * Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it; who
+   * may decide it and its deadline come from the tool's (or approval target's) rules.
+   */
   requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt']): PendingApproval {
+    const spec = this.tools.get(call.name);
+    const timeoutMs = spec?.approvalTimeoutMs;
     const approval: PendingApproval = {
       approvalId: call.id,
       toolName: call.name,
       input: call.args,
       requestedAt: now,
       step: this.step,
+      ...(spec?.approvers?.length && { approvers: [...spec.approvers] }),
+      ...(timeoutMs !== undefined && {
+        deadline: { at: new Date(Date.parse(now) + timeoutMs).toISOString(), onTimeout: spec?.onApprovalTimeout ?? 'reject' },
+      }),
       ...(interrupt && { interrupt }),
     };
     this.pending.set(call.id, approval);
