@@ -1,5 +1,5 @@
 /**
- * The README and docs/*.md run as written: every fenced block of them is run here, or is in
+ * The README, docs/*.md and each example's README run as written: every fenced block of them is run here, or is in
  * SKIPPED with the reason it cannot run on this machine. A failure names the file, the line of
  * the block, the heading above it and, for a shell block, the command that failed with its output.
  *
@@ -33,7 +33,14 @@ import { REPO_ROOT } from '../support/cli.js';
 import { extractBlocks, shellCommands, where, type DocBlock } from '../support/doc-blocks.js';
 import { temporalAddress, uniqueId } from '../support/harness.js';
 
-const FILES = ['README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const FILES = [
+  'README.md',
+  ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`),
+  // The examples' READMEs are where people start too.
+  ...readdirSync(join(REPO_ROOT, 'examples'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && readdirSync(join(REPO_ROOT, 'examples', d.name)).includes('README.md'))
+    .map((d) => `examples/${d.name}/README.md`),
+];
 
 /** Blocks that cannot run here, by file and the start of their first line, with the reason. */
 const SKIPPED: { file: string; startsWith: string; reason: string }[] = [
@@ -183,27 +190,43 @@ async function serveBlock(workspace: string): Promise<Served> {
 async function runShellBlock(block: DocBlock): Promise<void> {
   const commands = shellCommands(block.code);
   const dev = commands.map((c) => /^(?:npx )?harness dev\b(.*)$/.exec(c)).find(Boolean);
-  const workspace = dev ? (/--workspace\s+(\S+)/.exec(dev[1]!)?.[1] ?? 'harness.yaml') : 'harness.yaml';
+  // An example's README speaks of that example's workspace; the others of ./harness.yaml.
+  const example = /^examples\/[^/]+\//.exec(block.file)?.[0];
+  const workspace = dev ? (/--workspace\s+(\S+)/.exec(dev[1]!)?.[1] ?? 'harness.yaml') : example ? `${example}harness.yaml` : 'harness.yaml';
   const { taskQueue, client } = await serveBlock(workspace);
   const env = shellEnv(taskQueue);
   let runId: string | undefined;
-  // A block that decides a run it did not start decides one of `support`, parked on its refund.
+  // A block that decides a run it did not start decides one parked on a refund (routed as a person's would be).
   if (!commands.some(isHarnessRun) && commands.some((c) => hasRunPlaceholder(c) || c.includes('<id>'))) {
-    const run = await client.startRun({ agentId: 'support', input: 'Please refund order A-1001' });
+    const run = await client.startRun({ input: 'Please refund order A-1001' });
     runId = run.runId;
   }
   const schedules: string[] = [];
   try {
-    await runCommands(block, commands, client, env, runId, schedules);
+    const lastRun = await runCommands(block, commands, client, env, runId, schedules);
+    // A decision the run refused (a signal's wrong id or approver) exits 0 but did nothing.
+    if (lastRun) {
+      const { ignoredDecisions } = await client.getRun(lastRun).status();
+      expect(ignoredDecisions.map((d) => d.reason), `${where(block)}: decisions run ${lastRun} refused`).toEqual([]);
+    }
   } finally {
     // Schedules are namespace-wide: leave none behind for the next block or test file.
     for (const id of schedules) await client.schedules.delete(id).catch(() => undefined);
   }
 }
 
-async function runCommands(block: DocBlock, commands: string[], client: HarnessClient, env: NodeJS.ProcessEnv, startedRunId: string | undefined, schedules: string[]): Promise<void> {
+/** Runs the block's commands in order; returns the id of the last run they worked on. */
+async function runCommands(
+  block: DocBlock,
+  commands: string[],
+  client: HarnessClient,
+  env: NodeJS.ProcessEnv,
+  startedRunId: string | undefined,
+  schedules: string[],
+): Promise<string | undefined> {
   let runId = startedRunId;
   let approvalId: string | undefined;
+  const following: { i: number; command: string; done: Promise<ShellResult> }[] = [];
   for (const [i, command] of commands.entries()) {
     if (/^(?:npx )?harness dev\b/.test(command)) continue; // the worker above stands for it
     if (runId) {
@@ -211,6 +234,15 @@ async function runCommands(block: DocBlock, commands: string[], client: HarnessC
       approvalId = parked.pendingApprovals[0]?.approvalId;
     }
     const filled = fill(command, runId, approvalId, block, i);
+    if (isHarnessRun(command) && /--follow|-f\b/.test(command)) {
+      // Followed in "another terminal": it runs on while the next commands decide the run.
+      const followed = bashInBackground(filled, env);
+      runId = await followed.runId.catch((e: Error) => {
+        throw new Error(`${where(block)}: command ${i + 1} printed no run id:\n  $ ${command}\n${e.message}`);
+      });
+      following.push({ i, command, done: followed.done });
+      continue;
+    }
     const result = await bash(filled, env);
     if (result.code !== 0) {
       throw new Error(
@@ -223,6 +255,16 @@ async function runCommands(block: DocBlock, commands: string[], client: HarnessC
     const created = /harness schedule create (\S+)/.exec(command)?.[1];
     if (created) schedules.push(created);
   }
+  for (const f of following) {
+    const result = await f.done;
+    if (result.code !== 0) {
+      throw new Error(
+        `${where(block)}: command ${f.i + 1} (followed while the others ran) failed (exit ${result.code}):\n  $ ${f.command}\n` +
+          `stdout:\n${tail(result.stdout)}\nstderr:\n${tail(result.stderr)}`,
+      );
+    }
+  }
+  return runId;
 }
 
 function isHarnessRun(command: string): boolean {
@@ -252,12 +294,37 @@ const PRELUDE = `harness() { node ${JSON.stringify(join(REPO_ROOT, 'bin/harness.
 npx() { if [ "$1" = harness ]; then shift; harness "$@"; else command npx "$@"; fi; }
 `;
 
-function bash(command: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface ShellResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A `harness run --follow` left running: its run id (from `<id> started: …`) and its end. */
+function bashInBackground(command: string, env: NodeJS.ProcessEnv): { runId: Promise<string>; done: Promise<ShellResult> } {
+  let stdout = '';
+  let found: (id: string) => void = () => undefined;
+  const runId = new Promise<string>((resolve, reject) => {
+    found = resolve;
+    setTimeout(() => reject(new Error(`no "<run id> started" line within 60 s; output so far:\n${tail(stdout)}`)), 60_000).unref();
+  });
+  const done = bash(command, env, (chunk) => {
+    stdout += chunk;
+    const id = /^(\S+) started: /m.exec(stdout)?.[1];
+    if (id) found(id);
+  });
+  return { runId, done };
+}
+
+function bash(command: string, env: NodeJS.ProcessEnv, onStdout?: (chunk: string) => void): Promise<ShellResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', `${PRELUDE}${command}`], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(d.toString());
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
