@@ -10,6 +10,8 @@ import { DecisionRejectedError } from '../../client/errors.js';
 import type { HarnessClient } from '../../client/harness-client.js';
 import type { PendingApproval } from '../../workflows/run/contract.js';
 import { contextFrom, withClient } from '../context.js';
+import { approversInWords } from '../../workflows/run/decide-commands.js';
+import { deadlineInWords } from '../../workflows/run/ui-details.js';
 import { c, compactJson, delegatedLines, formatDecision, out } from '../output.js';
 
 interface InboxItem {
@@ -79,6 +81,7 @@ function printInbox(items: InboxItem[]): void {
       `  [${i + 1}] ${item.runId}  ${c.dim(item.agentId)}  ${c.cyan(item.approval.toolName)}  ${item.approval.approvalId}`,
       ...delegatedLines(item.approval, '      '),
       `      input: ${compactJson(item.approval.input)}   ${c.dim(`requested ${item.approval.requestedAt}`)}`,
+      `      who:   ${approversInWords(item.approval.approvers) ?? 'anyone'}   ${c.dim(deadlineInWords(item.approval.deadline))}`,
     );
   });
 }
