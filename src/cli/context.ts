@@ -10,6 +10,7 @@ import type { HarnessClient } from '../client/harness-client.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from '../client/connection.js';
 import type { Workspace } from '../workspace/load.js';
 import { CliError, hintFor } from './errors.js';
+import type { Target } from './output.js';
 
 export interface GlobalOptions {
   address?: string;
@@ -114,6 +115,15 @@ export async function withClient<T>(
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Where printed decide commands point: the context's address and namespace, and how to call the
+ * Temporal CLI (`temporal`, or its full path when it is not on PATH).
+ */
+export async function printTarget(ctx: CliContext): Promise<Target> {
+  const { temporalCommand } = await import('../devserver/temporal-binary.js');
+  return { address: ctx.settings.address, namespace: ctx.settings.namespace, temporal: await temporalCommand() };
 }
 
 /** Loads the workspace file; throws `WorkspaceError` (the caller decides whether that is fatal). */

@@ -5,6 +5,8 @@
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../common/defaults.js';
 import type { ApprovalRecord, DecisionResult, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
 import { approvalDecisionSignal, isApprovalProgress } from '../workflows/run/contract.js';
+import { approversInWords, decideCommands as decideCommandsFor, shellQuote } from '../workflows/run/decide-commands.js';
+import { deadlineInWords } from '../workflows/run/ui-details.js';
 
 type Paint = (s: string) => string;
 
@@ -45,15 +47,14 @@ export function paintState(state: RunState | undefined): string {
   return c.cyan(state);
 }
 
-/** Quotes a word for POSIX shells only when it needs it. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:@=+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
 /** Where decide commands must point; flags are only spelled out when they differ from the defaults. */
 export interface Target {
   address: string;
   namespace: string;
+  /** How to call the Temporal CLI in printed commands (see `temporalCommand()`); default `temporal`. */
+  temporal?: string;
 }
 
 function targetFlags(t: Target): string {
@@ -64,18 +65,8 @@ function targetFlags(t: Target): string {
 }
 
 /** The exact commands that decide one approval: ours (update) and the stock Temporal CLI (signal). */
-export function decideCommands(runId: string, approvalId: string, target: Target) {
-  const run = shellQuote(runId);
-  const id = shellQuote(approvalId);
-  const flags = targetFlags(target);
-  const payload = JSON.stringify({ approvalId, decision: 'approve' });
-  return {
-    approve: `harness approve ${run} --approval ${id}${flags}`,
-    reject: `harness reject ${run} --approval ${id} --reason "<why>"${flags}`,
-    signal:
-      `temporal workflow signal --workflow-id ${run} --name ${approvalDecisionSignal.name} ` +
-      `--input ${shellQuote(payload)}${flags}`,
-  };
+export function decideCommands(runId: string, approval: Pick<PendingApproval, 'approvalId' | 'approvers'>, target: Target) {
+  return decideCommandsFor(runId, approval, { flags: targetFlags(target), ...(target.temporal !== undefined && { temporal: target.temporal }) });
 }
 
 export function compactJson(value: unknown): string {
@@ -84,12 +75,13 @@ export function compactJson(value: unknown): string {
 
 /** A pending approval with the commands that decide it. */
 export function formatPending(runId: string, p: PendingApproval, target: Target, indent = '  '): string[] {
-  const cmds = decideCommands(runId, p.approvalId, target);
+  const cmds = decideCommands(runId, p, target);
   return [
     `${indent}${c.bold(p.approvalId)}  ${c.cyan(p.toolName)}  (step ${p.step}, requested ${p.requestedAt})`,
     ...delegatedLines(p, `${indent}  `),
     ...quorumLines(p, `${indent}  `),
     `${indent}  input:   ${compactJson(p.input)}`,
+    `${indent}  who:     ${approversInWords(p.approvers) ?? 'anyone'}   ${c.dim(deadlineInWords(p.deadline))}`,
     `${indent}  approve: ${cmds.approve}`,
     `${indent}  reject:  ${cmds.reject}`,
     `${indent}  signal:  ${cmds.signal}`,

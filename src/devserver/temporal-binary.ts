@@ -101,6 +101,20 @@ export async function findTemporalBinary(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * How a command printed for a person calls the Temporal CLI: `temporal` when it is on PATH, else
+ * the full path of the binary the harness would use (`TEMPORAL_CLI`, the cached build), else
+ * `temporal` (nothing found: the person installs it).
+ */
+export async function temporalCommand(): Promise<string> {
+  if (await whichOnPath('temporal')) return 'temporal';
+  try {
+    return (await findTemporalBinary()) ?? 'temporal';
+  } catch {
+    return 'temporal'; // A bad TEMPORAL_CLI is reported where the binary is run, not here.
+  }
+}
+
 function notFoundMessage(cause?: string): string {
   return [
     cause ?? 'No Temporal CLI binary found (it contains the dev server the harness runs on).',

@@ -102,13 +102,27 @@ export const componentSchemas: Record<string, JsonSchema> = {
   ),
   RunSummary: obj({ runId: str, agentId: str, threadId: str, state: ref('RunState'), startTime: dateTime, closeTime: dateTime }, ['runId', 'startTime']),
   RunList: obj({ runs: { type: 'array', items: ref('RunSummary') } }, ['runs']),
-  PendingApproval: obj({ approvalId: str, toolName: str, input: jsonObject, requestedAt: dateTime, step: int, quorum: ref('ApprovalQuorum'), ...delegated }, [
-    'approvalId',
-    'toolName',
-    'input',
-    'requestedAt',
-    'step',
-  ]),
+  PendingApproval: obj(
+    {
+      approvalId: str,
+      toolName: str,
+      input: jsonObject,
+      requestedAt: dateTime,
+      step: int,
+      quorum: ref('ApprovalQuorum'),
+      approvers: {
+        type: 'array',
+        items: str,
+        description: 'Who may decide: names and `role:<role>` entries (absent = anyone).',
+      },
+      deadline: obj(
+        { at: dateTime, onTimeout: { type: 'string', enum: ['reject', 'approve', 'fail'] } },
+        ['at', 'onTimeout'],
+      ),
+      ...delegated,
+    },
+    ['approvalId', 'toolName', 'input', 'requestedAt', 'step'],
+  ),
   PendingApprovalList: obj(
     {
       approvals: {

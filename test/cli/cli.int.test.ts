@@ -197,7 +197,7 @@ describe('harness CLI', () => {
     const follow = new HarnessProcess(['run', '--follow', 'please do the effect'], env);
     const approveLine = await follow.waitForLine(/approve: harness approve /);
     await follow.waitForLine(/waiting_for_approval/);
-    expect(follow.stdout).toMatch(/signal: {2}temporal workflow signal --workflow-id run-\S+ --name approvalDecision --input '\{"approvalId":/);
+    expect(follow.stdout).toMatch(/signal: {2}\S*temporal workflow signal --workflow-id run-\S+ --name approvalDecision --input '\{"approvalId":/);
     // Run the printed command as is (minus the program name): it must decide the approval.
     const approve = await harness(shellWords(approveLine.replace(/^.*approve: harness /, '')), env);
     expect(approve.code, approve.stderr).toBe(0);

@@ -18,13 +18,16 @@ describe('harness CLI with sub-agents', () => {
         .poll(async () => (await client.listRuns({ state: 'waiting_for_approval', taskQueue })).map((r) => r.runId).sort(), { timeout: 10_000 })
         .toEqual([run.runId, childId].sort());
       const env = cliEnv({ address: temporalAddress(), taskQueue, workspace });
-      const approve = `harness approve ${run.runId} --approval call_1_0/call_1_0`;
+      // billing's record_effect may be decided by alice or bob: the printed command names one, so it works as printed.
+      const approve = `harness approve ${run.runId} --approval call_1_0/call_1_0 --by alice`;
 
       const status = await harness(['status', run.runId], env);
       expect(status.code).toBe(0);
       expect(status.stdout).toContain('Pending approvals (1):');
       expect(status.stdout).toContain(`from:    sub-agent support → billing  (waits in run ${childId} as call_1_0)`);
       expect(status.stdout).toContain(`approve: ${approve}`);
+      expect(status.stdout).toContain('who:     alice or bob   No deadline: it waits as long as it takes.');
+      expect(status.stdout).toMatch(/signal: {2}\S*temporal workflow signal .*"approver":"alice"/);
 
       const childStatus = await harness(['status', childId], env);
       expect(childStatus.stdout).toContain(`parent: ${run.runId} (sub-agent support → billing; its approvals are also decided there)`);
@@ -36,8 +39,10 @@ describe('harness CLI with sub-agents', () => {
       const inbox = await harness(['inbox', '--no-interactive'], env);
       expect(inbox.stdout).toContain('1 pending approval:');
       expect(inbox.stdout).toContain('from:    sub-agent support → billing');
+      expect(inbox.stdout).toContain('who:   alice or bob');
 
-      const decided = await harness(['approve', run.runId, '--approval', 'call_1_0/call_1_0', '--by', 'alice'], env);
+      // The command `harness status` printed, run as printed (minus the program name).
+      const decided = await harness(approve.split(' ').slice(1), env);
       expect(decided.code).toBe(0);
       expect(decided.stdout).toContain('call_1_0/call_1_0');
       expect((await run.result()).output).toBe('support: billing: recorded refund');

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { findTemporalBinary } from '../../src/devserver/index.js';
+import { temporalCommand } from '../../src/devserver/temporal-binary.js';
 import { approvalDecisionSignal, statusQuery } from '../../src/workflows/run/contract.js';
 import type { RunStatus } from '../../src/workflows/run/contract.js';
+import { shellQuote } from '../../src/workflows/run/decide-commands.js';
 import { temporalAddress, tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 import { cliEnv, harness } from '../support/cli.js';
 
@@ -65,8 +67,9 @@ describe('the real temporal CLI', () => {
       const status = await harness(['status', handle.runId], env);
       const printed = status.stdout.split('\n').find((l) => l.includes('temporal workflow signal'))!.replace(/^.*signal: {2}/, '');
       expect(printed).toContain(`--address ${address}`);
-      expect(printed).toMatch(/^temporal workflow signal /);
-      await run('sh', ['-c', printed.replace(/^temporal /, `'${temporal!}' `)]);
+      // `temporal` when it is on PATH, else the full path of the binary the harness uses: runnable as printed.
+      expect(printed.startsWith(`${shellQuote(await temporalCommand())} workflow signal `), printed).toBe(true);
+      await run('sh', ['-c', printed]);
 
       const done = await handle.waitFor((s) => s.state === 'completed');
       expect(done.approvals[0]).toMatchObject({ approvalId, decision: 'approve', via: 'signal' });

@@ -1,35 +1,32 @@
 /**
  * The Temporal Web UI tells the story of a run: a real headless Chromium (Debian's `chromium`,
- * driven by `playwright-core`; no browser download) against a dev server started here with its UI.
+ * driven by `playwright-core`; no browser download) against a dev server started here with its UI
+ * (the scene of test/support/web-ui-scene.ts: a finished run, a run parked on a refund only alice
+ * or role finance may approve within 7 days, and a routed run whose sub-agent waits for bob).
  *
- * It filters the Workflows list by `HarnessRunState="waiting_for_approval"`, opens the parked run
- * and checks what a person needs to decide it: the run's summary, its current details (pending
- * approval, tool, the exact `harness approve` command) and the activities' summaries. It saves the
- * run's "User Metadata" page as `ui-waiting-for-approval.png` in a temp dir; `npm run screenshots`
- * runs this test with `HARNESS_SCREENSHOT_DIR=docs` to refresh the picture the README shows.
+ * What a person deciding an approval needs, checked where Web UI 2.42.1 (Temporal CLI v1.5.1)
+ * shows it:
+ * - Workflows list filtered by `HarnessRunState="waiting_for_approval"` (the UI has no Summary
+ *   column, so the list is checked for the run's id only).
+ * - History tab (the default): the approval's deadline timer is labelled with the approval, the
+ *   tool, who may decide and until when, then what happens; activities with their summaries.
+ * - User Metadata tab: summary, and current details with who may decide, the deadline and commands
+ *   that work as printed (`--by alice`).
+ * - Queries tab and the "Send a Signal" / "Send an Update" dialogs: each handler's description.
+ * - Deciding from the UI's own actions: "Send an Update" `decideApproval` on the parked run and
+ *   "Send a Signal" `approvalDecision` on the sub-agent's parent; both runs then complete.
  *
- * What Web UI 2.42.1 (the one in Temporal CLI v1.5.1) shows, and so what is asserted:
- * - Workflows list: no Summary column exists (not even among the optional columns), so the list
- *   is checked for the run's id only.
- * - Run page, History tab (the default): the timeline labels each activity `<type> • <summary>`.
- * - Run page, User Metadata tab: Summary, Details (static), "Events with Metadata" (activity
- *   summaries) and Current Details. Summary and details are Markdown rendered in iframes.
- *
- * Skipped, with a message, only when no Chromium executable exists (`CHROMIUM_PATH` overrides the
- * default `/usr/bin/chromium`); install it with `apt-get install -y chromium`. `npm run screenshots`
- * fails instead of skipping.
+ * Screenshots for the docs are taken by `npm run screenshots` (scripts/screenshots.ts), not here;
+ * a failing test saves the page to a temp file. Skipped, with a message, only when no Chromium
+ * executable exists (`CHROMIUM_PATH` overrides `/usr/bin/chromium`): `apt-get install -y chromium`.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { HarnessClient } from '../../src/client/index.js';
-import { startDevServer, type DevServer } from '../../src/devserver/index.js';
-import { createHarnessWorker, type HarnessWorker } from '../../src/worker/index.js';
 import { eventually } from '../support/eventually.js';
-import { tempDir, uniqueId } from '../support/harness.js';
+import { SCENE_INPUT, startWebUiScene, type WebUiScene } from '../support/web-ui-scene.js';
 
 const CHROMIUM_CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 const CHROMIUM = CHROMIUM_CANDIDATES.find((file): file is string => !!file && existsSync(file));
@@ -37,46 +34,10 @@ const NO_CHROMIUM =
   `no Chromium executable (looked for ${CHROMIUM_CANDIDATES.filter(Boolean).join(', ')}): ` +
   'install it with `apt-get update && apt-get install -y chromium`, or set CHROMIUM_PATH';
 
-/** Set by `npm run screenshots` (to `docs`) to refresh the README's picture; otherwise a temp dir. */
-const SCREENSHOT_DIR = process.env.HARNESS_SCREENSHOT_DIR;
-const SCREENSHOT = join(SCREENSHOT_DIR ? resolve(SCREENSHOT_DIR) : tempDir(), 'ui-waiting-for-approval.png');
-const EXAMPLE_TOOLS = fileURLToPath(new URL('../../examples/tools.ts', import.meta.url));
-const INPUT = 'Please refund order A-1001: the espresso grinder arrived with a cracked hopper.';
-
 /** Every wait on the UI is bounded by this; each step normally takes well under a second. */
 const UI_TIMEOUT_MS = 30_000;
 /** The list is fetched once per page load: reload it until the run shows, up to this long. */
 const LIST_DEADLINE_MS = 60_000;
-
-/** The example tools (a refund story that reads well in the screenshot) and a scripted model. */
-function writeUiWorkspace(dir: string): string {
-  const file = join(dir, 'harness.yaml');
-  writeFileSync(
-    file,
-    `tools:
-  module: ${JSON.stringify(EXAMPLE_TOOLS)}
-models:
-  demo-model:
-    provider: scripted
-    script:
-      - when: "^hello"
-        turns:
-          - text: Hello! I can look up orders and refund them.
-      - turns:
-          - text: Let me look up that order.
-            toolCalls: [{ name: lookup_order, args: { orderId: A-1001 } }]
-          - text: The grinder arrived damaged; I will refund it.
-            toolCalls: [{ name: issue_refund, args: { orderId: A-1001, amount: 42, reason: Damaged on arrival } }]
-          - text: "Done. {{lastToolResult}}"
-agents:
-  - id: support
-    model: demo-model
-    tools: [lookup_order, issue_refund]
-    requireApproval: [issue_refund]
-`,
-  );
-  return file;
-}
 
 /** Waits until `locator` is visible; on failure says what was expected, in words. */
 async function expectVisible(locator: Locator, what: string): Promise<void> {
@@ -95,60 +56,67 @@ function markdownAfter(page: Page, heading: string): FrameLocator {
     .contentFrame();
 }
 
+/** Opens a run's page by its URL (the list → click path is checked once, for the parked run). */
+async function openRun(page: Page, scene: WebUiScene, runId: string): Promise<void> {
+  await page.goto(`${scene.uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}`, { waitUntil: 'load' });
+  await expectVisible(page.getByRole('tab', { name: /^History/ }), `the page of run ${runId}`);
+}
+
+/**
+ * Decides through the UI's own dialog: More Actions → "Send a Signal" / "Send an Update", picks
+ * `handler`, checks its description is shown, types `payload` as the data, submits.
+ */
+async function sendFromUi(page: Page, action: 'Send a Signal' | 'Send an Update', handler: string, description: RegExp, payload: object): Promise<void> {
+  await page.getByRole('button', { name: 'More Actions' }).click();
+  await page.getByRole('menu').getByText(action, { exact: true }).click();
+  const dialog = page.getByRole('dialog').filter({ has: page.getByRole('heading', { name: action }) });
+  await expectVisible(dialog, `the "${action}" dialog`);
+  await dialog.locator('button[aria-haspopup="true"]').first().click();
+  const option = dialog.getByRole('option').filter({ hasText: handler }).first();
+  await expectVisible(option.getByText(description), `the description of ${handler} in the "${action}" dialog`);
+  await option.click();
+  const data = dialog.getByRole('textbox').last();
+  await data.click();
+  await page.keyboard.insertText(JSON.stringify(payload));
+  // Leaving the editor reformats the JSON (and re-renders the form): a Submit clicked while the
+  // editor has focus only does that. Leave it first, as a person's click elsewhere would.
+  await data.evaluate((editor) => (editor as unknown as { blur(): void }).blur());
+  await expect.poll(() => data.innerText(), { timeout: UI_TIMEOUT_MS, message: 'the data reformatted after leaving the editor' }).toMatch(/"approvalId": "/);
+  await dialog.getByTestId('confirm-modal-button').click();
+  await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS }).catch(async (err: Error) => {
+    const alert = await dialog.getByRole('alert').innerText().catch(() => '');
+    throw new Error(`Web UI: the "${action}" dialog did not close after Submit${alert ? `; it says: ${alert}` : ''}`, { cause: err });
+  });
+}
+
 describe('Temporal Web UI', () => {
   it(
-    'lists a run waiting for approval and shows its summary, pending approval and activity summaries',
+    'shows who a parked run waits for and until when, documents its handlers, and decides approvals from its own actions',
     async (ctx) => {
-      if (!CHROMIUM && SCREENSHOT_DIR) throw new Error(`cannot refresh the screenshots: ${NO_CHROMIUM}`);
       if (!CHROMIUM) console.warn(`[web-ui test] skipped: ${NO_CHROMIUM}`);
       ctx.skip(!CHROMIUM, NO_CHROMIUM);
 
-      let server: DevServer | undefined;
-      let harnessWorker: HarnessWorker | undefined;
-      let workerRunning: Promise<void> | undefined;
-      let client: HarnessClient | undefined;
+      let scene: WebUiScene | undefined;
       let browser: Browser | undefined;
       let page: Page | undefined;
       try {
-        // Our own server: the shared test server is headless.
-        server = await startDevServer({ ui: true });
-        const uiUrl = server.uiUrl!;
-        const taskQueue = uniqueId('ui');
-        // Plain payloads whatever the environment says: this UI has no codec server to decode them.
-        harnessWorker = await createHarnessWorker({
-          workspace: writeUiWorkspace(tempDir()),
-          address: server.address,
-          taskQueue,
-          dataConverter: {},
-          workflowBundle: { codePath: inject('workflowBundlePath') },
-        });
-        workerRunning = harnessWorker.worker.run();
-        client = await HarnessClient.connect({ address: server.address, taskQueue, dataConverter: {} });
-
-        // One run that finishes (must not match the filter) and one that parks on an approval.
-        const done = await client.startRun({ agentId: 'support', input: 'hello there' });
-        await done.result();
-        const run = await client.startRun({ agentId: 'support', input: INPUT });
-        const status = await run.waitFor((s) => s.state === 'waiting_for_approval');
-        expect(status.pendingApprovals).toHaveLength(1);
-        const { approvalId, toolName } = status.pendingApprovals[0]!;
+        scene = await startWebUiScene({ workflowBundlePath: inject('workflowBundlePath') });
+        const { parked, parkedStatus, parent, parentStatus, client } = scene;
+        expect(parkedStatus.pendingApprovals).toHaveLength(1);
+        const { approvalId, toolName } = parkedStatus.pendingApprovals[0]!;
         expect(toolName).toBe('issue_refund');
-        const { runId: executionRunId } = await client.temporal.workflow.getHandle(run.runId).describe();
+        const { runId: executionRunId } = await client.temporal.workflow.getHandle(parked.runId).describe();
 
         browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-        const context = await browser.newContext({
-          viewport: { width: 1440, height: 900 },
-          colorScheme: 'light',
-          timezoneId: 'UTC',
-        });
+        const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', timezoneId: 'UTC' });
         page = await context.newPage();
         page.setDefaultTimeout(UI_TIMEOUT_MS);
         page.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
 
         // 1. Workflows, filtered as the README says.
         const query = 'HarnessRunState="waiting_for_approval"';
-        const listUrl = `${uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
-        const runLink = page.getByRole('link', { name: run.runId, exact: true });
+        const listUrl = `${scene.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+        const runLink = page.getByRole('link', { name: parked.runId, exact: true });
         await eventually(
           async () => {
             await page!.goto(listUrl, { waitUntil: 'load' });
@@ -158,57 +126,73 @@ describe('Temporal Web UI', () => {
             );
           },
           (outcome) => outcome === 'listed',
-          `Web UI: run ${run.runId} listed at ${listUrl}`,
+          `Web UI: run ${parked.runId} listed at ${listUrl}`,
           { timeoutMs: LIST_DEADLINE_MS },
         );
         await expectVisible(page.getByText('HarnessRunState', { exact: false }).first(), 'the HarnessRunState filter');
-        // The finished run exists but the filter leaves it out (same response as the listed run).
-        expect(await page.getByText(done.runId).count()).toBe(0);
-        // UI 2.42.1 has no Summary column in the Workflows list: nothing more to check there.
+        expect(await page.getByText(scene.done.runId).count()).toBe(0);
 
-        // 2. The run's page, reached as a person would: by clicking its id.
+        // 2. The run's page, reached by clicking its id: the History tab tells the story.
         await runLink.click();
-        await page.waitForURL(`**/workflows/${run.runId}/${executionRunId}/**`);
-        // The History tab's timeline labels activities with their summaries.
-        await expectVisible(
-          page.getByText('model demo-model · step 1').first(),
-          'the model activity summary "model demo-model · step 1" in the event history',
-        );
-        await expectVisible(page.getByText('tool lookup_order').first(), 'the tool activity summary in the event history');
+        await page.waitForURL(`**/workflows/${parked.runId}/${executionRunId}/**`);
+        const timer = `approval ${approvalId} · issue_refund · waits for alice or anyone with role finance · until `;
+        await expectVisible(page.getByText(timer).first(), `the deadline timer labelled "${timer}…" in the History timeline`);
+        await expectVisible(page.getByText(/\(168h\), then reject/).first(), 'the deadline\'s length and onTimeout on the timer');
+        await expectVisible(page.getByText('model demo-model · step 1').first(), 'the model activity summary in the History timeline');
+        await expectVisible(page.getByText('tool lookup_order').first(), 'the tool activity summary in the History timeline');
 
-        // 3. User Metadata: summary, current details, events with metadata.
+        // 3. User Metadata: summary, and who may decide, until when, with commands that work as printed.
         await page.getByRole('tab', { name: 'User Metadata' }).click();
-        await page.waitForURL(`**/workflows/${run.runId}/${executionRunId}/user-metadata`);
-        const summary = markdownAfter(page, 'Summary');
-        // Today `support: <input>`; checked loosely so a rewording of the summary keeps this test.
-        await expectVisible(summary.getByText(INPUT), 'the run summary (start of the input)');
-        await expectVisible(summary.getByText(/\bsupport\b/), 'the agent in the run summary');
-
+        await expectVisible(markdownAfter(page, 'Summary').getByText(SCENE_INPUT), 'the run summary (its input)');
         const details = markdownAfter(page, 'Current Details');
         await expectVisible(details.getByText('waiting for approval').first(), 'the state in the current details');
         await expectVisible(details.getByText(`Approval ${approvalId}`, { exact: true }), 'the pending approval id in the current details');
-        await expectVisible(details.getByText(toolName, { exact: true }), 'the tool name in the current details');
+        await expectVisible(details.getByText(/Who may decide: alice or anyone with role finance\. Waits until \d{4}-\d\d-\d\d /), 'who may decide and the deadline');
         await expectVisible(
-          details.getByText(`harness approve ${run.runId} --approval ${approvalId}`, { exact: true }),
-          'the `harness approve` command in the current details',
+          details.getByText(`harness approve ${parked.runId} --approval ${approvalId} --by alice`, { exact: true }),
+          'the `harness approve … --by alice` command in the current details',
         );
 
-        for (const activity of ['model demo-model · step 1', 'tool lookup_order', 'model demo-model · step 2']) {
-          await expectVisible(page.getByText(activity, { exact: true }).first(), `"${activity}" under Events with Metadata`);
-        }
-
-        // 4. The doc asset: the page a person deciding the approval looks at. The Markdown iframes
-        // size themselves when loaded: wait for that, so the picture shows them at their final size.
-        // (A string: this project's TypeScript has no DOM types.)
-        await page.waitForFunction(
-          `[...document.querySelectorAll('iframe[title="output"]')].every((f) => f.getAttribute('height'))`,
-          undefined,
-          { timeout: UI_TIMEOUT_MS },
+        // 4. Queries: status is described (the UI sorts queries by name, so it is not the first one).
+        await page.getByRole('tab', { name: 'Queries' }).click();
+        await page.getByTestId('query-select-button').click();
+        await expectVisible(
+          page.getByRole('option').filter({ hasText: /^\s*status\s/ }).getByText(/pending approvals \(who may decide each, its deadline\)/),
+          'the status query with its description in the Queries tab',
         );
-        // (No wait for network idle here: a running workflow's page keeps polling.)
-        mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
-        await page.screenshot({ path: SCREENSHOT, fullPage: true, animations: 'disabled' });
-        expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+        await page.keyboard.press('Escape');
+
+        // 5. Decide it from the UI's own "Send an Update": the run takes it and completes.
+        await sendFromUi(page, 'Send an Update', 'decideApproval', /Decide a pending approval and get the recorded decision back/, {
+          approvalId,
+          decision: 'approve',
+          approver: 'alice',
+          reason: 'decided in the Web UI',
+        });
+        const result = await parked.result();
+        expect(result.output).toContain('Refunded $42.00 for order A-1001');
+        expect(result.approvals).toEqual([expect.objectContaining({ approvalId, approver: 'alice', via: 'update', reason: 'decided in the Web UI' })]);
+
+        // 6. A sub-agent's parent: the routed agent, its own step, who may decide, decided by signal here.
+        const delegated = parentStatus.pendingApprovals[0]!;
+        expect(delegated).toMatchObject({ path: ['support', 'billing'], approvers: ['bob'], step: 1 });
+        await openRun(page, scene, parent.runId);
+        await expectVisible(page.getByText('sub-agent billing · from support').first(), 'the child run in the History timeline');
+        await page.getByRole('tab', { name: 'User Metadata' }).click();
+        const parentDetails = markdownAfter(page, 'Current Details');
+        await expectVisible(parentDetails.getByText(/routed from auto: default/).first(), 'the routed agent in the current details');
+        await expectVisible(parentDetails.getByText(`Approval ${delegated.approvalId}`, { exact: true }), 'the sub-agent approval on the parent');
+        await expectVisible(parentDetails.getByText(/\(step 1\)/).first(), "the parent's own step for the approval");
+        await expectVisible(parentDetails.getByText(/Who may decide: bob\./), 'who may decide the sub-agent approval');
+        await sendFromUi(page, 'Send a Signal', 'approvalDecision', /Decide a pending approval, fire and forget/, {
+          approvalId: delegated.approvalId,
+          decision: 'approve',
+          approver: 'bob',
+        });
+        const parentResult = await parent.result();
+        expect(parentResult.output).toContain('Refunded $19.50 for order A-1002');
+        // A sub-agent's decisions are in the parent's status (its result lists its own approvals only).
+        expect((await parent.status()).approvals).toEqual([expect.objectContaining({ approvalId: delegated.approvalId, approver: 'bob', via: 'signal' })]);
       } catch (err) {
         if (page) {
           const shot = join(tmpdir(), `web-ui-failure-${Date.now()}.png`);
@@ -218,15 +202,9 @@ describe('Temporal Web UI', () => {
         throw err;
       } finally {
         await browser?.close();
-        await client?.close();
-        if (harnessWorker) {
-          harnessWorker.worker.shutdown();
-          await workerRunning;
-          await harnessWorker.close();
-        }
-        await server?.stop();
+        await scene?.close();
       }
     },
-    240_000,
+    300_000,
   );
 });

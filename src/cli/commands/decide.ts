@@ -43,7 +43,7 @@ Examples:
   $ harness reject run-1f0c… --approval call_3_0 --by ann --reason "duplicate request"`,
   edit: `
 Examples:
-  $ harness edit run-1f0c… --approval call_3_0 --input '{"orderId":"A-1001","amount":21}'
+  $ harness edit run-1f0c… --input '{"orderId":"A-1001","amount":21}'   # the run's only pending approval
   $ harness edit run-1f0c… --approval call_3_0 --input '{"orderId":"A-1001","amount":21}' --reason "half refund"`,
 };
 
@@ -83,9 +83,8 @@ export function registerDecide(program: Command): void {
         .option('--grant-for <duration>', 'how long the grant lasts, e.g. 8h or 7d (default: until revoked)');
     }
     if (kind === 'edit') {
+      // Like approve and reject, an edit defaults to the run's only pending approval.
       cmd.requiredOption('--input <json>', "replacement tool input as a JSON object (checked against the tool's schema)");
-      // An edit must name its approval: the input is written for one specific tool call.
-      cmd.options.find((o) => o.long === '--approval')!.makeOptionMandatory();
     }
     cmd.action(async (runId: string, opts: DecideOptions, command: Command) => {
       const ctx = await contextFrom(command);

@@ -9,7 +9,7 @@ import { CliError } from '../errors.js';
 import { EventPrinter, isTerminal, waitForever } from '../follow.js';
 import { onShutdownSignal, runUntilSignal } from '../lifecycle.js';
 import type { LocalStack } from '../local-stack.js';
-import { block, c, err, formatDecision, formatPending, out } from '../output.js';
+import { block, c, err, formatDecision, formatPending, out, type Target } from '../output.js';
 import { isApprovalProgress } from '../../workflows/run/contract.js';
 
 const DEMO_AGENT = 'support';
@@ -21,7 +21,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .summary('see it work: a run that waits for an approval (npm start)')
     .description(
-      `Starts a local dev server and a worker, runs the "${DEMO_AGENT}" agent on "${DEMO_INPUT}",\n` +
+      `Starts a local dev server and a worker, runs the "${DEMO_AGENT}" agent on "${DEMO_INPUT}", ` +
         'waits until it parks on its refund approval, shows how to decide it, approves it, and prints ' +
         'the result and the Web UI link. Then stops everything, unless --keep.',
     )
@@ -59,7 +59,9 @@ export function registerDemo(program: Command): void {
         const target = { ...ctx.settings, address: server.address };
         // Our own dev server: plaintext, whatever TEMPORAL_API_KEY / TEMPORAL_TLS* say.
         const demoCtx: CliContext = { ...ctx, settings: target, credentials: {} };
-        const runId = await withClient(demoCtx, (client) => demoRun(client, target, step, binary), [...workspace.agents.keys()]);
+        const { temporalCommand } = await import('../../devserver/temporal-binary.js');
+        const printed = { ...target, temporal: await temporalCommand() };
+        const runId = await withClient(demoCtx, (client) => demoRun(client, printed, step, binary), [...workspace.agents.keys()]);
 
         const link = runUrl(server.uiUrl ?? '', server.namespace, runId);
         out('', `See the run, its history and its decisions in the Web UI:`, `  ${c.cyan(link)}`);
@@ -90,7 +92,7 @@ export function registerDemo(program: Command): void {
 /** Starts the run, waits for its approval, prints how to decide it, approves it, prints the result. */
 async function demoRun(
   client: HarnessClient,
-  target: { address: string; namespace: string },
+  target: Target,
   step: (n: number, text: string) => void,
   binary: string,
 ): Promise<string> {

@@ -10,6 +10,8 @@ import { DecisionRejectedError } from '../../client/errors.js';
 import type { HarnessClient } from '../../client/harness-client.js';
 import { listPendingApprovals, type PendingApprovalItem } from '../../client/pending-approvals.js';
 import { contextFrom, withClient } from '../context.js';
+import { approversInWords } from '../../workflows/run/decide-commands.js';
+import { deadlineInWords } from '../../workflows/run/ui-details.js';
 import { c, compactJson, delegatedLines, formatDecision, out } from '../output.js';
 
 type InboxItem = PendingApprovalItem;
@@ -25,8 +27,8 @@ export function registerInbox(program: Command): void {
     .command('inbox')
     .summary('list pending approvals across all runs, and decide them interactively')
     .description(
-      'Lists every tool call waiting for a decision, across all runs of the task queue. In a terminal it\n' +
-        'then asks which to decide and how: approve, reject (with a reason) or edit (new JSON input).\n' +
+      'Lists every tool call waiting for a decision, across all runs of the task queue. In a terminal it ' +
+        'then asks which to decide and how: approve, reject (with a reason) or edit (new JSON input). ' +
         'Without a terminal (or with --no-interactive) it only lists them.',
     )
     .option('--json', 'print the pending approvals as JSON and exit')
@@ -63,6 +65,7 @@ function printInbox(items: InboxItem[]): void {
       `  [${i + 1}] ${item.runId}  ${c.dim(item.agentId)}  ${c.cyan(item.approval.toolName)}  ${item.approval.approvalId}`,
       ...delegatedLines(item.approval, '      '),
       `      input: ${compactJson(item.approval.input)}   ${c.dim(`requested ${item.approval.requestedAt}`)}`,
+      `      who:   ${approversInWords(item.approval.approvers) ?? 'anyone'}   ${c.dim(deadlineInWords(item.approval.deadline))}`,
     );
   });
 }

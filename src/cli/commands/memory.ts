@@ -13,7 +13,7 @@ export function registerMemory(program: Command): void {
     .command('memory')
     .summary("list and delete long-term memories (the workspace's memory store)")
     .description(
-      "Works on the store of the workspace's `memory` section directly (no Temporal server needed).\n" +
+      "Works on the store of the workspace's `memory` section directly (no Temporal server needed). " +
         'Namespaces are what the namespace template gives for a run, e.g. "user:ann" for "user:{{context.userId}}".',
     )
     .addHelpText(
@@ -31,6 +31,7 @@ Examples:
     .summary("a namespace's memories, newest first (expired ones left out)")
     .argument('<namespace>', 'e.g. user:ann')
     .option('--json', 'print them as JSON')
+    .addHelpText('after', '\nExamples:\n  $ harness memory list user:ann\n  $ harness memory list user:ann --json | jq -r \'.[].text\'')
     .action(async (namespace: string, opts: { json?: boolean }, command: Command) => {
       await withMemory(command, async (service) => {
         const memories = await (await service.storeHandle()).list(namespace, Date.now());
@@ -49,6 +50,7 @@ Examples:
     .argument('<namespace>', 'e.g. user:ann')
     .option('--id <id...>', 'memory ids (from `harness memory list` or the recall tool)')
     .option('--all', 'delete every memory of the namespace')
+    .addHelpText('after', '\nExamples:\n  $ harness memory forget user:ann --id m-3f2a9c0d1e2b4a5f\n  $ harness memory forget user:ann --all      # everything of that namespace')
     .action(async (namespace: string, opts: { id?: string[]; all?: boolean }, command: Command) => {
       if (!opts.id === !opts.all) {
         throw new CliError('INVALID_ARGUMENTS', 'Say what to delete: --id <id…> for some memories, or --all for the whole namespace (not both).');
@@ -62,6 +64,7 @@ Examples:
   memory
     .command('purge')
     .summary('delete every expired memory now (writes do it too)')
+    .addHelpText('after', '\nExamples:\n  $ harness memory purge')
     .action(async (_opts: unknown, command: Command) => {
       await withMemory(command, async (service) => {
         const deleted = await (await service.storeHandle()).purgeExpired(Date.now());

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { WorkspaceError } from '../../workspace/errors.js';
 import type { Workspace } from '../../workspace/load.js';
-import { contextFrom, loadContextWorkspace, parseJsonObject, withClient, type CliContext } from '../context.js';
+import { contextFrom, loadContextWorkspace, parseJsonObject, printTarget, withClient, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { followRun } from '../follow.js';
 import { block, c, err, out } from '../output.js';
@@ -70,7 +70,7 @@ Examples:
             return;
           }
           out(`${c.bold(run.runId)} started: agent ${agentId}, task queue ${ctx.settings.taskQueue}`);
-          const final = await followRun(run, ctx.settings, client);
+          const final = await followRun(run, await printTarget(ctx), client);
           if (final.state === 'completed') {
             out('', c.bold('Output:'), ...block(final.output ?? ''));
             return;

@@ -110,6 +110,7 @@ Examples:
     .summary('show one schedule: its run input, timing, next times and the runs it started')
     .argument('<id>', 'schedule id')
     .option('--json', 'print it as JSON')
+    .addHelpText('after', '\nExamples:\n  $ harness schedule describe nightly-report\n  $ harness schedule describe nightly-report --json | jq \'.recentRuns\'')
     .action(async (scheduleId: string, opts: { json?: boolean }, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {
@@ -123,6 +124,7 @@ Examples:
     .command('trigger')
     .summary('start one run now, whatever the timetable says')
     .argument('<id>', 'schedule id')
+    .addHelpText('after', '\nExamples:\n  $ harness schedule trigger nightly-report')
     .action(async (scheduleId: string, _opts: unknown, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {
@@ -136,6 +138,7 @@ Examples:
     .summary('stop firing until unpaused (runs already started go on)')
     .argument('<id>', 'schedule id')
     .option('--note <text>', 'why (shown by describe)')
+    .addHelpText('after', '\nExamples:\n  $ harness schedule pause nightly-report --note "quarter close"')
     .action(async (scheduleId: string, opts: { note?: string }, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {
@@ -148,6 +151,7 @@ Examples:
     .command('unpause')
     .summary('resume firing')
     .argument('<id>', 'schedule id')
+    .addHelpText('after', '\nExamples:\n  $ harness schedule unpause nightly-report')
     .action(async (scheduleId: string, _opts: unknown, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {
@@ -160,6 +164,7 @@ Examples:
     .command('delete')
     .summary('delete a schedule (the runs it started are not touched)')
     .argument('<id>', 'schedule id')
+    .addHelpText('after', '\nExamples:\n  $ harness schedule delete nightly-report')
     .action(async (scheduleId: string, _opts: unknown, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {

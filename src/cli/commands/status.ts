@@ -1,6 +1,6 @@
 /** `harness status`: a run's state, pending approvals (with the commands to decide them), decisions, output. */
 import type { Command } from 'commander';
-import { contextFrom, withClient } from '../context.js';
+import { contextFrom, printTarget, withClient } from '../context.js';
 import { queryStatus } from '../follow.js';
 import { formatStatus, out } from '../output.js';
 
@@ -9,7 +9,7 @@ export function registerStatus(program: Command): void {
     .command('status')
     .summary("show a run's state, pending approvals and decisions")
     .description(
-      "Shows a run's state, agent and step, each pending approval with the commands that decide it,\n" +
+      "Shows a run's state, agent and step, each pending approval (who may decide it, its deadline) with the commands that decide it, " +
         'the decisions taken (who, how, why), decisions the run ignored, and its output or error. ' +
         'Works on finished runs too.',
     )
@@ -27,7 +27,7 @@ Examples:
       await withClient(ctx, async (client) => {
         const status = await queryStatus(client, runId);
         if (opts.json) out(JSON.stringify(status, null, 2));
-        else out(...formatStatus(status, ctx.settings));
+        else out(...formatStatus(status, await printTarget(ctx)));
       });
     });
 }

@@ -1,7 +1,7 @@
 /** `harness watch`: follow a run's events live (tokens, tools, approvals) until it ends. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { contextFrom, withClient } from '../context.js';
+import { contextFrom, printTarget, withClient } from '../context.js';
 import { CliError } from '../errors.js';
 import { EventPrinter, queryStatus } from '../follow.js';
 import { block, c, out } from '../output.js';
@@ -16,8 +16,8 @@ export function registerWatch(program: Command): void {
     .command('watch')
     .summary("follow a run's events live until it ends")
     .description(
-      "Prints a run as it happens: state changes, the model's tokens as they are written, tool calls\n" +
-        'and results, each pending approval with the commands that decide it, and each decision.\n' +
+      "Prints a run as it happens: state changes, the model's tokens as they are written, tool calls " +
+        'and results, each pending approval with the commands that decide it, and each decision. ' +
         'Works on finished runs too (it replays their events). Exits 1 if the run failed or was cancelled.',
     )
     .argument('<run>', 'run id')
@@ -37,7 +37,7 @@ Examples:
       await withClient(ctx, async (client) => {
         const run = client.getRun(runId);
         await queryStatus(client, runId); // a clear error now for an unknown run or a missing worker
-        const printer = new EventPrinter(runId, ctx.settings);
+        const printer = new EventPrinter(runId, await printTarget(ctx));
         for await (const item of run.events({ fromOffset })) {
           if (opts.json) out(JSON.stringify(item));
           else printer.print(item.event);

@@ -25,6 +25,7 @@ import {
   approvalDecisionSignal,
   decideApprovalUpdate,
   eventLogQuery,
+  RUN_HANDLER_DESCRIPTIONS,
   statusQuery,
   toolContextQuery,
   transcriptPageQuery,
@@ -51,25 +52,29 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   const run = buildRun(input);
   const { ledger, lifecycle, events, subAgents } = run;
 
-  setHandler(statusQuery, () => lifecycle.status());
-  setHandler(eventLogQuery, (q) => events.log(q?.fromOffset));
-  setHandler(transcriptQuery, (q) =>
-    q?.upTo === undefined && q?.from === undefined ? ledger.transcript : ledger.transcript.slice(q.from ?? 0, q.upTo),
+  const describe = RUN_HANDLER_DESCRIPTIONS;
+  setHandler(statusQuery, () => lifecycle.status(), { description: describe.status });
+  setHandler(eventLogQuery, (q) => events.log(q?.fromOffset), { description: describe.eventLog });
+  setHandler(
+    transcriptQuery,
+    (q) => (q?.upTo === undefined && q?.from === undefined ? ledger.transcript : ledger.transcript.slice(q.from ?? 0, q.upTo)),
+    { description: describe.transcript },
   );
-  setHandler(transcriptPageQuery, (q) => transcriptPage(ledger.transcript, q));
-  setHandler(toolContextQuery, () => ledger.toolContext());
+  setHandler(transcriptPageQuery, (q) => transcriptPage(ledger.transcript, q), { description: describe.transcriptPage });
+  setHandler(toolContextQuery, () => ledger.toolContext(), { description: describe.toolContext });
   // Signals cannot be refused: a bad one is recorded in `ignoredDecisions` and changes nothing.
   setHandler(approvalDecisionSignal, (payload) => {
     const problem = subAgents.problemWith(payload);
     if (problem) ledger.recordIgnored(payload, problem, now());
     else if (subAgents.owns(payload)) return subAgents.decideBySignal(payload);
     else ledger.applyDecision(payload, 'signal', now());
-  });
+  }, { description: describe.approvalDecision });
   setHandler(
     decideApprovalUpdate,
     // A sub-agent's approval is decided in its run: the update waits for that run's answer.
     (decision) => (subAgents.owns(decision) ? subAgents.decideByUpdate(decision) : ledger.applyDecision(decision, 'update', now())),
     {
+      description: describe.decideApproval,
       // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
       validator: (payload) => {
         const problem = subAgents.problemWith(payload);

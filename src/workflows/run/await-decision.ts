@@ -3,6 +3,7 @@ import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { formatMs } from '../shared/failures.js';
 import type { RunLedger } from './ledger.js';
 import type { ApprovalRecord } from './contract.js';
+import { approvalTimerSummary } from './ui-details.js';
 
 export interface DecisionDeadline {
   approvalTimeoutMs?: number;
@@ -21,8 +22,12 @@ export async function awaitDecision(
 ): Promise<ApprovalRecord> {
   const decided = () => ledger.decisionFor(approvalId) !== undefined;
   if (deadline.approvalTimeoutMs === undefined) await condition(decided);
-  else if (!(await condition(decided, timeLeft(ledger, approvalId, deadline.approvalTimeoutMs)))) {
+  else {
     const onTimeout = deadline.onApprovalTimeout ?? 'reject';
+    const approval = ledger.pendingApprovals().find((p) => p.approvalId === approvalId);
+    // The deadline timer is labelled in the Web UI's History timeline: what waits, for whom, until when.
+    const summary = approval ? approvalTimerSummary(approval, deadline.approvalTimeoutMs, onTimeout) : `approval ${approvalId}`;
+    if (await condition(decided, timeLeft(ledger, approvalId, deadline.approvalTimeoutMs), { summary })) return ledger.decisionFor(approvalId)!;
     const reason = `approval timed out: no decision within ${formatMs(deadline.approvalTimeoutMs)}`;
     if (onTimeout === 'fail') {
       throw ApplicationFailure.create({

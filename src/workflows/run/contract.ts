@@ -246,8 +246,18 @@ export interface PendingApproval {
   interrupt?: { interruptId: string; kind: 'interrupt' | 'hitl'; node: string; description?: string; allowedDecisions: Decision[] };
   /** ISO-8601 workflow time when the approval was requested. */
   requestedAt: string;
-  /** The model step whose tool call this is. */
+  /**
+   * The model step of this run whose tool call this is; for a sub-agent's approval, the step of
+   * this run that called the sub-agent.
+   */
   step: number;
+  /**
+   * Who may decide it: names and `role:<role>` entries (a decision must carry a listed `approver`
+   * or one of the roles in `approverRoles`). Absent = anyone.
+   */
+  approvers?: string[];
+  /** When the approval's deadline passes and what the run does then; absent = it waits as long as it takes. */
+  deadline?: ApprovalDeadline;
   /** Agents from the top-level run to the sub-agent that raised it; absent for the run's own approvals. */
   path?: string[];
   /** Where a sub-agent's approval waits: that run and its approval id there. */
@@ -300,6 +310,12 @@ export type DecisionResult = ApprovalRecord | ApprovalProgress;
 /** Whether a `decideApproval` answer is a partial approval (the approval still waits for more approvers). */
 export function isApprovalProgress(result: DecisionResult | undefined): result is ApprovalProgress {
   return result !== undefined && (result as ApprovalProgress).status === 'pending';
+}
+
+/** An approval's deadline: when (ISO-8601 workflow time) and the decision taken then (`fail` fails the run). */
+export interface ApprovalDeadline {
+  at: string;
+  onTimeout: 'reject' | 'approve' | 'fail';
 }
 
 /** A decided approval, as recorded in the run. */
@@ -406,3 +422,25 @@ export interface EventLog {
  * finished run cannot take polls, so its events are read here.
  */
 export const eventLogQuery = defineQuery<EventLog, [EventLogQueryInput?]>('eventLog');
+
+/**
+ * What each of the run's handlers does and takes, registered with it (`setHandler(…, { description })`)
+ * so the Web UI's Queries tab and its "Send a Signal" / "Send an Update" dialogs document them.
+ */
+export const RUN_HANDLER_DESCRIPTIONS = {
+  approvalDecision:
+    'Decide a pending approval, fire and forget (a refused decision is recorded in status.ignoredDecisions and changes nothing). ' +
+    'Payload: {"approvalId": "<id from status.pendingApprovals>", "decision": "approve" | "reject" | "edit", "approver"?: "<name>", "approverRoles"?: ["<role>"], "input"?: {…} (edit only: the replacement tool input), "reason"?: "<why>", "grant"?: {"scope": "thread" | "agent", "expiresInMs"?: number} (approve only)}. A tool with approvers needs a listed approver, or a listed role in approverRoles.',
+  decideApproval:
+    'Decide a pending approval and get the recorded decision back; a refused one (unknown or decided id, approver not allowed, ' +
+    'edit that fails the tool schema) is an error and changes nothing. Payload: {"approvalId": "<id from status.pendingApprovals>", "decision": "approve" | "reject" | "edit", "approver"?: "<name>", "approverRoles"?: ["<role>"], "input"?: {…} (edit only: the replacement tool input), "reason"?: "<why>", "grant"?: {"scope": "thread" | "agent", "expiresInMs"?: number} (approve only)}. A tool with approvers needs a listed approver, or a listed role in approverRoles. ' +
+    'An approval needing several approvers answers {"status": "pending", "quorum": …} until enough have approved.',
+  status:
+    "The run's state, step, pending approvals (who may decide each, its deadline), decisions, ignored decisions, usage, output or error. No argument.",
+  toolContext: "The run's context, agent state and files, as tools see them (read by tool-call activities). No argument.",
+  eventLog: 'The run\'s stored event stream, base64-encoded, for clients replaying a finished run. Argument: {"fromOffset"?: number}.',
+  transcript: 'The conversation so far (user, assistant and tool messages), read by model-call activities. Argument: {"from"?: number, "upTo"?: number}.',
+  transcriptPage:
+    'A page of the conversation for people and clients: big contents as previews with a contentRef (read them with GET /runs/{id}/blobs/{blobId}). ' +
+    'Argument: {"offset"?: number, "limit"?: number (at most 500)}; follow nextOffset until it is absent.',
+} as const;

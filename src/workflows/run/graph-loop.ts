@@ -9,7 +9,7 @@ import type { GraphApprovalRequest, GraphResume } from '../../activities/graph/t
 import type { HarnessActivities } from '../../activities/index.js';
 import { timeoutIn, timeoutReason } from '../shared/failures.js';
 import { retryPolicy } from './activity-options.js';
-import type { AgentSpec, ToolSpec } from './agent-spec.js';
+import type { AgentSpec, GraphApprovalSettings, ToolSpec } from './agent-spec.js';
 import { awaitDecision } from './await-decision.js';
 import type { ApprovalRecord } from './contract.js';
 import { messageIdFor } from './events.js';
@@ -73,7 +73,7 @@ export async function graphLoop(parts: RunParts, agent: AgentSpec): Promise<stri
     }
 
     for (const request of segment.approvals) {
-      ledger.addApprovalTarget(approvalTarget(request, settings.approvers));
+      ledger.addApprovalTarget(approvalTarget(request, settings));
       const approval = ledger.requestApproval({ id: request.approvalId, name: request.toolName, args: request.input }, now(), {
         interruptId: request.interruptId,
         kind: request.kind,
@@ -92,13 +92,16 @@ export async function graphLoop(parts: RunParts, agent: AgentSpec): Promise<stri
 }
 
 /** What a decision on this approval is checked against: the edit schema and who may decide. */
-function approvalTarget(request: GraphApprovalRequest, approvers: string[] | undefined): ToolSpec {
+function approvalTarget(request: GraphApprovalRequest, settings: GraphApprovalSettings): ToolSpec {
+  const { approvers, approvalTimeoutMs, onApprovalTimeout } = settings;
   return {
     name: request.toolName,
     description: request.description ?? '',
     inputSchema: request.inputSchema ?? { type: 'object' },
     requiresApproval: true,
     ...(approvers && { approvers }),
+    ...(approvalTimeoutMs !== undefined && { approvalTimeoutMs }),
+    ...(onApprovalTimeout !== undefined && { onApprovalTimeout }),
   };
 }
 

@@ -177,12 +177,18 @@ export class RunLedger {
    * until `rule.approvals` distinct people approve it when an approval rule asked.
    */
   requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt'], rule?: ApprovalRuleSpec): PendingApproval {
+    const spec = this.tools.get(call.name);
+    const timeoutMs = spec?.approvalTimeoutMs;
     const approval: PendingApproval = {
       approvalId: call.id,
       toolName: call.name,
       input: call.args,
       requestedAt: now,
       step: this.step,
+      ...((rule?.approvers ?? spec?.approvers)?.length && { approvers: [...(rule?.approvers ?? spec!.approvers!)] }),
+      ...(timeoutMs !== undefined && {
+        deadline: { at: new Date(Date.parse(now) + timeoutMs).toISOString(), onTimeout: spec?.onApprovalTimeout ?? 'reject' },
+      }),
       ...(interrupt && { interrupt }),
       ...(rule && {
         quorum: { rule: rule.name, needed: rule.approvals ?? 1, ...(rule.approvers && { approvers: rule.approvers }), votes: [] },

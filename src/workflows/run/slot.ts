@@ -13,7 +13,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { HarnessActivities } from '../../activities/index.js';
-import { acquireSlotSignal, releaseSlotSignal, runSlotsWorkflowId, slotGrantedSignal, type AcquireSlotInput } from '../slots/contract.js';
+import {
+  acquireSlotSignal,
+  releaseSlotSignal,
+  runSlotsWorkflowId,
+  SLOT_HANDLER_DESCRIPTIONS,
+  slotGrantedSignal,
+  type AcquireSlotInput,
+} from '../slots/contract.js';
 
 // Starting the slot keeper of the task queue when it is not running (signal-with-start): quick.
 const { requestSlot } = proxyActivities<HarnessActivities>({
@@ -28,7 +35,7 @@ export class RunSlot {
 
   /** `held`: a run that continued as new already holds its chain's slot (or place in line). */
   constructor(private held: boolean) {
-    setHandler(slotGrantedSignal, () => void (this.granted = true));
+    setHandler(slotGrantedSignal, () => void (this.granted = true), { description: SLOT_HANDLER_DESCRIPTIONS.slotGranted });
   }
 
   /** Whether the run holds a slot (or its place in line), for the next run of a continued chain. */

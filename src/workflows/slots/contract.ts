@@ -50,4 +50,13 @@ export const acquireSlotSignal = defineSignal<[AcquireSlotInput]>('acquireSlot')
 export const releaseSlotSignal = defineSignal<[ReleaseSlotInput]>('releaseSlot');
 /** Sent by `runSlots` to a run: your slot is granted, start. */
 export const slotGrantedSignal = defineSignal('slotGranted');
+/** The slot keeper's holders and waiting runs. */
 export const runSlotsStatusQuery = defineQuery<RunSlotsStatus>('slotsStatus');
+
+/** What the slot protocol's handlers carry, shown by the Web UI's dialogs. */
+export const SLOT_HANDLER_DESCRIPTIONS = {
+  acquireSlot: 'Internal (sent by a run turning queued): {"runId", "capacity", "startedAt"}; the run gets slotGranted when its turn comes.',
+  releaseSlot: 'Internal (sent by a run that ends or gives up waiting): {"runId"}; frees its slot or its place in line.',
+  slotGranted: 'Internal (sent by the runSlots keeper): this run holds a slot of limits.maxConcurrentRuns and may start. No payload.',
+  slotsStatus: 'The slots held (run ids) and the runs waiting for one, in order. No argument.',
+} as const;

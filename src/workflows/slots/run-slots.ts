@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { HarnessActivities } from '../../activities/index.js';
 import {
+  SLOT_HANDLER_DESCRIPTIONS,
   acquireSlotSignal,
   releaseSlotSignal,
   runSlotsStatusQuery,
@@ -32,9 +33,12 @@ export async function runSlots(input: RunSlotsInput = {}): Promise<void> {
   const reapIntervalMs = input.reapIntervalMs ?? 30_000;
   const grants: string[] = [];
 
-  setHandler(runSlotsStatusQuery, () => slots.status());
-  setHandler(acquireSlotSignal, ({ runId, capacity, startedAt }) => void grants.push(...slots.acquire({ runId, startedAt }, capacity)));
-  setHandler(releaseSlotSignal, ({ runId }) => void grants.push(...slots.release(runId)));
+  const describe = SLOT_HANDLER_DESCRIPTIONS;
+  setHandler(runSlotsStatusQuery, () => slots.status(), { description: describe.slotsStatus });
+  setHandler(acquireSlotSignal, ({ runId, capacity, startedAt }) => void grants.push(...slots.acquire({ runId, startedAt }, capacity)), {
+    description: describe.acquireSlot,
+  });
+  setHandler(releaseSlotSignal, ({ runId }) => void grants.push(...slots.release(runId)), { description: describe.releaseSlot });
 
   let nextReap = Date.now() + reapIntervalMs;
   for (;;) {

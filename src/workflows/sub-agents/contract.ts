@@ -57,6 +57,16 @@ export interface DelegatedDecisionInput {
 export const subAgentReportSignal = defineSignal<[SubAgentReport]>('subAgentReport');
 export const delegatedDecisionSignal = defineSignal<[DelegatedDecisionInput]>('delegatedDecision');
 
+/** What the sub-agent protocol's signals carry, shown by the Web UI's "Send a Signal" dialog. */
+export const SUB_AGENT_HANDLER_DESCRIPTIONS = {
+  subAgentReport:
+    'Internal (sent by a sub-agent run to its caller): an approval of the sub-agent requested, resolved or a forwarded decision refused. ' +
+    'People decide sub-agent approvals with approvalDecision / decideApproval on the top-level run instead.',
+  delegatedDecision:
+    'Internal (sent by the calling run to a sub-agent run): a decision forwarded down the chain, {"requestId", "decision", "via"}. ' +
+    'People use approvalDecision / decideApproval instead.',
+} as const;
+
 /** A sub-agent run's id: derived from its parent's and the tool call's, so a replay or retry never starts a second one. */
 export function subAgentRunId(parentRunId: string, toolCallId: string): string {
   return `${parentRunId}.${toolCallId}`;

@@ -58,6 +58,8 @@ export class DelegatedApprovals {
   private readonly entries = new Map<string, Entry>();
   /** Running children by the tool call that started them. */
   private readonly children = new Map<string, string>();
+  /** This run's step whose tool call started each child: the step its approvals show here. */
+  private readonly childSteps = new Map<string, number>();
   private readonly requests = new Map<string, Request>();
   private readonly answers = new Map<string, Answer>();
 
@@ -87,8 +89,10 @@ export class DelegatedApprovals {
     }
   }
 
-  childStarted(toolCallId: string, childWorkflowId: string): void {
+  /** A child started for tool call `toolCallId` of this run's model step `step`. */
+  childStarted(toolCallId: string, childWorkflowId: string, step = 0): void {
     this.children.set(toolCallId, childWorkflowId);
+    this.childSteps.set(toolCallId, step);
   }
 
   /** A child reported a pending approval; returns it in this run's id space, or undefined if already known. */
@@ -97,7 +101,8 @@ export class DelegatedApprovals {
     const id = delegatedApprovalId(report.toolCallId, report.approval.approvalId);
     // A report from a child that has ended (or was never started here) has nothing left to decide.
     if (childWorkflowId === undefined || this.entries.has(id)) return undefined;
-    const approval: PendingApproval = { ...report.approval, approvalId: id };
+    // Shown with this run's own step (the one that called the sub-agent), not the child's.
+    const approval: PendingApproval = { ...report.approval, approvalId: id, step: this.childSteps.get(report.toolCallId) ?? report.approval.step };
     this.entries.set(id, {
       id,
       toolCallId: report.toolCallId,
@@ -202,6 +207,7 @@ export class DelegatedApprovals {
   childEnded(toolCallId: string, reason: string, now: string): { closed: ApprovalRecord[]; routes: AnswerRoute[] } {
     const childWorkflowId = this.children.get(toolCallId);
     this.children.delete(toolCallId);
+    this.childSteps.delete(toolCallId);
     const closed: ApprovalRecord[] = [];
     for (const entry of this.entries.values()) {
       if (entry.toolCallId !== toolCallId || entry.record) continue;

@@ -36,6 +36,7 @@ import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
 import { childDetails, childFailure, depthProblem, parseSubAgentArgs, subAgentMessage } from './calls.js';
 import {
   delegatedDecisionSignal,
+  SUB_AGENT_HANDLER_DESCRIPTIONS,
   subAgentReportSignal,
   subAgentRunId,
   type DelegatedDecisionInput,
@@ -82,8 +83,9 @@ export class SubAgents implements DelegatedApprovalView {
 
   /** Registers the signals children and the parent send this run. */
   installHandlers(): void {
-    setHandler(subAgentReportSignal, (report) => this.onReport(report));
-    setHandler(delegatedDecisionSignal, (input) => this.onForwardedDecision(input));
+    const describe = SUB_AGENT_HANDLER_DESCRIPTIONS;
+    setHandler(subAgentReportSignal, (report) => this.onReport(report), { description: describe.subAgentReport });
+    setHandler(delegatedDecisionSignal, (input) => this.onForwardedDecision(input), { description: describe.delegatedDecision });
   }
 
   /** This run's place in the chain: agents from the top-level run down to this one. */
@@ -179,7 +181,7 @@ export class SubAgents implements DelegatedApprovalView {
     const from = this.ledger.agentId;
     const message = subAgentMessage(request, from);
     this.events.emit({ type: 'subagent.started', step: this.ledger.step, toolCallId: call.id, agentId, runId: childId, path: [...this.path(), agentId] });
-    this.delegated.childStarted(call.id, childId);
+    this.delegated.childStarted(call.id, childId, this.ledger.step);
     let ending = 'it completed';
     try {
       const result = await executeChild<AgentRunWorkflow>(AGENT_RUN_WORKFLOW, {

@@ -27,6 +27,7 @@ import { transcriptQuery } from '../shared/conversation.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../shared/search-attributes.js';
 import { syncRunMemory } from './memory-sync.js';
 import {
+  THREAD_HANDLER_DESCRIPTIONS,
   submitRunUpdate,
   threadStatusQuery,
   type AgentThreadInput,
@@ -42,8 +43,8 @@ export async function agentThread(input: AgentThreadInput): Promise<never> {
   // The scope the active child runs in: cancelling it cancels that child (onBusy `interrupt`).
   let activeScope: CancellationScope | undefined;
 
-  setHandler(threadStatusQuery, () => thread.status());
-  setHandler(transcriptQuery, (q) => thread.transcript(q?.upTo));
+  setHandler(threadStatusQuery, () => thread.status(), { description: THREAD_HANDLER_DESCRIPTIONS.threadStatus });
+  setHandler(transcriptQuery, (q) => thread.transcript(q?.upTo), { description: THREAD_HANDLER_DESCRIPTIONS.transcript });
   // Synchronous on purpose: the handler only records the submission and answers; the main loop
   // below starts runs. So no handler is ever in flight when the thread continues as new.
   setHandler(
@@ -55,6 +56,7 @@ export async function agentThread(input: AgentThreadInput): Promise<never> {
       return result;
     },
     {
+      description: THREAD_HANDLER_DESCRIPTIONS.submitRun,
       // Runs before the update enters history: a refused submission leaves no trace.
       validator: (payload) => {
         const problem = thread.problemWith(payload);

@@ -127,3 +127,12 @@ export const submitRunUpdate = defineUpdate<SubmitRunResult, [SubmitRunInput]>('
 
 /** The thread's settings, active run, queue, recent runs and message count. */
 export const threadStatusQuery = defineQuery<ThreadStatus>('threadStatus');
+
+/** What the thread's handlers do and take, shown by the Web UI's Queries tab and Update dialog. */
+export const THREAD_HANDLER_DESCRIPTIONS = {
+  submitRun:
+    'Send a message to the thread: starts (or queues, per onBusy) a run of it and answers {"runId", "queued", "position"}. ' +
+    'Payload: {"agentId": "<agent or auto>", "input": "<message>", "runId"?: "<id>", "context"?: {…}}.',
+  threadStatus: "The thread's settings, active run, queue, recent runs, message count and usage. No argument.",
+  transcript: "The thread's conversation so far. Argument: {\"upTo\"?: number}.",
+} as const;
