@@ -15,6 +15,7 @@ import { transcriptQuery, type ToolCall, type TranscriptRef } from '../workflows
 import type { TokenUsage } from '../workflows/shared/usage.js';
 import type { Workspace } from '../workspace/load.js';
 import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
+import { recordContent } from './content-capture.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
 import { withHeartbeat } from './heartbeat.js';
 import { streamModel } from './stream-model.js';
@@ -81,6 +82,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
           }),
         );
         const turn = toModelTurn(message as unknown as AIMessage);
+        recordContent({ 'gen_ai.input.messages': transcript, 'gen_ai.output.messages': [{ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls }] });
         if (!deferred) return turn;
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {

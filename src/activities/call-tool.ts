@@ -9,6 +9,7 @@ import { isMcpToolError, isMcpUnavailableError } from '../mcp/errors.js';
 import { isMemoryError } from '../memory/errors.js';
 import { toolContextQuery, type ToolRunContext } from '../workflows/run/contract.js';
 import type { Workspace } from '../workspace/load.js';
+import { recordContent } from './content-capture.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
 import { withHeartbeat } from './heartbeat.js';
 import { isHarnessToolResult } from './tool-result.js';
@@ -58,6 +59,7 @@ export function createToolActivities(workspace: Workspace, client: Client) {
             },
           }),
         );
+        recordContent({ 'gen_ai.tool.call.arguments': input, 'gen_ai.tool.call.result': isHarnessToolResult(output) ? output.content : stringify(output) });
         if (isHarnessToolResult(output)) {
           return { content: output.content, isError: false, ...(output.state && { stateUpdate: output.state }) };
         }

@@ -20,6 +20,7 @@ import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow'
 import { SubAgents } from '../sub-agents/sub-agents.js';
 import { describeFailure } from '../shared/failures.js';
 import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
+import { nameRunAgent, recordRunEnded, runTraceId } from '../shared/telemetry.js';
 import { agentLoop } from './agent-loop.js';
 import {
   approvalDecisionSignal,
@@ -28,6 +29,7 @@ import {
   statusQuery,
   toolContextQuery,
   transcriptQuery,
+  isTerminalRunState,
   type AgentRunInput,
   type AgentRunResult,
 } from './contract.js';
@@ -48,7 +50,10 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   const run = buildRun(input);
   const { ledger, lifecycle, events, subAgents } = run;
 
-  setHandler(statusQuery, () => lifecycle.status());
+  setHandler(statusQuery, () => {
+    const traceId = runTraceId();
+    return { ...lifecycle.status(), ...(traceId && { traceId }) };
+  });
   setHandler(eventLogQuery, (q) => events.log(q?.fromOffset));
   setHandler(transcriptQuery, (q) =>
     q?.upTo === undefined && q?.from === undefined ? ledger.transcript : ledger.transcript.slice(q.from ?? 0, q.upTo),
@@ -98,8 +103,14 @@ function buildRun(input: AgentRunInput): RunParts {
   const events = new RunEvents(ledger.runId, () => ledger.agentId, input.carried?.stream as WorkflowStreamState | undefined);
   const effects: LifecycleEffects = {
     emit: (event) => events.emit(event),
-    setStateAttribute: (state) => upsertSearchAttributes([{ key: RUN_STATE, value: state }]),
-    setAgentAttribute: (agentId) => upsertSearchAttributes([{ key: AGENT_ID, value: agentId }]),
+    setStateAttribute: (state) => {
+      upsertSearchAttributes([{ key: RUN_STATE, value: state }]);
+      if (isTerminalRunState(state)) recordRunEnded(ledger.agentId, state);
+    },
+    setAgentAttribute: (agentId) => {
+      upsertSearchAttributes([{ key: AGENT_ID, value: agentId }]);
+      nameRunAgent(agentId);
+    },
     setDetails: (markdown) => setCurrentDetails(markdown),
   };
   const lifecycle = new RunLifecycle(ledger, effects, input.carried !== undefined);

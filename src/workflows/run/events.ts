@@ -26,7 +26,8 @@ interface Envelope {
 export type MessageId = string;
 
 export type HarnessEventBody =
-  | { type: 'run.created'; input: string; requestedAgentId: string; threadId?: string }
+  /** `traceId`: the run's OpenTelemetry trace, when the worker traces (see docs/observability.md). */
+  | { type: 'run.created'; input: string; requestedAgentId: string; threadId?: string; traceId?: string }
   | { type: 'run.routed'; routing: RoutingDecision; policy: PolicyOutcome }
   | { type: 'run.queued' }
   | { type: 'run.dequeued' }
