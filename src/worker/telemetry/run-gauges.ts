@@ -24,7 +24,7 @@ export function startRunGauges(client: Client, meter: MetricMeter, taskQueue: st
       for (const state of states) {
         const query = `WorkflowType = '${AGENT_RUN_WORKFLOW}' AND ExecutionStatus = 'Running' AND TaskQueue = '${taskQueue.replaceAll("'", "\\'")}' AND HarnessRunState = '${state}'`;
         const { count } = await client.workflow.count(query);
-        gauge.set(count, { state, task_queue: taskQueue });
+        gauge.set(count, { state, taskQueue });
       }
     } catch {
       // Visibility unavailable for a moment: keep the last values, try again next interval.
