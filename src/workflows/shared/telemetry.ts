@@ -6,7 +6,7 @@
  * through a sink only outside replay). Metrics go through the SDK's workflow `metricMeter`,
  * which records nothing during replay.
  */
-import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { metricMeter } from '@temporalio/workflow';
 import { costOf, type ModelPricing, type TokenUsage } from './usage.js';
 
@@ -32,23 +32,45 @@ export const TRACER_NAME = 'temporal-harness';
 const tracer = () => trace.getTracer(TRACER_NAME);
 
 /**
- * Runs `fn` inside an active span (so activities and child runs it starts are its children),
- * records a failure on it, and ends it. `after` adds attributes from the result.
+ * Runs `fn` inside an active span (so activities and child runs it starts are its children) and
+ * returns `fn`'s own promise: the span is closed on a side branch, never awaited on the way. An
+ * extra `await` would resume the workflow a few microtasks later, and a command issued then could
+ * land in another order than without tracing: a non-determinism error on replay under the other
+ * bundle. `after` adds attributes from the result.
  */
-export function inSpan<T>(name: string, attributes: Attributes, fn: () => Promise<T>, after?: (span: Span, result: T) => void): Promise<T> {
-  return tracer().startActiveSpan(name, { kind: SpanKind.INTERNAL, attributes }, async (span) => {
-    try {
-      const result = await fn();
-      after?.(span, result);
-      return result;
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message ?? String(err) });
-      span.setAttribute(ATTR.errorType, (err as { type?: string })?.type ?? (err as Error)?.name ?? 'Error');
-      throw err;
-    } finally {
+export function inSpan<T>(
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+  after?: (span: Span, result: T) => void,
+  parent: Context = context.active(),
+  acceptable?: (err: unknown) => boolean,
+): Promise<T> {
+  const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+  let result: Promise<T>;
+  try {
+    result = context.with(trace.setSpan(parent, span), fn);
+  } catch (err) {
+    failed(span, err);
+    span.end();
+    throw err;
+  }
+  result.then(
+    (value) => {
+      after?.(span, value);
       span.end();
-    }
-  });
+    },
+    (err: unknown) => {
+      if (!acceptable?.(err)) failed(span, err);
+      span.end();
+    },
+  );
+  return result;
+}
+
+function failed(span: Span, err: unknown): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message ?? String(err) });
+  span.setAttribute(ATTR.errorType, (err as { type?: string })?.type ?? (err as Error)?.name ?? 'Error');
 }
 
 /** Who makes a model call: the agent, its model, the step, and the model's prices when set. */
