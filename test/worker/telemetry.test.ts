@@ -4,7 +4,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CAPTURE_CONTENT_ENV, MAX_CONTENT_CHARS, recordContent } from '../../src/activities/content-capture.js';
-import { bundleTraces, tracingEnabled } from '../../src/worker/telemetry/tracing.js';
+import { printableEndpoint, tracingEnabled } from '../../src/worker/telemetry/env.js';
+import { bundleTraces } from '../../src/worker/telemetry/tracing.js';
 import { TRACING_BUNDLE_MARKER } from '../../src/workflows/telemetry/marker.js';
 
 describe('tracingEnabled', () => {
@@ -15,6 +16,11 @@ describe('tracingEnabled', () => {
     expect(tracingEnabled({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).toBe(true);
     expect(tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' })).toBe(false);
     expect(tracingEnabled({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_TRACES_EXPORTER: 'none' })).toBe(false);
+  });
+
+  it('prints an endpoint without the credentials or tokens it may carry', () => {
+    expect(printableEndpoint('https://user:secret@collector.example:4318/otlp?token=abc')).toBe('https://collector.example:4318/otlp');
+    expect(printableEndpoint('http://localhost:4318')).toBe('http://localhost:4318');
   });
 
   it('tells a tracing bundle from a plain one', async () => {

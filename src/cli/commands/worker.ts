@@ -4,6 +4,7 @@ import { describeCredentials } from '../../client/connection.js';
 import { connectionCredentialsFromEnv } from '../../client/connection.js';
 import { contextFrom, loadContextWorkspace, probeAddress } from '../context.js';
 import { installRuntime, onShutdownSignal, runInBackground, runUntilSignal } from '../lifecycle.js';
+import { printableEndpoint, tracesEndpoint } from '../../worker/telemetry/env.js';
 import { c, cErr, err, out } from '../output.js';
 import { describeWorkerLimits, metricsPort, WORKER_ENV, workerTuning, type WorkerFlags } from '../worker-options.js';
 
@@ -57,6 +58,7 @@ Sizing and production notes: docs/production.md; traces and metrics: docs/observ
             `agents: ${[...workspace.agents.keys()].join(', ')}; workspace ${workspace.file}`,
           `limits: ${describeWorkerLimits(hw.worker.options)}`,
           ...(port !== undefined ? [`metrics: http://0.0.0.0:${port}/metrics`] : []),
+          ...(tracesEndpoint() ? [`traces: OTLP/HTTP to ${printableEndpoint(tracesEndpoint()!)}`] : []),
         );
         // A crash falls through to stop(), which closes the connections and rethrows it.
         const stopSignal = signal.requested || (await runUntilSignal(worker, signal).catch(() => undefined));

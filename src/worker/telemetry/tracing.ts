@@ -27,17 +27,7 @@ export const ATTEMPT_ATTRIBUTE = 'temporal.activity.attempt';
 /** The instrumentation scope of activity spans. */
 const ACTIVITY_TRACER = 'temporal-harness/activities';
 
-/**
- * Whether the environment asks for traces: an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT` or
- * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set, and neither `OTEL_SDK_DISABLED=true` nor
- * `OTEL_TRACES_EXPORTER=none` turns them off.
- */
-export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint?.trim()) return false;
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  return env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() !== 'none';
-}
+export { tracingEnabled } from './env.js';
 
 /** What a tracing worker adds to `Worker.create`, and how to flush its spans on shutdown. */
 export interface WorkerTracing {
