@@ -9,20 +9,14 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry-v2';
+import { makeWorkflowExporter, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry-v2';
 import type { WorkerOptions } from '@temporalio/worker';
 import { TRACING_BUNDLE_MARKER } from '../../workflows/telemetry/marker.js';
+import { ActivitySpanInterceptor } from './activity-spans.js';
 import { TelemetryError } from './errors.js';
 
 /** The `service.name` of the worker's spans unless `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` says otherwise. */
 export const DEFAULT_SERVICE_NAME = 'temporal-harness';
-
-/** The attribute of an activity attempt's span that numbers the attempt (1 = first). */
-export const ATTEMPT_ATTRIBUTE = 'temporal.activity.attempt';
 
 /** The instrumentation scope of activity spans. */
 const ACTIVITY_TRACER = 'temporal-harness/activities';
@@ -53,17 +47,9 @@ export function createWorkerTracing(): WorkerTracing {
     interceptors: {
       activity: [
         (ctx) => ({
-          inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
+          inbound: new ActivitySpanInterceptor(ctx, tracer),
+          // Adds trace and span ids to the activity's log lines.
           outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
-        }),
-        // Inside the attempt's span: which attempt it is, so a retried call reads as one.
-        (ctx) => ({
-          inbound: {
-            execute: (input, next) => {
-              trace.getActiveSpan()?.setAttribute(ATTEMPT_ATTRIBUTE, ctx.info.attempt);
-              return next(input);
-            },
-          },
         }),
       ],
     },

@@ -68,9 +68,12 @@ export function inSpan<T>(
   return result;
 }
 
+// The error's type only, never its message: failure messages may quote inputs, and under
+// encryption they are encrypted in history; a trace backend must not get them in clear.
 function failed(span: Span, err: unknown): void {
-  span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message ?? String(err) });
-  span.setAttribute(ATTR.errorType, (err as { type?: string })?.type ?? (err as Error)?.name ?? 'Error');
+  const type = (err as { type?: string })?.type ?? (err as Error)?.name ?? 'Error';
+  span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+  span.setAttribute(ATTR.errorType, type);
 }
 
 /** Who makes a model call: the agent, its model, the step, and the model's prices when set. */
