@@ -18,6 +18,7 @@ import type { TokenUsage } from '../workflows/shared/usage.js';
 import type { Workspace } from '../workspace/load.js';
 import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
 import { ContentCache, keepContent, maxResultCharsOf, transcriptForModel } from './contents.js';
+import { recordContent } from './content-capture.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
 import { withHeartbeat } from './heartbeat.js';
 import { streamModel } from './stream-model.js';
@@ -93,6 +94,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         );
         const answer = toModelTurn(message as unknown as AIMessage);
         const turn = { ...answer, ...(await withHeartbeat(() => keepContent(blobs, answer.content))) };
+        recordContent({ 'gen_ai.input.messages': transcript, 'gen_ai.output.messages': [{ role: 'assistant', content: answer.content, toolCalls: answer.toolCalls }] });
         if (!deferred) return turn;
         return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
       } catch (err) {

@@ -11,6 +11,7 @@ import { ContentBlobs } from '../payloads/content-blobs.js';
 import { toolContextQuery, type RunFile, type ToolRunContext } from '../workflows/run/contract.js';
 import type { ContentRef } from '../workflows/shared/content-ref.js';
 import type { Workspace } from '../workspace/load.js';
+import { recordContent } from './content-capture.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
 import { ContentCache, keepContent } from './contents.js';
 import { withHeartbeat } from './heartbeat.js';
@@ -76,6 +77,7 @@ export function createToolActivities(workspace: Workspace, client: Client) {
             },
           }),
         );
+        recordContent({ 'gen_ai.tool.call.arguments': input, 'gen_ai.tool.call.result': isHarnessToolResult(output) ? output.content : stringify(output) });
       } catch (err) {
         throwIfCancelled();
         if (err instanceof ToolInputParsingException) {

@@ -10,10 +10,12 @@ import { err } from './output.js';
  * Installs the Temporal runtime with WARN-level logs (`HARNESS_LOG_LEVEL` to change) and without
  * its own signal handlers: we shut the worker down ourselves, before stopping a dev server.
  */
-export async function installRuntime(): Promise<void> {
+export async function installRuntime(options: { metricsPort?: number } = {}): Promise<void> {
   const { DefaultLogger, Runtime } = await import('@temporalio/worker');
   const level = (process.env.HARNESS_LOG_LEVEL ?? 'WARN').toUpperCase() as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [] });
+  // One Prometheus endpoint for the SDK's metrics and ours (both go through the runtime's meter).
+  const metrics = options.metricsPort === undefined ? undefined : { prometheus: { bindAddress: `0.0.0.0:${options.metricsPort}` } };
+  Runtime.install({ logger: new DefaultLogger(level), shutdownSignals: [], ...(metrics && { telemetryOptions: { metrics } }) });
 }
 
 export interface ShutdownSignal {

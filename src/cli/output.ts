@@ -4,7 +4,7 @@
  */
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../common/defaults.js';
 import type { ApprovalRecord, DecisionResult, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
-import { approvalDecisionSignal, isApprovalProgress } from '../workflows/run/contract.js';
+import { isApprovalProgress } from '../workflows/run/contract.js';
 import { approversInWords, decideCommands as decideCommandsFor, shellQuote } from '../workflows/run/decide-commands.js';
 import { deadlineInWords } from '../workflows/run/ui-details.js';
 

@@ -11,6 +11,7 @@ export interface WorkerFlags {
   maxConcurrentWorkflowTasks?: string;
   maxCachedWorkflows?: string;
   shutdownGrace?: string;
+  metricsPort?: string;
 }
 
 /** The variables each knob reads when its flag is absent (a container sets these). */
@@ -19,6 +20,7 @@ export const WORKER_ENV = {
   maxConcurrentWorkflowTasks: 'HARNESS_MAX_CONCURRENT_WORKFLOW_TASKS',
   maxCachedWorkflows: 'HARNESS_MAX_CACHED_WORKFLOWS',
   shutdownGrace: 'HARNESS_SHUTDOWN_GRACE_TIME',
+  metricsPort: 'HARNESS_METRICS_PORT',
 } as const;
 
 const FLAGS: Record<keyof WorkerFlags, string> = {
@@ -26,7 +28,20 @@ const FLAGS: Record<keyof WorkerFlags, string> = {
   maxConcurrentWorkflowTasks: '--max-concurrent-workflow-tasks',
   maxCachedWorkflows: '--max-cached-workflows',
   shutdownGrace: '--shutdown-grace',
+  metricsPort: '--metrics-port',
 };
+
+/**
+ * The port of the worker's Prometheus endpoint, from `--metrics-port` or `HARNESS_METRICS_PORT`;
+ * absent = no endpoint.
+ * @throws {CliError} `INVALID_WORKER_OPTION` when it is not a port number.
+ */
+export function metricsPort(flags: WorkerFlags, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const flag = flags.metricsPort;
+  const value = flag ?? (env[WORKER_ENV.metricsPort]?.trim() || undefined);
+  if (value === undefined) return undefined;
+  return integer({ value, source: flag !== undefined ? FLAGS.metricsPort : WORKER_ENV.metricsPort }, 1, 65_535);
+}
 
 /** What goes into `createHarnessWorker({ workerOptions })`; absent knobs keep the library's defaults. */
 export interface WorkerTuning {
@@ -85,10 +100,11 @@ function slots(s: SlotSupplier | undefined): string {
   return s.type;
 }
 
-function integer({ value, source }: { value: string; source: string }, min: number): number {
+function integer({ value, source }: { value: string; source: string }, min: number, max?: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-    throw new CliError('INVALID_WORKER_OPTION', `${source} must be a whole number of at least ${min}, got ${JSON.stringify(value)}.`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new CliError('INVALID_WORKER_OPTION', `${source} must be a whole number ${range}, got ${JSON.stringify(value)}.`);
   }
   return n;
 }

@@ -225,6 +225,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
         ...obj({ workflowId: str, toolCallId: str, path: { type: 'array', items: str }, depth: int }, ['workflowId', 'toolCallId', 'path', 'depth']),
         description: 'Set on a sub-agent run: the run that called it.',
       },
+      traceId: { ...str, description: "The run's OpenTelemetry trace id, when the worker traces (docs/observability.md)." },
     },
     ['runId', 'agentId', 'state', 'step', 'pendingApprovals', 'approvals', 'ignoredDecisions', 'ignoredDecisionCount', 'usage', 'agentState'],
   ),

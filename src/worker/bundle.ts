@@ -19,7 +19,18 @@ export interface BundleOptions {
    * @default false
    */
   encodeFailures?: boolean;
+  /**
+   * Bundle the tracing interceptors (OpenTelemetry spans per run, model call, tool call and
+   * approval wait). Needed, and checked, when the worker traces (`OTEL_EXPORTER_OTLP_*` set).
+   * @default false
+   */
+  tracing?: boolean;
 }
+
+/** Absolute path of the workflow interceptor module a tracing bundle includes. */
+export const TRACING_INTERCEPTORS_PATH = fileURLToPath(
+  new URL(`../workflows/telemetry/interceptors${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 /**
  * Bundles the harness workflows for `Worker.create({ workflowBundle })`. Takes seconds: bundle once
@@ -33,6 +44,7 @@ export async function bundleHarnessWorkflows(options: BundleOptions = {}): Promi
     workflowsPath: WORKFLOWS_PATH,
     // Failures created in workflow code are converted inside the sandbox: the converter must be in the bundle.
     ...(options.encodeFailures && { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH }),
+    ...(options.tracing && { workflowInterceptorModules: [TRACING_INTERCEPTORS_PATH] }),
     logger: quietLogger,
     // Our sources are ESM TypeScript that import siblings as `./x.js`; let webpack find the `.ts`
     // (from the compiled package only the `.js` files exist, and the alias falls back to them).

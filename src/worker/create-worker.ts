@@ -14,6 +14,9 @@ import { connectMcpServers } from '../mcp/attach.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { bundleHarnessWorkflows } from './bundle.js';
 import { checkBundleEncodesFailures } from './bundle-check.js';
+import { activityMetrics } from './telemetry/activity-metrics.js';
+import { startRunGauges } from './telemetry/run-gauges.js';
+import { bundleTraces, createWorkerTracing, DISCARDING_SINKS, tracingEnabled, untracedBundle, type WorkerTracing } from './telemetry/tracing.js';
 
 /** Options of {@link createHarnessWorker}; every one has a default from the environment or the SDK. */
 export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
@@ -44,6 +47,20 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
    * {@link DEFAULT_SHUTDOWN_GRACE_TIME} (the SDK's own default, 0, cancels in-flight model and tool
    * calls the moment shutdown starts).
    */
+  /**
+   * Record the worker's own metrics besides the workflows' (model and tool latency per attempt, and
+   * the `harness_runs` gauge of open runs by state, counted in visibility every 15 s). They go to the
+   * process's Temporal `Runtime` meter: install the runtime with a metrics exporter first, e.g.
+   * `Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: '0.0.0.0:9464' } } } })`
+   * (`harness worker --metrics-port 9464` does both). See docs/observability.md.
+   * @default false
+   */
+  metrics?: boolean;
+  /**
+   * Export traces (OTLP/HTTP). The worker then needs a workflow bundle built with `{ tracing: true }` (checked).
+   * @default on when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set (see `tracingEnabled`)
+   */
+  tracing?: boolean;
   workerOptions?: Partial<
     Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath' | 'activities' | 'dataConverter'>
   >;
@@ -109,19 +126,37 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
   // this client must decode with the same converter.
   const client = new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) });
   const encodeFailures = encodesFailures(dataConverter);
+  const tracing = options.tracing ?? tracingEnabled();
+  let bundleHasTracing = tracing;
   try {
     if (options.workflowBundle && encodeFailures) await checkBundleEncodesFailures(options.workflowBundle);
+    if (options.workflowBundle) bundleHasTracing = await bundleTraces(options.workflowBundle);
+    if (tracing && !bundleHasTracing) throw untracedBundle();
   } catch (err) {
     await connection.close();
     await nativeConnection.close();
     throw err;
   }
-  const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows({ encodeFailures }));
+  const workflowBundle = options.workflowBundle ?? (await bundleHarnessWorkflows({ encodeFailures, tracing }));
+  const telemetry: WorkerTracing | undefined = tracing ? createWorkerTracing() : undefined;
+  const gauges = options.metrics ? startRunGauges(client, Runtime.instance().metricMeter, settings.taskQueue) : undefined;
+  const stopTelemetry = async () => {
+    gauges?.stop();
+    await telemetry?.shutdown();
+  };
+  const interceptors = mergeActivityInterceptors(options.workerOptions?.interceptors, [
+    ...(telemetry?.interceptors.activity ?? []),
+    ...(options.metrics ? [activityMetrics(workspace)] : []),
+  ]);
+  // A tracing bundle's workflows export spans through this sink: give them one even when not tracing.
+  const sinks = telemetry?.sinks ?? (bundleHasTracing ? DISCARDING_SINKS : undefined);
   try {
     const worker = await Worker.create({
       maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
       shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
       ...options.workerOptions,
+      ...(interceptors && { interceptors }),
+      ...(sinks && { sinks: { ...options.workerOptions?.sinks, ...sinks } }),
       connection: nativeConnection,
       namespace: settings.namespace,
       taskQueue: settings.taskQueue,
@@ -135,6 +170,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       workspace,
       settings,
       close: async () => {
+        await stopTelemetry();
         await connection.close();
         await nativeConnection.close();
         await mcp.close();
@@ -143,9 +179,19 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       },
     };
   } catch (err) {
+    await stopTelemetry();
     await connection.close();
     await nativeConnection.close();
     await mcp.close();
     throw err;
   }
+}
+
+/** The caller's worker interceptors with ours added to its activity interceptors. */
+function mergeActivityInterceptors(
+  given: WorkerOptions['interceptors'],
+  ours: NonNullable<NonNullable<WorkerOptions['interceptors']>['activity']>,
+): WorkerOptions['interceptors'] {
+  if (ours.length === 0) return given;
+  return { ...given, activity: [...ours, ...(given?.activity ?? [])] };
 }

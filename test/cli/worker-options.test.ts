@@ -1,7 +1,7 @@
 /** `harness worker`'s sizing knobs: flags over HARNESS_* variables, clear errors, an honest summary. */
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli/errors.js';
-import { describeWorkerLimits, workerTuning } from '../../src/cli/worker-options.js';
+import { describeWorkerLimits, metricsPort, workerTuning } from '../../src/cli/worker-options.js';
 
 function refused(f: () => unknown): CliError {
   try {
@@ -46,6 +46,20 @@ describe('workerTuning', () => {
       '--shutdown-grace must be a duration such as "30s", "2m", "1h" or "7d", got "30". 0 cancels in-flight calls at once.',
     );
     expect(refused(() => workerTuning({}, { HARNESS_SHUTDOWN_GRACE_TIME: 'soon' })).message).toMatch(/^HARNESS_SHUTDOWN_GRACE_TIME/);
+  });
+});
+
+describe('metricsPort', () => {
+  it('is absent unless the flag or HARNESS_METRICS_PORT gives one; the flag wins', () => {
+    expect(metricsPort({}, {})).toBeUndefined();
+    expect(metricsPort({}, { HARNESS_METRICS_PORT: ' ' })).toBeUndefined();
+    expect(metricsPort({}, { HARNESS_METRICS_PORT: '9464' })).toBe(9464);
+    expect(metricsPort({ metricsPort: '9100' }, { HARNESS_METRICS_PORT: '9464' })).toBe(9100);
+  });
+
+  it('refuses what is not a TCP port, naming the flag or variable', () => {
+    expect(refused(() => metricsPort({ metricsPort: '70000' }, {})).message).toBe('--metrics-port must be a whole number from 1 to 65535, got "70000".');
+    expect(refused(() => metricsPort({}, { HARNESS_METRICS_PORT: 'prom' })).message).toMatch(/^HARNESS_METRICS_PORT .* got "prom"/);
   });
 });
 

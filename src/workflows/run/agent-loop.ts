@@ -6,6 +6,7 @@
 import { ApplicationFailure, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
 import { timeoutIn, timeoutReason } from '../shared/failures.js';
+import { chatSpan } from '../shared/telemetry.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
 import { continueIfLong } from './continue-as-new.js';
@@ -66,11 +67,12 @@ async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInter
   const step = ledger.step;
   const messageId = messageIdFor(ledger.runId, step);
   events.emit({ type: 'step.started', step, model: agent.modelId, messageId });
-  const turn = await model.callModel
-    .executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [
+  const call = () =>
+    model.callModel.executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [
       { agentId: agent.agentId, step, transcriptLength: ledger.transcript.length, ...(input.history && { history: input.history }) },
-    ])
-    .catch((err: unknown) => {
+    ]);
+  const chat = { agentId: agent.agentId, modelId: agent.modelId, step, pricing: agent.pricing };
+  const turn = await chatSpan(chat, call).catch((err: unknown) => {
       const timeout = timeoutIn(err);
       if (!timeout) throw err;
       const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);

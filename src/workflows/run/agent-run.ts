@@ -20,6 +20,7 @@ import type { WorkflowStreamState } from '@temporalio/workflow-streams/workflow'
 import { SubAgents } from '../sub-agents/sub-agents.js';
 import { describeFailure } from '../shared/failures.js';
 import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
+import { nameRunAgent, recordRunEnded, runTraceId } from '../shared/telemetry.js';
 import { agentLoop } from './agent-loop.js';
 import {
   approvalDecisionSignal,
@@ -30,6 +31,7 @@ import {
   toolContextQuery,
   transcriptPageQuery,
   transcriptQuery,
+  isTerminalRunState,
   type AgentRunInput,
   type AgentRunResult,
 } from './contract.js';
@@ -53,7 +55,14 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   const { ledger, lifecycle, events, subAgents } = run;
 
   const describe = RUN_HANDLER_DESCRIPTIONS;
-  setHandler(statusQuery, () => lifecycle.status(), { description: describe.status });
+  setHandler(
+    statusQuery,
+    () => {
+      const traceId = runTraceId();
+      return { ...lifecycle.status(), ...(traceId && { traceId }) };
+    },
+    { description: describe.status },
+  );
   setHandler(eventLogQuery, (q) => events.log(q?.fromOffset), { description: describe.eventLog });
   setHandler(
     transcriptQuery,
@@ -108,8 +117,14 @@ function buildRun(input: AgentRunInput): RunParts {
   const events = new RunEvents(ledger.runId, () => ledger.agentId, input.carried?.stream as WorkflowStreamState | undefined);
   const effects: LifecycleEffects = {
     emit: (event) => events.emit(event),
-    setStateAttribute: (state) => upsertSearchAttributes([{ key: RUN_STATE, value: state }]),
-    setAgentAttribute: (agentId) => upsertSearchAttributes([{ key: AGENT_ID, value: agentId }]),
+    setStateAttribute: (state) => {
+      upsertSearchAttributes([{ key: RUN_STATE, value: state }]);
+      if (isTerminalRunState(state)) recordRunEnded(ledger.agentId, state);
+    },
+    setAgentAttribute: (agentId) => {
+      upsertSearchAttributes([{ key: AGENT_ID, value: agentId }]);
+      nameRunAgent(agentId);
+    },
     setDetails: (markdown) => setCurrentDetails(markdown),
   };
   const lifecycle = new RunLifecycle(ledger, effects, input.carried !== undefined);

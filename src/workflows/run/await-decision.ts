@@ -1,6 +1,7 @@
 /** Waiting, in the workflow, for a person's decision on one approval, with its deadline. */
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { formatMs } from '../shared/failures.js';
+import { approvalSpan } from '../shared/telemetry.js';
 import type { RunLedger } from './ledger.js';
 import type { ApprovalRecord } from './contract.js';
 import { approvalTimerSummary } from './ui-details.js';
@@ -20,6 +21,20 @@ export async function awaitDecision(
   deadline: DecisionDeadline,
   what: string,
 ): Promise<ApprovalRecord> {
+  const pending = ledger.pendingApprovals().find((a) => a.approvalId === approvalId);
+  const span = approvalSpan(ledger.agentId, pending?.toolName ?? approvalId, approvalId);
+  try {
+    const record = await waitForDecision(ledger, approvalId, deadline, what);
+    const waitedMs = pending ? Math.max(0, Date.parse(record.decidedAt) - Date.parse(pending.requestedAt)) : 0;
+    span.end({ decision: record.decision, via: record.via, approver: record.approver, waitedMs });
+    return record;
+  } catch (err) {
+    span.end();
+    throw err;
+  }
+}
+
+async function waitForDecision(ledger: RunLedger, approvalId: string, deadline: DecisionDeadline, what: string): Promise<ApprovalRecord> {
   const decided = () => ledger.decisionFor(approvalId) !== undefined;
   if (deadline.approvalTimeoutMs === undefined) await condition(decided);
   else {

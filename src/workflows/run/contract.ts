@@ -155,6 +155,8 @@ export interface RunStatus {
   error?: string;
   /** Set when this run is a sub-agent call: its approvals are also decided through the top-level run. */
   parent?: ParentRunRef;
+  /** The run's OpenTelemetry trace id, when the worker traces (see docs/observability.md). */
+  traceId?: string;
 }
 
 /** Which agent a run went to, and why. */

@@ -28,8 +28,11 @@ interface Envelope {
 export type MessageId = string;
 
 export type HarnessEventBody =
-  /** `input` is a preview when the input is over `CONTENT_LIMITS.inlineChars` (`inputChars` says how long it is). */
-  | { type: 'run.created'; input: string; inputChars: number; requestedAgentId: string; threadId?: string }
+  /**
+   * `input` is a preview when the input is over `CONTENT_LIMITS.inlineChars` (`inputChars` says how long it is).
+   * `traceId`: the run's OpenTelemetry trace, when the worker traces (see docs/observability.md).
+   */
+  | { type: 'run.created'; input: string; inputChars: number; requestedAgentId: string; threadId?: string; traceId?: string }
   | { type: 'run.routed'; routing: RoutingDecision; policy: PolicyOutcome }
   | { type: 'run.queued' }
   | { type: 'run.dequeued' }

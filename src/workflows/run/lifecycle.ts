@@ -11,6 +11,7 @@ import type { AgentRunInput, ApprovalRecord, PolicyOutcome, RoutingDecision, Run
 import type { HarnessEventBody } from './events.js';
 import type { RunLedger } from './ledger.js';
 import { currentDetails } from './ui-details.js';
+import { runTraceId } from '../shared/telemetry.js';
 
 /** What a lifecycle change does outside the class (in the workflow: Temporal calls). */
 export interface LifecycleEffects {
@@ -66,6 +67,7 @@ export class RunLifecycle {
       inputChars: input.input.length,
       requestedAgentId: input.agentId ?? 'auto',
       ...(input.threadId !== undefined && { threadId: input.threadId }),
+      ...traceIdField(),
     });
   }
 
@@ -150,4 +152,10 @@ export class RunLifecycle {
     if (from === 'waiting_for_approval' && next === 'running') this.effects.emit({ type: 'run.resumed', step: this.ledger.step });
     this.showDetails();
   }
+}
+
+/** The run's trace id, when tracing is on, for its first event. */
+function traceIdField(): { traceId?: string } {
+  const traceId = runTraceId();
+  return traceId ? { traceId } : {};
 }

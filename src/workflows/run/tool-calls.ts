@@ -7,6 +7,7 @@ import { ActivityFailure, isCancellation, type ActivityInterfaceFor } from '@tem
 import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
+import { toolSpan } from '../shared/telemetry.js';
 import { awaitDecision } from './await-decision.js';
 import { continueWhileParked } from './continue-as-new.js';
 import { rejectionMessage } from './ledger.js';
@@ -70,10 +71,12 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
   await step.start(call.id);
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
-    if (spec.subAgent) return await subAgents.call(call, spec, args);
-    return await tools.callTool.executeWithOptions({ summary }, [
-      { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(ledger.hasNoToolContext() && { noRunContext: true as const }) },
-    ]);
+    if (spec.subAgent) return await toolSpan(call.name, call.id, true, () => subAgents.call(call, spec, args));
+    return await toolSpan(call.name, call.id, false, () =>
+      tools.callTool.executeWithOptions({ summary }, [
+        { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(ledger.hasNoToolContext() && { noRunContext: true as const }) },
+      ]),
+    );
   } catch (err) {
     if (!(err instanceof ActivityFailure) || isCancellation(err)) {
       step.abandon(call.id);
