@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HarnessEvent } from '../../src/client/index.js';
 import { historyText } from '../support/history-text.js';
-import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
+import { eventually } from '../support/eventually.js';
+import { fileLines, tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 const SECRET = 'notify-test-secret-7f3a9c';
 
@@ -36,6 +37,29 @@ async function receiver(failFirst: number): Promise<{ url: string; received: Rec
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, server };
+}
+
+/** A webhook receiver that holds every request unanswered until `release()`, then answers 204. */
+async function heldReceiver(): Promise<{ url: string; bodies: string[]; release: () => void; server: Server }> {
+  const bodies: string[] = [];
+  const waiting: (() => void)[] = [];
+  let released = false;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      const answer = () => res.writeHead(204).end();
+      if (released) answer();
+      else waiting.push(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const release = () => {
+    released = true;
+    for (const answer of waiting.splice(0)) answer();
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, release, server };
 }
 
 /** What a receiver does: HMAC-SHA256 over `<timestamp>.<body>`, compared in constant time. */
@@ -193,6 +217,50 @@ agents:
       expect(events.filter((e) => e.type === 'notification.sent')).toEqual([
         expect.objectContaining({ event: 'approval.timed_out', target: '127.0.0.1:' + new URL(hook.url).port, attempts: 1 }),
       ]);
+    });
+  });
+
+  it('never holds the run up while a notice is in flight, yet completes only once every notice is reported', async () => {
+    const held = await heldReceiver();
+    servers.push(held.server);
+    const effects = join(tempDir(), 'effects.log');
+    const ws = writeWorkspace(
+      tempDir(),
+      `
+models:
+  m:
+    provider: scripted
+    script:
+      - when: refund
+        turns:
+          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: refund, amount: 42 } }]
+          - text: "final: {{lastToolResult}}"
+agents:
+  - id: payer
+    model: m
+    tools: [record_effect]
+    requireApproval: [record_effect]
+    notify: [{ url: ${JSON.stringify(held.url)}, name: held }]
+`,
+    );
+    await withWorker(ws, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'payer', input: 'refund please' });
+      const parked = await run.waitFor((s) => s.state === 'waiting_for_approval');
+      await eventually(() => held.bodies.length, (n) => n === 1, 'the requested notice to reach the receiver');
+      // The requested notice is still unanswered: the decision goes through and the tool runs anyway.
+      await run.decide({ approvalId: parked.pendingApprovals[0]!.approvalId, decision: 'approve', approver: 'ann' });
+      await eventually(() => fileLines(effects).length, (n) => n === 1, 'the approved tool to run');
+      await eventually(() => held.bodies.length, (n) => n === 2, 'the decided notice to reach the receiver');
+      // Both notices are in flight: the run has its answer but does not complete before they are reported.
+      expect((await run.status()).state).not.toBe('completed');
+      held.release();
+      expect((await run.result()).output).toBe('final: recorded refund');
+      const events = await eventsOf(run);
+      expect(events.filter((e) => e.type.startsWith('notification.'))).toEqual([
+        expect.objectContaining({ type: 'notification.sent', event: 'approval.requested', target: 'held', attempts: 1 }),
+        expect.objectContaining({ type: 'notification.sent', event: 'approval.decided', target: 'held', attempts: 1 }),
+      ]);
+      expect(events.at(-1)?.type).toBe('run.completed');
     });
   });
 });
