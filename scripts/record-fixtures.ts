@@ -11,6 +11,8 @@
  * release on, old fixtures are kept (they are runs of released code that must still replay) and a
  * `patched()` change adds a scenario of its new path (docs/upgrading.md).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,14 @@ process.env.HARNESS_PAYLOAD_STORE = 'directory';
 process.env.HARNESS_PAYLOAD_DIR = join(dir, 'payloads');
 const effects = join(dir, 'effects.log');
 const workspace = join(dir, 'harness.yaml');
+// A webhook receiver for `notified`'s approval notices: its first request fails (a retried send), the rest succeed.
+let hookRequests = 0;
+const hooks = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(hookRequests++ === 0 ? 500 : 204).end());
+});
+await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+const hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
 writeFileSync(
   workspace,
   `tools: { module: ${JSON.stringify(tools)} }
@@ -75,6 +85,11 @@ agents:
     model: m
     tools: [record_effect, echo]
     requireApproval: [{ tool: record_effect, grants: [agent] }]
+  - id: notified
+    model: m
+    tools: [record_effect, echo]
+    requireApproval: [record_effect]
+    notify: [{ url: ${JSON.stringify(hookUrl)}, name: hook, retry: { initialInterval: 100ms } }]
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -187,6 +202,8 @@ const queuedBehindHolder =
 const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; record: Scenario }> = {
   // A named agent: two approvals in one step (edit by update, reject by signal), a bad signal, a third approval.
   'run-tool-approvals': { queue: 'record', record: approvalsRun('recorder') },
+  // Approval notifications: a webhook per approval requested and decided, the first send retried.
+  'run-approval-notifications': { queue: 'record', record: approvalsRun('notified') },
   // No agent named: routed to the default agent (planning as a local activity), a policy's limits applied.
   'run-routed-to-default-agent': { queue: 'record', record: approvalsRun() },
   // Approval rules: step 1's calls decided by rule (approve, reject); step 2's needs 2 approvers (update, then signal).
@@ -313,4 +330,5 @@ try {
   await Promise.all(workers.map((w) => w.close()));
 } finally {
   await server.stop();
+  hooks.close();
 }

@@ -10,6 +10,7 @@ import { createToolActivities } from './call-tool.js';
 import { createContentActivities } from './contents.js';
 import { createGraphActivities } from './graph/run-graph.js';
 import { createMemorySyncActivities } from './memory-sync.js';
+import { createNotifyActivities } from './notify.js';
 import { createPlanActivities } from './plan-run.js';
 import { createGrantActivities } from './grants.js';
 import { createSlotActivities } from './slots.js';
@@ -30,6 +31,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     ...createModelActivities(workspace, client),
     ...createToolActivities(workspace, client),
     ...createContentActivities(client),
+    ...createNotifyActivities(),
   };
 }
 

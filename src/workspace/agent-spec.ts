@@ -1,6 +1,7 @@
 /** Turns an agent's config into the plain agent spec the workflow runs with. */
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
-import type { AgentSpec, ToolSpec } from '../workflows/run/agent-spec.js';
+import type { AgentSpec, NotifyTarget, ToolSpec } from '../workflows/run/agent-spec.js';
+import type { NotifyTargetConfig } from './notify-schema.js';
 import type { Workspace } from './load.js';
 import { parseMcpToolName } from './mcp-references.js';
 import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
@@ -32,6 +33,7 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       ...(rule && 'approvers' in rule && rule.approvers && { approvers: [...new Set(rule.approvers)] }),
       ...(rule && 'rules' in rule && rule.rules?.length && { approvalRules: rule.rules }),
       ...(rule && 'grants' in rule && rule.grants && { grantScopes: [...new Set(rule.grants)] }),
+      ...(rule && 'notify' in rule && rule.notify && { notify: rule.notify.map(notifyTarget) }),
     };
   };
   const tools: ToolSpec[] = agent.tools.map((name) => {
@@ -65,6 +67,7 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       },
     }),
     tools,
+    ...(agent.notify && { notify: agent.notify.map(notifyTarget) }),
     limits: {
       maxSteps: Math.min(limits.maxSteps, overrides.maxSteps ?? Infinity),
       modelCallTimeoutMs: limits.modelCallTimeout,
@@ -79,6 +82,23 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       ...(limits.continueAsNewAfterEvents !== undefined && { continueAsNewAfterEvents: limits.continueAsNewAfterEvents }),
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
+    },
+  };
+}
+
+/** A webhook as the workflow carries it: names of env vars, never their values. */
+function notifyTarget(t: NotifyTargetConfig): NotifyTarget {
+  return {
+    name: t.name ?? (t.url !== undefined ? new URL(t.url).host : t.urlEnv!),
+    ...(t.url !== undefined ? { url: t.url } : { urlEnv: t.urlEnv! }),
+    events: [...new Set(t.events)],
+    format: t.format,
+    ...(t.secretEnv !== undefined && { secretEnv: t.secretEnv }),
+    retry: {
+      maximumAttempts: t.retry.maximumAttempts,
+      initialIntervalMs: t.retry.initialInterval,
+      backoffCoefficient: t.retry.backoffCoefficient,
+      maximumIntervalMs: t.retry.maximumInterval,
     },
   };
 }

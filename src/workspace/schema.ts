@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { approvalRulesSchema } from './approval-rule-schema.js';
 import { agentMemorySchema, memorySchema } from './memory-schema.js';
+import { notifySchema } from './notify-schema.js';
 import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
 import { duration, id } from './schema-primitives.js';
@@ -89,6 +90,8 @@ const approvalRuleObject = z.strictObject({
    * Absent = none: every call is asked.
    */
   grants: z.array(z.enum(['thread', 'agent'])).min(1).optional(),
+  /** Webhooks for this tool's approvals, on top of the agent's `notify`. */
+  notify: notifySchema,
 });
 
 const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
@@ -97,7 +100,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
     if (issue.code !== 'invalid_union') return undefined;
     const objectIssues = (issue as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[1] ?? [];
     const details = objectIssues.map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`).join('; ');
-    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }], grants?: [thread | agent] }${details ? ` (${details})` : ''}`;
+    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }], grants?: [thread | agent], notify?: [{ url | urlEnv, events?, format?: json | slack, secretEnv? }] }${details ? ` (${details})` : ''}`;
   },
 });
 
@@ -105,7 +108,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
  * Who decides a graph agent's interrupts, and by when: like a tool's approval rule, for every
  * `interrupt()` the graph raises.
  */
-const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true, grants: true });
+const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true, grants: true, notify: true });
 
 /** A LangGraph graph the run executes instead of the built-in model/tool loop. */
 export const graphSchema = z.strictObject({
@@ -148,6 +151,8 @@ export const agentSchema = z.strictObject({
     .transform((rules) =>
       rules.map((r) => (typeof r === 'string' ? { tool: r, timeout: undefined, onTimeout: 'reject' as const } : r)),
     ),
+  /** Webhooks sent when one of this agent's approvals is requested, decided or timed out. */
+  notify: notifySchema,
   /** Memory settings of this agent (namespace, TTL, thread sync); needs the top-level `memory`. */
   memory: agentMemorySchema.optional(),
   /** Other agents this one may call as tools (see `sub-agent-schema.ts`). */

@@ -86,6 +86,7 @@ const SKIPPED: { file: string; startsWith: string; reason: string }[] = [
 const CLIENT_PREAMBLE = "import { HarnessClient } from 'temporal-harness/client';\nconst harness = await HarnessClient.connect();\n";
 const RUN_TS: { file: string; startsWith: string; preamble?: string }[] = [
   { file: 'README.md', startsWith: "import { tool } from '@langchain/core/tools'" },
+  { file: 'README.md', startsWith: "import { createHmac, timingSafeEqual } from 'node:crypto'" },
   { file: 'README.md', startsWith: "import { HarnessClient } from './src/client/index.js'" },
   { file: 'README.md', startsWith: "const thread = harness.thread('customer-42'", preamble: CLIENT_PREAMBLE },
   { file: 'README.md', startsWith: "await harness.schedules.create({ scheduleId: 'nightly-report'", preamble: CLIENT_PREAMBLE },

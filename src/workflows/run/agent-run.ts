@@ -40,6 +40,7 @@ import { keepInputByReference } from './input-refs.js';
 import { transcriptPage } from '../shared/transcript-page.js';
 import { RunLedger } from './ledger.js';
 import { RunLifecycle, type LifecycleEffects } from './lifecycle.js';
+import { ApprovalNotifier } from './notifications.js';
 import { now, type RunParts } from './parts.js';
 import { startRun } from './planning.js';
 import { RunEvents } from './run-events.js';
@@ -99,6 +100,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
     const agent = input.carried ? input.carried.ledger.agent : await startRun(run);
     const loop = () => (agent.execution === 'graph' ? graphLoop(run, agent) : agentLoop(run, agent));
     const output = await withinRunTimeout(agent.limits, input.carried?.startedAtMs, loop);
+    await events.settle();
     lifecycle.completed(output);
     await events.drain();
     return ledger.result(output);
@@ -138,6 +140,9 @@ function buildRun(input: AgentRunInput): RunParts {
     const quorum = approval.quorum!;
     events.emit({ type: 'approval.voted', approvalId: approval.approvalId, toolName: approval.toolName, vote, received: quorum.votes.length, needed: quorum.needed });
   };
+  events.observer = new ApprovalNotifier(ledger.runId, () => ledger.agentId, {
+    forTool: (name) => [...(ledger.agentNotify ?? []), ...(ledger.tool(name)?.notify ?? [])],
+  }, (event) => events.emit(event));
   ledger.onDecided = (record) => {
     lifecycle.approvalResolved(record);
     // A rule's or a grant's decision was never requested, so the parent run has nothing to resolve.
@@ -152,6 +157,8 @@ function buildRun(input: AgentRunInput): RunParts {
  */
 async function ended({ ledger, lifecycle, events }: RunParts, err: unknown): Promise<unknown> {
   if (err instanceof ContinueAsNew) return err;
+  // Notifications still in flight are reported before the final event.
+  await events.settle();
   if (isCancellation(err)) {
     lifecycle.cancelled(now());
     await events.drain();

@@ -18,6 +18,26 @@ export interface AgentSpec {
   execution?: 'graph';
   /** How a graph agent's interrupts are decided (deadline, who may decide). */
   graph?: GraphApprovalSettings;
+  /** Webhooks for every approval of the agent (a tool's own `ToolSpec.notify` come on top). */
+  notify?: NotifyTarget[];
+}
+
+/** Which approval moments a webhook hears about. */
+export type NotifyEvent = 'requested' | 'decided' | 'timed_out';
+
+/**
+ * One approval webhook, as the workflow carries it: names only (the URL when it is not secret,
+ * or the env var holding it; the env var holding the signing secret), never a secret itself.
+ */
+export interface NotifyTarget {
+  /** How the run's `notification.*` events name it (the URL's host, or `urlEnv`). */
+  name: string;
+  url?: string;
+  urlEnv?: string;
+  events: NotifyEvent[];
+  format: 'json' | 'slack';
+  secretEnv?: string;
+  retry: RetrySettings;
 }
 
 /** A tool as the workflow sees it: name and JSON schema only (the code stays in activities). */
@@ -43,6 +63,8 @@ export interface ToolSpec {
   approvalRules?: ApprovalRuleSpec[];
   /** Which grants a decision on this tool may give (absent = none): see `ApprovalDecisionInput.grant`. */
   grantScopes?: GrantScope[];
+  /** Webhooks for this tool's approvals, from its approval rule (on top of `AgentSpec.notify`). */
+  notify?: NotifyTarget[];
   /** Set when the "tool" is another agent: a call starts a child run of it. */
   subAgent?: { agentId: string };
 }

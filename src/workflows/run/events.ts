@@ -60,6 +60,10 @@ export type HarnessEventBody =
   | { type: 'grant.recorded'; grant: ApprovalGrant }
   /** The grants keeper could not be reached: the approval stands, the grant was not kept. */
   | { type: 'grant.failed'; grantId: string; error: string }
+  /** An approval webhook was delivered (`attempts`: how many tries it took). No body, no secret. */
+  | { type: 'notification.sent'; event: string; approvalId: string; target: string; attempts: number }
+  /** An approval webhook gave up (`attempts` absent when the send ran out of time); the run goes on. */
+  | { type: 'notification.failed'; event: string; approvalId: string; target: string; attempts?: number; error: string }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; outputRef?: ContentRef; usage: TokenUsage }
   | { type: 'run.failed'; error: string }

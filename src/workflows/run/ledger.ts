@@ -372,6 +372,11 @@ export class RunLedger {
     };
   }
 
+  /** The agent's own approval webhooks (a tool's come with `tool(name).notify`). */
+  get agentNotify(): AgentSpec['notify'] {
+    return this.agent?.notify;
+  }
+
   get limits(): AgentSpec['limits'] | undefined {
     return this.agent?.limits;
   }

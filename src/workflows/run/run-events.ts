@@ -11,6 +11,8 @@ export class RunEvents {
   private readonly stream: WorkflowStream;
   private readonly topic;
   private held: { atMs: number; whileNow: number } | undefined;
+  /** Sees every event published (approval notifications start here); settled before the run closes. */
+  observer?: { observe(event: HarnessEventBody): void; settle(): Promise<void> };
 
   /** `prior`: the stream state a continued run was handed, so offsets go on where they were. */
   constructor(
@@ -28,6 +30,7 @@ export class RunEvents {
    * the last `keepLast` events (a reader asking for older offsets of a very long run gets an error).
    */
   async handOver(keepLast: number): Promise<WorkflowStreamState> {
+    await this.settle();
     this.stream.detachPollers();
     await condition(allHandlersFinished);
     const { log, base_offset } = this.stream.getState();
@@ -39,6 +42,12 @@ export class RunEvents {
     const held = this.held?.whileNow === Date.now() ? this.held.atMs : undefined;
     const at = new Date(held ?? Date.now()).toISOString();
     this.topic.publish({ runId: this.runId, agentId: this.agentId(), at, ...body } as HarnessEvent);
+    this.observer?.observe(body);
+  }
+
+  /** Waits for the observer's work in flight (bounded by it): before the final event, or handing over. */
+  async settle(): Promise<void> {
+    await this.observer?.settle();
   }
 
   /**
