@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HarnessEventItem } from '../../src/client/index.js';
 import { agUiBody, agUiTurn } from '../../src/http/ag-ui/ag-ui-request.js';
-import { AgUiMapper } from '../../src/http/ag-ui/ag-ui-events.js';
+import { AgUiMapper, interruptFor } from '../../src/http/ag-ui/ag-ui-events.js';
 
 const body = (extra: Record<string, unknown>) => agUiBody.parse({ threadId: 't-1', runId: 'r-1', messages: [], ...extra });
 
@@ -70,5 +70,23 @@ describe('AG-UI events', () => {
     ]);
     const failed = types(9, { type: 'run.failed', error: 'boom' });
     expect(failed).toEqual({ events: [{ type: 'RUN_ERROR', message: 'boom', code: 'RUN_FAILED' }], end: true });
+  });
+
+  it('an interrupt says who may decide, until when, and how many approvals an N-of-M approval has', () => {
+    const interrupt = interruptFor({
+      approvalId: 'call_1',
+      toolName: 'issue_refund',
+      input: { amount: 2000 },
+      requestedAt: '2026-12-05T10:00:00.000Z',
+      step: 1,
+      approvers: ['alice', 'role:finance'],
+      deadline: { at: '2026-12-06T10:00:00.000Z', onTimeout: 'reject' },
+      quorum: { needed: 2, votes: [{ approver: 'alice', at: '2026-12-05T10:01:00.000Z' }] },
+    } as Parameters<typeof interruptFor>[0]);
+    expect(interrupt.expiresAt).toBe('2026-12-06T10:00:00.000Z');
+    expect(interrupt.metadata).toMatchObject({ approvers: ['alice', 'role:finance'], onTimeout: 'reject', quorum: { needed: 2, received: 1 } });
+    const plain = interruptFor({ approvalId: 'call_2', toolName: 'x', input: {}, requestedAt: '2026-12-05T10:00:00.000Z', step: 1 });
+    expect(plain.expiresAt).toBeUndefined();
+    expect(plain.metadata).not.toHaveProperty('approvers');
   });
 });

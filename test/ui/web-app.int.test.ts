@@ -51,7 +51,7 @@ agents:
   - id: support
     model: demo-model
     tools: [lookup_order, issue_refund]
-    requireApproval: [issue_refund]
+    requireApproval: [{ tool: issue_refund, timeout: 7d, onTimeout: reject }]
 `,
   );
   return file;
@@ -191,8 +191,9 @@ describe('the web app (harness serve at /)', () => {
       const details = (await card.textContent())!;
       expect(details).toContain('tool issue_refund');
       expect(details).toContain(run.runId);
-      expect(details).toMatch(/who may decide\s*not reported by the run/);
-      expect(details).toMatch(/deadline\s*none reported/);
+      expect(details).toMatch(/who may decide\s*anyone/);
+      // The run's own deadline (requested + 7 days) and what happens then.
+      expect(details).toMatch(/deadline\s*.+, then reject/);
       await expect(card.locator('pre.input').textContent()).resolves.toContain('"orderId": "A-1001"');
       await screenshot(page, 'web-inbox.png');
 

@@ -13,9 +13,12 @@ interface PendingApproval {
   input: Record<string, unknown>;
   requestedAt: string;
   path?: string[];
-  /** Present when the run reports them (newer runs). */
+  /** Who may decide: names and `role:<role>` entries; absent = anyone. */
   approvers?: string[];
-  deadline?: string;
+  /** When the approval times out, and what happens then. */
+  deadline?: { at: string; onTimeout: string };
+  /** Approvals that need several approvers: how many have approved so far. */
+  quorum?: { needed: number; votes: unknown[] };
   interrupt?: { description?: string };
 }
 
@@ -88,9 +91,14 @@ export function mountInbox(root: HTMLElement): () => void {
         h('dt', {}, 'requested'),
         h('dd', {}, time(approval.requestedAt)),
         h('dt', {}, 'who may decide'),
-        h('dd', {}, approval.approvers?.length ? approval.approvers.join(', ') : 'not reported by the run'),
+        h(
+          'dd',
+          {},
+          approval.approvers?.length ? approval.approvers.join(', ') : 'anyone',
+          approval.quorum ? ` · ${approval.quorum.votes.length} of ${approval.quorum.needed} approvals given` : '',
+        ),
         h('dt', {}, 'deadline'),
-        h('dd', {}, approval.deadline ? time(approval.deadline) : 'none reported'),
+        h('dd', {}, approval.deadline ? `${time(approval.deadline.at)}, then ${approval.deadline.onTimeout}` : 'none'),
       ),
       approval.interrupt?.description ? h('p', {}, approval.interrupt.description) : null,
       approvalBox(approval.approvalId, approval.input, decideOn(item), draw),

@@ -159,18 +159,24 @@ export class AgUiMapper {
 }
 
 /**
- * The interrupt for one pending approval. Optional fields a newer run status carries (who may
- * decide, a deadline) are passed on when present, so the UI stays driven by the data.
+ * The interrupt for one pending approval, with who may decide it, its deadline and (N-of-M) how
+ * many approvals it has, so the UI stays driven by the data.
  */
 export function interruptFor(approval: PendingApproval): AgUiInterrupt {
-  const extra = approval as PendingApproval & { approvers?: unknown; deadline?: unknown };
   return {
     id: approval.approvalId,
     reason: 'tool_approval',
     message: approval.interrupt?.description ?? `Run ${approval.toolName} with ${JSON.stringify(approval.input)}?`,
     toolCallId: approval.approvalId,
     responseSchema: responseSchemaFor(approval.interrupt?.allowedDecisions),
-    ...(typeof extra.deadline === 'string' && { expiresAt: extra.deadline }),
-    metadata: { toolName: approval.toolName, input: approval.input, requestedAt: approval.requestedAt, ...(extra.approvers !== undefined && { approvers: extra.approvers }) },
+    ...(approval.deadline && { expiresAt: approval.deadline.at }),
+    metadata: {
+      toolName: approval.toolName,
+      input: approval.input,
+      requestedAt: approval.requestedAt,
+      ...(approval.approvers && { approvers: approval.approvers }),
+      ...(approval.deadline && { onTimeout: approval.deadline.onTimeout }),
+      ...(approval.quorum && { quorum: { needed: approval.quorum.needed, received: approval.quorum.votes.length } }),
+    },
   };
 }
