@@ -81,8 +81,8 @@ describe('AG-UI events', () => {
       step: 1,
       approvers: ['alice', 'role:finance'],
       deadline: { at: '2026-12-06T10:00:00.000Z', onTimeout: 'reject' },
-      quorum: { needed: 2, votes: [{ approver: 'alice', at: '2026-12-05T10:01:00.000Z' }] },
-    } as Parameters<typeof interruptFor>[0]);
+      quorum: { rule: 'large refunds', needed: 2, votes: [{ approver: 'alice', at: '2026-12-05T10:01:00.000Z', via: 'update' }] },
+    });
     expect(interrupt.expiresAt).toBe('2026-12-06T10:00:00.000Z');
     expect(interrupt.metadata).toMatchObject({ approvers: ['alice', 'role:finance'], onTimeout: 'reject', quorum: { needed: 2, received: 1 } });
     const plain = interruptFor({ approvalId: 'call_2', toolName: 'x', input: {}, requestedAt: '2026-12-05T10:00:00.000Z', step: 1 });
