@@ -30,6 +30,11 @@ export type HarnessClientErrorCode =
   | 'APPROVER_NOT_ALLOWED'
   /** The approval needs several distinct approvers and this one already approved it. */
   | 'APPROVER_ALREADY_VOTED'
+  /** `answer`: no such pending `ask_human` question in the run. */
+  | 'UNKNOWN_QUESTION'
+  | 'QUESTION_ALREADY_ANSWERED'
+  /** `answer`: empty or oversized answer, or a malformed payload. */
+  | 'INVALID_ANSWER'
   /** No such grant of that agent (`AgentGrants.revoke`). */
   | 'GRANT_NOT_FOUND'
   | 'THREAD_BUSY'

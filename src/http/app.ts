@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { isTerminalRunState, listPendingApprovals, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
 import { isHarnessError } from '../common/errors.js';
-import { decisionAs } from './approver.js';
+import { answererOf, decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
 import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
@@ -19,6 +19,7 @@ import { openApiDocument } from './openapi.js';
 import {
   cancelBody,
   createRunBody,
+  answerBody,
   decisionBody,
   eventsQuery,
   idParam,
@@ -218,6 +219,14 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const body = decisionAs(c.get('principal'), await parseJsonBody(c, decisionBody));
     const record = await run.decide({ approvalId, ...body }, { via: 'update' });
     return c.json(record ?? null);
+  });
+
+  app.post('/runs/:id/questions/:questionId', async (c) => {
+    const run = runOf(c);
+    const questionId = parseWith(idParam, c.req.param('questionId'), 'path');
+    const body = await parseJsonBody(c, answerBody);
+    const answeredBy = answererOf(c.get('principal'), body.answeredBy);
+    return c.json(await run.answer(body.answer, { questionId, ...(answeredBy !== undefined && { answeredBy }) }));
   });
 
   app.get('/agents/:agentId/grants', async (c) => {

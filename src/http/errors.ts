@@ -97,7 +97,7 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof DecisionRejectedError) {
     // The body is validated like the update first, so this is the run refusing the decision.
-    const status = err.code === 'INVALID_DECISION_PAYLOAD' ? 400 : err.code === 'DECISION_TOO_LARGE' ? 413 : 409;
+    const status = err.code === 'INVALID_DECISION_PAYLOAD' || err.code === 'INVALID_ANSWER' ? 400 : err.code === 'DECISION_TOO_LARGE' ? 413 : 409;
     return new HttpError(status, err.code, err.message, undefined, { cause: err });
   }
   if (err instanceof HarnessError) {

@@ -41,6 +41,8 @@ export const EVENT_TYPES = [
   'approval.voted',
   'grant.recorded',
   'grant.failed',
+  'question.asked',
+  'question.answered',
   'run.resumed',
   'run.completed',
   'run.failed',

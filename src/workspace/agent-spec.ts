@@ -2,6 +2,7 @@
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { AgentSpec, ToolSpec } from '../workflows/run/agent-spec.js';
 import type { Workspace } from './load.js';
+import { askHumanToolSpec } from './ask-human-tool.js';
 import { parseMcpToolName } from './mcp-references.js';
 import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
 
@@ -43,6 +44,7 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
     const description = subAgentDescription(sub, workspace.agents.get(sub.agent)?.description ?? '');
     tools.push({ ...toolSpec(sub.name, description, subAgentInputJsonSchema()), subAgent: { agentId: sub.agent } });
   }
+  if (agent.askHuman) tools.push(askHumanToolSpec());
   const retry = (r: typeof limits.modelRetry) => ({
     maximumAttempts: r.maximumAttempts,
     initialIntervalMs: r.initialInterval,

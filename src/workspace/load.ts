@@ -2,6 +2,7 @@
  * Reads, validates and resolves a workspace file. Every problem is reported at once with its
  * path inside the file, and a worker refuses to start on any of them.
  */
+import { ASK_HUMAN_TOOL } from '../workflows/run/contract.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { StructuredToolInterface } from '@langchain/core/tools';
@@ -207,7 +208,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
   issues.push(...checkSubAgentReferences(config.agents));
   issues.push(...checkMcpReferences(config));
   // A scripted model may call sub-agent tools too (any agent's: scripts are shared).
-  const callable = new Set([...toolNames, ...config.agents.flatMap((a) => a.subAgents.map((s) => s.name))]);
+  const callable = new Set([...toolNames, ...config.agents.flatMap((a) => a.subAgents.map((s) => s.name)), ASK_HUMAN_TOOL]);
   for (const [modelId, model] of Object.entries(config.models)) {
     if (model.provider !== 'scripted') continue;
     model.script.forEach((rule, r) =>

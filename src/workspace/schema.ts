@@ -141,6 +141,8 @@ export const agentSchema = z.strictObject({
   model: z.string().min(1).optional(),
   systemPrompt: z.string().default(''),
   tools: z.array(z.string().min(1)).default([]),
+  /** Give the agent the built-in `ask_human` tool: the run parks until a person answers its question. */
+  askHuman: z.boolean().default(false),
   /** Tools whose calls wait for a person's decision before they run. */
   requireApproval: z
     .array(approvalRule)
@@ -155,6 +157,9 @@ export const agentSchema = z.strictObject({
 }).superRefine((agent, ctx) => {
   if (agent.execution === 'graph' && !agent.graph) {
     ctx.addIssue({ code: 'custom', path: ['graph'], message: 'an agent with `execution: graph` needs `graph: { module, export }`' });
+  }
+  if (agent.execution === 'graph' && agent.askHuman) {
+    ctx.addIssue({ code: 'custom', path: ['askHuman'], message: 'a graph agent asks people through its `interrupt()`s; `askHuman` is for loop agents' });
   }
   if (agent.execution !== 'graph' && agent.graph) {
     ctx.addIssue({ code: 'custom', path: ['execution'], message: 'set `execution: graph` to run the agent\'s `graph` (or remove `graph`)' });

@@ -22,6 +22,7 @@ import { describeFailure } from '../shared/failures.js';
 import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
 import { agentLoop } from './agent-loop.js';
 import {
+  answerQuestionUpdate,
   approvalDecisionSignal,
   decideApprovalUpdate,
   eventLogQuery,
@@ -73,6 +74,22 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
       validator: (payload) => {
         const problem = subAgents.problemWith(payload);
+        if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+      },
+    },
+  );
+  setHandler(
+    answerQuestionUpdate,
+    (answer) => {
+      const record = ledger.questions.answer(answer, now());
+      events.emit({ type: 'question.answered', answer: record });
+      lifecycle.approvalsChanged();
+      return record;
+    },
+    {
+      // Runs before the update enters history: a refused answer leaves no trace and changes nothing.
+      validator: (payload) => {
+        const problem = ledger.questions.problemWith(payload);
         if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
       },
     },

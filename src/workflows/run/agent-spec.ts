@@ -43,6 +43,8 @@ export interface ToolSpec {
   approvalRules?: ApprovalRuleSpec[];
   /** Which grants a decision on this tool may give (absent = none): see `ApprovalDecisionInput.grant`. */
   grantScopes?: GrantScope[];
+  /** Set for a tool the harness provides: `ask_human` parks the run until a person answers. */
+  builtin?: 'ask_human';
   /** Set when the "tool" is another agent: a call starts a child run of it. */
   subAgent?: { agentId: string };
 }

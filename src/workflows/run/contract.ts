@@ -142,6 +142,10 @@ export interface RunStatus {
   step: number;
   pendingApprovals: PendingApproval[];
   approvals: ApprovalRecord[];
+  /** Questions the agent asked a person (`ask_human`) still waiting for an answer. */
+  pendingQuestions?: PendingQuestion[];
+  /** Questions answered so far. */
+  questions?: QuestionRecord[];
   /** The latest refused decision signals (at most `IGNORED_DECISION_LIMITS.kept`), oldest first. */
   ignoredDecisions: IgnoredDecision[];
   /** How many decision signals the run refused in all (`ignoredDecisions` keeps only the latest). */
@@ -369,6 +373,41 @@ export interface PayloadDigest {
  */
 export const IGNORED_DECISION_LIMITS = { kept: 20, headChars: 200, reasonChars: 1000 } as const;
 
+// Questions -----------------------------------------------------------------------------------
+
+/** Name of the built-in tool an agent with `askHuman: true` gets: the model asks a person a question. */
+export const ASK_HUMAN_TOOL = 'ask_human';
+
+/** Size bounds of a question and its answer, checked by the client, HTTP and the update's validator. */
+export const QUESTION_LIMITS = { questionIdChars: 500, questionChars: 4000, answerChars: 8000, answeredByChars: 200 } as const;
+
+/** A question the agent asked (an `ask_human` call) waiting for a person's answer. */
+export interface PendingQuestion {
+  /** The id of the `ask_human` tool call. */
+  questionId: string;
+  question: string;
+  /** The model step that asked it. */
+  step: number;
+  /** ISO-8601 workflow time when it was asked. */
+  askedAt: string;
+}
+
+/** An answered question, as recorded in the run. */
+export interface QuestionRecord extends PendingQuestion {
+  answer: string;
+  answeredBy?: string;
+  answeredAt: string;
+}
+
+/** Payload of the `answerQuestion` update. */
+export interface AnswerQuestionInput {
+  questionId: string;
+  /** The answer the model gets as the `ask_human` tool's result (at most `QUESTION_LIMITS.answerChars`). */
+  answer: string;
+  /** Who answered (recorded; over HTTP with authentication, the principal). */
+  answeredBy?: string;
+}
+
 // Messages ------------------------------------------------------------------------------------
 
 /**
@@ -383,6 +422,13 @@ export const approvalDecisionSignal = defineSignal<[ApprovalDecisionInput]>('app
  * answers the recorded decision, or `ApprovalProgress` while an approval needs more approvers.
  */
 export const decideApprovalUpdate = defineUpdate<DecisionResult, [ApprovalDecisionInput]>('decideApproval');
+
+/**
+ * Answers a pending `ask_human` question. An update, not a signal, so a wrong answer (unknown or
+ * already-answered question, empty or oversized text) is refused by the validator before it enters
+ * history, and the caller learns why.
+ */
+export const answerQuestionUpdate = defineUpdate<QuestionRecord, [AnswerQuestionInput]>('answerQuestion');
 
 /** The run's state, pending approvals, decisions, output or error. */
 export const statusQuery = defineQuery<RunStatus>('status');

@@ -7,6 +7,7 @@ import { ActivityFailure, isCancellation, type ActivityInterfaceFor } from '@tem
 import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
+import { askHuman } from './ask-human.js';
 import { awaitDecision } from './await-decision.js';
 import { continueWhileParked } from './continue-as-new.js';
 import { rejectionMessage } from './ledger.js';
@@ -57,6 +58,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
   if (!spec) {
     return { content: `Unknown tool "${call.name}". Available tools: ${ledger.toolNames().join(', ') || '(none)'}.`, isError: true };
   }
+  if (spec.builtin === 'ask_human') return askHuman(parts, call);
   let args = call.args;
   let summary = `tool ${call.name}`;
   if (spec.requiresApproval) {
