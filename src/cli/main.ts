@@ -4,6 +4,7 @@
  * under ./commands; this file wires global options, help and error reporting.
  */
 import { Command, Option } from 'commander';
+import { registerAnswer } from './commands/answer.js';
 import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
@@ -59,6 +60,7 @@ Global options go before or after the command. Each command has its own --help w
   registerTranscript(program);
   registerWatch(program);
   registerDecide(program);
+  registerAnswer(program);
   registerInbox(program);
   registerGrants(program);
   registerRuns(program);

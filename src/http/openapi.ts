@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
 import { agUiBody } from './ag-ui/ag-ui-request.js';
 import { chatBody } from './chat/chat-request.js';
-import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
+import { answerBody, cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
 export interface OpenApiDocument {
@@ -166,6 +166,28 @@ export function openApiDocument(): OpenApiDocument {
               '`APPROVER_MISMATCH`: an authenticated caller decides as itself; the body named another approver or a role it does not hold. ' +
                 'Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.',
             ),
+          },
+        },
+      },
+      '/questions': {
+        get: {
+          operationId: 'listPendingQuestions',
+          summary: 'Every `ask_human` question waiting for an answer, across the runs of this task queue, oldest first',
+          responses: { 200: ok('The pending questions, each with its run.', 'PendingQuestionList'), ...common },
+        },
+      },
+      '/runs/{id}/questions/{questionId}': {
+        post: {
+          operationId: 'answerQuestion',
+          summary: "Answer the agent's pending `ask_human` question (by update: the answer becomes the tool result)",
+          parameters: [runId, pathParam('questionId', 'The question id (= the ask_human tool call id, see pendingQuestions).')],
+          requestBody: body(answerBody),
+          responses: {
+            200: ok('The answer as the run recorded it (with authentication, `answeredBy` is the principal).', 'QuestionRecord'),
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error('Refused by the run: `UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `RUN_NOT_ACTIVE`.'),
+            ...changing,
+            403: error('`APPROVER_MISMATCH`: an authenticated caller answers as itself; the body named someone else. Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.'),
           },
         },
       },
