@@ -45,6 +45,10 @@ models:
   m:
     provider: scripted
     script:
+      - when: ^ask
+        turns:
+          - toolCalls: [{ name: ask_human, args: { question: "Which label?" } }]
+          - text: "asked: {{lastToolResult}}"
       - when: ^delegate
         turns:
           - toolCalls: [{ name: recorder, args: { input: record } }]
@@ -75,6 +79,9 @@ agents:
     model: m
     tools: [record_effect, echo]
     requireApproval: [{ tool: record_effect, grants: [agent] }]
+  - id: asker
+    model: m
+    askHuman: true
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -198,6 +205,18 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       const approvalId = parked.pendingApprovals[0]!.approvalId;
       await run.approve({ approvalId, approver: 'rec' });
       await run.decide({ approvalId, decision: 'approve', approver: 'rec2' }, { via: 'signal' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // ask_human: the run parks on the question; an answer to an unknown question is refused (no trace), then the answer.
+  'run-ask-human': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'asker', input: 'ask', runId });
+      const parked = await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
+      await run.answer('wrong', { questionId: 'nope' }).catch(() => undefined);
+      await run.answer('label-x', { questionId: parked.pendingQuestions![0]!.questionId, answeredBy: 'rec' });
       await run.result();
       return run.runId;
     },
