@@ -5,11 +5,13 @@
  * completes. Bad answers (empty, oversized, unknown question, a second answer) are refused with a
  * clear 4xx and change nothing.
  */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { HarnessEvent, RunStatus } from '../../src/client/index.js';
 import { bearerTokens, createHttpApp, parseApiTokens } from '../../src/http/index.js';
 import { QUESTION_LIMITS } from '../../src/workflows/run/contract.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { cliEnv, harness } from '../support/cli.js';
+import { tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 const ANN = `ann-${'4'.repeat(40)}`;
 
@@ -94,6 +96,46 @@ describe('ask_human', () => {
       const record = await run.answer('Lisbon', { answeredBy: 'cy' });
       expect(record).toMatchObject({ answer: 'Lisbon', answeredBy: 'cy' });
       expect((await run.result()).output).toBe('Shipping to: Lisbon');
+    });
+  });
+});
+
+describe('examples/team-approvals asks the human', () => {
+  it('parks "a replacement please" on a question; the answer completes the run', async () => {
+    const example = fileURLToPath(new URL('../../examples/team-approvals/harness.yaml', import.meta.url));
+    await withWorker(example, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'a replacement please' });
+      const parked = await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
+      expect(parked.pendingQuestions![0]!.question).toBe('Which address should the replacement go to?');
+      await run.answer('12 Rue Oberkampf, Paris');
+      expect((await run.result()).output).toBe('Sending the replacement to 12 Rue Oberkampf, Paris.');
+    });
+  });
+});
+
+describe('harness answer', () => {
+  it('status and inbox show the question; answer sends it; a wrong question id fails with the reason', async () => {
+    const ws = workspace();
+    await withWorker(ws, async ({ client, taskQueue }) => {
+      const env = cliEnv({ address: temporalAddress(), taskQueue, workspace: ws });
+      const run = await client.startRun({ agentId: 'shipper', input: 'ship it' });
+      const parked = await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
+      const questionId = parked.pendingQuestions![0]!.questionId;
+
+      const [status, inbox] = await Promise.all([harness(['status', run.runId], env), harness(['inbox', '--no-interactive'], env)]);
+      expect(status.stdout).toContain('Pending questions (1):');
+      expect(status.stdout).toContain('Which office should the parcel go to?');
+      expect(inbox.stdout).toContain('1 pending question:');
+      expect(inbox.stdout).toContain(`harness answer ${run.runId} "…" --question ${questionId}`);
+
+      const wrong = await harness(['answer', run.runId, 'Berlin', '--question', 'nope'], env);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('UNKNOWN_QUESTION');
+
+      const answered = await harness(['answer', run.runId, 'Madrid', '--by', 'dee'], env);
+      expect(answered.code, answered.stderr).toBe(0);
+      expect(answered.stdout).toContain('answered by dee');
+      expect((await run.result()).output).toBe('Shipping to: Madrid');
     });
   });
 });
