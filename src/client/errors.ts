@@ -35,6 +35,13 @@ export type HarnessClientErrorCode =
   | 'QUESTION_ALREADY_ANSWERED'
   /** `answer`: empty or oversized answer, or a malformed payload. */
   | 'INVALID_ANSWER'
+  /** `supplyToolResult`: no such pending client tool call, or it has its result already. */
+  | 'UNKNOWN_TOOL_CALL'
+  | 'TOOL_RESULT_ALREADY_SUPPLIED'
+  /** `supplyToolResult`: a malformed result, or one failing the tool's output schema. */
+  | 'INVALID_TOOL_RESULT'
+  /** `supplyToolResult`: the result is over `CLIENT_TOOL_LIMITS.resultBytes` as JSON. */
+  | 'TOOL_RESULT_TOO_LARGE'
   /** No such grant of that agent (`AgentGrants.revoke`). */
   | 'GRANT_NOT_FOUND'
   | 'THREAD_BUSY'

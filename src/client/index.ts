@@ -49,6 +49,7 @@ export {
 } from './connection.js';
 export {
   ASK_HUMAN_TOOL,
+  CLIENT_TOOL_LIMITS,
   DECISIONS,
   DECISION_LIMITS,
   IGNORED_DECISION_LIMITS,
@@ -71,6 +72,9 @@ export {
   type PayloadDigest,
   type PendingApproval,
   type PendingQuestion,
+  type PendingToolCall,
+  type SuppliedToolResult,
+  type SupplyToolResultInput,
   type QuestionRecord,
   type RunState,
   type RunStatus,

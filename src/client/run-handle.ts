@@ -1,7 +1,8 @@
 /** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { answerQuestionUpdate, approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
-import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, QuestionRecord, RunStatus } from '../workflows/run/contract.js';
+import { answerQuestionUpdate, approvalDecisionSignal, decideApprovalUpdate, statusQuery, supplyToolResultUpdate } from '../workflows/run/contract.js';
+import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, QuestionRecord, RunStatus, SuppliedToolResult } from '../workflows/run/contract.js';
+import { supplyShapeProblem } from '../workflows/run/client-tools.js';
 import { answerShapeProblem } from '../workflows/run/questions.js';
 import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
 import type { GrantRequest } from '../workflows/grants/contract.js';
@@ -133,6 +134,31 @@ export class RunHandle {
     if (problem) throw new DecisionRejectedError(problem.code, problem.message);
     try {
       return await this.handle.executeUpdate(answerQuestionUpdate, { args: [payload] });
+    } catch (err) {
+      throw await this.classifyForDecision(this.classify(err, 'update'));
+    }
+  }
+
+  /**
+   * Supplies the result of a pending client tool call (`status().pendingToolCalls`); the model gets
+   * it as the tool's result and the run goes on.
+   * @throws {DecisionRejectedError} `UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`,
+   *   `INVALID_TOOL_RESULT` (e.g. it fails the tool's output schema), `TOOL_RESULT_TOO_LARGE`
+   *   (checked before sending), or `RUN_NOT_ACTIVE`.
+   * @example
+   * await run.supplyToolResult('call_1_0', { date: '2026-03-01' }, { suppliedBy: 'web' });
+   */
+  async supplyToolResult(toolCallId: string, result: unknown, options: { isError?: boolean; suppliedBy?: string } = {}): Promise<SuppliedToolResult> {
+    const payload = {
+      toolCallId,
+      result,
+      ...(options.isError !== undefined && { isError: options.isError }),
+      ...(options.suppliedBy !== undefined && { suppliedBy: options.suppliedBy }),
+    };
+    const problem = supplyShapeProblem(payload);
+    if (problem) throw new DecisionRejectedError(problem.code, problem.message);
+    try {
+      return await this.handle.executeUpdate(supplyToolResultUpdate, { args: [payload] });
     } catch (err) {
       throw await this.classifyForDecision(this.classify(err, 'update'));
     }

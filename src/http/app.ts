@@ -20,6 +20,7 @@ import {
   cancelBody,
   createRunBody,
   answerBody,
+  toolResultBody,
   decisionBody,
   eventsQuery,
   idParam,
@@ -228,6 +229,16 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const body = await parseJsonBody(c, answerBody);
     const answeredBy = answererOf(c.get('principal'), body.answeredBy);
     return c.json(await run.answer(body.answer, { questionId, ...(answeredBy !== undefined && { answeredBy }) }));
+  });
+
+  app.post('/runs/:id/tool-calls/:toolCallId', async (c) => {
+    const run = runOf(c);
+    const toolCallId = parseWith(idParam, c.req.param('toolCallId'), 'path');
+    const body = await parseJsonBody(c, toolResultBody);
+    const suppliedBy = c.get('principal')?.name;
+    return c.json(
+      await run.supplyToolResult(toolCallId, body.result, { ...(body.isError !== undefined && { isError: body.isError }), ...(suppliedBy !== undefined && { suppliedBy }) }),
+    );
   });
 
   app.get('/agents/:agentId/grants', async (c) => {

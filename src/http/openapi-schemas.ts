@@ -43,6 +43,8 @@ export const EVENT_TYPES = [
   'grant.failed',
   'question.asked',
   'question.answered',
+  'client_tool.requested',
+  'client_tool.supplied',
   'run.resumed',
   'run.completed',
   'run.failed',

@@ -85,6 +85,14 @@ export const answerBody = z
   })
   .strict();
 
+/** Body of `POST /runs/{id}/tool-calls/{toolCallId}`: a client tool's result. */
+export const toolResultBody = z
+  .object({
+    result: z.unknown().refine((v) => v !== undefined, 'the result is required: any JSON value').describe("The tool's result (checked against its output schema)."),
+    isError: z.boolean().optional().describe('The tool failed: the model is told so.'),
+  })
+  .strict();
+
 /** Body of `POST /runs/{id}/cancel`: nothing, or an empty object. */
 export const cancelBody = z.object({}).strict();
 

@@ -37,7 +37,9 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
   };
   const tools: ToolSpec[] = agent.tools.map((name) => {
     const tool = workspace.tools.get(name)!;
-    return toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
+    const spec = toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
+    const client = workspace.config.tools?.client?.[name];
+    return client ? { ...spec, execution: 'client' as const, ...(client.output && { outputSchema: client.output }) } : spec;
   });
   // Sub-agents are tools to the model; approval rules and policies name them like any tool.
   for (const sub of agent.subAgents) {

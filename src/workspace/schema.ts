@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { approvalRulesSchema } from './approval-rule-schema.js';
+import { clientToolSchema } from './client-tools.js';
 import { agentMemorySchema, memorySchema } from './memory-schema.js';
 import { policiesSchema } from './policy-schema.js';
 import { routingSchema } from './routing-schema.js';
@@ -194,6 +195,8 @@ export const toolsSchema = z.strictObject({
   module: z.string().min(1).optional(),
   maxResultChars: maxResultChars.optional(),
   perTool: z.record(z.string().min(1), z.strictObject({ maxResultChars: maxResultChars.optional() })).optional(),
+  /** Tools whose result the caller's app supplies (`execution: client`), by name. */
+  client: z.record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name: letters, digits, _ and -, at most 64'), clientToolSchema).optional(),
 });
 
 export const workspaceSchema = z.strictObject({

@@ -23,6 +23,7 @@ import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
 import { agentLoop } from './agent-loop.js';
 import {
   answerQuestionUpdate,
+  supplyToolResultUpdate,
   approvalDecisionSignal,
   decideApprovalUpdate,
   eventLogQuery,
@@ -90,6 +91,22 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       // Runs before the update enters history: a refused answer leaves no trace and changes nothing.
       validator: (payload) => {
         const problem = ledger.questions.problemWith(payload);
+        if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+      },
+    },
+  );
+  setHandler(
+    supplyToolResultUpdate,
+    (supplied) => {
+      const record = ledger.clientTools.supply(supplied, now());
+      events.emit({ type: 'client_tool.supplied', result: record });
+      lifecycle.approvalsChanged();
+      return record;
+    },
+    {
+      // Runs before the update enters history: a refused result leaves no trace and changes nothing.
+      validator: (payload) => {
+        const problem = ledger.clientTools.problemWith(payload);
         if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
       },
     },

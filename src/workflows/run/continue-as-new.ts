@@ -11,6 +11,8 @@ import type { TokenUsage } from '../shared/usage.js';
 import type { AgentSpec, RunLimits } from './agent-spec.js';
 import type {
   PendingQuestion,
+  PendingToolCall,
+  SuppliedToolResult,
   QuestionRecord,
   AgentRunInput,
   AgentRunResult,
@@ -64,6 +66,8 @@ export interface CarriedLedger {
   pending?: PendingApproval[];
   /** `ask_human` questions asked so far: those waiting and those answered. */
   questions?: { pending?: PendingQuestion[]; answered?: QuestionRecord[] };
+  /** Client tool calls so far: those waiting for their result and those supplied. */
+  clientTools?: { pending?: PendingToolCall[]; supplied?: SuppliedToolResult[] };
   ignoredDecisions: IgnoredDecision[];
   /** How many signals the chain refused so far (`ignoredDecisions` keeps only the latest). */
   ignoredDecisionCount: number;

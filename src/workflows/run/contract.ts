@@ -146,6 +146,10 @@ export interface RunStatus {
   pendingQuestions?: PendingQuestion[];
   /** Questions answered so far. */
   questions?: QuestionRecord[];
+  /** Client tool calls waiting for the caller's app to supply their results. */
+  pendingToolCalls?: PendingToolCall[];
+  /** Client tool results supplied so far. */
+  toolResults?: SuppliedToolResult[];
   /** The latest refused decision signals (at most `IGNORED_DECISION_LIMITS.kept`), oldest first. */
   ignoredDecisions: IgnoredDecision[];
   /** How many decision signals the run refused in all (`ignoredDecisions` keeps only the latest). */
@@ -408,6 +412,39 @@ export interface AnswerQuestionInput {
   answeredBy?: string;
 }
 
+// Client tools --------------------------------------------------------------------------------
+
+/** Size bound of a client tool's result: its JSON text in UTF-8 bytes. */
+export const CLIENT_TOOL_LIMITS = { resultBytes: 64 * 1024, toolCallIdChars: 500, suppliedByChars: 200 } as const;
+
+/** A call of a client tool (`tools.client` in the workspace) waiting for the caller's app to supply its result. */
+export interface PendingToolCall {
+  toolCallId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  step: number;
+  /** ISO-8601 workflow time when the model called it. */
+  requestedAt: string;
+}
+
+/** A client tool call whose result was supplied, as recorded in the run. */
+export interface SuppliedToolResult extends PendingToolCall {
+  result: unknown;
+  isError: boolean;
+  suppliedBy?: string;
+  suppliedAt: string;
+}
+
+/** Payload of the `supplyToolResult` update. */
+export interface SupplyToolResultInput {
+  toolCallId: string;
+  /** Any JSON value (checked against the tool's `output` schema when it has one); the model gets it as text. */
+  result: unknown;
+  /** The tool failed: the model is told so. Not checked against the output schema. */
+  isError?: boolean;
+  suppliedBy?: string;
+}
+
 // Messages ------------------------------------------------------------------------------------
 
 /**
@@ -429,6 +466,13 @@ export const decideApprovalUpdate = defineUpdate<DecisionResult, [ApprovalDecisi
  * history, and the caller learns why.
  */
 export const answerQuestionUpdate = defineUpdate<QuestionRecord, [AnswerQuestionInput]>('answerQuestion');
+
+/**
+ * Supplies the result of a pending client tool call. An update, so an unknown call, a result over
+ * `CLIENT_TOOL_LIMITS.resultBytes` or one failing the tool's output schema is refused before it
+ * enters history.
+ */
+export const supplyToolResultUpdate = defineUpdate<SuppliedToolResult, [SupplyToolResultInput]>('supplyToolResult');
 
 /** The run's state, pending approvals, decisions, output or error. */
 export const statusQuery = defineQuery<RunStatus>('status');

@@ -8,7 +8,7 @@ import type { ModelTurn } from '../../activities/call-model.js';
 import type { ContentRef } from '../shared/content-ref.js';
 import type { ApprovalGrant } from '../grants/contract.js';
 import type { TokenUsage } from '../shared/usage.js';
-import type { ApprovalRecord, ApprovalVote, PendingApproval, PendingQuestion, PolicyOutcome, QuestionRecord, RoutingDecision, RunState } from './contract.js';
+import type { ApprovalRecord, ApprovalVote, PendingApproval, PendingQuestion, PendingToolCall, PolicyOutcome, QuestionRecord, SuppliedToolResult, RoutingDecision, RunState } from './contract.js';
 
 /** The stream topic all run events are published on. */
 export const RUN_EVENTS_TOPIC = 'events';
@@ -58,6 +58,8 @@ export type HarnessEventBody =
   /** The grants keeper could not be reached: the approval stands, the grant was not kept. */
   | { type: 'grant.failed'; grantId: string; error: string }
   | { type: 'question.asked'; question: PendingQuestion }
+  | { type: 'client_tool.requested'; call: PendingToolCall }
+  | { type: 'client_tool.supplied'; result: SuppliedToolResult }
   | { type: 'question.answered'; answer: QuestionRecord }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; outputRef?: ContentRef; usage: TokenUsage }

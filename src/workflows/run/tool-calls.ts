@@ -7,7 +7,7 @@ import { ActivityFailure, isCancellation, type ActivityInterfaceFor } from '@tem
 import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
-import { askHuman } from './ask-human.js';
+import { askHuman, clientTool } from './ask-human.js';
 import { awaitDecision } from './await-decision.js';
 import { continueWhileParked } from './continue-as-new.js';
 import { rejectionMessage } from './ledger.js';
@@ -69,6 +69,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
     summary += ` · ${verb}${decidedBy(record)}`;
   }
+  if (spec.execution === 'client') return clientTool(parts, call, args);
   await step.start(call.id);
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
