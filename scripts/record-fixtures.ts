@@ -40,11 +40,18 @@ const effects = join(dir, 'effects.log');
 const workspace = join(dir, 'harness.yaml');
 writeFileSync(
   workspace,
-  `tools: { module: ${JSON.stringify(tools)} }
+  `tools:
+  module: ${JSON.stringify(tools)}
+  client:
+    pick: { description: pick a value, output: { type: object, required: [value] } }
 models:
   m:
     provider: scripted
     script:
+      - when: ^pick
+        turns:
+          - toolCalls: [{ name: pick, args: {} }]
+          - text: "picked: {{lastToolResult}}"
       - when: ^ask
         turns:
           - toolCalls: [{ name: ask_human, args: { question: "Which label?" } }]
@@ -82,6 +89,7 @@ agents:
   - id: asker
     model: m
     askHuman: true
+    tools: [pick]
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -217,6 +225,19 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       const parked = await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
       await run.answer('wrong', { questionId: 'nope' }).catch(() => undefined);
       await run.answer('label-x', { questionId: parked.pendingQuestions![0]!.questionId, answeredBy: 'rec' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // A client tool: the run parks on its call; a result failing its output schema is refused (no trace), then one is supplied.
+  'run-client-tool': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'asker', input: 'pick', runId });
+      const parked = await run.waitFor((s) => (s.pendingToolCalls ?? []).length === 1);
+      const toolCallId = parked.pendingToolCalls![0]!.toolCallId;
+      await run.supplyToolResult(toolCallId, { other: 1 }).catch(() => undefined);
+      await run.supplyToolResult(toolCallId, { value: 7 }, { suppliedBy: 'rec' });
       await run.result();
       return run.runId;
     },

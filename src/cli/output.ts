@@ -194,6 +194,11 @@ export function formatStatus(s: RunStatus, target: Target): string[] {
     lines.push('', c.bold(`Pending questions (${questions.length}):`));
     for (const q of questions) lines.push(...formatQuestion(s.runId, q));
   }
+  const calls = s.pendingToolCalls ?? [];
+  if (calls.length) {
+    lines.push('', c.bold(`Client tool calls waiting for a result (${calls.length}):`));
+    for (const p of calls) lines.push(`  ${c.bold(p.toolCallId)}  ${c.cyan(p.toolName)}  input: ${compactJson(p.input)}  ${c.dim(`(POST /runs/${s.runId}/tool-calls/${p.toolCallId})`)}`);
+  }
   if (s.questions?.length) {
     lines.push('', c.bold(`Answered questions (${s.questions.length}):`));
     for (const r of s.questions) lines.push(...formatAnswer(r));
