@@ -94,6 +94,8 @@ export class HarnessClientError<Code extends HarnessClientErrorCode = HarnessCli
 /**
  * A decision the run refused: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`,
  * `APPROVER_NOT_ALLOWED`, `APPROVER_ALREADY_VOTED`, `INVALID_DECISION_PAYLOAD`, or `RUN_NOT_ACTIVE` for a finished run.
+ * Also an answer (`UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `INVALID_ANSWER`) or a client tool
+ * result (`UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`, `INVALID_TOOL_RESULT`, `TOOL_RESULT_TOO_LARGE`) it refused.
  */
 export class DecisionRejectedError extends HarnessClientError {
   override readonly name = 'DecisionRejectedError';
