@@ -50,11 +50,22 @@ await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
 const hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
 writeFileSync(
   workspace,
-  `tools: { module: ${JSON.stringify(tools)} }
+  `tools:
+  module: ${JSON.stringify(tools)}
+  client:
+    pick: { description: pick a value, output: { type: object, required: [value] } }
 models:
   m:
     provider: scripted
     script:
+      - when: ^pick
+        turns:
+          - toolCalls: [{ name: pick, args: {} }]
+          - text: "picked: {{lastToolResult}}"
+      - when: ^ask
+        turns:
+          - toolCalls: [{ name: ask_human, args: { question: "Which label?" } }]
+          - text: "asked: {{lastToolResult}}"
       - when: ^delegate
         turns:
           - toolCalls: [{ name: recorder, args: { input: record } }]
@@ -90,6 +101,10 @@ agents:
     tools: [record_effect, echo]
     requireApproval: [record_effect]
     notify: [{ url: ${JSON.stringify(hookUrl)}, name: hook, retry: { initialInterval: 100ms } }]
+  - id: asker
+    model: m
+    askHuman: true
+    tools: [pick]
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -215,6 +230,31 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       const approvalId = parked.pendingApprovals[0]!.approvalId;
       await run.approve({ approvalId, approver: 'rec' });
       await run.decide({ approvalId, decision: 'approve', approver: 'rec2' }, { via: 'signal' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // ask_human: the run parks on the question; an answer to an unknown question is refused (no trace), then the answer.
+  'run-ask-human': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'asker', input: 'ask', runId });
+      const parked = await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
+      await run.answer('wrong', { questionId: 'nope' }).catch(() => undefined);
+      await run.answer('label-x', { questionId: parked.pendingQuestions![0]!.questionId, answeredBy: 'rec' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // A client tool: the run parks on its call; a result failing its output schema is refused (no trace), then one is supplied.
+  'run-client-tool': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'asker', input: 'pick', runId });
+      const parked = await run.waitFor((s) => (s.pendingToolCalls ?? []).length === 1);
+      const toolCallId = parked.pendingToolCalls![0]!.toolCallId;
+      await run.supplyToolResult(toolCallId, { other: 1 }).catch(() => undefined);
+      await run.supplyToolResult(toolCallId, { value: 7 }, { suppliedBy: 'rec' });
       await run.result();
       return run.runId;
     },

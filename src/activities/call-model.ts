@@ -17,6 +17,7 @@ import { transcriptQuery, type ToolCall, type TranscriptRef } from '../workflows
 import type { TokenUsage } from '../workflows/shared/usage.js';
 import type { Workspace } from '../workspace/load.js';
 import { subAgentToolDefinitions } from '../workspace/sub-agent-tools.js';
+import { askHumanToolDefinition } from '../workspace/ask-human-tool.js';
 import { ContentCache, keepContent, maxResultCharsOf, transcriptForModel } from './contents.js';
 import { recordContent } from './content-capture.js';
 import { currentRun, throwIfCancelled } from './current-run.js';
@@ -78,6 +79,8 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         ...agent.tools.map((name) => workspace.tools.get(name)!),
         // Sub-agents are offered as tools; the workflow, not a tool activity, runs them.
         ...subAgentToolDefinitions(agent.subAgents, (id) => workspace.agents.get(id)?.description ?? ''),
+        // The workflow answers `ask_human` with a person's answer.
+        ...(agent.askHuman ? [askHumanToolDefinition] : []),
       ];
       try {
         const model = await modelFor(modelId);

@@ -3,7 +3,7 @@
  * deciding approvals, and the human-readable run status. Pure formatting, no I/O besides `out`/`err`.
  */
 import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../common/defaults.js';
-import type { ApprovalRecord, DecisionResult, PendingApproval, RunState, RunStatus } from '../workflows/run/contract.js';
+import type { ApprovalRecord, DecisionResult, PendingApproval, PendingQuestion, QuestionRecord, RunState, RunStatus } from '../workflows/run/contract.js';
 import { isApprovalProgress } from '../workflows/run/contract.js';
 import { approversInWords, decideCommands as decideCommandsFor, shellQuote } from '../workflows/run/decide-commands.js';
 import { deadlineInWords } from '../workflows/run/ui-details.js';
@@ -113,6 +113,24 @@ function quorumLines(p: PendingApproval, indent: string): string[] {
  * One decided approval: who, how, why, and the input the tool ran with; or, for an approval that
  * still needs more approvers, the approval just counted.
  */
+/** An answered `ask_human` question, as `harness answer` and `harness status` print it. */
+export function formatAnswer(r: QuestionRecord, indent = '  '): string[] {
+  return [
+    `${indent}${c.bold(r.questionId)}  ${c.green('answered')}${r.answeredBy ? ` by ${r.answeredBy}` : ''} at ${r.answeredAt}`,
+    `${indent}  question: ${r.question}`,
+    `${indent}  answer:   ${r.answer}`,
+  ];
+}
+
+/** A pending `ask_human` question, with the command that answers it. */
+export function formatQuestion(runId: string, q: PendingQuestion, indent = '  '): string[] {
+  return [
+    `${indent}${c.bold(q.questionId)}  ${c.cyan('ask_human')}  ${c.dim(`step ${q.step}, asked ${q.askedAt}`)}`,
+    `${indent}  question: ${q.question}`,
+    `${indent}  answer:   ${c.dim(`harness answer ${shellQuote(runId)} "…" --question ${shellQuote(q.questionId)}`)}`,
+  ];
+}
+
 export function formatDecision(r: DecisionResult, indent = '  '): string[] {
   if (isApprovalProgress(r)) {
     const last = r.quorum.votes[r.quorum.votes.length - 1];
@@ -162,6 +180,20 @@ export function formatStatus(s: RunStatus, target: Target): string[] {
   if (s.pendingApprovals.length) {
     lines.push('', c.bold(`Pending approvals (${s.pendingApprovals.length}):`));
     for (const p of s.pendingApprovals) lines.push(...formatPending(s.runId, p, target));
+  }
+  const questions = s.pendingQuestions ?? [];
+  if (questions.length) {
+    lines.push('', c.bold(`Pending questions (${questions.length}):`));
+    for (const q of questions) lines.push(...formatQuestion(s.runId, q));
+  }
+  const calls = s.pendingToolCalls ?? [];
+  if (calls.length) {
+    lines.push('', c.bold(`Client tool calls waiting for a result (${calls.length}):`));
+    for (const p of calls) lines.push(`  ${c.bold(p.toolCallId)}  ${c.cyan(p.toolName)}  input: ${compactJson(p.input)}  ${c.dim(`(POST /runs/${s.runId}/tool-calls/${p.toolCallId})`)}`);
+  }
+  if (s.questions?.length) {
+    lines.push('', c.bold(`Answered questions (${s.questions.length}):`));
+    for (const r of s.questions) lines.push(...formatAnswer(r));
   }
   if (s.approvals.length) {
     lines.push('', c.bold(`Decisions (${s.approvals.length}):`));

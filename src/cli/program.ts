@@ -3,6 +3,7 @@
  * under ./commands). Built without running anything, so tests can walk it (help texts, examples).
  */
 import { Command, Option } from 'commander';
+import { registerAnswer } from './commands/answer.js';
 import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
@@ -57,6 +58,7 @@ Global options go before or after the command. Each command has its own --help w
   registerTranscript(program);
   registerWatch(program);
   registerDecide(program);
+  registerAnswer(program);
   registerLink(program);
   registerInbox(program);
   registerGrants(program);

@@ -64,15 +64,19 @@ export {
   type ConnectionSettings,
 } from './connection.js';
 export {
+  ASK_HUMAN_TOOL,
+  CLIENT_TOOL_LIMITS,
   DECISIONS,
   DECISION_LIMITS,
   IGNORED_DECISION_LIMITS,
+  QUESTION_LIMITS,
   RUN_STATES,
   TERMINAL_RUN_STATES,
   isApprovalProgress,
   isTerminalRunState,
   type AgentRunInput,
   type AgentRunResult,
+  type AnswerQuestionInput,
   type ApprovalDecisionInput,
   type ApprovalProgress,
   type ApprovalQuorum,
@@ -83,6 +87,11 @@ export {
   type IgnoredDecision,
   type PayloadDigest,
   type PendingApproval,
+  type PendingQuestion,
+  type PendingToolCall,
+  type SuppliedToolResult,
+  type SupplyToolResultInput,
+  type QuestionRecord,
   type RunState,
   type RunStatus,
 } from '../workflows/run/contract.js';
@@ -95,4 +104,4 @@ export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES
 export type { RunEventsOptions } from './run-events.js';
 export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/run/events.js';
 export { MessageText } from './message-text.js';
-export { listPendingApprovals, type PendingApprovalItem } from './pending-approvals.js';
+export { listPendingApprovals, listPendingQuestions, type PendingApprovalItem, type PendingQuestionItem } from './pending-approvals.js';

@@ -1,5 +1,5 @@
 /** Every pending approval of one harness deployment, across its runs: what an inbox lists. */
-import type { PendingApproval } from '../workflows/run/contract.js';
+import type { PendingApproval, PendingQuestion, RunStatus } from '../workflows/run/contract.js';
 import type { HarnessClient } from './harness-client.js';
 
 /** One approval waiting for a decision, with the run it waits in. */
@@ -20,9 +20,7 @@ export interface PendingApprovalItem {
  * for (const { runId, approval } of await listPendingApprovals(client)) console.log(runId, approval.toolName);
  */
 export async function listPendingApprovals(client: HarnessClient, { limit = 200 }: { limit?: number } = {}): Promise<PendingApprovalItem[]> {
-  // The runs of this deployment's task queue: other harnesses may share the namespace.
-  const runs = await client.listRuns({ state: 'waiting_for_approval', taskQueue: client.settings.taskQueue, limit });
-  const statuses = await Promise.all(runs.map((r) => client.getRun(r.runId).status().catch(() => undefined)));
+  const statuses = await waitingStatuses(client, limit);
   return statuses
     .flatMap((s) =>
       s && s.parent === undefined
@@ -30,4 +28,34 @@ export async function listPendingApprovals(client: HarnessClient, { limit = 200 
         : [],
     )
     .sort((a, b) => a.approval.requestedAt.localeCompare(b.approval.requestedAt));
+}
+
+/** One `ask_human` question waiting for an answer, with the run it waits in. */
+export interface PendingQuestionItem {
+  runId: string;
+  agentId: string;
+  threadId?: string;
+  question: PendingQuestion;
+}
+
+/**
+ * Pending `ask_human` questions of every run of the client's task queue (they park a run like an
+ * approval: `HarnessRunState="waiting_for_approval"`), oldest first.
+ * @example
+ * for (const { runId, question } of await listPendingQuestions(client)) console.log(runId, question.question);
+ */
+export async function listPendingQuestions(client: HarnessClient, { limit = 200 }: { limit?: number } = {}): Promise<PendingQuestionItem[]> {
+  const statuses = await waitingStatuses(client, limit);
+  return statuses
+    .flatMap((s) =>
+      s ? (s.pendingQuestions ?? []).map((question) => ({ runId: s.runId, agentId: s.agentId, ...(s.threadId !== undefined && { threadId: s.threadId }), question })) : [],
+    )
+    .sort((a, b) => a.question.askedAt.localeCompare(b.question.askedAt));
+}
+
+/** The status of every run of the client's task queue that waits for people (undefined: it did not answer). */
+async function waitingStatuses(client: HarnessClient, limit: number): Promise<(RunStatus | undefined)[]> {
+  // The runs of this deployment's task queue: other harnesses may share the namespace.
+  const runs = await client.listRuns({ state: 'waiting_for_approval', taskQueue: client.settings.taskQueue, limit });
+  return Promise.all(runs.map((r) => client.getRun(r.runId).status().catch(() => undefined)));
 }

@@ -1,7 +1,9 @@
 /** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { approvalDecisionSignal, decideApprovalUpdate, statusQuery } from '../workflows/run/contract.js';
-import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, RunStatus } from '../workflows/run/contract.js';
+import { answerQuestionUpdate, approvalDecisionSignal, decideApprovalUpdate, statusQuery, supplyToolResultUpdate } from '../workflows/run/contract.js';
+import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, QuestionRecord, RunStatus, SuppliedToolResult } from '../workflows/run/contract.js';
+import { supplyShapeProblem } from '../workflows/run/client-tools.js';
+import { answerShapeProblem } from '../workflows/run/questions.js';
 import { decisionSizeProblem } from '../workflows/run/decision-rules.js';
 import type { GrantRequest } from '../workflows/grants/contract.js';
 import type { HarnessEventItem } from '../workflows/run/events.js';
@@ -114,6 +116,62 @@ export class RunHandle {
   /** Approves a pending tool call with a replacement input (validated against the tool's schema). */
   async edit(input: Record<string, unknown>, details: DecisionDetails = {}): Promise<DecisionResult | undefined> {
     return this.decide({ ...(await this.decisionBase(details)), decision: 'edit', input }, details);
+  }
+
+  /**
+   * Answers the agent's pending `ask_human` question; the answer becomes the tool's result and the
+   * run goes on. Without `questionId` the run must have exactly one pending question.
+   * @throws {DecisionRejectedError} `UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `INVALID_ANSWER`
+   *   (empty, or over `QUESTION_LIMITS.answerChars`: checked before sending), `NO_PENDING_APPROVAL` /
+   *   `AMBIGUOUS_APPROVAL` when no `questionId` is given and there is not exactly one question, or `RUN_NOT_ACTIVE`.
+   * @example
+   * await run.answer('Ship to the Berlin office.', { answeredBy: 'ann' });
+   */
+  async answer(answer: string, options: { questionId?: string; answeredBy?: string } = {}): Promise<QuestionRecord> {
+    const questionId = options.questionId ?? (await this.onlyQuestion());
+    const payload = { questionId, answer, ...(options.answeredBy !== undefined && { answeredBy: options.answeredBy }) };
+    const problem = answerShapeProblem(payload);
+    if (problem) throw new DecisionRejectedError(problem.code, problem.message);
+    try {
+      return await this.handle.executeUpdate(answerQuestionUpdate, { args: [payload] });
+    } catch (err) {
+      throw await this.classifyForDecision(this.classify(err, 'update'));
+    }
+  }
+
+  /**
+   * Supplies the result of a pending client tool call (`status().pendingToolCalls`); the model gets
+   * it as the tool's result and the run goes on.
+   * @throws {DecisionRejectedError} `UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`,
+   *   `INVALID_TOOL_RESULT` (e.g. it fails the tool's output schema), `TOOL_RESULT_TOO_LARGE`
+   *   (checked before sending), or `RUN_NOT_ACTIVE`.
+   * @example
+   * await run.supplyToolResult('call_1_0', { date: '2026-03-01' }, { suppliedBy: 'web' });
+   */
+  async supplyToolResult(toolCallId: string, result: unknown, options: { isError?: boolean; suppliedBy?: string } = {}): Promise<SuppliedToolResult> {
+    const payload = {
+      toolCallId,
+      result,
+      ...(options.isError !== undefined && { isError: options.isError }),
+      ...(options.suppliedBy !== undefined && { suppliedBy: options.suppliedBy }),
+    };
+    const problem = supplyShapeProblem(payload);
+    if (problem) throw new DecisionRejectedError(problem.code, problem.message);
+    try {
+      return await this.handle.executeUpdate(supplyToolResultUpdate, { args: [payload] });
+    } catch (err) {
+      throw await this.classifyForDecision(this.classify(err, 'update'));
+    }
+  }
+
+  private async onlyQuestion(): Promise<string> {
+    const pending = (await this.status()).pendingQuestions ?? [];
+    if (pending.length === 1) return pending[0]!.questionId;
+    if (pending.length === 0) throw new DecisionRejectedError('NO_PENDING_APPROVAL', `Run ${this.runId} has no pending question to answer.`);
+    throw new DecisionRejectedError(
+      'AMBIGUOUS_APPROVAL',
+      `Run ${this.runId} has ${pending.length} pending questions (${pending.map((q) => q.questionId).join(', ')}); name the one to answer.`,
+    );
   }
 
   /**

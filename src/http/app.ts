@@ -6,9 +6,9 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { isTerminalRunState, listPendingApprovals, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
+import { isTerminalRunState, listPendingApprovals, listPendingQuestions, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
 import { isHarnessError } from '../common/errors.js';
-import { decisionAs } from './approver.js';
+import { answererOf, decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
 import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
@@ -20,6 +20,8 @@ import { openApiDocument } from './openapi.js';
 import {
   cancelBody,
   createRunBody,
+  answerBody,
+  toolResultBody,
   decisionBody,
   eventsQuery,
   idParam,
@@ -219,6 +221,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   });
 
   app.get('/approvals', async (c) => c.json({ approvals: await listPendingApprovals(client) }));
+  app.get('/questions', async (c) => c.json({ questions: await listPendingQuestions(client) }));
 
   app.post('/runs/:id/approvals/:approvalId', async (c) => {
     const run = runOf(c);
@@ -226,6 +229,24 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const body = decisionAs(c.get('principal'), await parseJsonBody(c, decisionBody));
     const record = await run.decide({ approvalId, ...body }, { via: 'update' });
     return c.json(record ?? null);
+  });
+
+  app.post('/runs/:id/questions/:questionId', async (c) => {
+    const run = runOf(c);
+    const questionId = parseWith(idParam, c.req.param('questionId'), 'path');
+    const body = await parseJsonBody(c, answerBody);
+    const answeredBy = answererOf(c.get('principal'), body.answeredBy);
+    return c.json(await run.answer(body.answer, { questionId, ...(answeredBy !== undefined && { answeredBy }) }));
+  });
+
+  app.post('/runs/:id/tool-calls/:toolCallId', async (c) => {
+    const run = runOf(c);
+    const toolCallId = parseWith(idParam, c.req.param('toolCallId'), 'path');
+    const body = await parseJsonBody(c, toolResultBody);
+    const suppliedBy = c.get('principal')?.name;
+    return c.json(
+      await run.supplyToolResult(toolCallId, body.result, { ...(body.isError !== undefined && { isError: body.isError }), ...(suppliedBy !== undefined && { suppliedBy }) }),
+    );
   });
 
   app.get('/agents/:agentId/grants', async (c) => {

@@ -36,3 +36,15 @@ export function decisionAs(principal: Principal | undefined, body: DecisionBody)
   const { approverRoles: _claimed, ...rest } = body;
   return { ...rest, approver: principal.name, ...(principal.roles.length > 0 && { approverRoles: [...principal.roles] }) };
 }
+
+/**
+ * Who an answer sent over HTTP is recorded as: the principal with authentication, else the body's `answeredBy`.
+ * @throws {HttpError} 403 `APPROVER_MISMATCH` when the body names someone other than the principal.
+ */
+export function answererOf(principal: Principal | undefined, claimed: string | undefined): string | undefined {
+  if (!principal) return claimed;
+  if (claimed !== undefined && claimed !== principal.name) {
+    throw new HttpError(403, 'APPROVER_MISMATCH', `You are authenticated as "${principal.name}" and answer as yourself: leave answeredBy out (it comes from your credentials).`);
+  }
+  return principal.name;
+}

@@ -98,11 +98,14 @@ const STATUS_BY_CODE: Readonly<Record<string, ErrorStatus>> = {
  * with the run's reason (400 for a malformed one), a query no worker answered a 504, an
  * unreachable server a 503, anything unknown a 500.
  */
+/** Refusals that are the request's fault (its shape or content), not the run's state. */
+const BAD_REQUEST_CODES: ReadonlySet<string> = new Set(['INVALID_DECISION_PAYLOAD', 'INVALID_ANSWER', 'INVALID_TOOL_RESULT']);
+
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof DecisionRejectedError) {
     // The body is validated like the update first, so this is the run refusing the decision.
-    const status = err.code === 'INVALID_DECISION_PAYLOAD' ? 400 : err.code === 'DECISION_TOO_LARGE' ? 413 : 409;
+    const status = BAD_REQUEST_CODES.has(err.code) ? 400 : err.code === 'DECISION_TOO_LARGE' || err.code === 'TOOL_RESULT_TOO_LARGE' ? 413 : 409;
     return new HttpError(status, err.code, err.message, undefined, { cause: err });
   }
   if (err instanceof HarnessError) {

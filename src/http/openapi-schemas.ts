@@ -43,6 +43,10 @@ export const EVENT_TYPES = [
   'grant.failed',
   'notification.sent',
   'notification.failed',
+  'question.asked',
+  'question.answered',
+  'client_tool.requested',
+  'client_tool.supplied',
   'run.resumed',
   'run.completed',
   'run.failed',
@@ -125,6 +129,15 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['approvalId', 'toolName', 'input', 'requestedAt', 'step'],
   ),
+  PendingQuestion: obj({ questionId: str, question: str, step: int, askedAt: dateTime }, ['questionId', 'question', 'step', 'askedAt']),
+  QuestionRecord: obj(
+    { questionId: str, question: str, step: int, askedAt: dateTime, answer: str, answeredBy: str, answeredAt: dateTime },
+    ['questionId', 'question', 'step', 'askedAt', 'answer', 'answeredAt'],
+  ),
+  PendingQuestionList: obj(
+    { questions: { type: 'array', items: obj({ runId: str, agentId: str, threadId: str, question: ref('PendingQuestion') }, ['runId', 'agentId', 'question']) } },
+    ['questions'],
+  ),
   PendingApprovalList: obj(
     {
       approvals: {
@@ -204,6 +217,8 @@ export const componentSchemas: Record<string, JsonSchema> = {
       state: ref('RunState'),
       step: { ...int, description: 'Model calls made so far.' },
       pendingApprovals: { type: 'array', items: ref('PendingApproval') },
+      pendingQuestions: { type: 'array', items: ref('PendingQuestion'), description: 'Questions the agent asked a person (`ask_human`), unanswered.' },
+      questions: { type: 'array', items: ref('QuestionRecord'), description: 'Answered `ask_human` questions.' },
       approvals: { type: 'array', items: ref('ApprovalRecord') },
       ignoredDecisions: {
         type: 'array',

@@ -8,7 +8,7 @@ import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
 import { agUiBody } from './ag-ui/ag-ui-request.js';
 import { chatBody } from './chat/chat-request.js';
 import { linkBody } from './link-routes.js';
-import { cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
+import { answerBody, toolResultBody, cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
 export interface OpenApiDocument {
@@ -167,6 +167,43 @@ export function openApiDocument(): OpenApiDocument {
               '`APPROVER_MISMATCH`: an authenticated caller decides as itself; the body named another approver or a role it does not hold. ' +
                 'Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.',
             ),
+          },
+        },
+      },
+      '/questions': {
+        get: {
+          operationId: 'listPendingQuestions',
+          summary: 'Every `ask_human` question waiting for an answer, across the runs of this task queue, oldest first',
+          responses: { 200: ok('The pending questions, each with its run.', 'PendingQuestionList'), ...common },
+        },
+      },
+      '/runs/{id}/questions/{questionId}': {
+        post: {
+          operationId: 'answerQuestion',
+          summary: "Answer the agent's pending `ask_human` question (by update: the answer becomes the tool result)",
+          parameters: [runId, pathParam('questionId', 'The question id (= the ask_human tool call id, see pendingQuestions).')],
+          requestBody: body(answerBody),
+          responses: {
+            200: ok('The answer as the run recorded it (with authentication, `answeredBy` is the principal).', 'QuestionRecord'),
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error('Refused by the run: `UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `RUN_NOT_ACTIVE`.'),
+            ...changing,
+            403: error('`APPROVER_MISMATCH`: an authenticated caller answers as itself; the body named someone else. Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.'),
+          },
+        },
+      },
+      '/runs/{id}/tool-calls/{toolCallId}': {
+        post: {
+          operationId: 'supplyToolResult',
+          summary: "Supply the result of a pending client tool call (by update: the result becomes the tool's)",
+          parameters: [runId, pathParam('toolCallId', 'The tool call id (see pendingToolCalls).')],
+          requestBody: body(toolResultBody),
+          responses: {
+            200: { description: 'The result as the run recorded it (with authentication, `suppliedBy` is the principal).', content: json({ type: 'object' }) },
+            404: error('`RUN_NOT_FOUND`.'),
+            409: error('Refused by the run: `UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`, `RUN_NOT_ACTIVE`.'),
+            ...changing,
+            413: error('`PAYLOAD_TOO_LARGE`, or `TOOL_RESULT_TOO_LARGE` (the result is over 64 KiB as JSON).'),
           },
         },
       },

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { THREAD_ID_PATTERN } from '../client/index.js';
 import {
   DECISION_LIMITS,
+  QUESTION_LIMITS,
   DECISIONS,
   RUN_STATES,
   decisionInputProblem,
@@ -75,6 +76,22 @@ export const decisionBody = z
     if (problem) ctx.addIssue({ code: 'custom', path: ['input'], message: problem });
   });
 export type DecisionBody = z.infer<typeof decisionBody>;
+
+/** Body of `POST /runs/{id}/questions/{questionId}`: the answer to an `ask_human` question. */
+export const answerBody = z
+  .object({
+    answer: z.string().trim().min(1, 'the answer must not be empty').max(QUESTION_LIMITS.answerChars).describe('The answer the model gets.'),
+    answeredBy: z.string().max(QUESTION_LIMITS.answeredByChars).optional().describe('Who answers; with authentication, the principal.'),
+  })
+  .strict();
+
+/** Body of `POST /runs/{id}/tool-calls/{toolCallId}`: a client tool's result. */
+export const toolResultBody = z
+  .object({
+    result: z.unknown().refine((v) => v !== undefined, 'the result is required: any JSON value').describe("The tool's result (checked against its output schema)."),
+    isError: z.boolean().optional().describe('The tool failed: the model is told so.'),
+  })
+  .strict();
 
 /** Body of `POST /runs/{id}/cancel`: nothing, or an empty object. */
 export const cancelBody = z.object({}).strict();

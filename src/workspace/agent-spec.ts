@@ -3,6 +3,7 @@ import { toJsonSchema } from '@langchain/core/utils/json_schema';
 import type { AgentSpec, NotifyTarget, ToolSpec } from '../workflows/run/agent-spec.js';
 import type { NotifyTargetConfig } from './notify-schema.js';
 import type { Workspace } from './load.js';
+import { askHumanToolSpec } from './ask-human-tool.js';
 import { parseMcpToolName } from './mcp-references.js';
 import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
 
@@ -38,13 +39,16 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
   };
   const tools: ToolSpec[] = agent.tools.map((name) => {
     const tool = workspace.tools.get(name)!;
-    return toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
+    const spec = toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
+    const client = workspace.config.tools?.client?.[name];
+    return client ? { ...spec, execution: 'client' as const, ...(client.output && { outputSchema: client.output }) } : spec;
   });
   // Sub-agents are tools to the model; approval rules and policies name them like any tool.
   for (const sub of agent.subAgents) {
     const description = subAgentDescription(sub, workspace.agents.get(sub.agent)?.description ?? '');
     tools.push({ ...toolSpec(sub.name, description, subAgentInputJsonSchema()), subAgent: { agentId: sub.agent } });
   }
+  if (agent.askHuman) tools.push(askHumanToolSpec());
   const retry = (r: typeof limits.modelRetry) => ({
     maximumAttempts: r.maximumAttempts,
     initialIntervalMs: r.initialInterval,

@@ -2,6 +2,7 @@
  * Reads, validates and resolves a workspace file. Every problem is reported at once with its
  * path inside the file, and a worker refuses to start on any of them.
  */
+import { ASK_HUMAN_TOOL } from '../workflows/run/contract.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { StructuredToolInterface } from '@langchain/core/tools';
@@ -13,6 +14,7 @@ import { workspaceSchema, type AgentConfig, type WorkspaceConfig } from './schem
 import { checkRoutingAndPolicyReferences } from './routing-policy-references.js';
 import { agentToolNames, checkSubAgentReferences } from './sub-agent-references.js';
 import { importTools } from './tools-module.js';
+import { clientTools } from './client-tools.js';
 import { importGraph, type GraphExport } from './graph-module.js';
 import { MCP_PREFIX, checkMcpReferences } from './mcp-references.js';
 
@@ -109,7 +111,8 @@ function unknownKeyMessage(key: string, path: ReadonlyArray<PropertyKey>): strin
 }
 
 async function loadToolsFor(config: WorkspaceConfig, file: string): Promise<Map<string, StructuredToolInterface>> {
-  if (!config.tools?.module) return new Map();
+  const client = clientTools(config.tools?.client);
+  if (!config.tools?.module) return client;
   const modulePath = resolve(dirname(file), config.tools.module);
   if (!existsSync(modulePath)) {
     throw new WorkspaceError('TOOLS_MODULE_LOAD_FAILED', file, [
@@ -117,7 +120,8 @@ async function loadToolsFor(config: WorkspaceConfig, file: string): Promise<Map<
     ]);
   }
   try {
-    return await importTools(modulePath);
+    // A module tool of a client tool's name stays the module's: checkReferences reports the clash.
+    return new Map([...client, ...(await importTools(modulePath))]);
   } catch (err) {
     throw new WorkspaceError(
       'TOOLS_MODULE_LOAD_FAILED',
@@ -162,6 +166,11 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
   const issues: WorkspaceIssue[] = [];
   const modelIds = Object.keys(config.models);
   const toolNames = [...tools.keys()];
+  for (const name of Object.keys(config.tools?.client ?? {})) {
+    if (!(tools.get(name) as { clientTool?: true } | undefined)?.clientTool) {
+      issues.push({ path: `tools.client.${name}`, message: `"${name}" is also exported by the tools module; rename the client tool or the module's` });
+    }
+  }
   const known = (names: string[]) => (names.length ? names.join(', ') : '(none)');
   const seen = new Set<string>();
 
@@ -207,7 +216,7 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
   issues.push(...checkSubAgentReferences(config.agents));
   issues.push(...checkMcpReferences(config));
   // A scripted model may call sub-agent tools too (any agent's: scripts are shared).
-  const callable = new Set([...toolNames, ...config.agents.flatMap((a) => a.subAgents.map((s) => s.name))]);
+  const callable = new Set([...toolNames, ...config.agents.flatMap((a) => a.subAgents.map((s) => s.name)), ASK_HUMAN_TOOL]);
   for (const [modelId, model] of Object.entries(config.models)) {
     if (model.provider !== 'scripted') continue;
     model.script.forEach((rule, r) =>

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { approvalRulesSchema } from './approval-rule-schema.js';
+import { clientToolSchema } from './client-tools.js';
 import { agentMemorySchema, memorySchema } from './memory-schema.js';
 import { notifySchema } from './notify-schema.js';
 import { policiesSchema } from './policy-schema.js';
@@ -144,6 +145,8 @@ export const agentSchema = z.strictObject({
   model: z.string().min(1).optional(),
   systemPrompt: z.string().default(''),
   tools: z.array(z.string().min(1)).default([]),
+  /** Give the agent the built-in `ask_human` tool: the run parks until a person answers its question. */
+  askHuman: z.boolean().default(false),
   /** Tools whose calls wait for a person's decision before they run. */
   requireApproval: z
     .array(approvalRule)
@@ -160,6 +163,9 @@ export const agentSchema = z.strictObject({
 }).superRefine((agent, ctx) => {
   if (agent.execution === 'graph' && !agent.graph) {
     ctx.addIssue({ code: 'custom', path: ['graph'], message: 'an agent with `execution: graph` needs `graph: { module, export }`' });
+  }
+  if (agent.execution === 'graph' && agent.askHuman) {
+    ctx.addIssue({ code: 'custom', path: ['askHuman'], message: 'a graph agent asks people through its `interrupt()`s; `askHuman` is for loop agents' });
   }
   if (agent.execution !== 'graph' && agent.graph) {
     ctx.addIssue({ code: 'custom', path: ['execution'], message: 'set `execution: graph` to run the agent\'s `graph` (or remove `graph`)' });
@@ -194,6 +200,8 @@ export const toolsSchema = z.strictObject({
   module: z.string().min(1).optional(),
   maxResultChars: maxResultChars.optional(),
   perTool: z.record(z.string().min(1), z.strictObject({ maxResultChars: maxResultChars.optional() })).optional(),
+  /** Tools whose result the caller's app supplies (`execution: client`), by name. */
+  client: z.record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name: letters, digits, _ and -, at most 64'), clientToolSchema).optional(),
 });
 
 export const workspaceSchema = z.strictObject({

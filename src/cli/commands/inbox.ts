@@ -8,11 +8,11 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { DecisionRejectedError } from '../../client/errors.js';
 import type { HarnessClient } from '../../client/harness-client.js';
-import { listPendingApprovals, type PendingApprovalItem } from '../../client/pending-approvals.js';
+import { listPendingApprovals, listPendingQuestions, type PendingApprovalItem } from '../../client/pending-approvals.js';
 import { contextFrom, withClient } from '../context.js';
 import { approversInWords } from '../../workflows/run/decide-commands.js';
 import { deadlineInWords } from '../../workflows/run/ui-details.js';
-import { c, compactJson, delegatedLines, formatDecision, out } from '../output.js';
+import { c, compactJson, delegatedLines, formatDecision, formatQuestion, out } from '../output.js';
 
 type InboxItem = PendingApprovalItem;
 
@@ -46,6 +46,7 @@ Examples:
       await withClient(ctx, async (client) => {
         if (opts.json) return out(JSON.stringify(await listPendingApprovals(client), null, 2));
         const interactive = opts.interactive !== false && process.stdin.isTTY === true;
+        await printQuestions(client);
         if (!interactive) return printInbox(await listPendingApprovals(client));
         const rl = createInterface({ input: process.stdin, output: process.stdout });
         try {
@@ -55,6 +56,14 @@ Examples:
         }
       });
     });
+}
+
+/** Questions agents asked (`ask_human`): listed with the command that answers each. */
+async function printQuestions(client: HarnessClient): Promise<void> {
+  const questions = await listPendingQuestions(client);
+  if (questions.length === 0) return;
+  out(c.bold(`${questions.length} pending question${questions.length === 1 ? '' : 's'}:`));
+  for (const { runId, agentId, question } of questions) out(`  ${runId}  ${c.dim(agentId)}`, ...formatQuestion(runId, question, '    '));
 }
 
 function printInbox(items: InboxItem[]): void {

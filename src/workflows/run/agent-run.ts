@@ -23,6 +23,8 @@ import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
 import { nameRunAgent, recordRunEnded, runTraceId } from '../shared/telemetry.js';
 import { agentLoop } from './agent-loop.js';
 import {
+  answerQuestionUpdate,
+  supplyToolResultUpdate,
   approvalDecisionSignal,
   decideApprovalUpdate,
   eventLogQuery,
@@ -88,6 +90,38 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       // Runs before the update enters history: a refused decision leaves no trace and changes nothing.
       validator: (payload) => {
         const problem = subAgents.problemWith(payload);
+        if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+      },
+    },
+  );
+  setHandler(
+    answerQuestionUpdate,
+    (answer) => {
+      const record = ledger.questions.answer(answer, now());
+      events.emit({ type: 'question.answered', answer: record });
+      lifecycle.approvalsChanged();
+      return record;
+    },
+    {
+      // Runs before the update enters history: a refused answer leaves no trace and changes nothing.
+      validator: (payload) => {
+        const problem = ledger.questions.problemWith(payload);
+        if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
+      },
+    },
+  );
+  setHandler(
+    supplyToolResultUpdate,
+    (supplied) => {
+      const record = ledger.clientTools.supply(supplied, now());
+      events.emit({ type: 'client_tool.supplied', result: record });
+      lifecycle.approvalsChanged();
+      return record;
+    },
+    {
+      // Runs before the update enters history: a refused result leaves no trace and changes nothing.
+      validator: (payload) => {
+        const problem = ledger.clientTools.problemWith(payload);
         if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
       },
     },

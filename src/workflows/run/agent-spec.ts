@@ -65,6 +65,12 @@ export interface ToolSpec {
   grantScopes?: GrantScope[];
   /** Webhooks for this tool's approvals, from its approval rule (on top of `AgentSpec.notify`). */
   notify?: NotifyTarget[];
+  /** Set for a tool the harness provides: `ask_human` parks the run until a person answers. */
+  builtin?: 'ask_human';
+  /** `client`: the caller's app supplies the result (the `supplyToolResult` update); no activity runs. */
+  execution?: 'client';
+  /** JSON Schema a client tool's supplied result must match, when the workspace gives one. */
+  outputSchema?: Record<string, unknown>;
   /** Set when the "tool" is another agent: a call starts a child run of it. */
   subAgent?: { agentId: string };
 }

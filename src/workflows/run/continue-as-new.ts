@@ -10,6 +10,10 @@ import type { TranscriptMessage } from '../shared/conversation.js';
 import type { TokenUsage } from '../shared/usage.js';
 import type { AgentSpec, RunLimits } from './agent-spec.js';
 import type {
+  PendingQuestion,
+  PendingToolCall,
+  SuppliedToolResult,
+  QuestionRecord,
   AgentRunInput,
   AgentRunResult,
   ApprovalRecord,
@@ -60,6 +64,10 @@ export interface CarriedLedger {
   approvals: ApprovalRecord[];
   /** Approvals still waiting for a decision (a run parked on them when it continued as new). */
   pending?: PendingApproval[];
+  /** `ask_human` questions asked so far: those waiting and those answered. */
+  questions?: { pending?: PendingQuestion[]; answered?: QuestionRecord[] };
+  /** Client tool calls so far: those waiting for their result and those supplied. */
+  clientTools?: { pending?: PendingToolCall[]; supplied?: SuppliedToolResult[] };
   ignoredDecisions: IgnoredDecision[];
   /** How many signals the chain refused so far (`ignoredDecisions` keeps only the latest). */
   ignoredDecisionCount: number;

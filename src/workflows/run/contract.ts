@@ -142,6 +142,14 @@ export interface RunStatus {
   step: number;
   pendingApprovals: PendingApproval[];
   approvals: ApprovalRecord[];
+  /** Questions the agent asked a person (`ask_human`) still waiting for an answer. */
+  pendingQuestions?: PendingQuestion[];
+  /** Questions answered so far. */
+  questions?: QuestionRecord[];
+  /** Client tool calls waiting for the caller's app to supply their results. */
+  pendingToolCalls?: PendingToolCall[];
+  /** Client tool results supplied so far. */
+  toolResults?: SuppliedToolResult[];
   /** The latest refused decision signals (at most `IGNORED_DECISION_LIMITS.kept`), oldest first. */
   ignoredDecisions: IgnoredDecision[];
   /** How many decision signals the run refused in all (`ignoredDecisions` keeps only the latest). */
@@ -387,6 +395,74 @@ export interface PayloadDigest {
  */
 export const IGNORED_DECISION_LIMITS = { kept: 20, headChars: 200, reasonChars: 1000 } as const;
 
+// Questions -----------------------------------------------------------------------------------
+
+/** Name of the built-in tool an agent with `askHuman: true` gets: the model asks a person a question. */
+export const ASK_HUMAN_TOOL = 'ask_human';
+
+/** Size bounds of a question and its answer, checked by the client, HTTP and the update's validator. */
+export const QUESTION_LIMITS = { questionIdChars: 500, questionChars: 4000, answerChars: 8000, answeredByChars: 200 } as const;
+
+/** A question the agent asked (an `ask_human` call) waiting for a person's answer. */
+export interface PendingQuestion {
+  /** The id of the `ask_human` tool call. */
+  questionId: string;
+  question: string;
+  /** The model step that asked it. */
+  step: number;
+  /** ISO-8601 workflow time when it was asked. */
+  askedAt: string;
+}
+
+/** An answered question, as recorded in the run. */
+export interface QuestionRecord extends PendingQuestion {
+  answer: string;
+  answeredBy?: string;
+  answeredAt: string;
+}
+
+/** Payload of the `answerQuestion` update. */
+export interface AnswerQuestionInput {
+  questionId: string;
+  /** The answer the model gets as the `ask_human` tool's result (at most `QUESTION_LIMITS.answerChars`). */
+  answer: string;
+  /** Who answered (recorded; over HTTP with authentication, the principal). */
+  answeredBy?: string;
+}
+
+// Client tools --------------------------------------------------------------------------------
+
+/** Size bound of a client tool's result: its JSON text in UTF-8 bytes. */
+export const CLIENT_TOOL_LIMITS = { resultBytes: 64 * 1024, toolCallIdChars: 500, suppliedByChars: 200 } as const;
+
+/** A call of a client tool (`tools.client` in the workspace) waiting for the caller's app to supply its result. */
+export interface PendingToolCall {
+  toolCallId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  step: number;
+  /** ISO-8601 workflow time when the model called it. */
+  requestedAt: string;
+}
+
+/** A client tool call whose result was supplied, as recorded in the run. */
+export interface SuppliedToolResult extends PendingToolCall {
+  result: unknown;
+  isError: boolean;
+  suppliedBy?: string;
+  suppliedAt: string;
+}
+
+/** Payload of the `supplyToolResult` update. */
+export interface SupplyToolResultInput {
+  toolCallId: string;
+  /** Any JSON value (checked against the tool's `output` schema when it has one); the model gets it as text. */
+  result: unknown;
+  /** The tool failed: the model is told so. Not checked against the output schema. */
+  isError?: boolean;
+  suppliedBy?: string;
+}
+
 // Messages ------------------------------------------------------------------------------------
 
 /**
@@ -401,6 +477,20 @@ export const approvalDecisionSignal = defineSignal<[ApprovalDecisionInput]>('app
  * answers the recorded decision, or `ApprovalProgress` while an approval needs more approvers.
  */
 export const decideApprovalUpdate = defineUpdate<DecisionResult, [ApprovalDecisionInput]>('decideApproval');
+
+/**
+ * Answers a pending `ask_human` question. An update, not a signal, so a wrong answer (unknown or
+ * already-answered question, empty or oversized text) is refused by the validator before it enters
+ * history, and the caller learns why.
+ */
+export const answerQuestionUpdate = defineUpdate<QuestionRecord, [AnswerQuestionInput]>('answerQuestion');
+
+/**
+ * Supplies the result of a pending client tool call. An update, so an unknown call, a result over
+ * `CLIENT_TOOL_LIMITS.resultBytes` or one failing the tool's output schema is refused before it
+ * enters history.
+ */
+export const supplyToolResultUpdate = defineUpdate<SuppliedToolResult, [SupplyToolResultInput]>('supplyToolResult');
 
 /** The run's state, pending approvals, decisions, output or error. */
 export const statusQuery = defineQuery<RunStatus>('status');

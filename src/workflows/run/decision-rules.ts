@@ -121,7 +121,8 @@ export function decisionSizeProblem(payload: unknown): DecisionProblem | undefin
   };
 }
 
-function jsonBytes(payload: unknown): number {
+/** Size of `payload` as JSON text in UTF-8 bytes. */
+export function jsonBytes(payload: unknown): number {
   let json: string | undefined;
   try {
     json = JSON.stringify(payload);
@@ -248,7 +249,8 @@ export function quorumProblem(decision: ApprovalDecisionInput, approval: Pending
 // Compiled validators are cached per schema object: a run validates against the same few tools.
 const validators = new WeakMap<object, Validator>();
 
-function validateAgainstSchema(schema: Record<string, unknown>, value: unknown): string[] {
+/** Why `value` fails the JSON `schema` (one line per problem); empty when it conforms. */
+export function validateAgainstSchema(schema: Record<string, unknown>, value: unknown): string[] {
   let validator = validators.get(schema);
   if (!validator) {
     validator = new Validator(schema as never, '2020-12', false);

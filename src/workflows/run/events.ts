@@ -8,7 +8,7 @@ import type { ModelTurn } from '../../activities/call-model.js';
 import type { ContentRef } from '../shared/content-ref.js';
 import type { ApprovalGrant } from '../grants/contract.js';
 import type { TokenUsage } from '../shared/usage.js';
-import type { ApprovalRecord, ApprovalVote, PendingApproval, PolicyOutcome, RoutingDecision, RunState } from './contract.js';
+import type { ApprovalRecord, ApprovalVote, PendingApproval, PendingQuestion, PendingToolCall, PolicyOutcome, QuestionRecord, SuppliedToolResult, RoutingDecision, RunState } from './contract.js';
 
 /** The stream topic all run events are published on. */
 export const RUN_EVENTS_TOPIC = 'events';
@@ -64,6 +64,10 @@ export type HarnessEventBody =
   | { type: 'notification.sent'; event: string; approvalId: string; target: string; attempts: number }
   /** An approval webhook gave up (`attempts` absent when the send ran out of time); the run goes on. */
   | { type: 'notification.failed'; event: string; approvalId: string; target: string; attempts?: number; error: string }
+  | { type: 'question.asked'; question: PendingQuestion }
+  | { type: 'client_tool.requested'; call: PendingToolCall }
+  | { type: 'client_tool.supplied'; result: SuppliedToolResult }
+  | { type: 'question.answered'; answer: QuestionRecord }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; outputRef?: ContentRef; usage: TokenUsage }
   | { type: 'run.failed'; error: string }

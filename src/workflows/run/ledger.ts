@@ -27,6 +27,8 @@ import type { ApprovalRuleSpec } from './approval-rules.js';
 import { countVote } from './quorum.js';
 import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
 import { IgnoredDecisionLog } from './ignored-decisions.js';
+import { QuestionBook } from './questions.js';
+import { ClientToolCalls } from './client-tools.js';
 import { needsReference, previewOf, type ContentRef } from '../shared/content-ref.js';
 import type { ToolCall, TranscriptMessage } from '../shared/conversation.js';
 import { addInto, costOf, zeroUsage, type ModelPricing, type TokenUsage } from '../shared/usage.js';
@@ -50,6 +52,10 @@ export class RunLedger {
   private readonly pending = new Map<string, PendingApproval>();
   private readonly decided = new Map<string, ApprovalRecord>();
   private readonly ignored: IgnoredDecisionLog;
+  /** Questions the agent asked a person (`ask_human`). */
+  readonly questions: QuestionBook;
+  /** Calls of client tools waiting for (or given) their results from the caller's app. */
+  readonly clientTools: ClientToolCalls;
   /** The run's files as it keeps them (big inline contents by reference, once stored). */
   private files: RunFile[];
   /** The whole first user message while it waits to be stored by reference (`keepInputByReference`). */
@@ -73,6 +79,8 @@ export class RunLedger {
     this.files = carried?.files ?? input.files ?? [];
     this.agentId = carried?.agentId ?? input.agentId ?? 'auto';
     this.agentState = { ...(carried?.agentState ?? input.state ?? {}) };
+    this.questions = new QuestionBook(carried?.questions);
+    this.clientTools = new ClientToolCalls((name) => this.tool(name), carried?.clientTools);
     this.ignored = new IgnoredDecisionLog(carried && { kept: carried.ignoredDecisions, total: carried.ignoredDecisionCount });
     if (carried) {
       this.step = carried.step;
@@ -103,6 +111,8 @@ export class RunLedger {
       agent: this.agent,
       approvals: this.approvals(),
       ...(this.pending.size > 0 && { pending: this.pendingApprovals() }),
+      questions: { pending: this.questions.pendingQuestions(), answered: this.questions.answeredQuestions() },
+      clientTools: { pending: this.clientTools.pendingCalls(), supplied: this.clientTools.suppliedResults() },
       ignoredDecisions: this.ignored.list(),
       ignoredDecisionCount: this.ignored.count,
     };
@@ -211,6 +221,11 @@ export class RunLedger {
 
   hasPendingApprovals(): boolean {
     return this.pending.size > 0;
+  }
+
+  /** Whether the run waits for people: a pending approval, an unanswered `ask_human` question or a client tool call. */
+  waitsForPeople(): boolean {
+    return this.pending.size > 0 || this.questions.hasPending() || this.clientTools.hasPending();
   }
 
   decisionFor(approvalId: string): ApprovalRecord | undefined {
@@ -347,6 +362,10 @@ export class RunLedger {
       step: this.step,
       pendingApprovals: [...this.pending.values()],
       approvals: this.approvals(),
+      pendingQuestions: this.questions.pendingQuestions(),
+      questions: this.questions.answeredQuestions(),
+      pendingToolCalls: this.clientTools.pendingCalls(),
+      toolResults: this.clientTools.suppliedResults(),
       ignoredDecisions: this.ignored.list(),
       ignoredDecisionCount: this.ignored.count,
       usage: { ...this.usage },

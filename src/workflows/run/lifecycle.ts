@@ -45,7 +45,7 @@ export class RunLifecycle {
     continued = false,
   ) {
     // A continued run goes on where the last one stopped: between steps, or parked on approvals.
-    this.current = !continued ? 'starting' : ledger.hasPendingApprovals() ? 'waiting_for_approval' : 'running';
+    this.current = !continued ? 'starting' : ledger.waitsForPeople() ? 'waiting_for_approval' : 'running';
   }
 
   get state(): RunState {
@@ -95,7 +95,7 @@ export class RunLifecycle {
    */
   approvalsChanged(): void {
     if (this.ending) return;
-    const waiting = this.ledger.hasPendingApprovals() || this.delegated.hasPending();
+    const waiting = this.ledger.waitsForPeople() || this.delegated.hasPending();
     if (waiting && this.current === 'running') this.moveTo('waiting_for_approval');
     else if (!waiting && this.current === 'waiting_for_approval') this.moveTo('running');
     else this.showDetails();

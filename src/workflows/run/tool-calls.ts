@@ -8,6 +8,7 @@ import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
 import { toolSpan } from '../shared/telemetry.js';
+import { askHuman, clientTool } from './ask-human.js';
 import { awaitDecision } from './await-decision.js';
 import { continueWhileParked } from './continue-as-new.js';
 import { rejectionMessage } from './ledger.js';
@@ -58,6 +59,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
   if (!spec) {
     return { content: `Unknown tool "${call.name}". Available tools: ${ledger.toolNames().join(', ') || '(none)'}.`, isError: true };
   }
+  if (spec.builtin === 'ask_human') return askHuman(parts, call);
   let args = call.args;
   let summary = `tool ${call.name}`;
   if (spec.requiresApproval) {
@@ -68,6 +70,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     const verb = record.decision === 'edit' ? 'edited and approved' : 'approved';
     summary += ` · ${verb}${decidedBy(record)}`;
   }
+  if (spec.execution === 'client') return clientTool(parts, call, args);
   await step.start(call.id);
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
