@@ -1,6 +1,6 @@
 /**
  * Following a run's events: long-poll the run's workflow stream while it is open, then read
- * whatever is left from the closed run's `eventLog` query. Resumable from any offset. Deltas a
+ * whatever is left from the closed run's `storedEvents` query. Resumable from any offset. Deltas a
  * model call streams in this process arrive ahead of the log on the live channel and are merged in
  * (`live-merge.ts`), so tokens are not held up by the log's batches and polls.
  */

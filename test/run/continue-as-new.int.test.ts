@@ -69,7 +69,7 @@ describe('a long run continues as new between steps', () => {
       expect(seen.flatMap((i) => (i.event.type === 'step.started' ? [i.event.step] : []))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(types.at(-1)).toBe('run.completed');
 
-      // A reader after the end (the eventLog query of the last run) gets the same events.
+      // A reader after the end (the storedEvents query of the last run) gets the same events.
       const replayed: HarnessEventItem[] = [];
       for await (const item of run.events()) replayed.push(item);
       expect(replayed.map((i) => [i.offset, i.event.type])).toEqual(seen.map((i) => [i.offset, i.event.type]));

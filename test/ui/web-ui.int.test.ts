@@ -153,9 +153,10 @@ describe('Temporal Web UI', () => {
           'the `harness approve … --by alice` command in the current details',
         );
 
-        // 4. Queries: status is described (the UI sorts queries by name, so it is not the first one).
+        // 4. Queries: the tab opens on status (the UI lists queries by name), and it is described.
         await page.getByRole('tab', { name: 'Queries' }).click();
         await page.getByTestId('query-select-button').click();
+        await expectVisible(page.locator('li[role="option"].selected').filter({ hasText: /^\s*status\s/ }), 'the Queries tab opened on status (its selected query)');
         await expectVisible(
           page.getByRole('option').filter({ hasText: /^\s*status\s/ }).getByText(/pending approvals \(who may decide each, its deadline\)/),
           'the status query with its description in the Queries tab',

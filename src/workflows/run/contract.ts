@@ -498,12 +498,12 @@ export const statusQuery = defineQuery<RunStatus>('status');
 /** The run's context, agent state and files, read by tool-call activities (kept out of their inputs). */
 export const toolContextQuery = defineQuery<ToolRunContext>('toolContext');
 
-/** Input of `eventLog`: events from this offset on. */
+/** Input of the `storedEvents` query: events from this offset on. */
 export interface EventLogQueryInput {
   fromOffset?: number;
 }
 
-/** What `eventLog` answers: stored events (payloads base64-encoded, as the stream's poll returns them). */
+/** What the `storedEvents` query answers: stored events (payloads base64-encoded, as the stream's poll returns them). */
 export interface EventLog {
   items: { topic: string; data: string; offset: number }[];
   nextOffset: number;
@@ -513,7 +513,8 @@ export interface EventLog {
  * The run's event stream as stored. Subscribers long-poll the stream while the run is open; a
  * finished run cannot take polls, so its events are read here.
  */
-export const eventLogQuery = defineQuery<EventLog, [EventLogQueryInput?]>('eventLog');
+// Named so the Web UI's Queries tab (which lists queries by name) opens on `status`, not on this.
+export const eventLogQuery = defineQuery<EventLog, [EventLogQueryInput?]>('storedEvents');
 
 /**
  * What each of the run's handlers does and takes, registered with it (`setHandler(…, { description })`)

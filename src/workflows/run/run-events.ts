@@ -65,7 +65,7 @@ export class RunEvents {
     this.held = { atMs, whileNow: Date.now() };
   }
 
-  /** The `eventLog` query's answer: stored events from `fromOffset` on (readers of a finished run cannot poll). */
+  /** The `storedEvents` query's answer: stored events from `fromOffset` on (readers of a finished run cannot poll). */
   log(fromOffset = 0): EventLog {
     const { log, base_offset } = this.stream.getState();
     // The stream's snapshot leaves offsets at 0: an item's offset is base_offset + its index.
