@@ -15,7 +15,7 @@ import { harnessDataConverter } from '../../src/codec/data-converter.js';
 import { PostgresBlobStore } from '../../src/payloads/postgres-store.js';
 import { fileLines } from '../support/harness.js';
 import { spawnWorker } from '../support/spawn-worker.js';
-import { HarnessClient } from '../../src/client/index.js';
+import { HarnessClient, type ContentRef } from '../../src/client/index.js';
 import { AGENT_RUN_WORKFLOW } from '../../src/workflows/run/contract.js';
 import { threadWorkflowId } from '../../src/workflows/threads/contract.js';
 import { spawnSync } from 'node:child_process';
@@ -305,7 +305,10 @@ limits:
       try {
         const result = await run.result();
         expect(result.output).toBe('done');
-        const texts = result.messages.filter((m) => m.role === 'tool').map((m) => (m as { content: string }).content);
+        // Big results are kept by reference in the run (a preview in the message): read them whole.
+        const toolMessages = result.messages.filter((m) => m.role === 'tool') as { content: string; contentRef?: ContentRef }[];
+        expect(toolMessages.every((m) => m.contentRef !== undefined)).toBe(true);
+        const texts = await Promise.all(toolMessages.map((m) => (m.contentRef ? run.readContent(m.contentRef) : m.content)));
         expect(texts.map((t) => [t.length, t.slice(0, 6)])).toEqual(Array.from({ length: RESULTS }, (_, i) => [RESULT_BYTES, `big-${i}:`]));
         expect(new Set(fileLines(effects).map((l) => l.split(' ')[1]))).toEqual(new Set([String(a.child.pid), String(b.child.pid)]));
         let blobs = 0;

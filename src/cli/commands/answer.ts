@@ -25,8 +25,8 @@ export function registerAnswer(program: Command): void {
     .command('answer')
     .summary('answer a question the agent asked (ask_human)')
     .description(
-      'Answers a pending `ask_human` question of a run: the answer becomes the tool result the model sees,\n' +
-        'and the run goes on. Sent as an update: an unknown question or an empty or oversized answer is an\n' +
+      'Answers a pending `ask_human` question of a run: the answer becomes the tool result the model sees, ' +
+        'and the run goes on. Sent as an update: an unknown question or an empty or oversized answer is an ' +
         'error here (exit code 1) and changes nothing.',
     )
     .argument('<run>', 'run id')

@@ -31,6 +31,7 @@ export function registerGrants(program: Command): void {
     .argument('<agent>', 'agent id')
     .argument('<grant>', 'grant id (`<run id>/<approval id>`, see `harness grants`)')
     .option('--by <name>', 'who revokes (recorded)')
+    .addHelpText('after', '\nExamples:\n  $ harness grants support\n  $ harness revoke-grant support "run-1f0c…/call_1_0" --by ann')
     .action(async (agentId: string, grantId: string, opts: { by?: string }, command: Command) => {
       const ctx = await contextFrom(command);
       await withClient(ctx, async (client) => {
