@@ -79,8 +79,15 @@ describe('a tools module loads whatever its package type', () => {
     },
   );
 
-  it('tools.js with import/export under "type": "commonjs" is refused, saying what to change', () => {
+  // Node 20 cannot load an ES module its package declares CommonJS; Node 24 (checked on 24.22.3)
+  // loads it through tsx's loader anyway. Either way, never an unclear error.
+  const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+  it('tools.js with import/export under "type": "commonjs" is refused saying what to change (Node 20), or loads (newer Node)', () => {
     const outcome = outcomes.get('js commonjs')!;
+    if (NODE_MAJOR >= 22 && outcome.tools) {
+      expect(outcome.tools).toEqual(['lookup']);
+      return;
+    }
     expect(outcome.code).toBe('TOOLS_MODULE_LOAD_FAILED');
     expect(outcome.issues).toEqual([
       {
