@@ -8,24 +8,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
 import { bearerTokens, createHttpApp, parseApiTokens } from '../../src/http/index.js';
-import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { fileLines, tempDir, uniqueId, withWorker, refundWorkspace } from '../support/harness.js';
 
 const ANN = 'ann-'.padEnd(48, 'a');
 const BOB = 'bob-'.padEnd(48, 'b');
 
 function workspace(effects: string): string {
-  return writeWorkspace(
-    tempDir(),
-    `
-models:
-  m:
-    provider: scripted
-    script:
-      - turns:
-          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: refund, amount: 42 } }]
-          - text: "final: {{lastToolResult}}"
-agents:
-  - { id: payer, model: m, tools: [record_effect], requireApproval: [record_effect] }
+  return refundWorkspace(
+    effects,
+    `  - { id: payer, model: m, tools: [record_effect], requireApproval: [record_effect] }
 `,
   );
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { HarnessClient, RunHandle, RunStatus } from '../../src/client/index.js';
 import { bearerTokens, createHttpApp, parseApiTokens } from '../../src/http/index.js';
 import { cliEnv, harness, HarnessProcess } from '../support/cli.js';
-import { fileLines, tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { fileLines, tempDir, temporalAddress, uniqueId, withWorker, refundWorkspace } from '../support/harness.js';
 
 const ALICE = `alice-${'1'.repeat(40)}`;
 const CAROL = `carol-${'2'.repeat(40)}`;
@@ -19,18 +19,9 @@ const TOKENS = `alice=${ALICE} carol:finance=${CAROL} mallory:support=${MALLORY}
 
 /** `record_effect` needs approval by alice or anyone with role finance. */
 function workspace(effects: string): string {
-  return writeWorkspace(
-    tempDir(),
-    `
-models:
-  m:
-    provider: scripted
-    script:
-      - turns:
-          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: refund, amount: 42 } }]
-          - text: "final: {{lastToolResult}}"
-agents:
-  - id: payer
+  return refundWorkspace(
+    effects,
+    `  - id: payer
     model: m
     tools: [record_effect]
     requireApproval:

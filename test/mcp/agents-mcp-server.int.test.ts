@@ -13,25 +13,16 @@ import { ElicitRequestSchema, type CallToolResult } from '@modelcontextprotocol/
 import { describe, expect, it } from 'vitest';
 import { bearerTokens, createHttpApp, listenHttp, parseApiTokens } from '../../src/http/index.js';
 import { cliEnv, HARNESS_BIN, REPO_ROOT } from '../support/cli.js';
-import { fileLines, tempDir, temporalAddress, withWorker, writeWorkspace } from '../support/harness.js';
+import { fileLines, tempDir, temporalAddress, withWorker, refundWorkspace } from '../support/harness.js';
 
 const ALICE = `alice-${'1'.repeat(40)}`;
 const MALLORY = `mallory-${'3'.repeat(40)}`;
 
 /** `record_effect` needs alice's approval; each execution appends a line to `effects`. */
 function workspace(effects: string): string {
-  return writeWorkspace(
-    tempDir(),
-    `
-models:
-  m:
-    provider: scripted
-    script:
-      - turns:
-          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: refund, amount: 42 } }]
-          - text: "final: {{lastToolResult}}"
-agents:
-  - id: payer
+  return refundWorkspace(
+    effects,
+    `  - id: payer
     description: Pays refunds.
     model: m
     tools: [record_effect]

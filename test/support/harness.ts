@@ -32,6 +32,27 @@ export function writeWorkspace(dir: string, yaml: string, tools = ''): string {
   return file;
 }
 
+/**
+ * A workspace whose scripted model asks once for `record_effect` (label `refund`, amount 42, one
+ * line appended to `effects` per execution), then answers `final: <the tool's result>`. `agents`
+ * is the YAML of the `agents:` list that uses model `m`.
+ */
+export function refundWorkspace(effects: string, agents: string): string {
+  return writeWorkspace(
+    tempDir(),
+    `
+models:
+  m:
+    provider: scripted
+    script:
+      - turns:
+          - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: refund, amount: 42 } }]
+          - text: "final: {{lastToolResult}}"
+agents:
+${agents}`,
+  );
+}
+
 export interface TestEnv {
   client: HarnessClient;
   taskQueue: string;
