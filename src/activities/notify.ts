@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { ApprovalNotice, NotificationOutcome, SendNotificationInput } from '../workflows/run/notifications.js';
+import { approvalButtons } from './slack-buttons.js';
 
 /** How long one attempt waits for the receiver. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -48,7 +49,7 @@ async function post(target: SendNotificationInput['target'], notice: ApprovalNot
   if (target.secretEnv !== undefined && !secret) {
     throw new ConfigError(`environment variable ${target.secretEnv} (the webhook's signing secret) is not set on the worker`);
   }
-  const body = JSON.stringify(target.format === 'slack' ? slackBody(notice) : notice);
+  const body = JSON.stringify(target.format === 'slack' ? slackBody(notice, { buttons: target.buttons === true }) : notice);
   const timestamp = String(Math.floor(Date.now() / 1000));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -69,8 +70,11 @@ async function post(target: SendNotificationInput['target'], notice: ApprovalNot
   if (!response.ok) throw new Error(`${target.name} answered HTTP ${response.status}`);
 }
 
-/** A Slack incoming-webhook body: `text` for notifications, `blocks` for the message. */
-export function slackBody(notice: ApprovalNotice): { text: string; blocks: unknown[] } {
+/**
+ * A Slack incoming-webhook body: `text` for notifications, `blocks` for the message; with
+ * `buttons`, a request also gets Approve / Reject buttons (see slack-buttons.ts).
+ */
+export function slackBody(notice: ApprovalNotice, { buttons = false } = {}): { text: string; blocks: unknown[] } {
   const what = `\`${notice.toolName}\` in run \`${notice.runId}\` (agent ${notice.agentId})`;
   const text =
     notice.event === 'approval.requested'
@@ -88,6 +92,7 @@ export function slackBody(notice: ApprovalNotice): { text: string; blocks: unkno
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       { type: 'section', text: { type: 'mrkdwn', text: fields.join('\n') } },
+      ...(buttons && notice.event === 'approval.requested' ? [approvalButtons(notice)] : []),
     ],
   };
 }

@@ -14,6 +14,7 @@ import { registerAgUiRoutes } from './ag-ui/ag-ui-routes.js';
 import { registerChatRoutes } from './chat/chat-routes.js';
 import { HttpError, toHttpError } from './errors.js';
 import { redactLinkToken, registerLinkMintRoute, registerLinkPageRoutes, type DecisionLinkOptions } from './link-routes.js';
+import { registerSlackActionsRoute, type SlackActionsOptions } from './slack/index.js';
 import { registerMcpRoute, type McpEndpointOptions } from './mcp-route.js';
 import { authenticated, hostGuard, jsonOnly, LOOPBACK_HOSTS, originGuard, type GuardEnv } from './guards.js';
 import { openApiDocument } from './openapi.js';
@@ -99,6 +100,12 @@ export interface HttpAppOptions {
    * `POST /runs/{id}/approvals/{approvalId}/links`) signed with this secret. @default links answer 501 `LINK_SECRET_MISSING`
    */
   decisionLinks?: DecisionLinkOptions;
+  /**
+   * Take Slack approval-button clicks at `POST /slack/actions` (a Slack app's Interactivity Request
+   * URL), checked with the app's signing secret and decided as each Slack user's mapped name.
+   * @default the route answers 501 `SLACK_NOT_CONFIGURED`
+   */
+  slack?: SlackActionsOptions;
   /** Aborting it ends every open event stream and pending `?wait=true` request (graceful shutdown). */
   signal?: AbortSignal;
   /** Called after each request (not for each streamed event). */
@@ -124,7 +131,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   app.onError((err, c) => {
     const httpError = toHttpError(err);
-    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN' && httpError.code !== 'LINK_SECRET_MISSING') onError(err);
+    if (httpError.status >= 500 && httpError.code !== 'SHUTTING_DOWN' && httpError.code !== 'LINK_SECRET_MISSING' && httpError.code !== 'SLACK_NOT_CONFIGURED') onError(err);
     return c.json(httpError.toBody(), httpError.status);
   });
   app.notFound((c) =>
@@ -169,6 +176,8 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   // A link is its own credential, and its page posts a form: before authentication and jsonOnly.
   registerLinkPageRoutes(app, client, options.decisionLinks, onError);
+  // Slack posts form bodies and signs them: its signature is the credential.
+  registerSlackActionsRoute(app, client, options.slack, onError);
   if (options.authenticate) app.use(authenticated(options.authenticate));
   // Before jsonOnly: the MCP transport checks its own media types (a DELETE ending a session has no body).
   if (options.mcp) registerMcpRoute(app, client, options.mcp, options.signal);

@@ -17,6 +17,15 @@ export {
 export { ApiTokensError, HttpError, type ApiTokensErrorCode, type ErrorBody, type ErrorStatus, type IssueLocation, type ValidationIssue } from './errors.js';
 export { LOOPBACK_HOSTS } from './guards.js';
 export { type DecisionLinkOptions } from './link-routes.js';
+export {
+  parseSlackUsers,
+  slackActionsFromEnv,
+  slackSignature,
+  SLACK_SIGNING_SECRET_ENV,
+  SLACK_USERS_ENV,
+  type SlackActionOutcome,
+  type SlackActionsOptions,
+} from './slack/index.js';
 export type { McpEndpointOptions } from './mcp-route.js';
 export { openApiDocument, type OpenApiDocument } from './openapi.js';
 export { DEFAULT_MAX_BODY_BYTES, MAX_INPUT_CHARS } from './schemas.js';

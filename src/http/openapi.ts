@@ -275,6 +275,26 @@ export function openApiDocument(): OpenApiDocument {
           },
         },
       },
+      '/slack/actions': {
+        post: {
+          operationId: 'slackAction',
+          summary: "A Slack app's Interactivity Request URL: Approve / Reject button clicks on approval messages decide as the Slack user's mapped name",
+          description:
+            'Slack posts a signed `application/x-www-form-urlencoded` body with one `payload` field (a `block_actions` interaction). ' +
+            'Refused unless `X-Slack-Signature` matches the app signing secret (`HARNESS_SLACK_SIGNING_SECRET`) and `X-Slack-Request-Timestamp` is within 5 minutes. ' +
+            'The clicking Slack user must be mapped in `HARNESS_SLACK_USERS` (`name[:roles]=<Slack user id>`); the decision is the validated `decideApproval` update under that name. ' +
+            'Answers 200 with `{ ok, code?, text, final?, ignored? }` and posts the outcome to the payload\'s `response_url`.',
+          security: [{}],
+          responses: {
+            200: { description: 'The outcome (a refused decision is `ok: false` with its `code`).', content: json({ type: 'object' }) },
+            400: error('`INVALID_REQUEST`: no `payload` JSON.'),
+            401: error('`SLACK_SIGNATURE_INVALID`, `SLACK_REQUEST_STALE`.'),
+            413: error('`PAYLOAD_TOO_LARGE`.'),
+            415: error('`UNSUPPORTED_MEDIA_TYPE`.'),
+            501: error('`SLACK_NOT_CONFIGURED`: the server has no `HARNESS_SLACK_SIGNING_SECRET`.'),
+          },
+        },
+      },
       '/runs/{id}/cancel': {
         post: {
           operationId: 'cancelRun',

@@ -97,6 +97,7 @@ function notifyTarget(t: NotifyTargetConfig): NotifyTarget {
     ...(t.url !== undefined ? { url: t.url } : { urlEnv: t.urlEnv! }),
     events: [...new Set(t.events)],
     format: t.format,
+    ...(t.buttons && { buttons: true }),
     ...(t.secretEnv !== undefined && { secretEnv: t.secretEnv }),
     retry: {
       maximumAttempts: t.retry.maximumAttempts,

@@ -21,6 +21,12 @@ const notifyTargetSchema = z
     events: z.array(z.enum(['requested', 'decided', 'timed_out'])).min(1).default(['requested', 'decided', 'timed_out']),
     /** `json`: the harness's own signed body; `slack`: a Slack incoming-webhook body `{ text, blocks }`. */
     format: z.enum(['json', 'slack']).default('json'),
+    /**
+     * With `format: slack` and `requested` events: Approve / Reject buttons under the message. A click
+     * reaches `harness serve`'s `POST /slack/actions` (your Slack app's Interactivity Request URL),
+     * which checks Slack's signature and decides as the Slack user's mapped harness name.
+     */
+    buttons: z.boolean().default(false),
     /** An environment variable holding the HMAC-SHA256 secret that signs each request (`X-Harness-Signature`). */
     secretEnv: envName.optional(),
     /** How often and how patiently a failing receiver is retried. */
@@ -33,7 +39,8 @@ const notifyTargetSchema = z
       })
       .prefault({}),
   })
-  .refine((t) => (t.url === undefined) !== (t.urlEnv === undefined), { message: 'give exactly one of `url` and `urlEnv`' });
+  .refine((t) => (t.url === undefined) !== (t.urlEnv === undefined), { message: 'give exactly one of `url` and `urlEnv`' })
+  .refine((t) => !t.buttons || t.format === 'slack', { message: '`buttons: true` needs `format: slack` (buttons are Slack message blocks)', path: ['buttons'] });
 
 /** The webhooks of an agent or an approval rule. */
 export const notifySchema = z.array(notifyTargetSchema).min(1).max(10).optional();

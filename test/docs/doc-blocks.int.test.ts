@@ -56,6 +56,7 @@ const SKIPPED: { file: string; startsWith: string; reason: string }[] = [
   { file: 'README.md', startsWith: 'HarnessRunState="waiting_for_approval"', reason: 'a Web UI filter; test/ui/web-ui.int.test.ts types it into the UI' },
   { file: 'README.md', startsWith: 'HARNESS_ENCRYPTION_KEY=… npx harness codec-server', reason: 'long-running servers and a key to fill in; the codec server is test/codec' },
   { file: 'README.md', startsWith: "await run.decide({ approvalId, decision: 'approve', approver: 'carol'", reason: 'a fragment: `run` and `approvalId` come from the Client example' },
+  { file: 'README.md', startsWith: 'export HARNESS_SLACK_SIGNING_SECRET=', reason: 'needs a Slack app and a public server; the route is test/http/slack-actions.int.test.ts with signed clicks' },
   { file: 'README.md', startsWith: 'src/workflows   deterministic orchestration', reason: 'the source layout, not code' },
   { file: 'README.md', startsWith: '{ "mcpServers"', reason: "an MCP client's configuration file (Claude Desktop), not a command; test/mcp/agents-mcp-server.int.test.ts spawns `harness mcp` as a client does" },
   { file: 'README.md', startsWith: "import { HttpAgent } from '@ag-ui/client'", reason: 'needs `harness serve` on port 8787; test/http/ag-ui.int.test.ts drives the same calls with HttpAgent' },

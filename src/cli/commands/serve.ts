@@ -36,7 +36,7 @@ export function registerServe(program: Command): void {
         'GET /runs/{id}/result, POST /runs/{id}/approvals/{approvalId}, POST /runs/{id}/cancel, ' +
         'GET /runs/{id}/events (Server-Sent Events, resumable with Last-Event-ID), GET /approvals (the inbox), ' +
         'POST /api/chat (Vercel AI SDK useChat), POST /ag-ui (AG-UI 1.0), GET /openapi.json and GET /healthz, a web app ' +
-        '(chat and approvals inbox) at /, decision links (GET/POST /links/decide/{token}, minted at POST /runs/{id}/approvals/{approvalId}/links; needs HARNESS_LINK_SECRET), and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. ' +
+        '(chat and approvals inbox) at /, decision links (GET/POST /links/decide/{token}, minted at POST /runs/{id}/approvals/{approvalId}/links; needs HARNESS_LINK_SECRET), Slack approval buttons at POST /slack/actions (needs HARNESS_SLACK_SIGNING_SECRET and HARNESS_SLACK_USERS), and the agents as an MCP server (Streamable HTTP) at /mcp when the workspace loads. ' +
         'With HARNESS_API_TOKENS (entries name[:role,role]=token) or HARNESS_API_TOKENS_FILE set, ' +
         'every request needs Authorization: Bearer <token> and decisions are recorded under that name and roles. ' +
         'Without tokens it serves loopback addresses only. It answers only for its allowed host names, only JSON ' +
@@ -73,6 +73,8 @@ Examples:
       const { LINK_SECRET_ENV, linkSecretFromEnv } = await import('../../client/decision-links.js');
       // Set but unusable (too short) is an error now rather than every link failing later.
       const linkSecret = process.env[LINK_SECRET_ENV] === undefined ? undefined : linkSecretFromEnv();
+      const { slackActionsFromEnv, SLACK_SIGNING_SECRET_ENV } = await import('../../http/index.js');
+      const slack = slackActionsFromEnv();
       const workspace = opts.worker ? await loadContextWorkspace(ctx) : await optionalWorkspace(ctx);
       const { bearerTokens, createHttpApp, listenHttp } = await import('../../http/index.js');
       const signal = onShutdownSignal();
@@ -86,6 +88,7 @@ Examples:
           ...(workspace && { mcp: { agents: [...workspace.agents.values()].filter((a) => a.enabled).map((a) => ({ id: a.id, description: a.description })) } }),
           ...(security.tokens && { authenticate: bearerTokens(security.tokens) }),
           ...(linkSecret !== undefined && { decisionLinks: { secret: linkSecret } }),
+          ...(slack && { slack }),
           allowedHosts: security.allowedHosts,
           webApp: opts.webApp,
           corsOrigins: security.corsOrigins,
@@ -110,6 +113,9 @@ Examples:
           linkSecret !== undefined
             ? `Decision links: ${server.url}/links/decide/<token> (signed with ${LINK_SECRET_ENV})`
             : c.dim(`Decision links: off (set ${LINK_SECRET_ENV} to serve them)`),
+          slack
+            ? `Slack buttons: ${server.url}/slack/actions (Slack users mapped: ${[...slack.users.values()].map((u) => u.name).join(', ')})`
+            : c.dim(`Slack buttons: off (set ${SLACK_SIGNING_SECRET_ENV} and HARNESS_SLACK_USERS to take them)`),
           c.dim('Ctrl-C stops it.'),
         );
         await signal.received;

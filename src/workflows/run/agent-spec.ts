@@ -36,6 +36,8 @@ export interface NotifyTarget {
   urlEnv?: string;
   events: NotifyEvent[];
   format: 'json' | 'slack';
+  /** Slack only: Approve / Reject buttons on `approval.requested` (answered at `POST /slack/actions`). */
+  buttons?: boolean;
   secretEnv?: string;
   retry: RetrySettings;
 }
