@@ -82,6 +82,7 @@ export function slackBody(notice: ApprovalNotice): { text: string; blocks: unkno
     `*Approval id:* \`${notice.approvalId}\``,
     `*Input:* \`${notice.input}\``,
     ...(notice.decision?.reason ? [`*Reason:* ${notice.decision.reason}`] : []),
+    ...(notice.judge ? [`*Judge (${notice.judge.model}) escalated:* ${notice.judge.reason}`] : []),
   ];
   return {
     text,
