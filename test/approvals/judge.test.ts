@@ -5,11 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { judgeSystemPrompt, judgeUserPrompt, parseJudgeAnswer } from '../../src/activities/judge-answer.js';
 import type { ApprovalRuleSpec } from '../../src/workflows/run/approval-rules.js';
 import type { AgentSpec } from '../../src/workflows/run/agent-spec.js';
-import { JUDGE_LIMITS } from '../../src/workflows/run/contract.js';
+import { formatDecision, formatStatus } from '../../src/cli/output.js';
+import { DEFAULT_ADDRESS, DEFAULT_NAMESPACE } from '../../src/common/defaults.js';
+import { JUDGE_LIMITS, type PendingApproval, type RunStatus } from '../../src/workflows/run/contract.js';
+import { currentDetails } from '../../src/workflows/run/ui-details.js';
 import { failedVerdict, judgeApplies, judgeInput, verdictFrom } from '../../src/workflows/run/judge-verdict.js';
 import { RunLedger } from '../../src/workflows/run/ledger.js';
 import { agentSpec } from '../../src/workspace/agent-spec.js';
@@ -203,5 +207,58 @@ describe('the judge in the workspace file', () => {
     const file = join(tempDir(), 'harness.yaml');
     writeFileSync(file, ws('        judge: { model: nope, instructions: ok }'));
     await expect(loadWorkspace(file)).rejects.toThrow(/requireApproval\[0\]\.judge\.model.*unknown model "nope"; declared models: m, j/s);
+  });
+});
+
+describe('where people see the judge', () => {
+  const escalated: PendingApproval = {
+    approvalId: 'c1',
+    toolName: 'refund',
+    input: { amount: 900 },
+    requestedAt: '2026-01-01T00:00:00.000Z',
+    step: 1,
+    judge: { decision: 'escalate', reason: 'a gift-card refund is unusual', model: 'j' },
+  };
+  const status: RunStatus = {
+    runId: 'run-1',
+    agentId: 'support',
+    state: 'waiting_for_approval',
+    step: 1,
+    pendingApprovals: [escalated],
+    approvals: [],
+    ignoredDecisions: [],
+    ignoredDecisionCount: 0,
+    usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    agentState: {},
+  };
+
+  it("the Web UI's current details and `harness status` show an escalation's reason", () => {
+    expect(currentDetails(status)).toContain('Judge `j` escalated it: a gift-card refund is unusual');
+    const printed = stripVTControlCharacters(formatStatus(status, { address: DEFAULT_ADDRESS, namespace: DEFAULT_NAMESPACE }).join('\n'));
+    expect(printed).toContain('judge:   j escalated: a gift-card refund is unusual');
+  });
+
+  it("`harness status` shows a judge's approval, and a person's decision after an escalation", () => {
+    const byJudge = stripVTControlCharacters(
+      formatDecision({
+        approvalId: 'c2',
+        toolName: 'refund',
+        decision: 'approve',
+        requestedInput: {},
+        input: {},
+        decidedAt: 't',
+        via: 'judge',
+        reason: 'late delivery',
+        judge: { decision: 'approve', reason: 'late delivery', model: 'j' },
+      }).join('\n'),
+    );
+    expect(byJudge).toContain('approved via judge at t');
+    expect(byJudge).toContain('judge:  j approved');
+    expect(byJudge).toContain('reason: late delivery');
+    const byPerson = stripVTControlCharacters(
+      formatDecision({ approvalId: 'c1', toolName: 'refund', decision: 'approve', requestedInput: {}, input: {}, decidedAt: 't', via: 'update', approver: 'sam', judge: escalated.judge }).join('\n'),
+    );
+    expect(byPerson).toContain('approved by sam via update');
+    expect(byPerson).toContain('judge:  j escalated: a gift-card refund is unusual');
   });
 });
