@@ -3,7 +3,8 @@
  * the local wire stub: it approves a benign call (no person asked, recorded `via: judge` with its
  * reason; a 503 on the way is retried), escalates a risky one to a person (pending with the
  * judge's reason, in status, events and the webhook notice, then a person approves), and a judge
- * answering "reject", garbage, or failing every attempt escalates instead of rejecting.
+ * answering "reject", garbage, failing every attempt or not answering in time escalates instead of
+ * rejecting; a rule asking two people is never shortcut by it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -29,7 +30,7 @@ function judgePrompt(request: RecordedRequest): string {
 }
 
 /** The judge: answers by the refund's label; the first `late` request gets a 503 (Temporal retries it). */
-function judgeAnswers(): (request: RecordedRequest) => StubReply {
+function judgeAnswers(): (request: RecordedRequest) => StubReply | Promise<StubReply> {
   let lateSeen = 0;
   return (request) => {
     const prompt = judgePrompt(request);
@@ -41,6 +42,8 @@ function judgeAnswers(): (request: RecordedRequest) => StubReply {
     if (prompt.includes('"label":"fraud"')) return reply.text('{"decision": "reject", "reason": "looks like fraud"}');
     if (prompt.includes('"label":"garbage"')) return reply.text('Hmm, probably fine?');
     if (prompt.includes('"label":"down"')) return reply.error(500, 'judge model down');
+    // Never answers (the stub drops the request when the test closes it): the judge's timeout escalates.
+    if (prompt.includes('"label":"slow"')) return new Promise<StubReply>(() => undefined);
     throw new Error(`the test's judge has no answer for: ${prompt}`);
   };
 }
@@ -82,7 +85,7 @@ async function setup(hugeOver = 5000) {
   m:
     provider: scripted
     script:
-${['late', 'gift', 'fraud', 'garbage', 'down'].map((l) => rule(l, `${l} case`)).join('')}
+${['late', 'gift', 'fraud', 'garbage', 'down', 'slow'].map((l) => rule(l, `${l} case`)).join('')}
   judge:
     provider: openai
     model: gpt-4o-mini
@@ -105,6 +108,12 @@ agents:
         notify:
           - url: ${hook.url}
             events: [requested, decided]
+  - id: impatient
+    model: m
+    tools: [record_effect]
+    requireApproval:
+      - tool: record_effect
+        judge: { model: judge, instructions: ${JSON.stringify(INSTRUCTIONS)}, timeout: 1s }
 `,
   );
   return { workspace, effects, stub, hook };
@@ -186,6 +195,18 @@ describe('the model judge', () => {
         expect((await run.result()).output).toMatch(/^final: recorded (fraud|garbage|down)$/);
         expect((await run.status()).approvals[0]).toMatchObject({ via: 'update', approver: 'sam' });
       }
+    });
+  });
+
+  it('a judge that does not answer within its timeout escalates', async () => {
+    const { workspace, stub } = await setup();
+    await withWorker(workspace, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'impatient', input: 'slow refund please' });
+      const parked = await run.waitFor((s) => s.state === 'waiting_for_approval');
+      expect(parked.pendingApprovals[0]!.judge).toMatchObject({ decision: 'escalate', fallback: 'failed', reason: 'The judge failed (no answer within its timeout of 1s), so a person decides.' });
+      expect(stub.completionRequests.length).toBeGreaterThanOrEqual(1);
+      await run.approve({ approver: 'sam' });
+      expect((await run.result()).output).toBe('final: recorded slow');
     });
   });
 

@@ -9,7 +9,7 @@ import { ActivityFailure, isCancellation, proxyActivities, proxyLocalActivities 
 import type { HarnessActivities } from '../../activities/index.js';
 import type { ApprovalGrant } from '../grants/contract.js';
 import type { ToolCall } from '../shared/conversation.js';
-import { describeFailure } from '../shared/failures.js';
+import { describeFailure, formatMs, timeoutIn } from '../shared/failures.js';
 import type { JudgeSettings } from './agent-spec.js';
 import { firstMatchingRule, type ApprovalRuleSpec } from './approval-rules.js';
 import type { JudgeVerdict } from './contract.js';
@@ -88,6 +88,7 @@ async function askJudge({ ledger }: Pick<RunParts, 'ledger'>, call: ToolCall, ju
     return verdictFrom(answer, judge.model);
   } catch (err) {
     if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
-    return failedVerdict(describeFailure(err), judge.model);
+    const what = timeoutIn(err) ? `no answer within its timeout of ${formatMs(judge.timeoutMs)}` : describeFailure(err);
+    return failedVerdict(what, judge.model);
   }
 }

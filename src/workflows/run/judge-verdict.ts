@@ -76,11 +76,6 @@ export function failedVerdict(error: string, model: string): JudgeVerdict {
   return { decision: 'escalate', reason: cut(`The judge failed (${error}), so a person decides.`, JUDGE_LIMITS.reasonChars), model, fallback: 'failed' };
 }
 
-/** `judge escalated: <reason>` / `judge approved: <reason>`, cut for one-line summaries. */
-export function verdictInWords(v: JudgeVerdict, chars = 120): string {
-  return `judge ${v.model} ${v.decision === 'approve' ? 'approved' : 'escalated'}: ${cut(v.reason, chars)}`;
-}
-
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
