@@ -77,6 +77,15 @@ models:
               - { name: echo, args: { text: free } }
           - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: c, amount: 3 } }]
           - text: "done: {{lastToolResult}}"
+  # The judge of agent "judged": approves label a, answers "reject" for b (escalated), garbage otherwise (escalated).
+  jm:
+    provider: scripted
+    script:
+      - when: '"label":"a"'
+        turns: [{ text: '{"decision": "approve", "reason": "a is fine"}' }]
+      - when: '"label":"b"'
+        turns: [{ text: '{"decision": "reject", "reason": "not b"}' }]
+      - turns: [{ text: "no idea" }]
 agents:
   - id: recorder
     model: m
@@ -96,6 +105,10 @@ agents:
     model: m
     tools: [record_effect, echo]
     requireApproval: [{ tool: record_effect, grants: [agent] }]
+  - id: judged
+    model: m
+    tools: [record_effect, echo]
+    requireApproval: [{ tool: record_effect, judge: { model: jm, instructions: Approve label a only. } }]
   - id: notified
     model: m
     tools: [record_effect, echo]
@@ -230,6 +243,20 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       const approvalId = parked.pendingApprovals[0]!.approvalId;
       await run.approve({ approvalId, approver: 'rec' });
       await run.decide({ approvalId, decision: 'approve', approver: 'rec2' }, { via: 'signal' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // A model judge: step 1's first call approved by it (via judge), the second escalated (it answered
+  // "reject") and approved by a person; step 2's call escalated (an unreadable answer), approved by signal.
+  'run-judged-approvals': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'judged', input: 'record', runId });
+      const first = await run.waitFor((s) => s.pendingApprovals.length === 1 && s.step === 1);
+      await run.approve({ approvalId: first.pendingApprovals[0]!.approvalId, approver: 'rec' });
+      const second = await run.waitFor((s) => s.pendingApprovals.length === 1 && s.step === 2);
+      await run.decide({ approvalId: second.pendingApprovals[0]!.approvalId, decision: 'approve', approver: 'rec' }, { via: 'signal' });
       await run.result();
       return run.runId;
     },

@@ -13,6 +13,7 @@ import { createMemorySyncActivities } from './memory-sync.js';
 import { createNotifyActivities } from './notify.js';
 import { createPlanActivities } from './plan-run.js';
 import { createGrantActivities } from './grants.js';
+import { createJudgeActivities } from './judge.js';
 import { createSlotActivities } from './slots.js';
 
 export interface ActivityDeps {
@@ -32,6 +33,7 @@ export function createActivities({ workspace, client }: ActivityDeps) {
     ...createToolActivities(workspace, client),
     ...createContentActivities(client),
     ...createNotifyActivities(),
+    ...createJudgeActivities(workspace),
   };
 }
 

@@ -86,6 +86,7 @@ export function slackBody(notice: ApprovalNotice, { buttons = false } = {}): { t
     `*Approval id:* \`${notice.approvalId}\``,
     `*Input:* \`${notice.input}\``,
     ...(notice.decision?.reason ? [`*Reason:* ${notice.decision.reason}`] : []),
+    ...(notice.judge ? [`*Judge (${notice.judge.model}) escalated:* ${notice.judge.reason}`] : []),
   ];
   return {
     text,

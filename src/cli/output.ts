@@ -80,6 +80,7 @@ export function formatPending(runId: string, p: PendingApproval, target: Target,
     `${indent}${c.bold(p.approvalId)}  ${c.cyan(p.toolName)}  (step ${p.step}, requested ${p.requestedAt})`,
     ...delegatedLines(p, `${indent}  `),
     ...quorumLines(p, `${indent}  `),
+    ...(p.judge ? [`${indent}  judge:   ${p.judge.model} escalated: ${p.judge.reason}`] : []),
     `${indent}  input:   ${compactJson(p.input)}`,
     `${indent}  who:     ${approversInWords(p.approvers) ?? 'anyone'}   ${c.dim(deadlineInWords(p.deadline))}`,
     `${indent}  approve: ${cmds.approve}`,
@@ -145,6 +146,7 @@ export function formatDecision(r: DecisionResult, indent = '  '): string[] {
     ...(r.path ? [`${indent}  from:   sub-agent ${r.path.join(' → ')}`] : []),
   ];
   if (r.rule) lines.push(`${indent}  rule:   ${r.rule}`);
+  if (r.judge) lines.push(`${indent}  judge:  ${r.judge.model} ${r.judge.decision === 'approve' ? 'approved' : 'escalated'}${r.via === 'judge' ? '' : `: ${r.judge.reason}`}`);
   if (r.votes) lines.push(`${indent}  approvals: ${r.votes.map((v) => v.approver).join(', ')}`);
   if (r.reason) lines.push(`${indent}  reason: ${r.reason}`);
   if (r.decision === 'edit') {

@@ -116,6 +116,7 @@ export const componentSchemas: Record<string, JsonSchema> = {
       requestedAt: dateTime,
       step: int,
       quorum: ref('ApprovalQuorum'),
+      judge: { ...ref('JudgeVerdict'), description: "The tool's model judge escalated the call: its reason, for the people who decide." },
       approvers: {
         type: 'array',
         items: str,
@@ -158,10 +159,11 @@ export const componentSchemas: Record<string, JsonSchema> = {
       approverRoles: { type: 'array', items: str },
       reason: str,
       decidedAt: dateTime,
-      via: { type: 'string', enum: ['signal', 'update', 'timeout', 'cancel', 'policy', 'grant'] },
+      via: { type: 'string', enum: ['signal', 'update', 'timeout', 'cancel', 'policy', 'grant', 'judge'] },
       rule: { ...str, description: 'The approval rule that decided (via policy) or asked for the approvers.' },
       votes: { type: 'array', items: ref('ApprovalVote'), description: 'Every approval given, when several approvers were needed.' },
       grant: { ...ref('ApprovalGrant'), description: 'via grant: the grant that covered the call; otherwise the grant this decision gave.' },
+      judge: { ...ref('JudgeVerdict'), description: "via judge: the model judge's approval; otherwise its escalation, decided by people after." },
       ...delegated,
     },
     ['approvalId', 'toolName', 'decision', 'requestedInput', 'input', 'decidedAt', 'via'],
@@ -185,6 +187,18 @@ export const componentSchemas: Record<string, JsonSchema> = {
     ['grantId', 'agentId', 'toolName', 'scope', 'grantedBy', 'grantedAt', 'runId', 'approvalId'],
   ),
   GrantList: obj({ grants: { type: 'array', items: ref('ApprovalGrant') } }, ['grants']),
+  JudgeVerdict: {
+    ...obj(
+      {
+        decision: { type: 'string', enum: ['approve', 'escalate'] },
+        reason: str,
+        model: str,
+        fallback: { type: 'string', enum: ['reject_answer', 'invalid_answer', 'failed'] },
+      },
+      ['decision', 'reason', 'model'],
+    ),
+    description: 'What a tool\'s model judge made of a call: approve, or escalate to people (`fallback`: why an answer that was not approve/escalate, or a failure, escalated).',
+  },
   ApprovalVote: obj(
     { approver: str, approverRoles: { type: 'array', items: str }, reason: str, at: dateTime, via: { type: 'string', enum: ['signal', 'update'] } },
     ['approver', 'at', 'via'],

@@ -1,6 +1,7 @@
 /** Turns an agent's config into the plain agent spec the workflow runs with. */
 import { toJsonSchema } from '@langchain/core/utils/json_schema';
-import type { AgentSpec, NotifyTarget, ToolSpec } from '../workflows/run/agent-spec.js';
+import type { AgentSpec, JudgeSettings, NotifyTarget, ToolSpec } from '../workflows/run/agent-spec.js';
+import type { JudgeConfig } from './judge-schema.js';
 import type { NotifyTargetConfig } from './notify-schema.js';
 import type { Workspace } from './load.js';
 import { askHumanToolSpec } from './ask-human-tool.js';
@@ -34,6 +35,7 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       ...(rule && 'approvers' in rule && rule.approvers && { approvers: [...new Set(rule.approvers)] }),
       ...(rule && 'rules' in rule && rule.rules?.length && { approvalRules: rule.rules }),
       ...(rule && 'grants' in rule && rule.grants && { grantScopes: [...new Set(rule.grants)] }),
+      ...(rule && 'judge' in rule && rule.judge && { judge: judgeSettings(workspace, rule.judge) }),
       ...(rule && 'notify' in rule && rule.notify && { notify: rule.notify.map(notifyTarget) }),
     };
   };
@@ -87,6 +89,18 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
       modelRetry: retry(limits.modelRetry),
       toolRetry: retry(limits.toolRetry),
     },
+  };
+}
+
+/** A tool's judge as the workflow carries it: the model's name and limits (its instructions stay here, read by the activity). */
+function judgeSettings(workspace: Workspace, judge: JudgeConfig): JudgeSettings {
+  const pricing = workspace.config.models[judge.model]?.pricing;
+  return {
+    model: judge.model,
+    timeoutMs: judge.timeout,
+    maxAttempts: judge.maxAttempts,
+    includeUserMessage: judge.includeUserMessage,
+    ...(pricing && { pricing }),
   };
 }
 

@@ -199,7 +199,12 @@ function checkReferences(config: WorkspaceConfig, tools: ReadonlyMap<string, Str
         issues.push({ path: `agents[${i}].tools[${j}]`, message: `unknown tool "${name}"; ${hint}` });
       }
     });
-    agent.requireApproval.forEach(({ tool: name }, j) => {
+    agent.requireApproval.forEach((rule, j) => {
+      const name = rule.tool;
+      const judge = 'judge' in rule ? rule.judge : undefined;
+      if (judge && !config.models[judge.model]) {
+        issues.push({ path: `agents[${i}].requireApproval[${j}].judge.model`, message: `unknown model "${judge.model}"; declared models: ${known(modelIds)}` });
+      }
       if (!agentToolNames(agent).includes(name) && !name.startsWith(MCP_PREFIX)) {
         issues.push({
           path: `agents[${i}].requireApproval[${j}]`,

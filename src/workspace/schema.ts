@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { approvalRulesSchema } from './approval-rule-schema.js';
 import { clientToolSchema } from './client-tools.js';
+import { judgeSchema } from './judge-schema.js';
 import { agentMemorySchema, memorySchema } from './memory-schema.js';
 import { notifySchema } from './notify-schema.js';
 import { policiesSchema } from './policy-schema.js';
@@ -91,6 +92,12 @@ const approvalRuleObject = z.strictObject({
    * Absent = none: every call is asked.
    */
   grants: z.array(z.enum(['thread', 'agent'])).min(1).optional(),
+  /**
+   * A model that looks at a call no rule decided and no grant covers, before a person is asked:
+   * it may approve it (recorded `via: judge` with its reason) or escalate it to the `approvers`
+   * (its reason shown to them), never reject it.
+   */
+  judge: judgeSchema.optional(),
   /** Webhooks for this tool's approvals, on top of the agent's `notify`. */
   notify: notifySchema,
 });
@@ -101,7 +108,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
     if (issue.code !== 'invalid_union') return undefined;
     const objectIssues = (issue as { errors?: { path: PropertyKey[]; message: string }[][] }).errors?.[1] ?? [];
     const details = objectIssues.map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`).join('; ');
-    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }], grants?: [thread | agent], notify?: [{ url | urlEnv, events?, format?: json | slack, secretEnv? }] }${details ? ` (${details})` : ''}`;
+    return `expected a tool name, or { tool, timeout?, onTimeout?: reject | approve | fail, approvers?: [name | "role:<role>"], rules?: [{ when, decide: approve | reject | ask, approvals?, approvers?, reason? }], grants?: [thread | agent], judge?: { model, instructions, timeout?, maxAttempts?, includeUserMessage? }, notify?: [{ url | urlEnv, events?, format?: json | slack, secretEnv? }] }${details ? ` (${details})` : ''}`;
   },
 });
 
@@ -109,7 +116,7 @@ const approvalRule = z.union([z.string().min(1), approvalRuleObject], {
  * Who decides a graph agent's interrupts, and by when: like a tool's approval rule, for every
  * `interrupt()` the graph raises.
  */
-const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true, grants: true, notify: true });
+const graphApprovalSchema = approvalRuleObject.omit({ tool: true, rules: true, grants: true, judge: true, notify: true });
 
 /** A LangGraph graph the run executes instead of the built-in model/tool loop. */
 export const graphSchema = z.strictObject({

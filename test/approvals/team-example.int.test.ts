@@ -5,7 +5,7 @@ import { uniqueId, withWorker } from '../support/harness.js';
 const EXAMPLE = fileURLToPath(new URL('../../examples/team-approvals/harness.yaml', import.meta.url));
 
 describe('examples/team-approvals', () => {
-  it('a small refund by rule, a large one by two people, a grant for the rest of the thread', async () => {
+  it('a small refund by rule, a large one by two people, a late one by the judge, a grant for the rest of the thread', async () => {
     await withWorker(EXAMPLE, async ({ client }) => {
       const small = await client.startRun({ agentId: 'support', input: 'small refund please' });
       expect((await small.result()).output).toBe('Refunded $20.00 for order A-1001 (late delivery).');
@@ -18,9 +18,14 @@ describe('examples/team-approvals', () => {
       await large.decide({ approvalId, decision: 'approve', approver: 'fin', approverRoles: ['finance'] });
       expect((await large.result()).output).toBe('Refunded $400.00 for order A-1002 (broken grinder).');
 
+      const late = await client.startRun({ agentId: 'support', input: 'late refund please' });
+      expect((await late.result()).output).toBe('Refunded $80.00 for order A-1004 (late delivery).');
+      expect((await late.status()).approvals[0]).toMatchObject({ via: 'judge', reason: 'a refund for a late delivery is routine' });
+
       const thread = client.thread(uniqueId('chat'));
       const first = await thread.send('refund please', { agentId: 'support' });
       const asked = await first.waitFor((s) => s.state === 'waiting_for_approval');
+      expect(asked.pendingApprovals[0]!.judge).toMatchObject({ decision: 'escalate', reason: 'not a late delivery: a person should check the order' });
       await first.decide({ approvalId: asked.pendingApprovals[0]!.approvalId, decision: 'approve', approver: 'sam', approverRoles: ['support'], grant: { scope: 'thread' } });
       await first.result();
       const second = await thread.send('another refund please', { agentId: 'support' });

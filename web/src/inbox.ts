@@ -20,6 +20,8 @@ interface PendingApproval {
   /** Approvals that need several approvers: how many have approved so far. */
   quorum?: { needed: number; votes: unknown[] };
   interrupt?: { description?: string };
+  /** The tool's model judge escalated the call to people, and why. */
+  judge?: { model: string; reason: string };
 }
 
 interface Item {
@@ -101,6 +103,7 @@ export function mountInbox(root: HTMLElement): () => void {
         h('dd', {}, approval.deadline ? `${time(approval.deadline.at)}, then ${approval.deadline.onTimeout}` : 'none'),
       ),
       approval.interrupt?.description ? h('p', {}, approval.interrupt.description) : null,
+      approval.judge ? h('p', { class: 'judge-note' }, `Judge ${approval.judge.model} escalated: ${approval.judge.reason}`) : null,
       approvalBox(approval.approvalId, approval.input, decideOn(item), draw),
       problem ? h('div', { class: 'problem', role: 'alert' }, problem) : null,
     );

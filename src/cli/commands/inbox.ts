@@ -73,6 +73,7 @@ function printInbox(items: InboxItem[]): void {
     out(
       `  [${i + 1}] ${item.runId}  ${c.dim(item.agentId)}  ${c.cyan(item.approval.toolName)}  ${item.approval.approvalId}`,
       ...delegatedLines(item.approval, '      '),
+      ...(item.approval.judge ? [`      judge: ${item.approval.judge.model} escalated: ${item.approval.judge.reason}`] : []),
       `      input: ${compactJson(item.approval.input)}   ${c.dim(`requested ${item.approval.requestedAt}`)}`,
       `      who:   ${approversInWords(item.approval.approvers) ?? 'anyone'}   ${c.dim(deadlineInWords(item.approval.deadline))}`,
     );

@@ -179,8 +179,8 @@ function buildRun(input: AgentRunInput): RunParts {
   }, (event) => events.emit(event));
   ledger.onDecided = (record) => {
     lifecycle.approvalResolved(record);
-    // A rule's or a grant's decision was never requested, so the parent run has nothing to resolve.
-    if (record.via !== 'policy' && record.via !== 'grant') subAgents.ownApprovalDecided(record);
+    // A rule's, a grant's or a judge's decision was never requested, so the parent run has nothing to resolve.
+    if (record.via !== 'policy' && record.via !== 'grant' && record.via !== 'judge') subAgents.ownApprovalDecided(record);
   };
   return { input, ledger, lifecycle, events, subAgents, slot: new RunSlot(input.carried?.slotHeld ?? false) };
 }

@@ -65,6 +65,11 @@ export interface ToolSpec {
   approvalRules?: ApprovalRuleSpec[];
   /** Which grants a decision on this tool may give (absent = none): see `ApprovalDecisionInput.grant`. */
   grantScopes?: GrantScope[];
+  /**
+   * A model that looks at a call no rule decided and no grant covers before a person is asked: it
+   * may approve it or escalate it to the people, never reject it (see `gate.ts`).
+   */
+  judge?: JudgeSettings;
   /** Webhooks for this tool's approvals, from its approval rule (on top of `AgentSpec.notify`). */
   notify?: NotifyTarget[];
   /** Set for a tool the harness provides: `ask_human` parks the run until a person answers. */
@@ -75,6 +80,20 @@ export interface ToolSpec {
   outputSchema?: Record<string, unknown>;
   /** Set when the "tool" is another agent: a call starts a child run of it. */
   subAgent?: { agentId: string };
+}
+
+/** A tool's model judge as the workflow runs it; its instructions stay in the workspace (the activity reads them). */
+export interface JudgeSettings {
+  /** The workspace model that judges (`models.<name>`). */
+  model: string;
+  /** The whole judging, all attempts included: past it the call is escalated to a person. */
+  timeoutMs: number;
+  /** Attempts at a judge call that fails (a model error, a timeout) before the call is escalated. */
+  maxAttempts: number;
+  /** Whether the judge sees the run's latest user message besides the call. */
+  includeUserMessage: boolean;
+  /** The judge model's prices, so its tokens count in the run's cost. */
+  pricing?: ModelPricing;
 }
 
 export interface GraphApprovalSettings {

@@ -277,7 +277,31 @@ export interface PendingApproval {
    * distinct approvals it needs and those received so far. Absent = one decision by the tool's approvers.
    */
   quorum?: ApprovalQuorum;
+  /** Set when the tool's model judge looked at the call first and escalated it: its reason, for the people who decide. */
+  judge?: JudgeVerdict;
 }
+
+/**
+ * What a tool's model judge (`requireApproval[].judge`) made of a call before anyone was asked. A
+ * judge may only approve or escalate: an answer that is neither (a "reject", something unreadable,
+ * a failure or timeout) is recorded as an escalation, with `fallback` saying why.
+ */
+export interface JudgeVerdict {
+  decision: 'approve' | 'escalate';
+  /** The judge's reason (or what went wrong), at most `JUDGE_LIMITS.reasonChars` characters. */
+  reason: string;
+  /** The workspace model that judged. */
+  model: string;
+  /**
+   * Why the judge's answer was turned into an escalation: it answered `reject` (a judge cannot
+   * reject), something that is not `{decision, reason}` (`invalid_answer`), or it failed or timed
+   * out after its retries (`failed`). Absent when the judge itself said so.
+   */
+  fallback?: 'reject_answer' | 'invalid_answer' | 'failed';
+}
+
+/** Size bounds of what a judge's call carries into history: the call it sees, the reason it gives. */
+export const JUDGE_LIMITS = { argumentsChars: 4000, userMessageChars: 2000, reasonChars: 1000 } as const;
 
 /**
  * What an approval needing people still waits for: `needed` distinct approvers (by name), from
@@ -344,15 +368,18 @@ export interface ApprovalRecord {
   decidedAt: string;
   /**
    * How the decision came: a person (signal/update), the approval's deadline, the run ending, an
-   * approval rule on the arguments (`policy`, see `rule`), or a standing grant (`grant`, see `grant`).
+   * approval rule on the arguments (`policy`, see `rule`), a standing grant (`grant`, see
+   * `grant`), or the tool's model judge (`judge`, see `judge`).
    */
-  via: 'signal' | 'update' | 'timeout' | 'cancel' | 'policy' | 'grant';
+  via: 'signal' | 'update' | 'timeout' | 'cancel' | 'policy' | 'grant' | 'judge';
   /** The approval rule that decided (`via: "policy"`) or asked for the approvers (`votes`). */
   rule?: string;
   /** Every approval given, for an approval that needed several approvers. */
   votes?: ApprovalVote[];
   /** With `via: "grant"`: the grant that covered the call; otherwise the grant this decision gave. */
   grant?: ApprovalGrant;
+  /** The model judge's verdict: with `via: "judge"` the approval; otherwise the escalation people decided after. */
+  judge?: JudgeVerdict;
   /** For a sub-agent's approval: the agents from the top-level run to the one that raised it. */
   path?: string[];
   origin?: ApprovalOrigin;

@@ -1,13 +1,19 @@
 /**
  * Gating a step's tool calls that need approval, before any runs: approval rules on the
  * arguments first (they may approve or reject outright, or say who must decide), then standing
- * grants (a call a grant covers is approved without asking), then people. Every automatic
- * decision is recorded with how it came (`via: "policy"` / `"grant"`) and why.
+ * grants (a call a grant covers is approved without asking), then the tool's model judge (it may
+ * approve, or escalate to people), then people. Every automatic decision is recorded with how it
+ * came (`via: "policy"` / `"grant"` / `"judge"`) and why.
  */
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { HarnessActivities } from '../../activities/index.js';
+import type { ApprovalGrant } from '../grants/contract.js';
 import type { ToolCall } from '../shared/conversation.js';
-import { firstMatchingRule } from './approval-rules.js';
+import { describeFailure, formatMs, timeoutIn } from '../shared/failures.js';
+import type { JudgeSettings } from './agent-spec.js';
+import { firstMatchingRule, type ApprovalRuleSpec } from './approval-rules.js';
+import type { JudgeVerdict } from './contract.js';
+import { failedVerdict, judgeApplies, judgeInput, verdictFrom } from './judge-verdict.js';
 import { now, type RunParts } from './parts.js';
 
 // A grant lookup is one query to the agent's grants keeper: quick, and safe to repeat.
@@ -16,32 +22,73 @@ const grants = proxyLocalActivities<HarnessActivities>({
   retry: { maximumAttempts: 5, initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s' },
 });
 
+/** How one gated call is settled: decided without a person, or asked (with the rule that asks, or the judge's escalation). */
+type Gate =
+  | { by: 'rule'; rule: ApprovalRuleSpec & { decide: 'approve' | 'reject' } }
+  | { by: 'grant'; grant: ApprovalGrant }
+  | { by: 'judge'; verdict: JudgeVerdict & { decision: 'approve' } }
+  | { by: 'people'; rule?: ApprovalRuleSpec; judge?: JudgeVerdict };
+
 /** Decides or parks every call of `calls` that needs approval; people are asked only for those left. */
-export async function gateToolCalls({ ledger, events, lifecycle, input }: RunParts, calls: ToolCall[]): Promise<void> {
+export async function gateToolCalls(parts: RunParts, calls: ToolCall[]): Promise<void> {
+  const { ledger, events, lifecycle } = parts;
   const gated = calls.filter((c) => !c.invalid && ledger.tool(c.name)?.requiresApproval);
+  // Lookups and judges of the step's calls run side by side; their outcomes apply in call order,
+  // so records and events keep the model's order whatever finished first.
+  const gates = await Promise.all(gated.map((call) => gateOf(parts, call)));
   let asked = 0;
-  for (const call of gated) {
-    const spec = ledger.tool(call.name)!;
-    const rule = firstMatchingRule(spec.approvalRules, call.args);
-    if (rule && rule.decide !== 'ask') {
-      ledger.decideByRule(call, { ...rule, decide: rule.decide }, now());
-      continue;
+  gated.forEach((call, i) => {
+    const gate = gates[i]!;
+    if (gate.by === 'rule') ledger.decideByRule(call, gate.rule, now());
+    else if (gate.by === 'grant') ledger.decideByGrant(call, gate.grant, now());
+    else if (gate.by === 'judge') ledger.decideByJudge(call, gate.verdict, now());
+    else {
+      events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now(), undefined, gate.rule, gate.judge) });
+      asked += 1;
     }
-    // A rule that asks names its own approvers: a grant (given under the tool's approvers) covers only calls no rule matched.
-    if (!rule && spec.grantScopes?.length) {
-      const grant = await grants.findGrant({
-        agentId: ledger.agentId,
-        toolName: call.name,
-        input: call.args,
-        ...(input.threadId !== undefined && { threadId: input.threadId }),
-      });
-      if (grant) {
-        ledger.decideByGrant(call, grant, now());
-        continue;
-      }
-    }
-    events.emit({ type: 'approval.requested', approval: ledger.requestApproval(call, now(), undefined, rule) });
-    asked += 1;
-  }
+  });
   if (asked) lifecycle.approvalsChanged();
+}
+
+async function gateOf({ ledger, input }: RunParts, call: ToolCall): Promise<Gate> {
+  const spec = ledger.tool(call.name)!;
+  const rule = firstMatchingRule(spec.approvalRules, call.args);
+  if (rule && rule.decide !== 'ask') return { by: 'rule', rule: { ...rule, decide: rule.decide } };
+  // A rule that asks names its own approvers: a grant (given under the tool's approvers) covers only calls no rule matched.
+  if (!rule && spec.grantScopes?.length) {
+    const grant = await grants.findGrant({
+      agentId: ledger.agentId,
+      toolName: call.name,
+      input: call.args,
+      ...(input.threadId !== undefined && { threadId: input.threadId }),
+    });
+    if (grant) return { by: 'grant', grant };
+  }
+  if (!judgeApplies(spec, rule)) return { by: 'people', ...(rule && { rule }) };
+  const verdict = await askJudge({ ledger }, call, spec.judge!);
+  if (verdict.decision === 'approve') return { by: 'judge', verdict: { ...verdict, decision: 'approve' } };
+  return { by: 'people', judge: verdict };
+}
+
+/**
+ * One judge activity for `call`, with the judge's retries and a bound on the whole of it. Whatever
+ * goes wrong — retries used up, the bound passed — escalates: a judge never fails the run.
+ */
+async function askJudge({ ledger }: Pick<RunParts, 'ledger'>, call: ToolCall, judge: JudgeSettings): Promise<JudgeVerdict> {
+  const { judgeToolCall } = proxyActivities<HarnessActivities>({
+    startToCloseTimeout: judge.timeoutMs,
+    scheduleToCloseTimeout: judge.timeoutMs,
+    retry: { maximumAttempts: judge.maxAttempts, initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s' },
+  });
+  try {
+    const answer = await judgeToolCall.executeWithOptions({ summary: `judge ${call.name} (${judge.model})` }, [
+      judgeInput(ledger.agentId, call, judge.model, judge.includeUserMessage ? ledger.transcript : undefined),
+    ]);
+    ledger.addUsage(answer.usage, judge.pricing);
+    return verdictFrom(answer, judge.model);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+    const what = timeoutIn(err) ? `no answer within its timeout of ${formatMs(judge.timeoutMs)}` : describeFailure(err);
+    return failedVerdict(what, judge.model);
+  }
 }

@@ -13,6 +13,7 @@ import type {
   ApprovalRecord,
   ApprovalVote,
   DecisionResult,
+  JudgeVerdict,
   PendingApproval,
   PolicyOutcome,
   RoutingDecision,
@@ -184,9 +185,10 @@ export class RunLedger {
 
   /**
    * Parks a tool call (or a graph interrupt, with `interrupt` set) until a person decides it, or
-   * until `rule.approvals` distinct people approve it when an approval rule asked.
+   * until `rule.approvals` distinct people approve it when an approval rule asked. `judge`: the
+   * tool's model judge escalated it (its reason is shown to the people who decide).
    */
-  requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt'], rule?: ApprovalRuleSpec): PendingApproval {
+  requestApproval(call: ToolCall, now: string, interrupt?: PendingApproval['interrupt'], rule?: ApprovalRuleSpec, judge?: JudgeVerdict): PendingApproval {
     const spec = this.tools.get(call.name);
     const timeoutMs = spec?.approvalTimeoutMs;
     const approval: PendingApproval = {
@@ -203,6 +205,7 @@ export class RunLedger {
       ...(rule && {
         quorum: { rule: rule.name, needed: rule.approvals ?? 1, ...(rule.approvers && { approvers: rule.approvers }), votes: [] },
       }),
+      ...(judge && { judge }),
     };
     this.pending.set(call.id, approval);
     this.onRequested?.(approval);
@@ -292,6 +295,15 @@ export class RunLedger {
     return record;
   }
 
+  /**
+   * Approves a tool call the tool's model judge approved, without asking: recorded `via: "judge"`
+   * with the judge's reason and verdict (never a rejection: a judge only approves or escalates).
+   */
+  decideByJudge(call: ToolCall, verdict: JudgeVerdict & { decision: 'approve' }, now: string): ApprovalRecord {
+    const approval: PendingApproval = { approvalId: call.id, toolName: call.name, input: call.args, requestedAt: now, step: this.step, judge: verdict };
+    return this.close(approval, { approvalId: call.id, decision: 'approve', reason: verdict.reason }, 'judge', now);
+  }
+
   private close(approval: PendingApproval, decision: ApprovalDecisionInput, via: ApprovalRecord['via'], now: string, rule?: string): ApprovalRecord {
     const votes = approval.quorum && approval.quorum.needed > 1 && approval.quorum.votes.length > 0 ? approval.quorum.votes : undefined;
     const record: ApprovalRecord = {
@@ -307,6 +319,7 @@ export class RunLedger {
       ...(decision.reason !== undefined && { reason: decision.reason }),
       ...((rule ?? approval.quorum?.rule) !== undefined && { rule: rule ?? approval.quorum?.rule }),
       ...(votes && { votes: [...votes] }),
+      ...(approval.judge && { judge: approval.judge }),
       ...(decision.grant && decision.decision === 'approve' && { grant: grantFrom(this.runId, this.agentId, this.input.threadId, approval, decision, now) }),
     };
     this.pending.delete(decision.approvalId);

@@ -36,6 +36,8 @@ export interface ApprovalNotice {
   /** Who may decide (names, `role:<role>`), when restricted. */
   approvers?: string[];
   decision?: { decision: string; approver?: string; reason?: string; via: string };
+  /** With `approval.requested`: the tool's model judge escalated the call, and why (cut to 1,000 characters). */
+  judge?: { model: string; reason: string };
 }
 
 export interface SendNotificationInput {
@@ -79,11 +81,12 @@ export class ApprovalNotifier {
       ...this.base('approval.requested', approval.approvalId, approval.toolName, approval.input),
       at: approval.requestedAt,
       ...(approvers && { approvers }),
+      ...(approval.judge && { judge: { model: approval.judge.model, reason: approval.judge.reason.slice(0, NOTICE_REASON_CHARS) } }),
     });
   }
 
   private resolved(record: ApprovalRecord): void {
-    // A rule's, a grant's or the run's ending decision was never asked of anyone.
+    // A rule's, a grant's, a judge's or the run's ending decision was never asked of anyone.
     if (record.via !== 'signal' && record.via !== 'update' && record.via !== 'timeout') return;
     const kind = record.via === 'timeout' ? 'timed_out' : 'decided';
     this.send(kind, {

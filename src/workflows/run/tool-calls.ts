@@ -94,12 +94,20 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
   }
 }
 
-/** How a tool call's approval shows in its activity summary: ` on timeout`, ` by rule …`, ` by alice`. */
+/** How a tool call's approval shows in its activity summary: ` on timeout`, ` by rule …`, ` · judge: approve — …`, ` by alice`. */
 function decidedBy(record: ApprovalRecord): string {
   if (record.via === 'timeout') return ' on timeout';
   if (record.via === 'policy') return ` by rule ${record.rule ?? ''}`.trimEnd();
-  if (record.votes) return ` by ${record.votes.map((v) => v.approver).join(', ')}`;
-  return record.approver ? ` by ${record.approver}` : '';
+  // The Web UI shows the judge's reason on the tool's activity: `approved · judge: approve — <reason>`.
+  if (record.via === 'judge') return ` · judge: approve — ${clip(record.judge?.reason ?? record.reason ?? '')}`;
+  const escalated = record.judge ? ` (judge escalated: ${clip(record.judge.reason)})` : '';
+  if (record.votes) return ` by ${record.votes.map((v) => v.approver).join(', ')}${escalated}`;
+  return `${record.approver ? ` by ${record.approver}` : ''}${escalated}`;
+}
+
+/** A reason cut for a one-line summary. */
+function clip(text: string, chars = 100): string {
+  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
 }
 
 /**

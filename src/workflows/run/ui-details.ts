@@ -20,6 +20,7 @@ export function currentDetails(s: RunStatus): string {
       '',
       `**Approval \`${p.approvalId}\`**: \`${p.toolName}\` \`${JSON.stringify(p.input)}\` (step ${p.step})`,
       ...(p.path ? ['', `From sub-agent ${p.path.join(' → ')}${p.origin ? ` (waits in run \`${p.origin.runId}\`)` : ''}`] : []),
+      ...(p.judge ? ['', `Judge \`${p.judge.model}\` escalated it: ${p.judge.reason}`] : []),
       '',
       `Who may decide: ${approversInWords(p.approvers) ?? 'anyone'}. ${deadlineInWords(p.deadline)}`,
       '',
