@@ -106,6 +106,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['runId'],
   ),
+  CreatedFork: obj(
+    { runId: str, forkOf: obj({ runId: str, step: int }, ['runId', 'step']) },
+    ['runId', 'forkOf'],
+  ),
   RunSummary: obj({ runId: str, agentId: str, threadId: str, state: ref('RunState'), startTime: dateTime, closeTime: dateTime }, ['runId', 'startTime']),
   RunList: obj({ runs: { type: 'array', items: ref('RunSummary') } }, ['runs']),
   PendingApproval: obj(
@@ -214,6 +218,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
         'matchedPolicies',
       ]),
       threadId: str,
+      forkOf: {
+        ...obj({ workflowId: str, runId: str, step: int }, ['workflowId', 'step']),
+        description: 'Set on a fork: the run it was forked from (and its Temporal run id) and the step.',
+      },
       state: ref('RunState'),
       step: { ...int, description: 'Model calls made so far.' },
       pendingApprovals: { type: 'array', items: ref('PendingApproval') },

@@ -6,9 +6,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ForkError, HarnessClientError, type HarnessClient } from '../../src/client/index.js';
+import { createHttpApp } from '../../src/http/index.js';
+import { cliEnv, harness } from '../support/cli.js';
 import { eventually } from '../support/eventually.js';
 import { historyText } from '../support/history-text.js';
-import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { fileLines, temporalAddress, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 /** Step 1 looks the order up (no approval), step 2 records the refund (needs approval), step 3 answers. */
 function forkWorkspace(effects: string): string {
@@ -136,6 +138,47 @@ describe('fork from a step', () => {
       await expect(client.fork(original.runId, { fromStep: 3, runId: forkId })).rejects.toMatchObject({ code: 'STEP_OUT_OF_RANGE' });
       await expect(client.getRun(forkId).status()).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
       await original.cancel();
+    });
+  });
+});
+
+describe('fork over HTTP and the CLI', () => {
+  it('POST /runs/:id/fork starts a fork; harness fork, status and forks show the link', async () => {
+    const effects = join(tempDir(), 'effects.log');
+    const workspace = forkWorkspace(effects);
+    await withWorker(workspace, async ({ client, taskQueue }) => {
+      const original = await client.startRun({ agentId: 'payer', input: 'refund order A-1001' });
+      const callId = (await original.waitFor((s) => s.state === 'waiting_for_approval')).pendingApprovals[0]!.approvalId;
+      await original.reject({ approver: 'alice', reason: 'ask first' });
+      await original.result();
+
+      const app = createHttpApp(client);
+      const post = (body: unknown) =>
+        app.request(`/runs/${original.runId}/fork`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const created = await post({ fromStep: 2, toolCalls: [{ id: callId, input: { file: effects, label: 'http-refund' }, decision: 'approve' }], approver: 'erin' });
+      expect(created.status).toBe(201);
+      const { runId } = (await created.json()) as { runId: string };
+      expect(created.headers.get('Location')).toBe(`/runs/${runId}`);
+      expect((await client.getRun(runId).result()).output).toBe('final: recorded http-refund');
+      const refused = await post({ fromStep: 9 });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { code: 'STEP_OUT_OF_RANGE' } });
+      const malformed = await post({ fromStep: 2, toolCalls: [{ id: callId, decision: 'maybe' }] });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({ error: { code: 'INVALID_REQUEST', issues: [expect.objectContaining({ path: ['toolCalls', 0, 'decision'] })] } });
+
+      const env = cliEnv({ address: temporalAddress(), taskQueue, workspace });
+      const forked = await harness(['fork', original.runId, '--from-step', '2', '--tool-input', `${callId}={"file":${JSON.stringify(effects)},"label":"cli-refund"}`, '--approve', callId, '--by', 'frank', '--id', uniqueId('cli-fork')], env);
+      expect(forked.stderr).toBe('');
+      const cliFork = /Forked .* at step 2: (\S+)/.exec(forked.stdout)![1]!;
+      expect((await client.getRun(cliFork).result()).output).toBe('final: recorded cli-refund');
+      const status = await harness(['status', cliFork], env);
+      expect(status.stdout).toContain(`fork of: ${original.runId} at step 2`);
+      const listed = await eventually(() => harness(['forks', original.runId, '--json'], env), (r) => (JSON.parse(r.stdout) as unknown[]).length === 2, 'both forks to be listed');
+      expect((JSON.parse(listed.stdout) as { runId: string }[]).map((f) => f.runId).sort()).toEqual([runId, cliFork].sort());
+      const bad = await harness(['fork', original.runId, '--from-step', '2', '--tool-input', 'nonsense'], env);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('--tool-input takes <tool call id>=<json>');
     });
   });
 });
