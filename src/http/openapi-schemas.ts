@@ -146,7 +146,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     {
       approvals: {
         type: 'array',
-        items: obj({ runId: str, agentId: str, threadId: str, approval: ref('PendingApproval') }, ['runId', 'agentId', 'approval']),
+        items: obj(
+          { runId: str, agentId: str, threadId: str, forkOf: obj({ workflowId: str, runId: str, step: int }, ['workflowId', 'step']), approval: ref('PendingApproval') },
+          ['runId', 'agentId', 'approval'],
+        ),
       },
     },
     ['approvals'],
