@@ -112,6 +112,12 @@ describe('forkInputFrom', () => {
     expect(forkInputFrom(point, request)).toEqual({ ok: false, problem: { code, message: expect.stringMatching(message) } });
   });
 
+  it("an edit makes a call the model could not form a valid one", () => {
+    const broken: ForkPoint = { ...point, message: { ...point.message, toolCalls: [{ id: 'c2', name: 'pay', args: {}, invalid: 'arguments were not JSON' }] } };
+    const built = forkInputFrom(broken, { fromStep: 2, toolCalls: [{ id: 'c2', input: { amount: 5 } }] });
+    expect(built.ok && built.input.fork!.message.toolCalls).toEqual([{ id: 'c2', name: 'pay', args: { amount: 5 } }]);
+  });
+
   it('refuses a decision for a call that needs no approval', () => {
     const step1 = pointAt(finishedRun(), 1);
     expect(forkInputFrom(step1, { fromStep: 1, toolCalls: [{ id: 'c1', decision: 'approve' }] })).toMatchObject({ ok: false, problem: { code: 'DECISION_NOT_NEEDED' } });

@@ -8,7 +8,7 @@
  * counted from the run's first step (1, or the step a fork starts at).
  */
 import { needsReference, previewOf } from '../shared/content-ref.js';
-import { transcriptRefDepth, TRANSCRIPT_REF_MAX_DEPTH, type TranscriptRef } from '../shared/conversation.js';
+import { transcriptRefDepth, TRANSCRIPT_REF_MAX_DEPTH, type ToolCall, type TranscriptRef } from '../shared/conversation.js';
 import type { AgentRunInput, ApprovalDecisionInput } from './contract.js';
 import { DECISION_LIMITS } from './contract.js';
 import { jsonBytes, validateAgainstSchema } from './decision-rules.js';
@@ -121,8 +121,9 @@ export function forkInputFrom(
       });
     }
   }
-  const message: StepMessage = { ...point.message, toolCalls: point.message.toolCalls.map((c) => (args.has(c.id) ? { ...c, args: args.get(c.id)!, invalid: undefined } : c)) };
-  for (const c of message.toolCalls) if (c.invalid === undefined) delete c.invalid;
+  // An edited call is a valid call now, whatever the model's was.
+  const edit = ({ invalid: _unparsed, ...call }: ToolCall): ToolCall => ({ ...call, args: args.get(call.id)! });
+  const message: StepMessage = { ...point.message, toolCalls: point.message.toolCalls.map((c) => (args.has(c.id) ? edit(c) : c)) };
   if (jsonBytes(message) > FORK_LIMITS.messageBytes) {
     return fail('FORK_TOO_LARGE', `The model message of step ${point.step} with its edits is over ${FORK_LIMITS.messageBytes} bytes as JSON: pass large tool inputs by reference (a path or URL).`);
   }
