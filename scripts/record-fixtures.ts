@@ -286,6 +286,25 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return run.runId;
     },
   },
+  // A fork from step 2 of a finished run: it starts with that step's call, edited and approved at
+  // once, reads steps before it from the original (a transcript reference), and finishes.
+  'run-forked-from-step': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const original = await client.startRun({ agentId: 'recorder', input: 'record', runId: `${runId}-original` });
+      await approvalsScenario(original);
+      await original.result();
+      const step2 = (await original.status()).approvals.at(-1)!.approvalId;
+      const fork = await client.fork(original.runId, {
+        fromStep: 2,
+        toolCalls: [{ id: step2, input: { file: effects, label: 'c-forked', amount: 1 }, decision: 'approve', reason: 'smaller' }],
+        approver: 'rec',
+        runId,
+      });
+      await fork.result();
+      return fork.runId;
+    },
+  },
   // A grant given while approving covers a later call of the run (a findGrant local activity, via grant).
   'run-grant-covers-later-call': { queue: 'record', record: grantRun('run') },
   // The agent's grants keeper (approvalGrants): a revoke, then a grant added by signal-with-start.

@@ -25,6 +25,7 @@ import { withHeartbeat } from './heartbeat.js';
 import { streamModel } from './stream-model.js';
 import { toLangChainMessages, toModelTurn } from './transcript.js';
 import { TranscriptCache } from './transcript-cache.js';
+import { queryTranscriptLinks, readTranscriptRef } from './transcript-refs.js';
 
 /** Input of `callModel`. */
 export interface CallModelInput {
@@ -69,7 +70,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         transcriptLength,
         {
           own: (q) => client.workflow.getHandle(workflowId, runId).query(transcriptQuery, q),
-          history: (ref) => client.workflow.getHandle(ref.workflowId).query(transcriptQuery, { upTo: ref.upTo }),
+          history: (ref) => readTranscriptRef(ref, queryTranscriptLinks(client)),
         },
         history,
       );

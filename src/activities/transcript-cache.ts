@@ -6,6 +6,7 @@
  * restart, simply starts from an empty copy.
  */
 import type { TranscriptMessage, TranscriptQueryInput, TranscriptRef } from '../workflows/shared/conversation.js';
+import { transcriptRefKey } from './transcript-refs.js';
 
 /** Reads messages of the run (or of its thread, for `history`) by query. */
 export interface TranscriptReader {
@@ -34,7 +35,7 @@ export class TranscriptCache {
   async read(runKey: string, length: number, reader: TranscriptReader, history?: TranscriptRef): Promise<TranscriptMessage[]> {
     const entry = this.entries.get(runKey) ?? { own: [] };
     this.entries.delete(runKey); // re-inserted below: Map order is recency order
-    const historyKey = history && `${history.workflowId}:${history.upTo}`;
+    const historyKey = history && transcriptRefKey(history);
     const [earlier, own] = await Promise.all([
       !history ? [] : entry.history && entry.history.key === historyKey ? entry.history.messages : reader.history(history),
       this.readOwn(entry.own, length, reader),

@@ -170,6 +170,7 @@ export function formatStatus(s: RunStatus, target: Target): string[] {
     ...(s.parent
       ? [`  parent: ${s.parent.workflowId} (sub-agent ${[...s.parent.path, s.agentId].join(' → ')}; its approvals are also decided there)`]
       : []),
+    ...(s.forkOf ? [`  fork of: ${s.forkOf.workflowId} at step ${s.forkOf.step} (steps up to it are that run's)`] : []),
     `  steps:  ${s.step}   tokens: ${s.usage.totalTokens} (in ${s.usage.inputTokens} / out ${s.usage.outputTokens})`,
   ];
   if (s.routing && s.routing.via !== 'explicit') {

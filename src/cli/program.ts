@@ -8,6 +8,7 @@ import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDev } from './commands/dev.js';
+import { registerFork } from './commands/fork.js';
 import { registerGrants } from './commands/grants.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerLink } from './commands/link.js';
@@ -58,6 +59,7 @@ Global options go before or after the command. Each command has its own --help w
   registerTranscript(program);
   registerWatch(program);
   registerDecide(program);
+  registerFork(program);
   registerAnswer(program);
   registerLink(program);
   registerInbox(program);

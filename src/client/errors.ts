@@ -4,6 +4,7 @@
  * these errors in one place, `classify.ts`; the CLI and the HTTP API only map codes to output.
  */
 import { HarnessError } from '../common/errors.js';
+import type { ForkErrorCode } from '../workflows/run/fork.js';
 
 /** Every code a {@link HarnessClientError} (or a subclass) carries. */
 export type HarnessClientErrorCode =
@@ -75,7 +76,9 @@ export type HarnessClientErrorCode =
   /** A content kept by reference was asked for, but this process has no payload store configured. */
   | 'PAYLOAD_STORE_REQUIRED'
   /** The run references no content with that blob id. */
-  | 'CONTENT_NOT_FOUND';
+  | 'CONTENT_NOT_FOUND'
+  /** A fork that cannot be made (see {@link ForkError}). */
+  | ForkErrorCode;
 
 /**
  * A client call that failed in a way callers are expected to handle; branch on `code`.
@@ -99,6 +102,19 @@ export class HarnessClientError<Code extends HarnessClientErrorCode = HarnessCli
  */
 export class DecisionRejectedError extends HarnessClientError {
   override readonly name = 'DecisionRejectedError';
+}
+
+/**
+ * A fork refused before anything started: a step the original does not have (`STEP_OUT_OF_RANGE`),
+ * one still calling the model (`STEP_IN_PROGRESS`) or without tool calls (`STEP_WITHOUT_TOOL_CALLS`),
+ * a step that belongs to the run a fork was made from (`STEP_IN_ORIGINAL`), a graph run
+ * (`FORK_NOT_SUPPORTED`), a change to a call the step lacks (`UNKNOWN_TOOL_CALL`), an edited input
+ * failing the tool's schema (`INVALID_FORK_INPUT`), a decision for a call needing no approval
+ * (`DECISION_NOT_NEEDED`), a malformed or oversized request (`INVALID_FORK_REQUEST`, `FORK_TOO_LARGE`).
+ * A missing original is a `HarnessClientError` `RUN_NOT_FOUND`.
+ */
+export class ForkError extends HarnessClientError<ForkErrorCode> {
+  override readonly name = 'ForkError';
 }
 
 /** `result()` of a run that failed (`RUN_FAILED`) or was cancelled (`RUN_CANCELLED`); `message` is the run's own error. */

@@ -11,6 +11,7 @@ import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { classifyTemporalError } from './classify.js';
 import { AgentGrants } from './grants.js';
+import { forkRun, listForks, type ForkOptions, type ForkSummary } from './fork-run.js';
 import type { DecisionLink } from './decision-links.js';
 import { decideWithLink, mintDecisionLink, type LinkDecisionResult, type MintDecisionLinkOptions } from './link-decisions.js';
 import { RunHandle } from './run-handle.js';
@@ -143,6 +144,31 @@ export class HarnessClient {
     } catch (err) {
       throw classifyTemporalError(err, { kind: 'run', id: runId });
     }
+  }
+
+  /**
+   * Starts a new run from step `fromStep` of run `runId`: the fork begins with that step's model
+   * message, its tool calls' inputs edited or decided as `toolCalls` says, reads the messages before
+   * it from the original (nothing is copied or written there; the original may be closed), and goes
+   * on as a run of its own. Linked both ways: `status().forkOf`, memo `forkOf`, search attribute
+   * `HarnessForkOf` (see {@link HarnessClient.forks}).
+   * @throws {ForkError} `STEP_OUT_OF_RANGE`, `UNKNOWN_TOOL_CALL`, `INVALID_FORK_INPUT`,
+   *   `DECISION_NOT_NEEDED`… before anything starts.
+   * @throws {HarnessClientError} `RUN_NOT_FOUND` when there is no run `runId`, or a server failure.
+   * @example
+   * const fork = await harness.fork('run-1234', { fromStep: 2, toolCalls: [{ id: 'call_2_0', input: { orderId: 'A-1001', amount: 10 }, decision: 'approve' }], approver: 'alice' });
+   * console.log((await fork.result()).output);
+   */
+  async fork(runId: string, options: ForkOptions): Promise<RunHandle> {
+    return forkRun({ temporal: this.temporal, taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents }, runId, options);
+  }
+
+  /**
+   * The forks of run `runId`, newest first (through Temporal visibility: eventually consistent).
+   * @throws {HarnessClientError} a server failure (`TEMPORAL_UNAVAILABLE`, `NAMESPACE_NOT_FOUND`…).
+   */
+  async forks(runId: string, options: { limit?: number } = {}): Promise<ForkSummary[]> {
+    return listForks(this.temporal, runId, options.limit);
   }
 
   /** A handle on an existing run (no server call until you use it). */

@@ -30,6 +30,7 @@ export {
   ConnectionConfigError,
   DecisionLinkError,
   DecisionRejectedError,
+  ForkError,
   HarnessClientError,
   RunFailedError,
   ThreadError,
@@ -100,6 +101,16 @@ export {
 export type { TranscriptMessage, TranscriptPage, TranscriptPageInput } from '../workflows/shared/conversation.js';
 export { CONTENT_LIMITS, TRANSCRIPT_PAGE_LIMITS, type ContentRef } from '../workflows/shared/content-ref.js';
 export { AgentGrants } from './grants.js';
+export type { ForkOptions, ForkSummary } from './fork-run.js';
+export {
+  FORK_LIMITS,
+  type ForkErrorCode,
+  type ForkInput,
+  type ForkOf,
+  type ForkPoint,
+  type ForkRequest,
+  type ForkToolCallChange,
+} from '../workflows/run/fork.js';
 export { GRANT_SCOPES, GRANT_LIMITS, type ApprovalGrant, type GrantRequest, type GrantScope } from '../workflows/grants/contract.js';
 export { DEFAULT_ADDRESS, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../common/defaults.js';
 export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run-files.js';

@@ -1,5 +1,6 @@
 /** Every pending approval of one harness deployment, across its runs: what an inbox lists. */
 import type { PendingApproval, PendingQuestion, RunStatus } from '../workflows/run/contract.js';
+import type { ForkOf } from '../workflows/run/fork.js';
 import type { HarnessClient } from './harness-client.js';
 
 /** One approval waiting for a decision, with the run it waits in. */
@@ -8,6 +9,8 @@ export interface PendingApprovalItem {
   agentId: string;
   /** The thread the run belongs to, for a thread's run. */
   threadId?: string;
+  /** Set when the run is a fork: the run it was forked from and the step. */
+  forkOf?: ForkOf;
   approval: PendingApproval;
 }
 
@@ -24,7 +27,13 @@ export async function listPendingApprovals(client: HarnessClient, { limit = 200 
   return statuses
     .flatMap((s) =>
       s && s.parent === undefined
-        ? s.pendingApprovals.map((approval) => ({ runId: s.runId, agentId: s.agentId, ...(s.threadId !== undefined && { threadId: s.threadId }), approval }))
+        ? s.pendingApprovals.map((approval) => ({
+            runId: s.runId,
+            agentId: s.agentId,
+            ...(s.threadId !== undefined && { threadId: s.threadId }),
+            ...(s.forkOf && { forkOf: s.forkOf }),
+            approval,
+          }))
         : [],
     )
     .sort((a, b) => a.approval.requestedAt.localeCompare(b.approval.requestedAt));

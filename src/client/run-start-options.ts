@@ -4,7 +4,8 @@
  * schedule starts looks and lists exactly like one started by hand.
  */
 import type { SearchAttributePair } from '@temporalio/common';
-import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
+import { AGENT_ID, FORK_OF, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
+import type { ForkOf } from '../workflows/run/fork.js';
 import type { AgentRunInput } from '../workflows/run/contract.js';
 import { HarnessClientError } from './errors.js';
 import { checkRunFiles } from './run-files.js';
@@ -16,6 +17,8 @@ export interface RunStartOptions {
   staticSummary: string;
   staticDetails: string;
   typedSearchAttributes: SearchAttributePair[];
+  /** A fork's link to its original (`forkOf`), readable without a worker (`describe()`). */
+  memo?: { forkOf: ForkOf };
 }
 
 /** Where and how a run is started: the client's task queue, its known agents, the schedule if any. */
@@ -35,7 +38,8 @@ export interface RunStartContext {
  */
 export function runStartOptions(input: AgentRunInput, context: RunStartContext): RunStartOptions {
   const agentId = input.agentId ?? 'auto';
-  if (input.files) checkRunFiles(input.files, context.maxInlineFileBytes);
+  // A fork's files are its original's, as that run keeps them (checked when it started).
+  if (input.files && !input.fork) checkRunFiles(input.files, context.maxInlineFileBytes);
   const { knownAgents } = context;
   if (knownAgents && agentId !== 'auto' && !knownAgents.includes(agentId)) {
     throw new HarnessClientError('UNKNOWN_AGENT', `Unknown agent "${input.agentId}". Known agents: ${knownAgents.join(', ') || '(none)'}.`);
@@ -43,16 +47,19 @@ export function runStartOptions(input: AgentRunInput, context: RunStartContext):
   const origin = [
     input.threadId ? ` · **thread** \`${input.threadId}\`` : '',
     context.scheduleId ? ` · **schedule** \`${context.scheduleId}\`` : '',
+    input.fork ? ` · **fork of** \`${input.fork.of.workflowId}\` at step ${input.fork.of.step}` : '',
   ].join('');
+  const fork = input.fork && forkInWords(input.fork);
   return {
     taskQueue: context.taskQueue,
     args: [input],
-    staticSummary: `${agentId}: "${truncate(input.input, 120)}"`,
+    staticSummary: fork ? `${agentId}: ${fork}` : `${agentId}: "${truncate(input.input, 120)}"`,
     staticDetails: [
       `**Agent** \`${agentId}\`${origin}`,
       '',
       `> ${truncate(input.input, 1000)}`,
       '',
+      ...(fork ? [`This run is a ${fork}: it starts from that step's model message and reads the earlier messages from that run, which it leaves unchanged.`, ''] : []),
       'Live state and pending approvals: **Current Details**. Everything else: **Queries** → `status`.',
       '',
       '\u00a0',
@@ -63,8 +70,19 @@ export function runStartOptions(input: AgentRunInput, context: RunStartContext):
       // `auto` until the run's routing picks an agent and updates it.
       { key: AGENT_ID, value: agentId },
       ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),
+      ...(input.fork ? [{ key: FORK_OF, value: input.fork.of.workflowId }] : []),
     ],
+    ...(input.fork && { memo: { forkOf: input.fork.of } }),
   };
+}
+
+/** `fork of run-1 at step 2 (edited c1; decided c2)`: how a fork's UI summary names it. */
+function forkInWords(fork: NonNullable<AgentRunInput['fork']>): string {
+  const changes = [
+    fork.edited.length ? `edited ${fork.edited.join(', ')}` : '',
+    fork.decisions?.length ? `decided ${fork.decisions.map((d) => `${d.approvalId} ${d.decision}`).join(', ')}` : '',
+  ].filter(Boolean);
+  return truncate(`fork of ${fork.of.workflowId} at step ${fork.of.step}${changes.length ? ` (${changes.join('; ')})` : ''}`, 200);
 }
 
 /** `s` on one line (whitespace collapsed), cut to at most `n` characters with a trailing `…`. */

@@ -22,6 +22,7 @@ import {
   cancelBody,
   createRunBody,
   answerBody,
+  forkBody,
   toolResultBody,
   decisionBody,
   eventsQuery,
@@ -238,6 +239,21 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
     const body = decisionAs(c.get('principal'), await parseJsonBody(c, decisionBody));
     const record = await run.decide({ approvalId, ...body }, { via: 'update' });
     return c.json(record ?? null);
+  });
+
+  app.post('/runs/:id/fork', async (c) => {
+    const original = runOf(c).runId;
+    const { runId, ...request } = await parseJsonBody(c, forkBody);
+    // With authentication the principal decides, as for any decision: its name and roles are recorded.
+    const { approver, approverRoles } = decisionAs(c.get('principal'), { decision: 'approve', ...request });
+    const fork = await client.fork(original, {
+      ...request,
+      ...(approver !== undefined && { approver }),
+      ...(approverRoles !== undefined && { approverRoles }),
+      ...(runId !== undefined && { runId }),
+    });
+    c.header('Location', `/runs/${encodeURIComponent(fork.runId)}`);
+    return c.json({ runId: fork.runId, forkOf: { runId: original, step: request.fromStep } }, 201);
   });
 
   app.post('/runs/:id/questions/:questionId', async (c) => {

@@ -106,6 +106,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['runId'],
   ),
+  CreatedFork: obj(
+    { runId: str, forkOf: obj({ runId: str, step: int }, ['runId', 'step']) },
+    ['runId', 'forkOf'],
+  ),
   RunSummary: obj({ runId: str, agentId: str, threadId: str, state: ref('RunState'), startTime: dateTime, closeTime: dateTime }, ['runId', 'startTime']),
   RunList: obj({ runs: { type: 'array', items: ref('RunSummary') } }, ['runs']),
   PendingApproval: obj(
@@ -143,7 +147,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
     {
       approvals: {
         type: 'array',
-        items: obj({ runId: str, agentId: str, threadId: str, approval: ref('PendingApproval') }, ['runId', 'agentId', 'approval']),
+        items: obj(
+          { runId: str, agentId: str, threadId: str, forkOf: obj({ workflowId: str, runId: str, step: int }, ['workflowId', 'step']), approval: ref('PendingApproval') },
+          ['runId', 'agentId', 'approval'],
+        ),
       },
     },
     ['approvals'],
@@ -228,6 +235,10 @@ export const componentSchemas: Record<string, JsonSchema> = {
         'matchedPolicies',
       ]),
       threadId: str,
+      forkOf: {
+        ...obj({ workflowId: str, runId: str, step: int }, ['workflowId', 'step']),
+        description: 'Set on a fork: the run it was forked from (and its Temporal run id) and the step.',
+      },
       state: ref('RunState'),
       step: { ...int, description: 'Model calls made so far.' },
       pendingApprovals: { type: 'array', items: ref('PendingApproval') },

@@ -8,7 +8,7 @@ import { componentSchemas, type JsonSchema } from './openapi-schemas.js';
 import { agUiBody } from './ag-ui/ag-ui-request.js';
 import { chatBody } from './chat/chat-request.js';
 import { linkBody } from './link-routes.js';
-import { answerBody, toolResultBody, cancelBody, createRunBody, decisionBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
+import { answerBody, toolResultBody, cancelBody, createRunBody, decisionBody, forkBody, eventsQuery, listRunsQuery, resultQuery, transcriptQuery } from './schemas.js';
 
 /** An OpenAPI 3.1 document (plain JSON). */
 export interface OpenApiDocument {
@@ -292,6 +292,28 @@ export function openApiDocument(): OpenApiDocument {
             413: error('`PAYLOAD_TOO_LARGE`.'),
             415: error('`UNSUPPORTED_MEDIA_TYPE`.'),
             501: error('`SLACK_NOT_CONFIGURED`: the server has no `HARNESS_SLACK_SIGNING_SECRET`.'),
+          },
+        },
+      },
+      '/runs/{id}/fork': {
+        post: {
+          operationId: 'forkRun',
+          summary: 'Start a new run from a step of this run, with edited tool inputs or other decisions (the run itself is not changed)',
+          description:
+            "The fork begins with the step's model message, its tool calls changed as `toolCalls` says, reads the messages before it " +
+            'from this run (not copied) and goes on as a run of its own. Its status has `forkOf`; the search attribute `HarnessForkOf` ' +
+            'names this run. A call needing approval without a `decision` is asked again. With authentication the principal decides.',
+          parameters: [runId],
+          requestBody: body(forkBody),
+          responses: {
+            201: { ...ok('The fork started; `Location` names it.', 'CreatedFork'), headers: { Location: { schema: { type: 'string' } } } },
+            ...changing,
+            400: error(
+              '`STEP_OUT_OF_RANGE`, `STEP_WITHOUT_TOOL_CALLS`, `STEP_IN_ORIGINAL`, `UNKNOWN_TOOL_CALL`, `INVALID_FORK_INPUT` (an input failing the tool schema), `DECISION_NOT_NEEDED`, `FORK_NOT_SUPPORTED`, `INVALID_REQUEST`.',
+            ),
+            404: error('`RUN_NOT_FOUND`: no run with this id.'),
+            409: error('`RUN_ALREADY_EXISTS` (the fork\'s runId is taken), `STEP_IN_PROGRESS` (the step is still calling the model).'),
+            413: error('`FORK_TOO_LARGE` or `PAYLOAD_TOO_LARGE`.'),
           },
         },
       },

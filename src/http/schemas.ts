@@ -15,6 +15,7 @@ import {
   type Decision,
   type RunState,
 } from '../workflows/run/contract.js';
+import { FORK_LIMITS } from '../workflows/run/fork.js';
 import { HttpError, invalidRequest, issuesFrom, type IssueLocation } from './errors.js';
 
 const jsonObject = z.record(z.string(), z.unknown());
@@ -92,6 +93,35 @@ export const toolResultBody = z
     isError: z.boolean().optional().describe('The tool failed: the model is told so.'),
   })
   .strict();
+
+/** Body of `POST /runs/{id}/fork`: the step to fork from and the changes to its tool calls (`ForkRequest`). */
+export const forkBody = z
+  .object({
+    fromStep: z.number().int().min(1).describe('The step of the run to start from (1 = the first model call), as `step` in its status counts them.'),
+    toolCalls: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1).max(DECISION_LIMITS.approvalIdChars).describe("The tool call's id (see the run's transcript)."),
+            input: jsonObject.optional().describe("The call's new input (checked against the tool's schema)."),
+            decision: z.enum(['approve', 'reject']).optional().describe('For a call that needs approval: decide it at once instead of asking.'),
+            reason: z.string().max(DECISION_LIMITS.reasonChars).optional().describe('Why (recorded with the decision; on reject the model is told).'),
+          })
+          .strict(),
+      )
+      .max(FORK_LIMITS.toolCalls)
+      .optional()
+      .describe('Changes to the tool calls of that step; none = the calls as the model made them, their approvals asked again.'),
+    approver: z.string().max(DECISION_LIMITS.approverChars).optional().describe('Who decides (recorded with every decision); with authentication, the principal.'),
+    approverRoles: z
+      .array(z.string().min(1, 'a role must be a non-empty string').max(DECISION_LIMITS.roleChars))
+      .max(DECISION_LIMITS.approverRoles)
+      .optional()
+      .describe("Roles the approver holds, matched against a tool's `role:<role>` approvers."),
+    runId: safeId('runId').optional().describe("The fork's run id. Default: `run-<uuid>`."),
+  })
+  .strict();
+export type ForkBody = z.infer<typeof forkBody>;
 
 /** Body of `POST /runs/{id}/cancel`: nothing, or an empty object. */
 export const cancelBody = z.object({}).strict();

@@ -210,4 +210,22 @@ describe('the web app (harness serve at /)', () => {
       expect(result.output).toContain('Refunded $40.00');
     }, { authenticate: bearerTokens(parseApiTokens(`ann=${ANN_TOKEN}`)) });
   });
+
+  it('inbox: a fork waiting for approval names the run it was forked from and the step', async (ctx) => {
+    ctx.skip(!CHROMIUM, NO_CHROMIUM);
+    await withBrowserAndServer(async (page, url, client) => {
+      const original = await client.startRun({ agentId: 'support', input: 'Refund order A-1001, please.', runId: uniqueId('forked') });
+      await original.waitFor((s) => s.state === 'waiting_for_approval');
+      // No decision given: the fork asks again, so both runs wait on the same step's approval.
+      const fork = await client.fork(original.runId, { fromStep: 2 });
+      await fork.waitFor((s) => s.state === 'waiting_for_approval');
+      await page.goto(`${url}/#/inbox`);
+      const forkCard = page.locator(`.inbox-item[data-run-id="${fork.runId}"]`);
+      await expect(forkCard.locator('.fork-of').textContent()).resolves.toBe(`fork of ${original.runId} at step 2`);
+      const originalCard = page.locator(`.inbox-item[data-run-id="${original.runId}"]`);
+      await originalCard.waitFor();
+      await expect(originalCard.locator('.fork-of').count()).resolves.toBe(0);
+      await Promise.all([original.cancel(), fork.cancel()]);
+    });
+  });
 });

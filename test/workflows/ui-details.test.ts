@@ -17,6 +17,12 @@ const base: RunStatus = {
 };
 
 describe('currentDetails', () => {
+  it('names the run a fork was forked from and the step', () => {
+    const details = currentDetails({ ...base, state: 'running', step: 3, forkOf: { workflowId: 'run-0', runId: 'r', step: 2 } });
+    expect(details).toContain("Fork of `run-0` at step 2: steps up to it are that run's");
+    expect(currentDetails(base)).not.toContain('Fork of');
+  });
+
   it("shows a sub-agent's approval with its path and the commands that decide it on this run", () => {
     const details = currentDetails({
       ...base,

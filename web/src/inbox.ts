@@ -28,6 +28,8 @@ interface Item {
   runId: string;
   agentId: string;
   threadId?: string;
+  /** Set when the run is a fork of another run. */
+  forkOf?: { workflowId: string; step: number };
   approval: PendingApproval;
 }
 
@@ -89,7 +91,15 @@ export function mountInbox(root: HTMLElement): () => void {
         'dl',
         {},
         h('dt', {}, 'run'),
-        h('dd', {}, item.runId, ' · agent ', item.agentId, ...(item.threadId ? [' · ', h('a', { href: `#/chat/${encodeURIComponent(item.threadId)}` }, `thread ${item.threadId}`)] : [])),
+        h(
+          'dd',
+          {},
+          item.runId,
+          ' · agent ',
+          item.agentId,
+          ...(item.threadId ? [' · ', h('a', { href: `#/chat/${encodeURIComponent(item.threadId)}` }, `thread ${item.threadId}`)] : []),
+          ...(item.forkOf ? [' · ', h('span', { class: 'fork-of' }, `fork of ${item.forkOf.workflowId} at step ${item.forkOf.step}`)] : []),
+        ),
         h('dt', {}, 'requested'),
         h('dd', {}, time(approval.requestedAt)),
         h('dt', {}, 'who may decide'),

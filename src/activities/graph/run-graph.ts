@@ -18,6 +18,7 @@ import type { GraphApprovalRequest, RunGraphInput, RunGraphResult } from './type
 import { bindCheckpointer, type BoundGraph } from '../../workspace/graph-module.js';
 import type { Workspace } from '../../workspace/load.js';
 import { toLangChainMessages } from '../transcript.js';
+import { queryTranscriptLinks, readTranscriptRef } from '../transcript-refs.js';
 import { CarriedSaver } from './carried-saver.js';
 import { approvalsFor, resumeMap, type RaisedInterrupt } from './interrupts.js';
 import { graphOutput, toEventJson } from './graph-values.js';
@@ -173,7 +174,7 @@ async function firstMessages(
   input: RunGraphInput,
 ): Promise<BaseMessage[]> {
   const [earlier, own] = await Promise.all([
-    input.history ? client.workflow.getHandle(input.history.workflowId).query(transcriptQuery, { upTo: input.history.upTo }) : [],
+    input.history ? readTranscriptRef(input.history, queryTranscriptLinks(client)) : [],
     client.workflow.getHandle(execution.workflowId, execution.runId).query(transcriptQuery, { upTo: 1 }),
   ]);
   const messages = toLangChainMessages('', [...earlier, ...own]);

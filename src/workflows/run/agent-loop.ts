@@ -11,6 +11,7 @@ import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
 import { continueIfLong } from './continue-as-new.js';
 import { deferredDeltaEvents, messageIdFor } from './events.js';
+import { startFork } from './fork-start.js';
 import { gateToolCalls } from './gate.js';
 import type { RunParts } from './parts.js';
 import { runToolCalls } from './tool-calls.js';
@@ -34,6 +35,8 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
   const parked = parts.input.carried?.parkedStep;
   const last = ledger.transcript.at(-1);
   if (parked && last?.role === 'assistant') await runToolCalls(parts, last.toolCalls, tools, parked.finished);
+  // A fork starts with its original's step, edited: its tool calls come first, without a model call.
+  else if (parts.input.fork && !parts.input.carried) await startFork(parts, tools);
 
   for (;;) {
     // Between steps nothing is pending: the one safe place to hand the run over to a new one.

@@ -37,6 +37,8 @@ import {
   type AgentRunInput,
   type AgentRunResult,
 } from './contract.js';
+import { forkPointQuery } from './fork.js';
+import { forkPointOf } from './fork-point.js';
 import { graphLoop } from './graph-loop.js';
 import { keepInputByReference } from './input-refs.js';
 import { transcriptPage } from '../shared/transcript-page.js';
@@ -74,6 +76,7 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   );
   setHandler(transcriptPageQuery, (q) => transcriptPage(ledger.transcript, q), { description: describe.transcriptPage });
   setHandler(toolContextQuery, () => ledger.toolContext(), { description: describe.toolContext });
+  setHandler(forkPointQuery, (q) => forkPointOf(ledger, Number(q?.step)), { description: describe.forkPoint });
   // Signals cannot be refused: a bad one is recorded in `ignoredDecisions` and changes nothing.
   setHandler(approvalDecisionSignal, (payload) => {
     const problem = subAgents.problemWith(payload);

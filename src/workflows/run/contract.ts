@@ -8,6 +8,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalGrant, GrantRequest } from '../grants/contract.js';
 import type { CarriedRun } from './continue-as-new.js';
+import type { ForkInput, ForkOf } from './fork.js';
 import type { ContentRef } from '../shared/content-ref.js';
 import type { TranscriptMessage, TranscriptRef } from '../shared/conversation.js';
 import type { TokenUsage } from '../shared/usage.js';
@@ -66,6 +67,11 @@ export interface AgentRunInput {
   files?: RunFile[];
   /** Set when this run is a sub-agent call of another run (see `ParentRunRef`). */
   parent?: ParentRunRef;
+  /**
+   * Set when this run is a fork of another run from one of its steps (see `HarnessClient.fork`):
+   * it starts with that step's model message, edited, and reads the earlier messages by `history`.
+   */
+  fork?: ForkInput;
   /**
    * Set only by the run itself when it continues as new (a long run whose history got long):
    * everything the next run of the chain goes on with. Callers never set it.
@@ -163,6 +169,8 @@ export interface RunStatus {
   error?: string;
   /** Set when this run is a sub-agent call: its approvals are also decided through the top-level run. */
   parent?: ParentRunRef;
+  /** Set when this run is a fork: the run it was forked from and the step (see `HarnessClient.fork`). */
+  forkOf?: ForkOf;
   /** The run's OpenTelemetry trace id, when the worker traces (see docs/observability.md). */
   traceId?: string;
 }
@@ -558,6 +566,8 @@ export const RUN_HANDLER_DESCRIPTIONS = {
   status:
     "The run's state, step, pending approvals (who may decide each, its deadline), decisions, ignored decisions, usage, output or error. No argument.",
   toolContext: "The run's context, agent state and files, as tools see them (read by tool-call activities). No argument.",
+  forkPoint:
+    'Where a fork from a step of this run would start (read by `harness fork` and POST /runs/{id}/fork; changes nothing). Argument: {"step": number}.',
   eventLog: 'The run\'s stored event stream, base64-encoded, for clients replaying a finished run. Argument: {"fromOffset"?: number}.',
   transcript: 'The conversation so far (user, assistant and tool messages), read by model-call activities. Argument: {"from"?: number, "upTo"?: number}.',
   transcriptPage:

@@ -73,10 +73,14 @@ export class RunLedger {
     readonly input: AgentRunInput,
   ) {
     const carried = input.carried?.ledger;
-    const first = carried ? undefined : withFiles(input.input, input.files ?? []);
+    // A fork starts with the model's message of the step it was forked from: the user's message and
+    // everything up to that step are the original's, read by reference (`input.history`).
+    const fork = carried ? undefined : input.fork;
+    const first = carried || fork ? undefined : withFiles(input.input, input.files ?? []);
     if (first !== undefined && needsReference(first)) this.pendingInput = first;
     // A big input shows as a preview until it is stored; the model is called only after that.
-    this.transcript = carried ? [...carried.transcript] : [{ role: 'user', content: this.pendingInput ? previewOf(first!) : first! }];
+    this.transcript = carried ? [...carried.transcript] : fork ? [fork.message] : [{ role: 'user', content: this.pendingInput ? previewOf(first!) : first! }];
+    if (fork) this.step = fork.of.step;
     this.files = carried?.files ?? input.files ?? [];
     this.agentId = carried?.agentId ?? input.agentId ?? 'auto';
     this.agentState = { ...(carried?.agentState ?? input.state ?? {}) };
@@ -371,6 +375,7 @@ export class RunLedger {
       ...(this.routing && { routing: this.routing }),
       ...(this.policy && { policy: this.policy }),
       ...(this.input.threadId !== undefined && { threadId: this.input.threadId }),
+      ...(this.input.fork && { forkOf: this.input.fork.of }),
       state,
       step: this.step,
       pendingApprovals: [...this.pending.values()],
@@ -407,6 +412,11 @@ export class RunLedger {
   /** The agent's own approval webhooks (a tool's come with `tool(name).notify`). */
   get agentNotify(): AgentSpec['notify'] {
     return this.agent?.notify;
+  }
+
+  /** How the agent runs (`graph`), once planned; undefined for the built-in loop. */
+  get execution(): AgentSpec['execution'] {
+    return this.agent?.execution;
   }
 
   get limits(): AgentSpec['limits'] | undefined {

@@ -14,6 +14,7 @@ export function currentDetails(s: RunStatus): string {
   const routed = s.routing && s.routing.via !== 'explicit' ? ` (routed from \`${s.routing.requestedAgentId}\`: ${s.routing.via})` : '';
   const lines = [`**${state[0]!.toUpperCase()}${state.slice(1)}** · agent \`${s.agentId}\`${routed} · step ${s.step}`];
   if (s.routing && s.routing.via !== 'explicit') lines.push('', `Routed: ${s.routing.via} (${s.routing.reason})`);
+  if (s.forkOf) lines.push('', `Fork of \`${s.forkOf.workflowId}\` at step ${s.forkOf.step}: steps up to it are that run's, which this run leaves unchanged.`);
   for (const p of s.pendingApprovals) {
     const cmds = decideCommands(s.runId, p);
     lines.push(

@@ -25,10 +25,25 @@ export type TranscriptMessage =
   | { role: 'assistant'; content: string; toolCalls: ToolCall[]; contentRef?: ContentRef }
   | { role: 'tool'; toolCallId: string; toolName: string; content: string; isError: boolean; contentRef?: ContentRef };
 
-/** The first `upTo` messages of the `transcript` query of workflow `workflowId`. */
+/**
+ * The first `upTo` messages of the `transcript` query of workflow `workflowId`, after the messages
+ * of `before` when set: a fork of a run that itself continued earlier messages (a thread's, or
+ * another fork's) reads that chain first. Chains are at most `TRANSCRIPT_REF_MAX_DEPTH` long.
+ */
 export interface TranscriptRef {
   workflowId: string;
   upTo: number;
+  before?: TranscriptRef;
+}
+
+/** How many references a chain of `TranscriptRef.before` may hold (a fork of a fork of … a run). */
+export const TRANSCRIPT_REF_MAX_DEPTH = 16;
+
+/** How many references the chain from `ref` holds (0 for none). */
+export function transcriptRefDepth(ref: TranscriptRef | undefined): number {
+  let depth = 0;
+  for (let r = ref; r; r = r.before) depth += 1;
+  return depth;
 }
 
 export interface TranscriptQueryInput {

@@ -8,6 +8,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const RUN_STATE = defineSearchAttributeKey('HarnessRunState', SearchAttributeType.KEYWORD);
 export const AGENT_ID = defineSearchAttributeKey('HarnessAgentId', SearchAttributeType.KEYWORD);
 export const THREAD_ID = defineSearchAttributeKey('HarnessThreadId', SearchAttributeType.KEYWORD);
+/** On a fork: the run id it was forked from (`HarnessForkOf="run-…"` lists a run's forks). */
+export const FORK_OF = defineSearchAttributeKey('HarnessForkOf', SearchAttributeType.KEYWORD);
 
 /** Every search attribute the harness needs registered on the namespace, by name. */
-export const HARNESS_SEARCH_ATTRIBUTES = [RUN_STATE, AGENT_ID, THREAD_ID] as const;
+export const HARNESS_SEARCH_ATTRIBUTES = [RUN_STATE, AGENT_ID, THREAD_ID, FORK_OF] as const;
