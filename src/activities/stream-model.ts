@@ -1,11 +1,11 @@
 /**
  * Runs a model call as a stream: each text or reasoning chunk is published to the run's event
- * stream as it arrives (a signal at once when none is in flight, else with the next one; paced
- * for long answers: `paced-publisher.ts`), while the complete message is still returned as the
+ * stream as it arrives (batched signals), while the complete message is still returned as the
  * activity's result for the workflow. A retried attempt first publishes `output.reset`, so
  * clients drop the failed attempt's partial text instead of showing it twice.
  *
- * A model that answers within the event-loop turn it started in publishes nothing from here: the result says so (`ModelTurn.deferredDeltas`),
+ * A model that answers before the first batch would be sent anyway (`DELTA_BATCH_INTERVAL`)
+ * publishes nothing from here: the result says so (`ModelTurn.deferredDeltas`),
  * and the workflow puts the text in the log itself, before `step.completed`, exactly where the
  * final flush would have put it. That saves a signal, a history event and a workflow task per
  * quick model call; a slower one streams live as before.
@@ -20,7 +20,6 @@ import type { Runnable } from '@langchain/core/runnables';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { publishLive, type LiveRunEvent } from './live-run-events.js';
-import { PacedPublisher } from './paced-publisher.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/run/events.js';
 
 export interface StreamTarget {
@@ -37,11 +36,8 @@ export interface StreamedMessage {
   deferred?: { reasoning: string };
 }
 
-/**
- * Signals the stream client may batch on its own timer: a backstop only, every send is flushed
- * by the {@link PacedPublisher} at once.
- */
-const BACKSTOP_BATCH_INTERVAL = '1 second';
+/** How often buffered deltas are sent: often enough to read as live, rarely enough for history. */
+const DELTA_BATCH_INTERVAL_MS = 100;
 
 export async function streamModel(
   runnable: Runnable<BaseLanguageModelInput, AIMessageChunk>,
@@ -53,13 +49,10 @@ export async function streamModel(
   const delta = { step: target.step, attempt: target.attempt, messageId };
   let publisher: WorkflowStreamClient | undefined;
   const envelope = (body: HarnessEventBody) => ({ runId: target.runId, agentId: target.agentId, at: new Date().toISOString(), ...body }) as HarnessEvent;
-  const paced = new PacedPublisher<HarnessEvent>(async (batch) => {
-    publisher ??= WorkflowStreamClient.create(target.client, target.runId, { batchInterval: BACKSTOP_BATCH_INTERVAL });
-    const topic = publisher.topic<HarnessEvent>(RUN_EVENTS_TOPIC);
-    for (const event of batch) topic.publish(event);
-    await publisher.flush();
-  });
-  const publish = (event: HarnessEvent) => paced.push(event);
+  const publish = (event: HarnessEvent) => {
+    publisher ??= WorkflowStreamClient.create(target.client, target.runId, { batchInterval: `${DELTA_BATCH_INTERVAL_MS} milliseconds` });
+    publisher.topic<HarnessEvent>(RUN_EVENTS_TOPIC).publish(event);
+  };
   // Characters emitted so far in this attempt, per kind: where the next live delta's text starts.
   const emitted = { 'output.delta': 0, 'reasoning.delta': 0 };
   const live = (event: LiveRunEvent['event']) => {
@@ -67,17 +60,15 @@ export async function streamModel(
     if (event.type !== 'output.reset') emitted[event.type] += event.text.length;
     publishLive(target.runId, { event, position });
   };
-  // Deltas held back while the call may still finish in the turn it started in (a model that
-  // answers from memory, a cache): then the workflow publishes them, no signal. A model that
-  // waits on I/O gives the event loop a turn, which releases them. A retried attempt never holds
-  // back (its reset must reach clients first, and retries are rare).
+  // Deltas held back while the call may still finish before the first batch is due; a retried
+  // attempt never holds back (its reset must reach clients first, and retries are rare).
   let held: HarnessEvent[] | undefined = target.attempt === 1 ? [] : undefined;
   const release = () => {
     const items = held ?? [];
     held = undefined;
     items.forEach(publish);
   };
-  const releaseTimer = held && setImmediate(release);
+  const releaseTimer = held && setTimeout(release, DELTA_BATCH_INTERVAL_MS);
   const emit = (body: Extract<HarnessEventBody, { type: 'output.delta' | 'reasoning.delta' }>) => {
     const event = envelope(body) as LiveRunEvent['event'];
     live(event);
@@ -105,13 +96,11 @@ export async function streamModel(
     if (!message) throw new Error('the model returned an empty stream');
     if (held) return { message, deferred: { reasoning: reasoningText } };
     // Every delta is in the run's log before the workflow sees the result and moves on.
-    await paced.flush();
     await publisher?.flush();
     return { message };
   } finally {
-    if (releaseTimer) clearImmediate(releaseTimer);
+    clearTimeout(releaseTimer);
     held = undefined; // a failed attempt's held text is dropped: it was never shown
-    paced.close();
     await publisher?.[Symbol.asyncDispose]().catch(() => undefined);
   }
 }

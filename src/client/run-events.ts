@@ -6,13 +6,13 @@
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
 import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/run/events.js';
 import { eventLogQuery } from '../workflows/run/contract.js';
 import { subscribeLive } from '../activities/live-run-events.js';
 import { LiveMerge } from './live-merge.js';
 import { followShared } from './shared-log.js';
-import { pollRunStream } from './stream-poll.js';
 
 /** Options of {@link RunHandle.events}. */
 export interface RunEventsOptions {
@@ -33,7 +33,7 @@ export interface RunEventsOptions {
  * Given `client`, it follows the run across continue-as-new. Used by {@link RunHandle.events}.
  */
 // Each poll is an update in the run's history (and a run takes at most 2,000): polls wait for
-// new events and are paced once a burst is spent (stream-poll.ts).
+// new events, and while tokens stream a 200 ms pause between them keeps that to ~5 a second.
 export async function* followRunEvents(
   handle: WorkflowHandle,
   options: RunEventsOptions = {},
@@ -71,14 +71,17 @@ export async function* followRunEvents(
 /** The run's durable log from `fromOffset` on: the stream's long polls, then the closed run's query. */
 async function* followDurable(handle: WorkflowHandle, fromOffset: number, client?: Client): AsyncGenerator<HarnessEventItem> {
   let next = fromOffset;
-  // The poll loop stops when the run it polls closes: we follow a continue-as-new chain here,
-  // polling again while the latest run is still open.
+  // Each stream client polls one run and stops when that run closes. Made from the client, the
+  // stream follows the chain itself, but if the successor closes before its first poll it keeps
+  // re-describing the run it last polled (continued-as-new) and polls forever: so we follow the
+  // chain here, re-subscribing while the latest run is still open.
   const latest = client ? client.workflow.getHandle(handle.workflowId) : handle;
   for (;;) {
-    for await (const item of pollRunStream(latest, next)) {
+    const stream = new WorkflowStreamClient(latest);
+    for await (const item of stream.subscribe<HarnessEvent>(RUN_EVENTS_TOPIC, next, { resultType: true, pollCooldown: '200 milliseconds' })) {
       next = item.offset + 1;
-      yield item;
-      if (FINAL_EVENT_TYPES.has(item.event.type)) return;
+      yield { offset: item.offset, event: item.data };
+      if (FINAL_EVENT_TYPES.has(item.data.type)) return;
     }
     if (!client || (await latest.describe()).status.name !== 'RUNNING') break;
   }

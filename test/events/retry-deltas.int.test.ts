@@ -40,11 +40,7 @@ limits:
         if (stop(r.value.event)) return;
       }
     };
-    // The first worker is mid-stream, and past its first heartbeat (500 ms in; 4 words = 750 ms):
-    // a worker killed before it ever heartbeated had its retries timed out at once by the dev
-    // server (each new attempt NOT_FOUND at its first heartbeat), seen once deltas came this fast.
-    let words = 0;
-    await readUntil((e) => e.type === 'output.delta' && ++words >= 8);
+    await readUntil((e) => e.type === 'output.delta'); // the first worker is mid-stream
     await victim.kill();
     await withWorker(workspace, () => readUntil(() => false), { taskQueue });
 
