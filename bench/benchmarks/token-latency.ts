@@ -7,8 +7,12 @@
  * - `events({ live: true })`: `RunHandle.events()` in the worker's process, live deltas merged in;
  * - `events()`: the durable log only (the default) — what every follower got before the live
  *   path, and what a follower in a process without the worker gets now;
- * - SSE: `GET /runs/{id}/events?live=true` from `createHttpApp` on a real socket, read with fetch.
+ * - SSE: `GET /runs/{id}/events?live=true` from `createHttpApp` on a real socket, read with fetch;
+ * - `/api/chat`: the AI SDK UI message stream of a new chat message (live, in log order);
+ * - the same SSE and `/api/chat` requests to a `harness serve` in another process (no worker
+ *   there): what a viewer connected to any other server gets, the durable path.
  */
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { BaseMessage } from '@langchain/core/messages';
 import type { ChatGenerationChunk } from '@langchain/core/outputs';
@@ -16,11 +20,18 @@ import type { HarnessClient } from '../../src/client/index.js';
 import { createHttpApp, listenHttp } from '../../src/http/index.js';
 import { ScriptedChatModel } from '../../src/models/scripted-model.js';
 import { nonce, type Benchmark } from '../lib/bench.js';
+import { spawnServe } from '../lib/serve-child.js';
 import { ms, percentile, summarize, table } from '../lib/stats.js';
 import { AGENTS, TALKER_DELAY_MS, TALKER_TOKENS } from '../lib/workspace.js';
 
-type Variant = 'events() live' | 'events() durable only' | 'SSE (live)';
-const VARIANTS: Variant[] = ['events() live', 'events() durable only', 'SSE (live)'];
+type Variant =
+  | 'events() live'
+  | 'events() durable only'
+  | 'SSE (live)'
+  | '/api/chat'
+  | 'SSE, other process'
+  | '/api/chat, other process';
+const VARIANTS: Variant[] = ['events() live', 'events() durable only', 'SSE (live)', '/api/chat', 'SSE, other process', '/api/chat, other process'];
 
 const TASK_QUEUE = `bench-tokens-${nonce}`;
 
@@ -61,10 +72,11 @@ async function followEvents(client: HarnessClient, runId: string, live: boolean)
   return received;
 }
 
-async function followSse(url: string): Promise<{ chars: number; t: number }[]> {
+/** Reads an SSE response; `textOf` says what text a message's data carries (undefined: none). */
+async function readTimedText(res: Response, textOf: (block: string, data: string) => string | undefined): Promise<{ chars: number; t: number }[]> {
   const received: { chars: number; t: number }[] = [];
   let chars = 0;
-  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -76,11 +88,27 @@ async function followSse(url: string): Promise<{ chars: number; t: number }[]> {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const data = block.split('\n').find((line) => line.startsWith('data: '));
-      if (!block.includes('event: output.delta') || !data) continue;
-      const text = (JSON.parse(data.slice(6)) as { text: string }).text;
+      const text = data && textOf(block, data.slice(6));
       if (text) received.push({ chars: (chars += text.length), t });
     }
   }
+}
+
+function followSse(url: string): Promise<{ chars: number; t: number }[]> {
+  return fetch(url).then((res) =>
+    readTimedText(res, (block, data) => (block.includes('event: output.delta') ? (JSON.parse(data) as { text: string }).text : undefined)),
+  );
+}
+
+/** Sends a chat message (a new thread each time) and times the text deltas of its UI message stream. */
+async function followChat(baseUrl: string): Promise<{ chars: number; t: number }[]> {
+  const body = { id: `bench-chat-${nonce}-${randomUUID()}`, agentId: AGENTS.talker, messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'talk' }] }] };
+  const res = await fetch(`${baseUrl}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return readTimedText(res, (_block, data) => {
+    if (data === '[DONE]') return undefined;
+    const chunk = JSON.parse(data) as { type: string; delta?: string };
+    return chunk.type === 'text-delta' ? chunk.delta : undefined;
+  });
 }
 
 export const tokenLatency: Benchmark = {
@@ -93,19 +121,26 @@ export const tokenLatency: Benchmark = {
     const firstToken = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
     const client = ctx.harness(TASK_QUEUE);
     const server = await listenHttp(createHttpApp(client), { port: 0, host: '127.0.0.1' });
+    const other = await spawnServe({ address: ctx.server.address, taskQueue: TASK_QUEUE, workspace: ctx.workspaceFile });
     const restore = timeModelYields();
+    const follow = async (variant: Variant) => {
+      if (variant === '/api/chat') return followChat(server.url);
+      if (variant === '/api/chat, other process') return followChat(other.url);
+      const run = await client.startRun({ agentId: AGENTS.talker, input: 'talk' });
+      const received =
+        variant === 'SSE (live)' || variant === 'SSE, other process'
+          ? await followSse(`${variant === 'SSE (live)' ? server.url : other.url}/runs/${run.runId}/events?live=true`)
+          : await followEvents(client, run.runId, variant === 'events() live');
+      await run.result();
+      return received;
+    };
     try {
       await ctx.withWorker(TASK_QUEUE, async () => {
         for (let round = 0; round < warmups + rounds; round++) {
           for (let i = 0; i < VARIANTS.length; i++) {
             const variant = VARIANTS[(round + i) % VARIANTS.length]!;
             emitted = [];
-            const run = await client.startRun({ agentId: AGENTS.talker, input: 'talk' });
-            const received =
-              variant === 'SSE (live)'
-                ? await followSse(`${server.url}/runs/${run.runId}/events?live=true`)
-                : await followEvents(client, run.runId, variant === 'events() live');
-            await run.result();
+            const received = await follow(variant);
             const per = latencies(received);
             if (per.length !== TALKER_TOKENS) throw new Error(`${variant}: matched ${per.length} of ${TALKER_TOKENS} words`);
             if (round >= warmups) {
@@ -119,6 +154,7 @@ export const tokenLatency: Benchmark = {
     } finally {
       restore();
       await server.close();
+      await other.stop();
     }
     const data: Record<string, unknown> = { rounds, tokens: TALKER_TOKENS, delayMs: TALKER_DELAY_MS };
     const rows = VARIANTS.map((variant) => {
@@ -132,13 +168,13 @@ export const tokenLatency: Benchmark = {
     return {
       tables: [
         {
-          title: `${rounds} runs per follower after ${warmups} warm-up rounds, interleaved; per word, ms (in-process worker; SSE over a real socket)`,
+          title: `${rounds} runs per follower after ${warmups} warm-up rounds, interleaved; per word, ms (worker in the bench process; HTTP over real sockets; "other process": a harness serve child without a worker)`,
           text: table(['follower', 'runs', 'words', 'p50', 'p25–p75', 'p95', 'max', 'first word p50'], rows),
         },
       ],
       notes: [
         `Live path, model → RunHandle.events(): p50 ${ms(live.perToken.p50)} ms, p95 ${ms(live.perToken.p95)} ms (issue #16 target ≤ 20 / 50 ms).`,
-        '"durable only" is the path every follower took before the live channel, and the one a follower in a process without the worker still takes (100 ms delta batches, a signal, a workflow task and a long-poll update with a 200 ms pause between polls).',
+        '"durable only" and "other process" rows are the durable path: 100 ms delta batches, a signal, a workflow task and a long-poll update with a 200 ms pause between polls. A viewer in a process without the worker has no live channel.',
       ],
       data,
     };

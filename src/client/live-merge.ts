@@ -39,7 +39,16 @@ export class LiveMerge {
   /** Message attempts whose durable start was seen. */
   private readonly started = new Set<string>();
 
-  constructor(fromOffset: number) {
+  /**
+   * @param inOrder live text of a message attempt waits for the log to deliver that attempt's start
+   *   (`step.started`, or `output.reset` of a retry), and live resets are left to the log: nothing
+   *   then comes ahead of an event the log has before it (a tool result before the next step's
+   *   text), at the cost of the attempt's first tokens waiting for one durable hop.
+   */
+  constructor(
+    fromOffset: number,
+    private readonly inOrder = false,
+  ) {
     this.lastOffset = fromOffset - 1;
   }
 
@@ -47,14 +56,14 @@ export class LiveMerge {
   durable(item: HarnessEventItem): HarnessEventItem[] {
     this.lastOffset = item.offset;
     const { event } = item;
-    if (event.type === 'step.started') this.markStarted(`${event.messageId}#1`);
+    if (event.type === 'step.started') return [item, ...this.markStarted(`${event.messageId}#1`)];
     if (event.type === 'step.completed') this.forget(event.messageId);
     if (event.type === 'output.reset') {
       const attempt = `${event.messageId}#${event.attempt}`;
-      this.markStarted(attempt);
-      if (this.resets.has(attempt)) return [];
+      const drained = this.markStarted(attempt);
+      if (this.resets.has(attempt)) return drained;
       this.resets.add(attempt);
-      return [item];
+      return [item, ...drained];
     }
     if (event.type !== 'output.delta' && event.type !== 'reasoning.delta') return [item];
     const state = this.kind(event);
@@ -74,13 +83,13 @@ export class LiveMerge {
   live({ event, position }: LiveRunEvent): HarnessEventItem[] {
     if (event.type === 'output.reset') {
       const attempt = `${event.messageId}#${event.attempt}`;
-      if (this.resets.has(attempt)) return [];
+      if (this.inOrder || this.resets.has(attempt)) return [];
       this.resets.add(attempt);
       return [this.liveItem(event)];
     }
     const state = this.kind(event);
     if (state.mode === 'durable-only') return [];
-    if (state.mode === 'unknown' && position === 0) state.mode = 'aligned';
+    if (state.mode === 'unknown' && position === 0 && !this.inOrder) state.mode = 'aligned';
     state.pending.push({ position, event });
     if (state.pending.length > MAX_PENDING) {
       state.mode = 'durable-only';
@@ -101,12 +110,17 @@ export class LiveMerge {
     return out;
   }
 
-  private markStarted(attempt: string): void {
+  /** The attempt's durable start was delivered: its live text lines up; returns what it unblocked. */
+  private markStarted(attempt: string): HarnessEventItem[] {
     this.started.add(attempt);
+    const out: HarnessEventItem[] = [];
     for (const kind of ['output.delta', 'reasoning.delta']) {
       const state = this.kinds.get(`${attempt}#${kind}`);
-      if (state?.mode === 'unknown') state.mode = 'aligned';
+      if (state?.mode !== 'unknown') continue;
+      state.mode = 'aligned';
+      out.push(...this.drain(state));
     }
+    return out;
   }
 
   /** A finished message gets no more deltas: drop its state (a long run has many). */

@@ -23,9 +23,13 @@ export interface RunEventsOptions {
    * moment the model yields them, marked `live`, ahead of the durable log; the log's copies of text
    * already shown are then trimmed or skipped (so offsets have gaps). For screens that show tokens.
    * Default: the durable log alone, every event exactly once with contiguous offsets.
+   * `'in-order'`: live as well, but a message's live text waits until the log has delivered the
+   * message's start, so nothing comes ahead of an event the log has before it (a tool result before
+   * the next step's text): for screens that build a message from parts in arrival order (the AI SDK
+   * and AG-UI frontends). Costs the message's first tokens one durable hop.
    * @default false
    */
-  live?: boolean;
+  live?: boolean | 'in-order';
 }
 
 /**
@@ -43,8 +47,8 @@ export async function* followRunEvents(
   const source = (from: number) => followDurable(handle, from, client);
   // Followers of one run through one client share its subscription (see shared-log.ts).
   const durableFrom = (from: number) => (client ? followShared(client, handle.workflowId, from, source) : source(from));
-  if (options.live !== true) return yield* durableFrom(fromOffset);
-  const merge = new LiveMerge(fromOffset);
+  if (options.live !== true && options.live !== 'in-order') return yield* durableFrom(fromOffset);
+  const merge = new LiveMerge(fromOffset, options.live === 'in-order');
   const queue = new ItemQueue();
   const unsubscribe = subscribeLive(handle.workflowId, (item) => queue.push(merge.live(item)));
   const durable = durableFrom(fromOffset);

@@ -102,4 +102,31 @@ describe('LiveMerge', () => {
       ['output.delta', 'say', true],
     ]);
   });
+
+  describe('in order', () => {
+    const toolResult = { ...env, type: 'tool.result', step: 0, toolCallId: 'c1', toolName: 't', content: 'ok', isError: false } as HarnessEvent;
+
+    it('holds live text until the log delivered its message start, then sends it at once', () => {
+      const merge = new LiveMerge(0, true);
+      const words = liveWords(['one ', 'two ']);
+      // Live text arrives before the log has even the previous step's tool result: nothing yet.
+      expect(words.flatMap((w) => merge.live(w))).toEqual([]);
+      const out = [...merge.durable({ offset: 0, event: toolResult }), ...merge.durable({ offset: 1, event: started })];
+      expect(out.map((i) => i.event.type)).toEqual(['tool.result', 'step.started', 'output.delta', 'output.delta']);
+      expect(out.slice(2).every((i) => i.live)).toBe(true);
+      out.push(...merge.live(liveWords(['one ', 'two ', 'three'])[2]!));
+      out.push(...merge.durable({ offset: 2, event: delta('one two three') }));
+      expect(textOf(out)).toBe('one two three');
+    });
+
+    it('leaves a retry\'s reset to the log, so no text of the failed attempt follows it', () => {
+      const merge = new LiveMerge(0, true);
+      const out = [...merge.durable({ offset: 0, event: started }), ...liveWords(['Hel']).flatMap((w) => merge.live(w))];
+      expect(merge.live({ event: reset(2), position: 0 })).toEqual([]);
+      expect(liveWords(['Hello'], 2).flatMap((w) => merge.live(w))).toEqual([]); // waits for the durable reset
+      out.push(...merge.durable({ offset: 1, event: delta('Hel') }), ...merge.durable({ offset: 2, event: reset(2) }));
+      expect(out.map((i) => i.event.type)).toEqual(['step.started', 'output.delta', 'output.reset', 'output.delta']);
+      expect(textOf(out)).toBe('Hello');
+    });
+  });
 });

@@ -69,6 +69,40 @@ describe('run events as UI message chunks', () => {
   });
 });
 
+describe('text part ids', () => {
+  const m = 'run-1:step-1' as never;
+  const delta = (text: string, attempt = 1) => ({ type: 'output.delta', step: 1, attempt, messageId: m, text }) as unknown as HarnessEvent;
+  const ids = (items: { offset: number; event: HarnessEvent; live?: true }[]) => {
+    const mapper = new UiChunkMapper();
+    return items.flatMap((item) => mapper.map(item).chunks).flatMap((c) => ('id' in c && c.type.endsWith('-start') ? [c.id] : []));
+  };
+
+  it('do not depend on offsets: a live stream and the log replayed after a reconnect open the same parts', () => {
+    const started = { type: 'step.started', step: 1, model: 'x', messageId: m } as unknown as HarnessEvent;
+    const reasoning = { type: 'reasoning.delta', step: 1, attempt: 1, messageId: m, text: 'hm' } as unknown as HarnessEvent;
+    // Live items carry the offset of the last log event read, so they differ from the log's own.
+    const live = ids([
+      { offset: 0, event: started },
+      { offset: 0, event: delta('Hel'), live: true },
+      { offset: 0, event: reasoning, live: true },
+      { offset: 0, event: delta('lo'), live: true },
+    ]);
+    const replayed = ids([
+      { offset: 0, event: started },
+      { offset: 1, event: delta('Hel') },
+      { offset: 2, event: reasoning },
+      { offset: 3, event: delta('lo') },
+    ]);
+    expect(live).toEqual(['text-run-1:step-1-1', 'reasoning-run-1:step-1-1', 'text-run-1:step-1-1-1']);
+    expect(replayed).toEqual(live);
+  });
+
+  it('differ between the attempts of a retried model call', () => {
+    const reset = { type: 'output.reset', step: 1, attempt: 2, messageId: m } as unknown as HarnessEvent;
+    expect(ids([delta('Hel'), reset, delta('Hello', 2)].map((event, offset) => ({ offset, event })))).toEqual(['text-run-1:step-1-1', 'text-run-1:step-1-2']);
+  });
+});
+
 describe('what a useChat request asks for', () => {
   const body = (messages: unknown[], extra: Record<string, unknown> = {}) => chatBody.parse({ id: 'chat-1', messages, ...extra });
   const user = (text: string) => ({ id: 'u', role: 'user', parts: [{ type: 'text', text }] });

@@ -105,7 +105,8 @@ function agUiStream(
         return;
       }
       for (const refusal of refusals) await send({ type: 'CUSTOM', name: 'harness.decision_refused', value: refusal });
-      events = run.events({ fromOffset: 0 });
+      // Live: deltas a worker in this process streams come at once (message ids do not depend on offsets).
+      events = run.events({ fromOffset: 0, live: 'in-order' });
       await follow(events, new AgUiMapper(ids), run.runId, leg, send, aborted);
     } catch (err) {
       const httpError = toHttpError(err);

@@ -114,7 +114,8 @@ function uiStream(
     try {
       await send({ type: 'start', messageId: run.runId, messageMetadata: { runId: run.runId } });
       await ready?.(aborted);
-      events = leg ? run.events({ fromOffset: 0 }) : undefined;
+      // Live: deltas a worker in this process streams come at once (part ids do not depend on offsets).
+      events = leg ? run.events({ fromOffset: 0, live: 'in-order' }) : undefined;
       for (const errorText of refusals) await send({ type: 'error', errorText });
       if (!events || !leg) {
         await send({ type: 'finish', finishReason: 'other' });

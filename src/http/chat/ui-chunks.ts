@@ -41,10 +41,12 @@ export class UiChunkMapper {
   private open: Open | undefined;
   private readonly announced = new Set<string>();
   private readonly denied = new Set<string>();
+  /** Text and reasoning parts opened so far, per message attempt and kind. */
+  private readonly parts = new Map<string, number>();
   /** Approval ids requested and not yet resolved, as of the last event mapped. */
   readonly unresolved = new Set<string>();
 
-  map({ offset, event }: HarnessEventItem): Mapped {
+  map({ event }: HarnessEventItem): Mapped {
     const chunks: UiChunk[] = [];
     const done = (end = false): Mapped => ({ chunks, end });
     switch (event.type) {
@@ -56,7 +58,7 @@ export class UiChunkMapper {
         const kind = event.type === 'output.delta' ? 'text' : 'reasoning';
         if (this.open?.kind !== kind) {
           this.close(chunks);
-          this.open = { kind, id: `${kind}-${offset}` };
+          this.open = { kind, id: this.partId(kind, event.messageId, event.attempt) };
           chunks.push({ type: `${kind}-start`, id: this.open.id });
         }
         chunks.push({ type: `${kind}-delta`, id: this.open.id, delta: event.text });
@@ -67,6 +69,7 @@ export class UiChunkMapper {
         return done();
       case 'step.completed':
         this.close(chunks);
+        this.forgetParts(event.messageId);
         chunks.push({ type: 'finish-step' });
         return done();
       case 'approval.requested': {
@@ -123,6 +126,23 @@ export class UiChunkMapper {
     if (this.announced.has(toolCallId)) return;
     this.announced.add(toolCallId);
     chunks.push({ type: 'tool-input-available', toolCallId, toolName, input });
+  }
+
+  /**
+   * A part's id names its message attempt and its place among that attempt's parts of its kind,
+   * never a stream offset: a live delta and the log's copy of the same text (a reconnect that
+   * replays from the log) then open the same part, so the client neither splits nor repeats it.
+   */
+  private partId(kind: Open['kind'], messageId: string, attempt: number): string {
+    const key = `${kind}-${messageId}-${attempt}`;
+    const n = this.parts.get(key) ?? 0;
+    this.parts.set(key, n + 1);
+    return n === 0 ? key : `${key}-${n}`;
+  }
+
+  /** A finished message opens no more parts: drop its counters (a long run has many messages). */
+  private forgetParts(messageId: string): void {
+    for (const key of this.parts.keys()) if (key.includes(`-${messageId}-`)) this.parts.delete(key);
   }
 
   private close(chunks: UiChunk[]): void {
