@@ -4,27 +4,14 @@
  * client (or no free local worker) starts the ordinary way, with nothing else different.
  */
 import { Client } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { HarnessClient } from '../../src/client/index.js';
 import { createHarnessWorker } from '../../src/worker/index.js';
+import { startRecord as startOf } from '../support/eager-start.js';
 import { tempDir, temporalAddress, uniqueId, writeWorkspace } from '../support/harness.js';
 
-const EventType = proto.temporal.api.enums.v1.EventType;
-
 const workspace = () => writeWorkspace(tempDir(), `models: { m: { provider: scripted, script: [{ turns: [{ text: hi }] }] } }\nagents: [{ id: a, model: m }]\n`);
-
-/** What the run's history says about its start: eager or not, and who ran its first workflow task. */
-async function startOf(temporal: Client, runId: string) {
-  const { events = [] } = await temporal.workflow.getHandle(runId).fetchHistory();
-  const started = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
-  const firstTask = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
-  return {
-    eagerExecutionAccepted: started?.workflowExecutionStartedEventAttributes?.eagerExecutionAccepted === true,
-    firstTaskIdentity: firstTask?.workflowTaskStartedEventAttributes?.identity ?? undefined,
-  };
-}
 
 describe('eager workflow start', () => {
   it('a client from HarnessWorker.client() starts runs on that worker without a dispatch; its close() leaves the worker running', async () => {
