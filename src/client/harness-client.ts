@@ -114,7 +114,8 @@ export class HarnessClient {
   ) {
     this.settings = connectionSettingsFromEnv({ ...options, namespace: options.namespace ?? temporal.options.namespace });
     if (options.knownAgents) this.knownAgents = options.knownAgents;
-    this.eagerStart = options.eagerStart !== false && supportsEagerStart(temporal.connection);
+    // `temporal.connection` is read at once: a stand-in Client without one (unit tests) gets no eager start.
+    this.eagerStart = options.eagerStart !== false && supportsEagerStart(temporal.connection as ConnectionLike | undefined);
     this.ownsConnection = options.ownsConnection !== false;
     this.schedules = new HarnessSchedules({ temporal, taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
   }
@@ -255,8 +256,8 @@ export class HarnessClient {
  * Whether a connection can carry eager workflow starts: only the worker package's `NativeConnection`
  * can (the SDK marks it with this capability; a plain `Connection` refuses `requestEagerStart`).
  */
-function supportsEagerStart(connection: ConnectionLike): boolean {
-  const capabilities = (connection as { [InternalConnectionLikeSymbol]?: { supportsEagerStart?: boolean } })[InternalConnectionLikeSymbol];
+function supportsEagerStart(connection: ConnectionLike | undefined): boolean {
+  const capabilities = (connection as { [InternalConnectionLikeSymbol]?: { supportsEagerStart?: boolean } } | undefined)?.[InternalConnectionLikeSymbol];
   return capabilities?.supportsEagerStart === true;
 }
 
