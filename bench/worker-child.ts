@@ -5,14 +5,21 @@
  * plain `Worker.create` with the baselines' activities.
  *
  * Messages: → `{ type: 'ready', maxCachedWorkflows, … }`; ← `{ type: 'stats', gc }` →
- * `{ type: 'stats', rss, heapUsed, cpuMs, numCachedWorkflows }`; ← `{ type: 'stop' }` → exits.
+ * `{ type: 'stats', rss, heapUsed, cpuMs, numCachedWorkflows }`; ← `{ type: 'start', … }` →
+ * `{ type: 'started', runId, eagerlyStarted | error }`; ← `{ type: 'stop' }` → exits.
+ *
+ * `start` starts a run from THIS process, through a client on the worker's own connection, so the
+ * server can hand its first workflow task straight back to this worker (eager workflow start), as
+ * in an app that embeds client and worker (`harness serve --worker`, `HarnessWorker.client()`).
  */
 import { Client, Connection } from '@temporalio/client';
+import type { HarnessClient } from '../src/client/index.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities/index.js';
 import { createHarnessWorker } from '../src/worker/index.js';
 import { loadWorkspace } from '../src/workspace/index.js';
 import { createBaselineActivities } from './activities.js';
+import { BASELINE_AGENT_WORKFLOW } from './workflows/messages.js';
 
 export interface ChildWorkerConfig {
   address: string;
@@ -24,10 +31,22 @@ export interface ChildWorkerConfig {
   maxCachedWorkflows?: number;
 }
 
-export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'stop' };
+/** A run to start from the worker's process: agentRun on a harness worker, baselineAgent on a baseline one. */
+export interface ChildStart {
+  runId: string;
+  agentId: string;
+  input: string;
+  /** baselineAgent only: wait for an approval by update before the tool. */
+  approval?: boolean;
+  /** baselineAgent only: model and tool calls as local activities. */
+  local?: boolean;
+}
+
+export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'stop' } | ({ type: 'start' } & ChildStart);
 export type ChildReply =
   | { type: 'ready'; pid: number; maxCachedWorkflows: number }
-  | { type: 'stats'; rss: number; heapUsed: number; cpuMs: number; numCachedWorkflows: number };
+  | { type: 'stats'; rss: number; heapUsed: number; cpuMs: number; numCachedWorkflows: number }
+  | { type: 'started'; runId: string; eagerlyStarted: boolean; error?: string };
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -35,15 +54,36 @@ const config = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '{}') as ChildWorke
 const send = (reply: ChildReply) => process.send?.(reply);
 
 const workerOptions = config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows };
-const { worker, close } = config.bundle === 'harness' ? await createHarnessWorker({
-  workspace: config.workspaceFile,
-  address: config.address,
-  taskQueue: config.taskQueue,
-  workflowBundle: { codePath: config.bundlePath },
-  workerOptions,
-}) : await baselineWorker();
+const { worker, close, start } = config.bundle === 'harness' ? await harnessWorker() : await baselineWorker();
 
-async function baselineWorker(): Promise<{ worker: Worker; close: () => Promise<void> }> {
+interface ChildWorkerParts {
+  worker: Worker;
+  close: () => Promise<void>;
+  /** Starts a run through a client on the worker's connection (eager start when the server grants it). */
+  start: (run: ChildStart) => Promise<{ eagerlyStarted: boolean }>;
+}
+
+async function harnessWorker(): Promise<ChildWorkerParts> {
+  const hw = await createHarnessWorker({
+    workspace: config.workspaceFile,
+    address: config.address,
+    taskQueue: config.taskQueue,
+    workflowBundle: { codePath: config.bundlePath },
+    workerOptions,
+  });
+  let client: HarnessClient | undefined;
+  return {
+    worker: hw.worker,
+    close: hw.close,
+    start: async ({ runId, agentId, input }) => {
+      client ??= hw.client();
+      const run = await client.startRun({ runId, agentId, input });
+      return { eagerlyStarted: run.eagerlyStarted };
+    },
+  };
+}
+
+async function baselineWorker(): Promise<ChildWorkerParts> {
   const workspace = await loadWorkspace(config.workspaceFile);
   const nativeConnection = await NativeConnection.connect({ address: config.address });
   const connection = await Connection.connect({ address: config.address });
@@ -54,11 +94,21 @@ async function baselineWorker(): Promise<{ worker: Worker; close: () => Promise<
     workflowBundle: { codePath: config.bundlePath },
     activities: { ...createActivities({ workspace, client: new Client({ connection }) }), ...createBaselineActivities(workspace) },
   });
+  const starter = new Client({ connection: nativeConnection });
   return {
     worker,
     close: async () => {
       await connection.close();
       await nativeConnection.close();
+    },
+    start: async ({ runId, agentId, input, approval, local }) => {
+      const handle = await starter.workflow.start(BASELINE_AGENT_WORKFLOW, {
+        workflowId: runId,
+        taskQueue: config.taskQueue,
+        args: [{ agentId, input, ...(approval && { approval }), ...(local && { local }) }],
+        requestEagerStart: true,
+      });
+      return { eagerlyStarted: handle.eagerlyStarted };
     },
   };
 }
@@ -75,6 +125,12 @@ process.on('message', (message: ChildRequest) => {
       cpuMs: (cpu.user + cpu.system) / 1000,
       numCachedWorkflows: worker.getStatus().numCachedWorkflows,
     });
+  } else if (message.type === 'start') {
+    const { type: _, ...run } = message;
+    start(run).then(
+      ({ eagerlyStarted }) => send({ type: 'started', runId: run.runId, eagerlyStarted }),
+      (err: unknown) => send({ type: 'started', runId: run.runId, eagerlyStarted: false, error: String(err) }),
+    );
   } else if (message.type === 'stop') {
     worker.shutdown();
   }

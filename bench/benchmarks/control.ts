@@ -24,9 +24,41 @@ import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 
-type Variant = 'TS bare' | 'Go bare' | 'agentRun';
 type Scenario = 'model→tool→model' | '… with one approval';
-const VARIANTS: Variant[] = ['TS bare', 'Go bare', 'agentRun'];
+
+/**
+ * One way to run the scenario. `eager`: the run is started from the worker's own process, on the
+ * worker's connection, asking for eager workflow start (the server hands the first workflow task
+ * back in the start reply), as an app embedding client and worker does; otherwise the driver starts
+ * it from this process. `local`: the bare workflow's model and tool calls as local activities.
+ * `base`: the variant its per-round ratio is taken against (same start path).
+ */
+interface VariantSpec {
+  kind: 'ts' | 'go' | 'harness';
+  eager: boolean;
+  local?: boolean;
+  base: Variant;
+}
+type Variant =
+  | 'TS bare'
+  | 'Go bare'
+  | 'agentRun'
+  | 'TS bare, eager start'
+  | 'Go bare, eager start'
+  | 'agentRun, eager start'
+  | 'TS bare, eager start + local activities';
+const SPECS: Record<Variant, VariantSpec> = {
+  'TS bare': { kind: 'ts', eager: false, base: 'TS bare' },
+  'Go bare': { kind: 'go', eager: false, base: 'TS bare' },
+  agentRun: { kind: 'harness', eager: false, base: 'TS bare' },
+  'TS bare, eager start': { kind: 'ts', eager: true, base: 'TS bare, eager start' },
+  'Go bare, eager start': { kind: 'go', eager: true, base: 'TS bare, eager start' },
+  'agentRun, eager start': { kind: 'harness', eager: true, base: 'TS bare, eager start' },
+  'TS bare, eager start + local activities': { kind: 'ts', eager: true, local: true, base: 'TS bare, eager start' },
+};
+const ALL_VARIANTS = Object.keys(SPECS) as Variant[];
+/** `BENCH_CONTROL_VARIANTS=a,b` (names as in the table) runs only those, plus the bases they need. */
+const VARIANTS: Variant[] = selectVariants(process.env.BENCH_CONTROL_VARIANTS);
 const DEFAULTS = "Temporal's defaults";
 const TRANSFER_RATE = 'history.transferProcessorMaxPollRPS';
 const EAGER = 'system.enableActivityEagerExecution';
@@ -45,6 +77,9 @@ interface Measured {
   cpuMsPerRun: number;
   /** Decision sent (update) → the tool's activity task started (server event time), approval only. */
   toolStart: number[];
+  /** Of the histories read, how many runs the server started eagerly (`eagerExecutionAccepted`). */
+  eagerStarts: number;
+  historiesRead: number;
 }
 
 interface Lane {
@@ -53,6 +88,8 @@ interface Lane {
   harness: HarnessClient;
   queues: Record<Variant, string>;
   pids: Record<Variant, number>;
+  /** Starts a run from the variant's worker process (eager variants). */
+  startInWorker: Record<Variant, (id: string, input: { agentId: string; input: string; approval: boolean; local: boolean }) => Promise<void>>;
   stop(): Promise<void>;
 }
 
@@ -110,7 +147,8 @@ export const control: Benchmark = {
       r.totals.length,
       ms(percentile(r.totals, 50)),
       spread(r.totals),
-      r.variant === 'TS bare' ? '1×' : `${ratio(percentile(r.pairedRatios, 50))} (${percentile(r.pairedRatios, 25).toFixed(2)}–${percentile(r.pairedRatios, 75).toFixed(2)})`,
+      SPECS[r.variant].base === r.variant ? '1×' : `${ratio(percentile(r.pairedRatios, 50))} (${percentile(r.pairedRatios, 25).toFixed(2)}–${percentile(r.pairedRatios, 75).toFixed(2)}) vs ${SPECS[r.variant].base}`,
+      `${r.eagerStarts}/${r.historiesRead}`,
       r.tasksPerRun.toFixed(0),
       ms(percentile(r.dispatch, 50)),
       ms(r.cpuMsPerRun),
@@ -119,22 +157,28 @@ export const control: Benchmark = {
     const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
     const serverRows = others.filter((o) => o.label !== DEFAULTS).map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
     const cpuRatio = find('tuned', 'model→tool→model', 'agentRun').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
-    const dispatchTuned = percentile(VARIANTS.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
-    const dispatchDefault = percentile(VARIANTS.flatMap((v) => find(DEFAULTS, 'model→tool→model', v).dispatch), 50);
+    const eagerCpu = VARIANTS.includes('agentRun, eager start')
+      ? find('tuned', 'model→tool→model', 'agentRun, eager start').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare, eager start').cpuMsPerRun
+      : undefined;
+    // Over the driver-started variants: an eager start's first task and a local activity have no dispatch to measure.
+    const dispatched = VARIANTS.filter((v) => !SPECS[v].eager);
+    const dispatchTuned = percentile(dispatched.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
+    const dispatchDefault = percentile(dispatched.flatMap((v) => find(DEFAULTS, 'model→tool→model', v).dispatch), 50);
     return {
       tables: [
         {
           title: `interleaved, ${rounds} rounds per scenario on the tuned server (${defaultRounds} on each other server) after ${warmup} warm-up rounds; one worker process per variant; ms`,
           text: table(
-            ['server', 'scenario', 'variant', 'n', 'p50', 'p25–p75', '× TS bare p50 (p25–p75 of per-round ratios)', 'tasks/run', 'dispatch p50', 'worker CPU/run', 'update → tool started p50'],
+            ['server', 'scenario', 'variant', 'n', 'p50', 'p25–p75', '× base p50 (p25–p75 of per-round ratios)', 'eager starts', 'tasks/run', 'dispatch p50', 'worker CPU/run', 'update → tool started p50'],
             rows,
           ),
         },
       ],
       notes: [
         `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${DEFAULTS} = no dynamic config${serverRows ? `; ${serverRows}` : ''}.`,
-        `per-task dispatch back to back, p50 over the three variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
-        `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×).`,
+        `per-task dispatch back to back, p50 over the driver-started variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
+        `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)}${eagerCpu === undefined ? '' : `; both eagerly started: ${ratio(eagerCpu)}`} (target ≤ 1.3×).`,
+        '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
         '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
         '"update → tool started": the driver\'s clock before executeUpdate to the tool activity\'s ActivityTaskStarted event time (same machine clock), i.e. until the server hands the tool\'s task to the worker.',
@@ -146,26 +190,53 @@ export const control: Benchmark = {
 
 async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, tag: string): Promise<Lane> {
   const base = `bench-control-${tag}-${nonce}`;
-  const queues: Record<Variant, string> = { 'TS bare': `${base}-ts`, 'Go bare': `${base}-go`, agentRun: `${base}-harness` };
+  const queues = Object.fromEntries(VARIANTS.map((v, n) => [v, `${base}-${SPECS[v].kind}-${n}`])) as Record<Variant, string>;
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const common = { address: server.address, workspaceFile: ctx.workspaceFile };
-  const [ts, harness, go] = await Promise.all([
-    spawnChildWorker({ ...common, taskQueue: queues['TS bare'], bundle: 'baseline', bundlePath: ctx.bundlePaths.baseline }),
-    spawnChildWorker({ ...common, taskQueue: queues.agentRun, bundle: 'harness', bundlePath: ctx.bundlePaths.harness }),
-    spawnGoWorker(goBinary, server.address, queues['Go bare']),
-  ]);
+  // One worker process per variant, so each variant's worker CPU is its own.
+  const workers = await Promise.all(
+    VARIANTS.map(async (v) => {
+      const spec: VariantSpec = SPECS[v];
+      if (spec.kind === 'go') {
+        const go = await spawnGoWorker(goBinary, server.address, queues[v]);
+        return { pid: go.pid, stop: go.stop, start: (id: string, input: { agentId: string; input: string; approval: boolean }) => go.start(id, input) };
+      }
+      const bundle = spec.kind === 'ts' ? 'baseline' : 'harness';
+      const child = await spawnChildWorker({ ...common, taskQueue: queues[v], bundle, bundlePath: ctx.bundlePaths[bundle] });
+      return {
+        pid: child.pid,
+        stop: child.stop,
+        start: async (id: string, input: { agentId: string; input: string; approval: boolean; local: boolean }) => {
+          const { eagerlyStarted } = await child.start({ runId: id, ...input });
+          // Not fatal (the server may refuse when the worker has no free slot), but worth knowing.
+          if (!eagerlyStarted) console.warn(`control: ${id} (${v}) was not started eagerly`);
+        },
+      };
+    }),
+  );
+  const byVariant = <T>(pick: (w: (typeof workers)[number]) => T) => Object.fromEntries(VARIANTS.map((v, n) => [v, pick(workers[n]!)])) as Record<Variant, T>;
   return {
     server,
     client,
     harness: new HarnessClient(client, { taskQueue: queues.agentRun }),
     queues,
-    pids: { 'TS bare': ts.pid, 'Go bare': go.pid, agentRun: harness.pid },
+    pids: byVariant((w) => w.pid),
+    startInWorker: byVariant((w) => w.start),
     stop: async () => {
-      await Promise.all([ts.stop(), harness.stop(), go.stop()]);
+      await Promise.all(workers.map((w) => w.stop()));
       await connection.close();
     },
   };
+}
+
+/** The variants a `BENCH_CONTROL_VARIANTS` list names, with the bases their ratios need, in table order. */
+function selectVariants(list: string | undefined): Variant[] {
+  if (!list) return ALL_VARIANTS;
+  const wanted = new Set(list.split(',').map((v) => v.trim()));
+  for (const v of wanted) if (!(v in SPECS)) throw new Error(`BENCH_CONTROL_VARIANTS: unknown variant "${v}"; known: ${ALL_VARIANTS.join('; ')}`);
+  for (const v of [...wanted]) wanted.add(SPECS[v as Variant].base);
+  return ALL_VARIANTS.filter((v) => wanted.has(v));
 }
 
 async function measure(lane: Lane, server: string, scenario: Scenario, rounds: number, warmup: number): Promise<Measured[]> {
@@ -198,6 +269,7 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       const d = dispatchLatencies(h);
       return [...d.workflowTasks, ...d.activityTasks];
     });
+    const eagerStarts = histories.filter((h) => eagerlyStarted(h)).length;
     const toolStart: number[] = [];
     if (approval) {
       const decided = toolStarts.get(variant)!;
@@ -208,7 +280,7 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       });
     }
     const list = totals.get(variant)!;
-    const base = totals.get('TS bare')!;
+    const base = totals.get(SPECS[variant].base)!;
     out.push({
       server,
       scenario,
@@ -219,6 +291,8 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       tasksPerRun: dispatch.length / Math.max(histories.length, 1),
       cpuMsPerRun: (cpuAfter.get(variant)! - cpuBefore.get(variant)!) / rounds,
       toolStart,
+      eagerStarts,
+      historiesRead: histories.length,
     });
   }
   return out;
@@ -228,27 +302,36 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
 const epochNow = () => performance.timeOrigin + performance.now();
 
 async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: string): Promise<{ total: number; decidedAt?: number }> {
+  const spec: VariantSpec = SPECS[variant];
+  const agentId = spec.kind === 'harness' && approval ? AGENTS.gated : AGENTS.plain;
   const t0 = performance.now();
-  let handle: WorkflowHandle;
-  if (variant === 'agentRun') {
-    await lane.harness.startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: id });
-    handle = lane.client.workflow.getHandle(id);
+  if (spec.eager) {
+    await lane.startInWorker[variant](id, { agentId, input: ORDER_QUESTION, approval, local: spec.local === true });
+  } else if (spec.kind === 'harness') {
+    await lane.harness.startRun({ agentId, input: ORDER_QUESTION, runId: id });
   } else {
-    handle = await lane.client.workflow.start(variant === 'Go bare' ? GO_BARE_WORKFLOW : BASELINE_AGENT_WORKFLOW, {
+    await lane.client.workflow.start(spec.kind === 'go' ? GO_BARE_WORKFLOW : BASELINE_AGENT_WORKFLOW, {
       workflowId: id,
       taskQueue: lane.queues[variant],
-      args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval }],
+      args: [{ agentId, input: ORDER_QUESTION, approval }],
     });
   }
+  const handle: WorkflowHandle = lane.client.workflow.getHandle(id);
   if (!approval) {
     await handle.result();
     return { total: performance.now() - t0 };
   }
-  const approvalId = await waitForPending(handle, variant === 'agentRun' ? 'harness' : 'baseline');
+  const approvalId = await waitForPending(handle, spec.kind === 'harness' ? 'harness' : 'baseline');
   const decidedAt = epochNow();
   await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });
   await handle.result();
   return { total: performance.now() - t0, decidedAt };
+}
+
+/** Whether the server started the run eagerly (its first workflow task went back in the start reply). */
+function eagerlyStarted(history: Awaited<ReturnType<typeof fetchHistory>>): boolean {
+  const started = history.events?.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  return started?.workflowExecutionStartedEventAttributes?.eagerExecutionAccepted === true;
 }
 
 /** Event time (epoch ms) of the tool-call activity's ActivityTaskStarted. */

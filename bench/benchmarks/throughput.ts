@@ -21,6 +21,23 @@ interface Config {
   workflow: 'agentRun' | 'baseline' | 'baseline+zod';
   workers: number;
   inFlight: number;
+  /**
+   * Who starts the runs: this driver (its own connection), or the worker process itself on the
+   * worker's connection with eager workflow start (an app embedding client and worker). Either
+   * way the driver waits for the result.
+   */
+  start: 'driver' | 'eager';
+}
+
+/** `BENCH_THROUGHPUT_CONFIGS=agentRun,agentRun:eager,baseline,baseline:eager` (workflow[:eager][:2w]) runs only those. */
+function configsFromEnv(list: string, inFlights: number[]): Config[] {
+  return inFlights.flatMap((inFlight) =>
+    list.split(',').map((entry): Config => {
+      const [workflow, ...flags] = entry.trim().split(':');
+      if (workflow !== 'agentRun' && workflow !== 'baseline' && workflow !== 'baseline+zod') throw new Error(`BENCH_THROUGHPUT_CONFIGS: unknown workflow "${workflow}"`);
+      return { workflow, workers: flags.includes('2w') ? 2 : 1, inFlight, start: flags.includes('eager') ? 'eager' : 'driver' };
+    }),
+  );
 }
 
 export const throughput: Benchmark = {
@@ -31,12 +48,16 @@ export const throughput: Benchmark = {
     const windowMs = full ? 30_000 : 8_000;
     const warmupMs = full ? 5_000 : 2_000;
     const inFlights = full ? [20, 100] : [50];
-    const configs: Config[] = inFlights.flatMap((inFlight) => [
-      { workflow: 'agentRun' as const, workers: 1, inFlight },
-      { workflow: 'agentRun' as const, workers: 2, inFlight },
-      { workflow: 'baseline' as const, workers: 1, inFlight },
-      { workflow: 'baseline+zod' as const, workers: 1, inFlight },
-    ]);
+    const configs: Config[] = process.env.BENCH_THROUGHPUT_CONFIGS
+      ? configsFromEnv(process.env.BENCH_THROUGHPUT_CONFIGS, inFlights)
+      : inFlights.flatMap((inFlight) => [
+          { workflow: 'baseline' as const, workers: 1, inFlight, start: 'driver' as const },
+          { workflow: 'agentRun' as const, workers: 1, inFlight, start: 'driver' as const },
+          { workflow: 'baseline' as const, workers: 1, inFlight, start: 'eager' as const },
+          { workflow: 'agentRun' as const, workers: 1, inFlight, start: 'eager' as const },
+          { workflow: 'agentRun' as const, workers: 2, inFlight, start: 'driver' as const },
+          { workflow: 'baseline+zod' as const, workers: 1, inFlight, start: 'driver' as const },
+        ]);
     const rows: (string | number)[][] = [];
     const results: unknown[] = [];
     // One-worker configurations run under V8's CPU profiler: where each worker's time goes.
@@ -45,17 +66,17 @@ export const throughput: Benchmark = {
     const profiles: { workflow: string; runs: number; summary: ProfileSummary }[] = [];
     for (const config of configs) {
       const profiled = config.workers === 1 && config.inFlight === inFlights[0];
-      const profileDir = `${profileRoot}${config.workflow.replace('+', '-')}/`;
+      const profileDir = `${profileRoot}${config.workflow.replace('+', '-')}${config.start === 'eager' ? '-eager' : ''}/`;
       const r = await measure(ctx, config, warmupMs, windowMs, profiled ? profileDir : undefined);
       if (profiled) {
         for (const summary of summarizeProfiles(profileDir, Object.values(ctx.bundlePaths))) {
-          profiles.push({ workflow: config.workflow, runs: r.totalCompleted, summary });
+          profiles.push({ workflow: label(config), runs: r.totalCompleted, summary });
         }
       }
       results.push({ ...config, ...r });
       const cpu = r.cpuShareOfOneCore;
       rows.push([
-        config.workflow,
+        label(config),
         config.workers,
         config.inFlight,
         r.completed,
@@ -71,7 +92,7 @@ export const throughput: Benchmark = {
         ms(r.cpuMsPerRun.workers),
         bottleneck(r.cpuMsPerRun, r.machineBusy),
       ]);
-      log(`  ${config.workflow}, ${config.workers} worker(s), ${config.inFlight} in flight: ${r.runsPerSecond.toFixed(1)} runs/s`);
+      log(`  ${label(config)}, ${config.workers} worker(s), ${config.inFlight} in flight: ${r.runsPerSecond.toFixed(1)} runs/s`);
     }
     return {
       tables: [
@@ -104,12 +125,18 @@ export const throughput: Benchmark = {
       notes: [
         'An agentRun run: start → planRun (a local activity inside the first workflow task) → callModel (+ transcript query) → callTool (no query: the run has no context, state or files) → callModel (+ query for the two messages added since) → result: 4 workflow tasks, 3 activity tasks, 2 queries. A baseline run: 4 workflow tasks, 3 activity tasks, no query (bench/workflows/baseline.ts, its own bundle); baseline+zod: the same with zod imported in its bundle.',
         '"other CPU": everything else on the machine during the window (other engineers\' tests on a shared box included).',
+        '"eager start": the runs are started from the worker process itself, on its connection, with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for the baseline); the driver still waits for each result. The JSON records how many starts the server granted eagerly (eagerStarts of totalCompleted). Such a worker process also pays the starting client\'s CPU.',
         'CPU ms per run is the figure that survives a shared machine: 2 dedicated cores (2,000 CPU-ms/s) would complete at most 2000 / (server + workers + driver ms per run) runs per second.',
       ],
       data: { windowMs, warmupMs, configs: results, workerProfile: profiles },
     };
   },
 };
+
+/** The table's name for a configuration: the workflow, and how its runs start when eagerly. */
+function label(config: Config): string {
+  return config.start === 'eager' ? `${config.workflow}, eager start` : config.workflow;
+}
 
 /** Which process needs the most CPU per run, and whether the machine's cores were the limit. */
 function bottleneck(perRun: { server: number; workers: number; driver: number }, machineBusy: number): string {
@@ -123,7 +150,7 @@ function bottleneck(perRun: { server: number; workers: number; driver: number },
 }
 
 async function measure(ctx: BenchContext, config: Config, warmupMs: number, windowMs: number, cpuProfileDir?: string) {
-  const taskQueue = `bench-tput-${nonce}-${config.workflow.replace('+', '-')}-${config.workers}-${config.inFlight}`;
+  const taskQueue = `bench-tput-${nonce}-${config.workflow.replace('+', '-')}-${config.workers}-${config.inFlight}-${config.start}`;
   const workers: ChildWorker[] = [];
   const bundle = config.workflow === 'agentRun' ? 'harness' : config.workflow === 'baseline' ? 'baseline' : 'baseline-zod';
   for (let i = 0; i < config.workers; i++) workers.push(await ctx.spawnWorker(taskQueue, { bundle, ...(cpuProfileDir && { cpuProfileDir }) }));
@@ -136,11 +163,17 @@ async function measure(ctx: BenchContext, config: Config, warmupMs: number, wind
     let completed = 0;
     let totalCompleted = 0;
     let counter = 0;
+    let eagerStarts = 0;
     const lane = async () => {
       while (performance.now() < windowEnd) {
         const started = performance.now();
         const runId = `tput-${taskQueue}-${counter++}`;
-        if (config.workflow === 'agentRun') {
+        if (config.start === 'eager') {
+          // Started in a worker's process (round robin), on its connection; the driver waits as before.
+          const { eagerlyStarted } = await workers[counter % workers.length]!.start({ runId, agentId: AGENTS.plain, input: ORDER_QUESTION });
+          if (eagerlyStarted) eagerStarts += 1;
+          await ctx.temporal.workflow.getHandle(runId).result();
+        } else if (config.workflow === 'agentRun') {
           await (await client.startRun({ agentId: AGENTS.plain, input: ORDER_QUESTION, runId })).result();
         } else {
           await ctx.temporal.workflow.execute(BASELINE_AGENT_WORKFLOW, { workflowId: runId, taskQueue, args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION }] });
@@ -172,6 +205,7 @@ async function measure(ctx: BenchContext, config: Config, warmupMs: number, wind
     return {
       completed,
       totalCompleted,
+      eagerStarts,
       runsPerSecond: completed / (windowMs / 1000),
       cpuMsPerRun: { server: perRun(server), workers: perRun(workersCpu), driver: perRun(driver) },
       latency: summarize(latencies),

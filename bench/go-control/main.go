@@ -4,13 +4,18 @@
 // `npm run bench` measures what Temporal itself costs on this machine with a second SDK, rather
 // than assuming it.
 //
-// It only runs a worker; the TypeScript driver starts the workflows (type goBareAgent), sends the
+// It runs a worker; the TypeScript driver starts the workflows (type goBareAgent), sends the
 // decisions and reads the histories, exactly as for the TypeScript workflows. It prints "ready" on
-// stdout once polling, and stops when stdin closes or on SIGTERM/SIGINT.
+// stdout once polling, and stops when stdin closes or on SIGTERM/SIGINT. A stdin line
+// `start {"id":…,"input":{…}}` starts a run from this process with the worker's own client and
+// EnableEagerStart (the server hands the first workflow task straight back to this worker), then
+// prints `started <id>` (or `failed <id> <error>`): the eager-start variant of the control.
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,6 +24,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -225,7 +231,7 @@ func main() {
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	stdinClosed := make(chan struct{})
 	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
+		readStarts(c, *taskQueue)
 		close(stdinClosed)
 	}()
 	select {
@@ -233,4 +239,42 @@ func main() {
 	case <-stdinClosed:
 	}
 	w.Stop()
+}
+
+// StartRequest is one `start` line: the workflow id and its input.
+type StartRequest struct {
+	ID    string     `json:"id"`
+	Input AgentInput `json:"input"`
+}
+
+// readStarts serves `start` lines from stdin until it closes; each start runs concurrently.
+func readStarts(c client.Client, taskQueue string) {
+	var out sync.Mutex
+	reply := func(format string, args ...any) {
+		out.Lock()
+		defer out.Unlock()
+		fmt.Printf(format+"\n", args...)
+	}
+	scanner := bufio.NewScanner(os.Stdin)
+	for scanner.Scan() {
+		line := scanner.Text()
+		const prefix = "start "
+		if len(line) <= len(prefix) || line[:len(prefix)] != prefix {
+			continue
+		}
+		var req StartRequest
+		if err := json.Unmarshal([]byte(line[len(prefix):]), &req); err != nil {
+			reply("failed ? %v", err)
+			continue
+		}
+		go func() {
+			opts := client.StartWorkflowOptions{ID: req.ID, TaskQueue: taskQueue, EnableEagerStart: true}
+			if _, err := c.ExecuteWorkflow(context.Background(), opts, WorkflowType, req.Input); err != nil {
+				reply("failed %s %v", req.ID, err)
+				return
+			}
+			reply("started %s", req.ID)
+		}()
+	}
+	_, _ = io.Copy(io.Discard, os.Stdin)
 }

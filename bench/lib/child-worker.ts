@@ -1,7 +1,7 @@
 /** Starts bench/worker-child.ts in its own Node process and talks to it over IPC. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildReply, ChildRequest, ChildWorkerConfig } from '../worker-child.js';
+import type { ChildReply, ChildRequest, ChildStart, ChildWorkerConfig } from '../worker-child.js';
 
 const CHILD = fileURLToPath(new URL('../worker-child.ts', import.meta.url));
 
@@ -18,6 +18,11 @@ export interface ChildWorker {
   readonly maxCachedWorkflows: number;
   /** Memory and CPU of the worker process; `gc` runs a full GC first (steadier heap figures). */
   stats(gc?: boolean): Promise<WorkerStats>;
+  /**
+   * Starts a run from the worker's process, on the worker's connection (eager workflow start when
+   * granted); resolves once the start call returned there.
+   */
+  start(run: ChildStart): Promise<{ eagerlyStarted: boolean }>;
   /** Graceful shutdown; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -53,6 +58,14 @@ export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?
   });
 
   const request = (message: ChildRequest) => child.send(message);
+  const starts = new Map<string, { resolve: (r: { eagerlyStarted: boolean }) => void; reject: (e: Error) => void }>();
+  child.on('message', (m: ChildReply) => {
+    if (m.type !== 'started') return;
+    const pending = starts.get(m.runId);
+    starts.delete(m.runId);
+    if (m.error !== undefined) pending?.reject(new Error(`starting ${m.runId} in the worker process failed: ${m.error}`));
+    else pending?.resolve({ eagerlyStarted: m.eagerlyStarted });
+  });
   return {
     pid: ready.pid,
     maxCachedWorkflows: ready.maxCachedWorkflows,
@@ -65,6 +78,11 @@ export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?
         };
         child.on('message', onMessage);
         request({ type: 'stats', gc });
+      }),
+    start: (run) =>
+      new Promise((resolve, reject) => {
+        starts.set(run.runId, { resolve, reject });
+        request({ type: 'start', ...run });
       }),
     stop: async () => {
       if (child.exitCode === null && child.connected) request({ type: 'stop' });

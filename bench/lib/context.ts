@@ -35,6 +35,16 @@ export type BundleKind = 'harness' | 'baseline' | 'baseline-zod';
 /** The task queue the baseline worker polls next to a harness queue. */
 export const baselineQueue = (taskQueue: string) => `${taskQueue}-baseline`;
 
+/**
+ * Clients on the in-process workers' own connection (as `HarnessWorker.client()` gives an app):
+ * runs they start on those workers' task queues start eagerly (first workflow task in the start reply).
+ */
+export interface LocalClients {
+  /** agentRun on `taskQueue`. */
+  harness: HarnessClient;
+  temporal: Client;
+}
+
 export interface BenchContext {
   readonly mode: Mode;
   readonly dir: string;
@@ -59,7 +69,7 @@ export interface BenchContext {
    * bundle on `baselineQueue(taskQueue)`. Both have the harness's activities and the baselines'
    * (the harness's `callTool` is wrapped only to record when it is entered).
    */
-  withWorker<T>(taskQueue: string, body: () => Promise<T>, options?: Partial<WorkerOptions>): Promise<T>;
+  withWorker<T>(taskQueue: string, body: (local: LocalClients) => Promise<T>, options?: Partial<WorkerOptions>): Promise<T>;
   /** A worker in its own process (see bench/worker-child.ts); the harness bundle unless told. */
   spawnWorker(taskQueue: string, options?: { bundle?: BundleKind; maxCachedWorkflows?: number; cpuProfileDir?: string }): Promise<ChildWorker>;
   close(): Promise<void>;
@@ -163,7 +173,8 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
       try {
         // The baseline worker runs until the harness worker's body is done.
         const [harness, baseline] = workers as [Worker, Worker];
-        return await baseline.runUntil(harness.runUntil(body()));
+        const local = new Client({ connection: nativeConnection });
+        return await baseline.runUntil(harness.runUntil(body({ temporal: local, harness: new HarnessClient(local, { taskQueue, ownsConnection: false }) })));
       } finally {
         await activityConnection.close();
         await nativeConnection.close();

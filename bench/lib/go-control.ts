@@ -56,6 +56,11 @@ export async function ensureGoControl(log: (line: string) => void): Promise<stri
 
 export interface GoWorker {
   readonly pid: number;
+  /**
+   * Starts a goBareAgent run from the Go worker's process with its own client and
+   * `EnableEagerStart` (bench/go-control/main.go); resolves once the start returned there.
+   */
+  start(id: string, input: { agentId: string; input: string; approval?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -65,14 +70,26 @@ export async function spawnGoWorker(binary: string, address: string, taskQueue: 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  const starts = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   await new Promise<void>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.trim() === 'ready') resolve();
+      const [word, id = '', ...rest] = line.trim().split(' ');
+      if (word === 'ready') resolve();
+      const pending = starts.get(id);
+      if (!pending || (word !== 'started' && word !== 'failed')) return;
+      starts.delete(id);
+      if (word === 'started') pending.resolve();
+      else pending.reject(new Error(`the Go control could not start ${id}: ${rest.join(' ')}`));
     });
     void exited.then((code) => reject(new Error(`the Go control worker exited (code ${code}) before it was ready`)));
   });
   return {
     pid: child.pid!,
+    start: (id, input) =>
+      new Promise<void>((resolve, reject) => {
+        starts.set(id, { resolve, reject });
+        child.stdin!.write(`start ${JSON.stringify({ id, input })}\n`);
+      }),
     stop: async () => {
       process.off('exit', killOnExit);
       child.stdin?.end(); // the worker stops when its stdin closes

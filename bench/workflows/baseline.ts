@@ -12,7 +12,7 @@
  * - `naiveAgent`: the naive long-conversation design (full transcript into every model call),
  *   for the history-growth benchmark.
  */
-import { ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { HarnessActivities } from '../../src/activities/index.js';
 import {
   approvalDecisionSignal,
@@ -34,6 +34,12 @@ export interface BaselineAgentInput {
   approval?: boolean;
   /** Which activities do the work (see the file comment). @default 'baseline' */
   activities?: 'baseline' | 'harness';
+  /**
+   * Run the baseline activities as local activities (in the workflow task's worker, recorded as
+   * markers): no activity task to dispatch, no pending-activity row. What local activities would buy.
+   * @default false
+   */
+  local?: boolean;
   /** @default 200 */
   maxSteps?: number;
 }
@@ -52,6 +58,15 @@ const baseline = proxyActivities<BaselineActivities>({
   retry: { maximumAttempts: 5 },
 });
 const baselineTools = proxyActivities<BaselineActivities>({
+  startToCloseTimeout: '5m',
+  retry: { maximumAttempts: 3 },
+});
+// Local twins of the two above: same timeouts and retries, run inside the workflow task's worker.
+const baselineLocal = proxyLocalActivities<BaselineActivities>({
+  startToCloseTimeout: '2m',
+  retry: { maximumAttempts: 5 },
+});
+const baselineToolsLocal = proxyLocalActivities<BaselineActivities>({
   startToCloseTimeout: '5m',
   retry: { maximumAttempts: 3 },
 });
@@ -103,7 +118,7 @@ export async function baselineAgent(input: BaselineAgentInput): Promise<Baseline
     step += 1;
     const turn: ModelTurn = useHarness
       ? await harness.callModel({ agentId: input.agentId, step, transcriptLength: transcript.length })
-      : await baseline.baselineCallModel({ agentId: input.agentId, transcript });
+      : await (input.local ? baselineLocal : baseline).baselineCallModel({ agentId: input.agentId, transcript });
     transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls });
     if (turn.toolCalls.length === 0) return { output: turn.content, steps: step, messages: transcript };
     for (const call of turn.toolCalls) {
@@ -113,16 +128,17 @@ export async function baselineAgent(input: BaselineAgentInput): Promise<Baseline
         pendingApprovalId = undefined;
         decision = undefined;
       }
-      const result = await callTool(input.agentId, call, useHarness);
+      const result = await callTool(input.agentId, call, useHarness, input.local === true);
       transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
     }
   }
   throw ApplicationFailure.create({ type: 'MAX_STEPS_EXCEEDED', message: `over ${maxSteps} steps`, nonRetryable: true });
 }
 
-function callTool(agentId: string, call: ToolCall, useHarness: boolean): Promise<ToolResult> {
+function callTool(agentId: string, call: ToolCall, useHarness: boolean, local: boolean): Promise<ToolResult> {
   const input = { agentId, toolName: call.name, toolCallId: call.id, input: call.args };
-  return useHarness ? harnessTools.callTool(input) : baselineTools.baselineCallTool(input);
+  if (useHarness) return harnessTools.callTool(input);
+  return (local ? baselineToolsLocal : baselineTools).baselineCallTool(input);
 }
 
 /** The naive long-conversation design: the whole transcript in every model-call activity input. */

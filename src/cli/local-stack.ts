@@ -2,6 +2,7 @@
  * A local dev server with an in-process worker: what `harness dev` and `harness demo` run.
  * The workspace is loaded first, so a bad file fails before anything starts.
  */
+import type { HarnessClient } from '../client/harness-client.js';
 import type { DevServer } from '../devserver/dev-server.js';
 import { RUN_STATE } from '../workflows/shared/search-attributes.js';
 import type { Workspace } from '../workspace/load.js';
@@ -24,6 +25,11 @@ export interface LocalStackOptions {
 export interface LocalStack {
   server: DevServer;
   worker: BackgroundWorker;
+  /**
+   * A client on the worker's connection: the runs it starts start eagerly on this worker. Valid
+   * until `stop()`; closing it is not needed.
+   */
+  client: HarnessClient;
   workspace: Workspace;
   /** Worker first (it finishes in-flight calls against a live server), then the server. */
   stop(): Promise<void>;
@@ -73,6 +79,7 @@ export async function startLocalStack(ctx: CliContext, options: LocalStackOption
     return {
       server,
       worker,
+      client: hw.client(),
       workspace,
       stop() {
         stopping ??= (async () => {

@@ -1,6 +1,6 @@
 /** The typed client apps and the CLI use: start runs, get handles, list runs. */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+import { Client, Connection, InternalConnectionLikeSymbol, type ConnectionLike, type WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { ContentBlobs } from '../payloads/content-blobs.js';
@@ -41,6 +41,22 @@ export interface HarnessClientOptions extends Partial<ConnectionSettings> {
    * @default read from `TEMPORAL_API_KEY`, `TEMPORAL_TLS*` (see `connectionCredentialsFromEnv`).
    */
   credentials?: ConnectionCredentials;
+  /**
+   * Start runs with Temporal's eager workflow start: when a worker for the client's task queue runs
+   * in this process on the SAME connection (a client from `HarnessWorker.client()`), the server hands
+   * the run's first workflow task back in the start call's reply and that worker runs it at once,
+   * without a trip through the server's task matching. With no such worker, or none with a free
+   * slot, the start is an ordinary one; nothing else changes (see `RunHandle.eagerlyStarted`).
+   * Only a client on a worker's `NativeConnection` can ask: on any other connection this is off.
+   * @default true (on whenever the connection allows it)
+   */
+  eagerStart?: boolean;
+  /**
+   * Whether {@link HarnessClient.close} closes the client's connection. A client sharing a
+   * worker's connection (`HarnessWorker.client()`) leaves it to the worker's own `close()`.
+   * @default true
+   */
+  ownsConnection?: boolean;
 }
 
 /** Options of {@link HarnessClient.startRun}: the run's input, and optionally its id. */
@@ -89,6 +105,9 @@ export class HarnessClient {
   /** Runs on a timetable (Temporal Schedules) for this client's task queue. */
   readonly schedules: HarnessSchedules;
   private readonly knownAgents?: readonly string[];
+  /** Whether `startRun` asks for eager workflow start (see {@link HarnessClientOptions.eagerStart}). */
+  readonly eagerStart: boolean;
+  private readonly ownsConnection: boolean;
 
   constructor(
     readonly temporal: Client,
@@ -96,6 +115,9 @@ export class HarnessClient {
   ) {
     this.settings = connectionSettingsFromEnv({ ...options, namespace: options.namespace ?? temporal.options.namespace });
     if (options.knownAgents) this.knownAgents = options.knownAgents;
+    // `temporal.connection` is read at once: a stand-in Client without one (unit tests) gets no eager start.
+    this.eagerStart = options.eagerStart !== false && supportsEagerStart(temporal.connection as ConnectionLike | undefined);
+    this.ownsConnection = options.ownsConnection !== false;
     this.schedules = new HarnessSchedules({ temporal, taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
   }
 
@@ -139,7 +161,13 @@ export class HarnessClient {
     const maxInlineFileBytes = byReference ? MAX_INLINE_FILE_BYTES_BY_REFERENCE : MAX_INLINE_FILE_BYTES;
     const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents, maxInlineFileBytes });
     try {
-      const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, { workflowId: runId, ...startOptions });
+      const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, {
+        workflowId: runId,
+        ...startOptions,
+        // The SDK's core sends the request as an ordinary start when no worker of this connection
+        // polls the task queue with a free slot, so asking costs nothing when it cannot be granted.
+        ...(this.eagerStart && { requestEagerStart: true }),
+      });
       return new RunHandle(runId, handle, this.temporal);
     } catch (err) {
       throw classifyTemporalError(err, { kind: 'run', id: runId });
@@ -244,10 +272,19 @@ export class HarnessClient {
     return decideWithLink((id) => this.getRun(id), token, options);
   }
 
-  /** Closes the connection this client opened. */
+  /** Closes the connection this client opened (not one it shares with a worker; see `ownsConnection`). */
   async close(): Promise<void> {
-    await this.temporal.connection.close();
+    if (this.ownsConnection) await this.temporal.connection.close();
   }
+}
+
+/**
+ * Whether a connection can carry eager workflow starts: only the worker package's `NativeConnection`
+ * can (the SDK marks it with this capability; a plain `Connection` refuses `requestEagerStart`).
+ */
+function supportsEagerStart(connection: ConnectionLike | undefined): boolean {
+  const capabilities = (connection as { [InternalConnectionLikeSymbol]?: { supportsEagerStart?: boolean } } | undefined)?.[InternalConnectionLikeSymbol];
+  return capabilities?.supportsEagerStart === true;
 }
 
 /** The visibility query of `listRuns`. */

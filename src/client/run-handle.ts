@@ -55,6 +55,15 @@ export class RunHandle {
   ) {}
 
   /**
+   * Whether the server handed this run's first workflow task straight to a worker in this process
+   * (eager workflow start, see `HarnessClientOptions.eagerStart`). Known only on the handle
+   * `startRun` returned; `false` everywhere else.
+   */
+  get eagerlyStarted(): boolean {
+    return (this.handle as { eagerlyStarted?: boolean }).eagerlyStarted === true;
+  }
+
+  /**
    * The run's state, pending approvals, decisions, output or error (works on finished runs too).
    * @throws {HarnessClientError} `RUN_NOT_FOUND` when there is no such run, `QUERY_TIMEOUT` when no
    *   worker answers, or another code of `classifyTemporalError`.

@@ -30,6 +30,9 @@ export const DEV_SERVER_BLOB_SIZE_LIMIT = 256 * 1024;
  * - `system.enableActivityEagerExecution`: a worker completing a workflow task gets the activity
  *   tasks it schedules in the reply (when it has a free slot and polls that task queue), skipping one
  *   dispatch per activity. Off by default in server 1.29.
+ * - Not listed: `system.enableEagerWorkflowStart` (a start call's reply carries the run's first
+ *   workflow task for a worker in the caller's process, see `HarnessWorker.client()`) is already on
+ *   by default in server 1.29 (`common/dynamicconfig/constants.go`).
  * - `limit.blobSize.error` / `limit.blobSize.warn`: the largest single payload the server accepts
  *   (signal and update arguments, workflow inputs and results, activity inputs and results) and the
  *   size it logs a warning at; Temporal's defaults are 2 MB / 512 KB. A signal enters history before

@@ -1,5 +1,6 @@
 /** Creates a worker that runs agent runs for one workspace. */
 import { Client, Connection } from '@temporalio/client';
+import { HarnessClient, type HarnessClientOptions } from '../client/harness-client.js';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -90,6 +91,21 @@ export interface HarnessWorker {
   worker: Worker;
   workspace: Workspace;
   settings: ConnectionSettings;
+  /**
+   * A {@link HarnessClient} on this worker's own connection, for an app (or `harness serve
+   * --worker`) that starts runs in the worker's process: its runs start eagerly — the server hands
+   * the first workflow task straight to this worker in the reply to the start, skipping a dispatch
+   * (`RunHandle.eagerlyStarted` says when it did) — and falls back to an ordinary start when the
+   * worker has no free slot. Same task queue, namespace and payload encoding as the worker; agents
+   * checked against the workspace's. Its `close()` leaves the connection to this worker's `close()`,
+   * after which the client no longer works.
+   * @example
+   * const hw = await createHarnessWorker();
+   * const harness = hw.client();
+   * const running = hw.worker.run();
+   * const run = await harness.startRun({ agentId: 'support', input: 'Where is order A-1001?' });
+   */
+  client(options?: Pick<HarnessClientOptions, 'knownAgents' | 'eagerStart'>): HarnessClient;
   /** Closes the connections the worker opened (and its memory store). Call after `worker.run()` resolves. */
   close(): Promise<void>;
 }
@@ -169,6 +185,13 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       worker,
       workspace,
       settings,
+      client: (clientOptions = {}) =>
+        new HarnessClient(new Client({ connection: nativeConnection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }), {
+          ...settings,
+          knownAgents: clientOptions.knownAgents ?? [...workspace.agents.keys()],
+          ...(clientOptions.eagerStart !== undefined && { eagerStart: clientOptions.eagerStart }),
+          ownsConnection: false,
+        }),
       close: async () => {
         await stopTelemetry();
         await connection.close();

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { HarnessClient } from '../../client/harness-client.js';
-import { contextFrom, withClient, type CliContext } from '../context.js';
+import { contextFrom } from '../context.js';
 import { CliError } from '../errors.js';
 import { EventPrinter, isTerminal, waitForever } from '../follow.js';
 import { onShutdownSignal, runUntilSignal } from '../lifecycle.js';
@@ -57,11 +57,10 @@ export function registerDemo(program: Command): void {
           throw new CliError('UNKNOWN_AGENT', `The demo runs agent "${DEMO_AGENT}", which ${workspace.file} does not declare.`);
         }
         const target = { ...ctx.settings, address: server.address };
-        // Our own dev server: plaintext, whatever TEMPORAL_API_KEY / TEMPORAL_TLS* say.
-        const demoCtx: CliContext = { ...ctx, settings: target, credentials: {} };
         const { temporalCommand } = await import('../../devserver/temporal-binary.js');
         const printed = { ...target, temporal: await temporalCommand() };
-        const runId = await withClient(demoCtx, (client) => demoRun(client, printed, step, binary), [...workspace.agents.keys()]);
+        // The stack's client shares the worker's connection, so the run starts eagerly on that worker.
+        const runId = await demoRun(stack.client, printed, step, binary);
 
         const link = runUrl(server.uiUrl ?? '', server.namespace, runId);
         out('', `See the run, its history and its decisions in the Web UI:`, `  ${c.cyan(link)}`);

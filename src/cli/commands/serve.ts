@@ -2,7 +2,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { WorkspaceError } from '../../workspace/errors.js';
 import type { Workspace } from '../../workspace/load.js';
-import { connect, contextFrom, loadContextWorkspace, positiveInt, type CliContext } from '../context.js';
+import type { HarnessClient } from '../../client/harness-client.js';
+import { connect, contextFrom, loadContextWorkspace, positiveInt, probeAddress, type CliContext } from '../context.js';
 import { CliError } from '../errors.js';
 import { installRuntime, onShutdownSignal, runInBackground, type BackgroundWorker } from '../lifecycle.js';
 import { c, cErr, err, out } from '../output.js';
@@ -78,9 +79,12 @@ Examples:
       const workspace = opts.worker ? await loadContextWorkspace(ctx) : await optionalWorkspace(ctx);
       const { bearerTokens, createHttpApp, listenHttp } = await import('../../http/index.js');
       const signal = onShutdownSignal();
-      const client = await connect(ctx, workspace ? [...workspace.agents.keys()] : undefined);
+      // With --worker the API's client rides the worker's connection: runs it starts begin on this
+      // worker at once (eager workflow start), skipping one dispatch through the server.
+      const local = opts.worker && workspace ? await startWorker(ctx, workspace) : undefined;
+      const worker = local?.worker;
+      const client = local?.client ?? (await connect(ctx, workspace ? [...workspace.agents.keys()] : undefined));
       const shutdown = new AbortController();
-      const worker = opts.worker && workspace ? await startWorker(ctx, workspace) : undefined;
       try {
         const app = createHttpApp(client, {
           signal: shutdown.signal,
@@ -132,15 +136,19 @@ Examples:
     });
 }
 
-/** `--worker`: a worker in this process, so its model calls' live deltas reach this server's streams. */
-async function startWorker(ctx: CliContext, workspace: Workspace): Promise<BackgroundWorker> {
+/**
+ * `--worker`: a worker in this process, so its model calls' live deltas reach this server's
+ * streams, and a client on the worker's connection, so the runs the API starts start eagerly.
+ */
+async function startWorker(ctx: CliContext, workspace: Workspace): Promise<{ worker: BackgroundWorker; client: HarnessClient }> {
   const { connectionCredentialsFromEnv } = await import('../../client/connection.js');
   const { createHarnessWorker } = await import('../../worker/create-worker.js');
+  await probeAddress(ctx.settings.address);
   await installRuntime();
   err(cErr.dim('bundling workflow code…'));
   const hw = await createHarnessWorker({ workspace, ...ctx.settings, credentials: connectionCredentialsFromEnv() });
   out(`worker polling task queue ${c.bold(ctx.settings.taskQueue)}; agents: ${[...workspace.agents.keys()].join(', ')}`);
-  return runInBackground(hw);
+  return { worker: runInBackground(hw), client: hw.client() };
 }
 
 /** The workspace, if it loads: to check agent ids and use its thread settings. Not required. */
