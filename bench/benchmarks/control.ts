@@ -5,7 +5,10 @@
  * as the harness starts it (DEV_SERVER_DYNAMIC_CONFIG) and, for the plain scenario, on a second dev
  * server left on Temporal's defaults, which shows where the ~40 ms per task came from.
  */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -16,6 +19,7 @@ import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import { spawnChildWorker } from '../lib/child-worker.js';
 import type { BenchContext } from '../lib/context.js';
 import { ensureGoControl, GO_BARE_WORKFLOW, spawnGoWorker } from '../lib/go-control.js';
+import { topFunctions } from '../lib/cpu-profile.js';
 import { dispatchLatencies, fetchHistory } from '../lib/history.js';
 import { processCpuMs } from '../lib/proc.js';
 import { ms, percentile, ratio, table } from '../lib/stats.js';
@@ -24,9 +28,19 @@ import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 
-type Variant = 'TS bare' | 'Go bare' | 'agentRun';
+/** `agentRun@ref`: agentRun served by the worker of another checkout (`BENCH_CONTROL_REF`). */
+type Variant = 'TS bare' | 'Go bare' | 'agentRun' | 'agentRun@ref';
 type Scenario = 'model→tool→model' | '… with one approval';
-const VARIANTS: Variant[] = ['TS bare', 'Go bare', 'agentRun'];
+/**
+ * BENCH_CONTROL_REF=<dir>: a checkout of another commit (node_modules in place) whose worker serves
+ * an extra agentRun variant in the same rounds, with its own workflow bundle: a before/after of a
+ * harness change measured interleaved, on the same server, in the same machine state.
+ */
+const REF_DIR = process.env.BENCH_CONTROL_REF;
+/** BENCH_CONTROL_PROFILE=1: the TS workers of the tuned lane run under V8's CPU profiler. */
+const PROFILE = process.env.BENCH_CONTROL_PROFILE === '1';
+const VARIANTS: Variant[] = ['TS bare', 'Go bare', 'agentRun', ...(REF_DIR ? (['agentRun@ref'] as const) : [])];
+const isAgentRun = (v: Variant) => v === 'agentRun' || v === 'agentRun@ref';
 const DEFAULTS = "Temporal's defaults";
 const TRANSFER_RATE = 'history.transferProcessorMaxPollRPS';
 const EAGER = 'system.enableActivityEagerExecution';
@@ -50,9 +64,9 @@ interface Measured {
 interface Lane {
   server: DevServer;
   client: Client;
-  harness: HarnessClient;
+  harness: Partial<Record<Variant, HarnessClient>>;
   queues: Record<Variant, string>;
-  pids: Record<Variant, number>;
+  pids: Partial<Record<Variant, number>>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +80,11 @@ export const control: Benchmark = {
     const goBinary = await ensureGoControl(log);
     const results: Measured[] = [];
 
-    const tuned = await openLane(ctx, ctx.server, goBinary, 'tuned');
+    const refBundle = REF_DIR ? bundleOf(REF_DIR, join(ctx.dir, 'ref-harness-bundle.js')) : undefined;
+    if (REF_DIR) log(`  agentRun@ref: the worker and workflow bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)})`);
+    const profileRoot = PROFILE ? fileURLToPath(new URL(`../results/profiles/control-${ctx.mode}/`, import.meta.url)) : undefined;
+    if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
+    const tuned = await openLane(ctx, ctx.server, goBinary, 'tuned', refBundle, profileRoot);
     try {
       for (const scenario of ['model→tool→model', '… with one approval'] as const) {
         results.push(...(await measure(tuned, 'tuned', scenario, rounds, warmup)));
@@ -75,6 +93,7 @@ export const control: Benchmark = {
     } finally {
       await tuned.stop();
     }
+    const profiles = profileRoot ? profileTables(profileRoot, measuredFromUs, [ctx.bundlePaths.baseline, ctx.bundlePaths.harness, ...(refBundle ? [refBundle] : [])]) : [];
 
     // Other servers, plain scenario only: Temporal's defaults always; with --full or
     // BENCH_CONTROL_SWEEP=1 also the transfer-queue rate alone at 10 and 200 per second, and the
@@ -92,7 +111,7 @@ export const control: Benchmark = {
     ];
     for (const [n, other] of others.entries()) {
       const server = await startDevServer({ dbFile: join(ctx.dir, `temporal-other-${n}.db`), logLevel: 'error', dynamicConfig: other.config });
-      const lane = await openLane(ctx, server, goBinary, `other${n}`);
+      const lane = await openLane(ctx, server, goBinary, `other${n}`, refBundle);
       try {
         results.push(...(await measure(lane, other.label, 'model→tool→model', defaultRounds, warmup)));
         log(`  ${other.label}, model→tool→model: done`);
@@ -119,6 +138,7 @@ export const control: Benchmark = {
     const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
     const serverRows = others.filter((o) => o.label !== DEFAULTS).map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
     const cpuRatio = find('tuned', 'model→tool→model', 'agentRun').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
+    const refCpu = REF_DIR && find('tuned', 'model→tool→model', 'agentRun@ref').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
     const dispatchTuned = percentile(VARIANTS.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
     const dispatchDefault = percentile(VARIANTS.flatMap((v) => find(DEFAULTS, 'model→tool→model', v).dispatch), 50);
     return {
@@ -130,11 +150,14 @@ export const control: Benchmark = {
             rows,
           ),
         },
+        ...profiles,
       ],
       notes: [
         `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${DEFAULTS} = no dynamic config${serverRows ? `; ${serverRows}` : ''}.`,
         `per-task dispatch back to back, p50 over the three variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
-        `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×).`,
+        `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×)${refCpu ? `; agentRun@ref / TS bare: ${ratio(refCpu)}` : ''}.`,
+        ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), same client, same server, same rounds.`] : []),
+        ...(PROFILE ? ['The tuned lane\'s TS workers ran under V8\'s CPU profiler (slower): compare its CPU figures with each other, not with unprofiled runs.'] : []),
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
         '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
         '"update → tool started": the driver\'s clock before executeUpdate to the tool activity\'s ActivityTaskStarted event time (same machine clock), i.e. until the server hands the tool\'s task to the worker.',
@@ -144,28 +167,65 @@ export const control: Benchmark = {
   },
 };
 
-async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, tag: string): Promise<Lane> {
+async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, tag: string, refBundle?: string, profileRoot?: string): Promise<Lane> {
   const base = `bench-control-${tag}-${nonce}`;
-  const queues: Record<Variant, string> = { 'TS bare': `${base}-ts`, 'Go bare': `${base}-go`, agentRun: `${base}-harness` };
+  const queues: Record<Variant, string> = { 'TS bare': `${base}-ts`, 'Go bare': `${base}-go`, agentRun: `${base}-harness`, 'agentRun@ref': `${base}-ref` };
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const common = { address: server.address, workspaceFile: ctx.workspaceFile };
-  const [ts, harness, go] = await Promise.all([
-    spawnChildWorker({ ...common, taskQueue: queues['TS bare'], bundle: 'baseline', bundlePath: ctx.bundlePaths.baseline }),
-    spawnChildWorker({ ...common, taskQueue: queues.agentRun, bundle: 'harness', bundlePath: ctx.bundlePaths.harness }),
+  const profile = (v: Variant) => profileRoot && join(profileRoot, v.replace(/[^\w@]+/g, '-'));
+  const [ts, harness, go, ref] = await Promise.all([
+    spawnChildWorker({ ...common, taskQueue: queues['TS bare'], bundle: 'baseline', bundlePath: ctx.bundlePaths.baseline }, profile('TS bare')),
+    spawnChildWorker({ ...common, taskQueue: queues.agentRun, bundle: 'harness', bundlePath: ctx.bundlePaths.harness }, profile('agentRun')),
     spawnGoWorker(goBinary, server.address, queues['Go bare']),
+    REF_DIR && refBundle ? spawnChildWorker({ ...common, taskQueue: queues['agentRun@ref'], bundle: 'harness', bundlePath: refBundle }, profile('agentRun@ref'), REF_DIR) : undefined,
   ]);
   return {
     server,
     client,
-    harness: new HarnessClient(client, { taskQueue: queues.agentRun }),
+    harness: {
+      agentRun: new HarnessClient(client, { taskQueue: queues.agentRun }),
+      ...(ref && { 'agentRun@ref': new HarnessClient(client, { taskQueue: queues['agentRun@ref'] }) }),
+    },
     queues,
-    pids: { 'TS bare': ts.pid, 'Go bare': go.pid, agentRun: harness.pid },
+    pids: { 'TS bare': ts.pid, 'Go bare': go.pid, agentRun: harness.pid, ...(ref && { 'agentRun@ref': ref.pid }) },
     stop: async () => {
-      await Promise.all([ts.stop(), harness.stop(), go.stop()]);
+      await Promise.all([ts.stop(), harness.stop(), go.stop(), ref?.stop()]);
       await connection.close();
     },
   };
+}
+
+/** Builds `dir`'s own harness workflow bundle (with `dir`'s sources and tsx) into `out`. */
+function bundleOf(dir: string, out: string): string {
+  const script = `const { bundleHarnessWorkflows } = await import(${JSON.stringify(join(dir, 'src/worker/bundle.ts'))}); const { writeFileSync } = await import('node:fs'); writeFileSync(${JSON.stringify(out)}, (await bundleHarnessWorkflows()).code);`;
+  execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  return out;
+}
+
+function commitOf(dir: string): string {
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%h %s'], { cwd: dir, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Top self-time functions of each profiled worker (all its threads), as tables. */
+function profileTables(root: string, sinceUs: number, bundles: string[]): { title: string; text: string }[] {
+  let dirs: string[];
+  try {
+    dirs = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return dirs.sort().map((variant) => {
+    const { busyMs, top } = topFunctions(join(root, variant), bundles, 20, sinceUs);
+    return {
+      title: `CPU profile of the ${variant} worker, tuned lane, from the first measured round on (start-up and first warm-ups left out): busy ${ms(busyMs)} ms; top 20 functions by self time`,
+      text: table(['function', 'owner', 'self ms', 'share'], top.map((f) => [f.fn, f.category, ms(f.ms), `${(f.share * 100).toFixed(1)}%`])),
+    };
+  });
 }
 
 async function measure(lane: Lane, server: string, scenario: Scenario, rounds: number, warmup: number): Promise<Measured[]> {
@@ -174,9 +234,13 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
   const toolStarts = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
   const ids = new Map<Variant, string[]>(VARIANTS.map((v) => [v, []]));
   const cpuBefore = new Map<Variant, number>();
+  const pid = (v: Variant) => lane.pids[v]!;
   let counter = 0;
   for (let i = 0; i < warmup + rounds; i++) {
-    if (i === warmup) for (const v of VARIANTS) cpuBefore.set(v, processCpuMs(lane.pids[v]) ?? Number.NaN);
+    if (i === warmup) {
+      for (const v of VARIANTS) cpuBefore.set(v, processCpuMs(pid(v)) ?? Number.NaN);
+      measuredFromUs ||= Number(process.hrtime.bigint() / 1000n);
+    }
     // Rotate the order every round: no variant always runs first.
     for (let k = 0; k < VARIANTS.length; k++) {
       const variant = VARIANTS[(k + i) % VARIANTS.length]!;
@@ -188,7 +252,7 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       if (sample.decidedAt !== undefined) toolStarts.get(variant)!.push(sample.decidedAt);
     }
   }
-  const cpuAfter = new Map(VARIANTS.map((v) => [v, processCpuMs(lane.pids[v]) ?? Number.NaN]));
+  const cpuAfter = new Map(VARIANTS.map((v) => [v, processCpuMs(pid(v)) ?? Number.NaN]));
   const out: Measured[] = [];
   for (const variant of VARIANTS) {
     const variantIds = ids.get(variant)!;
@@ -224,14 +288,17 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
   return out;
 }
 
+/** When the first scenario's measured rounds began (µs, monotonic): profiles are read from there. */
+let measuredFromUs = 0;
+
 /** The wall clock in ms with sub-ms precision (comparable with the server's event times here). */
 const epochNow = () => performance.timeOrigin + performance.now();
 
 async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: string): Promise<{ total: number; decidedAt?: number }> {
   const t0 = performance.now();
   let handle: WorkflowHandle;
-  if (variant === 'agentRun') {
-    await lane.harness.startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: id });
+  if (isAgentRun(variant)) {
+    await lane.harness[variant]!.startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: id });
     handle = lane.client.workflow.getHandle(id);
   } else {
     handle = await lane.client.workflow.start(variant === 'Go bare' ? GO_BARE_WORKFLOW : BASELINE_AGENT_WORKFLOW, {
@@ -244,7 +311,7 @@ async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: stri
     await handle.result();
     return { total: performance.now() - t0 };
   }
-  const approvalId = await waitForPending(handle, variant === 'agentRun' ? 'harness' : 'baseline');
+  const approvalId = await waitForPending(handle, isAgentRun(variant) ? 'harness' : 'baseline');
   const decidedAt = epochNow();
   await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });
   await handle.result();
