@@ -156,7 +156,7 @@ export const control: Benchmark = {
         `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${DEFAULTS} = no dynamic config${serverRows ? `; ${serverRows}` : ''}.`,
         `per-task dispatch back to back, p50 over the three variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
         `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)} (target ≤ 1.3×)${refCpu ? `; agentRun@ref / TS bare: ${ratio(refCpu)}` : ''}.`,
-        ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), same client, same server, same rounds.`] : []),
+        ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), same client, same server, same rounds.`, ...againstRef(results)] : []),
         ...(PROFILE ? ['The tuned lane\'s TS workers ran under V8\'s CPU profiler (slower): compare its CPU figures with each other, not with unprofiled runs.'] : []),
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
         '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
@@ -194,6 +194,17 @@ async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, 
       await connection.close();
     },
   };
+}
+
+/** agentRun's time over agentRun@ref's, per round (paired), per server and scenario. */
+function againstRef(results: Measured[]): string[] {
+  return results
+    .filter((r) => r.variant === 'agentRun')
+    .map((r) => {
+      const ref = results.find((x) => x.variant === 'agentRun@ref' && x.server === r.server && x.scenario === r.scenario)!;
+      const paired = r.totals.map((t, n) => t / ref.totals[n]!);
+      return `agentRun / agentRun@ref, ${r.server}, ${r.scenario}: p50 of per-round ratios ${ratio(percentile(paired, 50))} (p25–p75 ${percentile(paired, 25).toFixed(2)}–${percentile(paired, 75).toFixed(2)}); worker CPU/run ${ms(r.cpuMsPerRun)} vs ${ms(ref.cpuMsPerRun)} ms.`;
+    });
 }
 
 /** Builds `dir`'s own harness workflow bundle (with `dir`'s sources and tsx) into `out`. */
