@@ -6,7 +6,7 @@
  * server left on Temporal's defaults, which shows where the ~40 ms per task came from.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -93,6 +93,7 @@ export const control: Benchmark = {
     } finally {
       await tuned.stop();
     }
+    if (profileRoot) writeFileSync(join(profileRoot, 'measured-from-us.txt'), String(measuredFromUs)); // for other tools
     const profiles = profileRoot ? profileTables(profileRoot, measuredFromUs, [ctx.bundlePaths.baseline, ctx.bundlePaths.harness, ...(refBundle ? [refBundle] : [])]) : [];
 
     // Other servers, plain scenario only: Temporal's defaults always; with --full or
@@ -230,7 +231,7 @@ function profileTables(root: string, sinceUs: number, bundles: string[]): { titl
   } catch {
     return [];
   }
-  return dirs.sort().map((variant) => {
+  return dirs.filter((d) => !d.endsWith('.txt')).sort().map((variant) => {
     const { busyMs, top } = topFunctions(join(root, variant), bundles, 20, sinceUs);
     return {
       title: `CPU profile of the ${variant} worker, tuned lane, from the first measured round on (start-up and first warm-ups left out): busy ${ms(busyMs)} ms; top 20 functions by self time`,
