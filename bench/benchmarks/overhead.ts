@@ -22,7 +22,7 @@ const VARIANTS: { key: VariantKey; what: string }[] = [
   },
   {
     key: 'baseline+harness-activities',
-    what: 'the same minimal workflow calling the harness activities callModel/callTool (each reads the transcript / tool context back from the run by query, and heartbeats; without the hints agentRun passes to skip the tool-context query and to publish a quick answer\'s text itself)',
+    what: 'the same minimal workflow calling the harness activities callModel/callTool (each reads the transcript / tool context back from the run by query; without what agentRun passes in their inputs to skip those queries — the messages added since the previous model call, the run context or its absence — nor its hint to publish a quick answer\'s text itself)',
   },
   {
     key: 'agentRun',

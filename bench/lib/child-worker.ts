@@ -1,9 +1,10 @@
 /** Starts bench/worker-child.ts in its own Node process and talks to it over IPC. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildReply, ChildRequest, ChildStart, ChildWorkerConfig } from '../worker-child.js';
 
-const CHILD = fileURLToPath(new URL('../worker-child.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface WorkerStats {
   rss: number;
@@ -32,10 +33,15 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** @param cpuProfileDir write V8 CPU profiles of every thread there (node --cpu-prof) on exit. */
-export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?: string): Promise<ChildWorker> {
+/**
+ * @param cpuProfileDir write V8 CPU profiles of every thread there (node --cpu-prof) on exit.
+ * @param root the checkout whose bench/worker-child.ts (and so whose src/) runs: this one unless
+ *   told; another commit's checkout measures that commit's worker side by side with this one.
+ */
+export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?: string, root = ROOT): Promise<ChildWorker> {
   const profiling = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
-  const child = spawn(process.execPath, ['--expose-gc', ...profiling, '--import', 'tsx', CHILD], {
+  const child = spawn(process.execPath, ['--expose-gc', ...profiling, '--import', 'tsx', join(root, 'bench', 'worker-child.ts')], {
+    cwd: root,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, BENCH_WORKER_CONFIG: JSON.stringify(config) },
   });

@@ -12,6 +12,8 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  /** Microseconds on the machine's monotonic clock (as `process.hrtime`). */
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -86,4 +88,55 @@ export function summarizeProfiles(dir: string, bundleFiles: string[] = [], topN 
     const thread = file.split('.')[4] === '0' ? 'main' : sandbox ? 'workflow thread' : 'other thread';
     return { file, thread, busyMs, top };
   });
+}
+
+/** One function's self time over a set of profiles. */
+export interface FunctionCost {
+  /** `name (file:line)`; sandbox code is named after its bundle module's package. */
+  fn: string;
+  category: string;
+  ms: number;
+  share: number;
+}
+
+/**
+ * The functions with the most self time over every profile in `dir` (all threads together, idle
+ * excluded): where a worker's CPU goes, one level finer than {@link summarizeProfiles}.
+ * @param sinceUs count only samples from this instant on (µs, `process.hrtime.bigint() / 1000n` of
+ *   any process on the machine: V8 and libuv read the same monotonic clock), e.g. to leave out
+ *   the worker's start-up.
+ */
+export function topFunctions(dir: string, bundleFiles: string[] = [], topN = 15, sinceUs = 0): { busyMs: number; top: FunctionCost[] } {
+  const bundles = new Map(bundleFiles.map((f) => [f, bundleLineOwners(f)]));
+  const totals = new Map<string, { category: string; ms: number }>();
+  let busyMs = 0;
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    return { busyMs: 0, top: [] };
+  }
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+    let at = profile.startTime;
+    profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i] ?? 0;
+      const frame = byId.get(id);
+      if (!frame || frame.functionName === '(idle)' || at < sinceUs) return;
+      const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+      const owner = category(frame, bundles);
+      const where = frame.url ? `${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}` : '';
+      const key = `${frame.functionName || '(anonymous)'}${where ? ` (${where})` : ''}`;
+      const entry = totals.get(key) ?? { category: owner, ms: 0 };
+      entry.ms += ms;
+      totals.set(key, entry);
+      busyMs += ms;
+    });
+  }
+  const top = [...totals]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .slice(0, topN)
+    .map(([fn, entry]) => ({ fn, category: entry.category, ms: entry.ms, share: busyMs ? entry.ms / busyMs : 0 }));
+  return { busyMs, top };
 }

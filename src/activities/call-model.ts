@@ -1,7 +1,8 @@
 /**
- * The `callModel` activity: one model turn of a run. It reads the conversation from the run by
- * query (never from its input, so history grows with new messages only), streams the answer's
- * deltas to the run's event stream, and returns the complete message.
+ * The `callModel` activity: one model turn of a run. Its input carries only the messages added
+ * since the run's previous model call; the rest this worker still holds from that call, or reads
+ * from the run by query (so history grows with new messages only). It streams the answer's deltas
+ * to the run's event stream, and returns the complete message.
  */
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
@@ -12,6 +13,7 @@ import { chatModelCache } from '../models/create-chat-model.js';
 import { classifyModelError } from '../models/model-errors.js';
 import { credentialEnvVars } from '../models/providers/credentials.js';
 import { ContentBlobs } from '../payloads/content-blobs.js';
+import type { NewMessages } from '../workflows/run/model-input.js';
 import type { ContentRef } from '../workflows/shared/content-ref.js';
 import { transcriptQuery, type ToolCall, type TranscriptRef } from '../workflows/shared/conversation.js';
 import type { TokenUsage } from '../workflows/shared/usage.js';
@@ -31,8 +33,13 @@ import { queryTranscriptLinks, readTranscriptRef } from './transcript-refs.js';
 export interface CallModelInput {
   agentId: string;
   step: number;
-  /** How many transcript messages the model sees; the activity reads them from the run by query. */
+  /** How many transcript messages the model sees. */
   transcriptLength: number;
+  /**
+   * The last of them, those added since the run's previous model call (absent when there are none
+   * or they are too big to carry): a worker that holds the earlier ones asks the run nothing.
+   */
+  newMessages?: NewMessages;
   /** Earlier conversation to put before the run's own transcript. */
   history?: TranscriptRef;
 }
@@ -60,7 +67,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
   const maxResultChars = maxResultCharsOf(workspace.config.tools);
 
   return {
-    async callModel({ agentId, step, transcriptLength, history }: CallModelInput): Promise<ModelTurn> {
+    async callModel({ agentId, step, transcriptLength, newMessages, history }: CallModelInput): Promise<ModelTurn> {
       const agent = workspace.agents.get(agentId)!;
       // Only loop agents call the model, and the loader checked that each has one.
       const modelId = agent.model!;
@@ -73,6 +80,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
           history: (ref) => readTranscriptRef(ref, queryTranscriptLinks(client)),
         },
         history,
+        newMessages,
       );
       // The run keeps big contents by reference: the model gets them whole, tool results cut to size.
       const transcript = await withHeartbeat(() => transcriptForModel(kept, blobs, contents, maxResultChars));

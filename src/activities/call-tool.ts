@@ -1,6 +1,6 @@
 /**
- * The `callTool` activity: one tool call of a run, with the run's context, agent state and files
- * read from the run by query (never carried in the input).
+ * The `callTool` activity: one tool call of a run, with the run's context, agent state and files:
+ * carried in the input when small, else read from the run by query.
  */
 import { ToolInputParsingException } from '@langchain/core/tools';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -28,6 +28,11 @@ export interface CallToolInput {
    * `toolContext` query (a round trip through the server before the tool starts).
    */
   noRunContext?: true;
+  /**
+   * The run's context, state and files, when small (see `MAX_INLINE_TOOL_CONTEXT_CHARS`): the
+   * activity skips the `toolContext` query. Absent with neither flag: the activity asks the run.
+   */
+  runContext?: ToolRunContext;
 }
 
 /** Result of `callTool` (and of a sub-agent call): what the model is told. */
@@ -48,16 +53,16 @@ export function createToolActivities(workspace: Workspace, client: Client) {
   const resolveFiles = (list: RunFile[]) =>
     Promise.all(list.map(async ({ contentRef, ...f }) => (contentRef && blobs ? { ...f, content: await files.read(blobs, contentRef) } : f)));
   return {
-    async callTool({ agentId, toolName, toolCallId, input, noRunContext }: CallToolInput): Promise<ToolResult> {
+    async callTool({ agentId, toolName, toolCallId, input, noRunContext, runContext }: CallToolInput): Promise<ToolResult> {
       const tool = workspace.tools.get(toolName)!;
       const { workflowId, runId } = currentRun();
-      // Context, state and files are read from the run, not carried in every tool call's input;
-      // a run that has none says so, and the tool starts without that round trip.
+      // Context, state and files come in the input when small (or the run says it has none);
+      // bigger ones are read from the run, not carried in every tool call's input.
       // Heartbeating: big inline files are read back from the payload store, which may take a while.
       const run: ToolRunContext = noRunContext
         ? { context: {}, state: {}, files: [] }
         : await withHeartbeat(async (signal) => {
-            const context = await untilAnswered(() => client.workflow.getHandle(workflowId, runId).query(toolContextQuery), signal);
+            const context = runContext ?? (await untilAnswered(() => client.workflow.getHandle(workflowId, runId).query(toolContextQuery), signal));
             return { ...context, files: await resolveFiles(context.files) };
           });
       let output: unknown;

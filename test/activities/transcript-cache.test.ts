@@ -74,3 +74,68 @@ describe('TranscriptCache', () => {
     expect(runs.a.queries).toHaveLength(1);
   });
 });
+
+describe('TranscriptCache with the new messages in the model call input', () => {
+  const added = (from: number, upTo: number) => ({ from, messages: messages(upTo).slice(from) });
+
+  it('a run’s first call carries its first message: nothing is asked', async () => {
+    const { reader, queries } = fakeRun(messages(1));
+    const cache = new TranscriptCache();
+    expect(await cache.read('r', 1, reader, undefined, added(0, 1))).toEqual(messages(1));
+    expect(queries).toEqual([]);
+  });
+
+  it('a worker that holds the earlier messages asks nothing for the later calls', async () => {
+    const transcript = messages(1);
+    const { reader, queries } = fakeRun(transcript);
+    const cache = new TranscriptCache();
+    await cache.read('r', 1, reader, undefined, added(0, 1));
+    transcript.push(msg(1), msg(2));
+    expect(await cache.read('r', 3, reader, undefined, added(1, 3))).toEqual(messages(3));
+    transcript.push(msg(3), msg(4));
+    expect(await cache.read('r', 5, reader, undefined, added(3, 5))).toEqual(messages(5));
+    expect(queries).toEqual([]);
+  });
+
+  it('another worker (an empty copy) asks only for the messages before the new ones', async () => {
+    const { reader, queries } = fakeRun(messages(5));
+    const cache = new TranscriptCache();
+    expect(await cache.read('r', 5, reader, undefined, added(3, 5))).toEqual(messages(5));
+    expect(queries).toEqual([{ upTo: 3 }]);
+  });
+
+  it('a worker that missed a call asks only for the messages it lacks', async () => {
+    const transcript = messages(1);
+    const { reader, queries } = fakeRun(transcript);
+    const cache = new TranscriptCache();
+    await cache.read('r', 1, reader, undefined, added(0, 1));
+    transcript.push(msg(1), msg(2), msg(3), msg(4)); // the call for [1, 3) ran elsewhere
+    expect(await cache.read('r', 5, reader, undefined, added(3, 5))).toEqual(messages(5));
+    expect(queries).toEqual([{ from: 1, upTo: 3 }]);
+  });
+
+  it('a retry on the same worker, which already appended them, asks nothing and duplicates nothing', async () => {
+    const { reader, queries } = fakeRun(messages(3));
+    const cache = new TranscriptCache();
+    await cache.read('r', 1, reader, undefined, added(0, 1));
+    expect(await cache.read('r', 3, reader, undefined, added(1, 3))).toEqual(messages(3));
+    expect(await cache.read('r', 3, reader, undefined, added(1, 3))).toEqual(messages(3));
+    expect(queries).toEqual([]);
+  });
+
+  it('new messages that do not end at the length asked for are not trusted: the run is asked', async () => {
+    const { reader, queries } = fakeRun(messages(4));
+    const cache = new TranscriptCache();
+    expect(await cache.read('r', 4, reader, undefined, added(1, 3))).toEqual(messages(4));
+    expect(queries).toEqual([{ upTo: 4 }]);
+  });
+
+  it('keeps a thread’s history before the run’s own messages', async () => {
+    const { reader, queries } = fakeRun(messages(2));
+    const cache = new TranscriptCache();
+    const ref = { workflowId: 'thread', upTo: 2 };
+    expect(await cache.read('r', 1, reader, ref, added(0, 1))).toEqual([msg(100), msg(101), msg(0)]);
+    expect(await cache.read('r', 2, reader, ref, added(1, 2))).toEqual([msg(100), msg(101), msg(0), msg(1)]);
+    expect(queries).toEqual([ref]);
+  });
+});

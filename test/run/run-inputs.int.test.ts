@@ -48,6 +48,28 @@ describe('per-run context, state and files', () => {
     });
   });
 
+  it('tool calls carry a small context in their input and ask the run for a big one: the tool sees both alike', async () => {
+    await withWorker(workspace(), async ({ client }) => {
+      const toolInputs = async (runId: string) => {
+        const history = await client.temporal.workflow.getHandle(runId).fetchHistory();
+        return history
+          .events!.map((e) => e.activityTaskScheduledEventAttributes)
+          .filter((a) => a?.activityType?.name === 'callTool')
+          .map((a) => JSON.parse(Buffer.from(a!.input!.payloads![0]!.data!).toString()) as Record<string, unknown>);
+      };
+      const small = await client.startRun({ agentId: 'a', input: 'x', context: { user: 'ann' } });
+      expect((await small.result()).output).toContain('tool saw: user=ann state={} files=');
+      expect((await toolInputs(small.runId))[0]!.runContext).toEqual({ context: { user: 'ann' }, state: {}, files: [] });
+
+      const notes = 'n'.repeat(5000); // over MAX_INLINE_TOOL_CONTEXT_CHARS: read by query
+      const big = await client.startRun({ agentId: 'a', input: 'x', context: { user: 'bob', notes } });
+      expect((await big.result()).output).toContain('tool saw: user=bob state={} files=');
+      const [input] = await toolInputs(big.runId);
+      expect(input!.runContext).toBeUndefined();
+      expect(input!.noRunContext).toBeUndefined();
+    });
+  });
+
   it('inline files over the limits get a clear error: the client refuses huge ones, the workspace limit refuses the run', async () => {
     await withWorker(workspace(), async ({ client }) => {
       const huge = await client

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IGNORED_DECISION_LIMITS } from '../../src/workflows/run/contract.js';
-import { RunLedger, rejectionMessage } from '../../src/workflows/run/ledger.js';
+import { MAX_INLINE_TOOL_CONTEXT_CHARS, RunLedger, rejectionMessage } from '../../src/workflows/run/ledger.js';
 import type { AgentSpec } from '../../src/workflows/run/agent-spec.js';
 
 const agent: AgentSpec = {
@@ -124,5 +124,24 @@ describe('RunLedger decisions', () => {
     const [ignored] = run.status('running').ignoredDecisions;
     expect(ignored!.reason).toHaveLength(IGNORED_DECISION_LIMITS.reasonChars + ' (4018 more characters)'.length + 1);
     expect(ignored!.reason).toMatch(/^UNKNOWN_APPROVAL: y+… \(4018 more characters\)$/);
+  });
+});
+
+describe('RunLedger.toolContextForInput', () => {
+  it('says there is nothing to read when the run has no context, state or files', () => {
+    expect(new RunLedger('r', { agentId: 'a', input: 'x' }).toolContextForInput()).toEqual({ noRunContext: true });
+  });
+
+  it('carries a small context, state and files whole, and leaves big ones to the query', () => {
+    const small = new RunLedger('r', { agentId: 'a', input: 'x', context: { user: 'ann' }, state: { n: 1 } });
+    expect(small.toolContextForInput()).toEqual({ runContext: { context: { user: 'ann' }, state: { n: 1 }, files: [] } });
+    const big = new RunLedger('r', { agentId: 'a', input: 'x', context: { notes: 'x'.repeat(MAX_INLINE_TOOL_CONTEXT_CHARS) } });
+    expect(big.toolContextForInput()).toEqual({});
+  });
+
+  it('follows the agent state as tools change it', () => {
+    const ledger = new RunLedger('r', { agentId: 'a', input: 'x' });
+    ledger.applyAgentStateUpdate({ color: 'blue' });
+    expect(ledger.toolContextForInput()).toEqual({ runContext: { context: {}, state: { color: 'blue' }, files: [] } });
   });
 });

@@ -13,6 +13,7 @@ import { continueIfLong } from './continue-as-new.js';
 import { deferredDeltaEvents, messageIdFor } from './events.js';
 import { startFork } from './fork-start.js';
 import { gateToolCalls } from './gate.js';
+import { ModelInputTracker } from './model-input.js';
 import type { RunParts } from './parts.js';
 import { runToolCalls } from './tool-calls.js';
 
@@ -31,6 +32,9 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
     retry: retryPolicy(limits.toolRetry),
   });
 
+  // Each model call's input carries the messages added since the previous one (see model-input.ts).
+  const modelInputs = new ModelInputTracker(parts.input.carried ? ledger.transcript.length : 0);
+
   // A run that continued as new parked on approvals first finishes that step.
   const parked = parts.input.carried?.parkedStep;
   const last = ledger.transcript.at(-1);
@@ -48,7 +52,7 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
         nonRetryable: true,
       });
     }
-    const turn = await modelStep(parts, agent, model);
+    const turn = await modelStep(parts, agent, model, modelInputs);
     if (turn.toolCalls.length === 0) {
       ledger.outputRef = turn.contentRef;
       return turn.content;
@@ -63,17 +67,22 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
 }
 
 /** One model call: the next step, its events and usage, and the model's message in the transcript. */
-async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFor<HarnessActivities>): Promise<ModelTurn> {
+async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFor<HarnessActivities>, inputs: ModelInputTracker): Promise<ModelTurn> {
   const { ledger, events, input } = parts;
   const { limits } = agent;
   ledger.step += 1;
   const step = ledger.step;
   const messageId = messageIdFor(ledger.runId, step);
   events.emit({ type: 'step.started', step, model: agent.modelId, messageId });
-  const call = () =>
-    model.callModel.executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [
-      { agentId: agent.agentId, step, transcriptLength: ledger.transcript.length, ...(input.history && { history: input.history }) },
-    ]);
+  const newMessages = inputs.next(ledger.transcript);
+  const callInput = {
+    agentId: agent.agentId,
+    step,
+    transcriptLength: ledger.transcript.length,
+    ...(newMessages && { newMessages }),
+    ...(input.history && { history: input.history }),
+  };
+  const call = () => model.callModel.executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [callInput]);
   const chat = { agentId: agent.agentId, modelId: agent.modelId, step, pricing: agent.pricing };
   const turn = await chatSpan(chat, call).catch((err: unknown) => {
       const timeout = timeoutIn(err);

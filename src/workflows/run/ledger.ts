@@ -34,6 +34,12 @@ import { needsReference, previewOf, type ContentRef } from '../shared/content-re
 import type { ToolCall, TranscriptMessage } from '../shared/conversation.js';
 import { addInto, costOf, zeroUsage, type ModelPricing, type TokenUsage } from '../shared/usage.js';
 
+/**
+ * A run's context, state and files ride in each tool call's input up to this many characters of
+ * JSON; larger ones are read by the `toolContext` query (so history grows by at most this per call).
+ */
+export const MAX_INLINE_TOOL_CONTEXT_CHARS = 4 * 1024;
+
 export class RunLedger {
   step = 0;
   output?: string;
@@ -154,10 +160,17 @@ export class RunLedger {
     return { context: this.input.context ?? {}, state: this.agentState, files: this.files };
   }
 
-  /** Whether a tool would see nothing in `toolContext()` (then its activity need not ask). */
-  hasNoToolContext(): boolean {
-    const { context, state, files } = this.toolContext();
-    return Object.keys(context).length === 0 && Object.keys(state).length === 0 && files.length === 0;
+  /**
+   * What a tool call's input says of the run's context, state and files: nothing to read
+   * (`noRunContext`), all of it when small (`runContext`, at most {@link MAX_INLINE_TOOL_CONTEXT_CHARS}
+   * of JSON; big files are references already), or neither, and the activity asks the run by query.
+   * Either of the first two spares the tool a round trip through the server before it starts.
+   */
+  toolContextForInput(): { noRunContext?: true; runContext?: ToolRunContext } {
+    const run = this.toolContext();
+    const { context, state, files } = run;
+    if (Object.keys(context).length === 0 && Object.keys(state).length === 0 && files.length === 0) return { noRunContext: true };
+    return JSON.stringify(run).length <= MAX_INLINE_TOOL_CONTEXT_CHARS ? { runContext: run } : {};
   }
 
   setRouting(routing: RoutingDecision, policy: PolicyOutcome): void {

@@ -77,7 +77,7 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     if (spec.subAgent) return await toolSpan(call.name, call.id, true, () => subAgents.call(call, spec, args));
     return await toolSpan(call.name, call.id, false, () =>
       tools.callTool.executeWithOptions({ summary }, [
-        { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...(ledger.hasNoToolContext() && { noRunContext: true as const }) },
+        { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...ledger.toolContextForInput() },
       ]),
     );
   } catch (err) {
