@@ -5,14 +5,16 @@
  * plain `Worker.create` with the baselines' activities.
  *
  * Messages: → `{ type: 'ready', maxCachedWorkflows, … }`; ← `{ type: 'stats', gc }` →
- * `{ type: 'stats', rss, heapUsed, cpuMs, numCachedWorkflows }`; ← `{ type: 'stop' }` → exits.
+ * `{ type: 'stats', rss, heapUsed, …, numCachedWorkflows }`; ← `{ type: 'stop' }` → exits.
  */
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../src/activities/index.js';
 import { createHarnessWorker } from '../src/worker/index.js';
 import { loadWorkspace } from '../src/workspace/index.js';
 import { createBaselineActivities } from './activities.js';
+import { attachThreadHeaps } from './lib/thread-heap.js';
 
 export interface ChildWorkerConfig {
   address: string;
@@ -27,7 +29,25 @@ export interface ChildWorkerConfig {
 export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'stop' };
 export type ChildReply =
   | { type: 'ready'; pid: number; maxCachedWorkflows: number }
-  | { type: 'stats'; rss: number; heapUsed: number; cpuMs: number; numCachedWorkflows: number };
+  | ({ type: 'stats' } & ChildStats);
+
+/** One reading of the worker process (bytes, ms). */
+export interface ChildStats {
+  rss: number;
+  /** RSS split as the kernel counts it: anonymous memory (heaps, malloc) and mapped files (code). */
+  rssAnon: number;
+  rssFile: number;
+  /** The main thread's V8 heap (activities, the SDK's worker loop, the client). */
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory of C++ objects tied to the main thread's JS objects (buffers…); part of RSS. */
+  external: number;
+  /** The workflow thread(s)' V8 heap: where cached workflows live. */
+  workflowHeapUsed: number;
+  workflowHeapTotal: number;
+  cpuMs: number;
+  numCachedWorkflows: number;
+}
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -63,18 +83,33 @@ async function baselineWorker(): Promise<{ worker: Worker; close: () => Promise<
   };
 }
 
+const threadHeaps = await attachThreadHeaps();
+
+async function stats(gc: boolean): Promise<ChildStats> {
+  // Workflow thread first (its GC frees what the main thread's buffers may still reference), then main.
+  const workflowHeap = await threadHeaps.usage(gc);
+  if (gc) (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kB = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  const cpu = process.cpuUsage();
+  return {
+    rss: memory.rss,
+    rssAnon: kB('RssAnon'),
+    rssFile: kB('RssFile'),
+    heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+    workflowHeapUsed: workflowHeap.usedSize,
+    workflowHeapTotal: workflowHeap.totalSize,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    numCachedWorkflows: worker.getStatus().numCachedWorkflows,
+  };
+}
+
 process.on('message', (message: ChildRequest) => {
   if (message.type === 'stats') {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (message.gc && gc) gc();
-    const cpu = process.cpuUsage();
-    send({
-      type: 'stats',
-      rss: process.memoryUsage.rss(),
-      heapUsed: process.memoryUsage().heapUsed,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      numCachedWorkflows: worker.getStatus().numCachedWorkflows,
-    });
+    void stats(message.gc).then((reading) => send({ type: 'stats', ...reading }));
   } else if (message.type === 'stop') {
     worker.shutdown();
   }
@@ -87,5 +122,6 @@ process.on('disconnect', () => {
 const running = worker.run();
 send({ type: 'ready', pid: process.pid, maxCachedWorkflows: worker.options.maxCachedWorkflows });
 await running;
+threadHeaps.close();
 await close();
 process.disconnect?.();

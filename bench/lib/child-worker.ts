@@ -1,22 +1,18 @@
 /** Starts bench/worker-child.ts in its own Node process and talks to it over IPC. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildReply, ChildRequest, ChildWorkerConfig } from '../worker-child.js';
+import type { ChildReply, ChildRequest, ChildStats, ChildWorkerConfig } from '../worker-child.js';
 
 const CHILD = fileURLToPath(new URL('../worker-child.ts', import.meta.url));
 
-export interface WorkerStats {
-  rss: number;
-  heapUsed: number;
-  cpuMs: number;
-  numCachedWorkflows: number;
-}
+/** A reading of the worker process: RSS and its parts, both threads' heaps, CPU, cache. */
+export type WorkerStats = ChildStats;
 
 export interface ChildWorker {
   readonly pid: number;
   /** The worker's effective `maxCachedWorkflows` (the SDK default unless set). */
   readonly maxCachedWorkflows: number;
-  /** Memory and CPU of the worker process; `gc` runs a full GC first (steadier heap figures). */
+  /** Memory and CPU of the worker process; `gc` runs a full GC in every thread first (steadier heap figures). */
   stats(gc?: boolean): Promise<WorkerStats>;
   /** Graceful shutdown; resolves when the process has exited. */
   stop(): Promise<void>;
@@ -61,7 +57,8 @@ export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?
         const onMessage = (m: ChildReply) => {
           if (m.type !== 'stats') return;
           child.off('message', onMessage);
-          resolve({ rss: m.rss, heapUsed: m.heapUsed, cpuMs: m.cpuMs, numCachedWorkflows: m.numCachedWorkflows });
+          const { type: _, ...reading } = m;
+          resolve(reading);
         };
         child.on('message', onMessage);
         request({ type: 'stats', gc });

@@ -1,0 +1,61 @@
+/**
+ * The V8 heaps of this process's worker threads, read through the in-process inspector
+ * (`NodeWorker` domain). The Temporal worker runs workflow code in a worker thread of its own, whose
+ * heap `process.memoryUsage()` does not count and whose garbage `global.gc()` does not collect; the
+ * bench worker (bench/worker-child.ts) uses this to report and collect it. Node 20 has no
+ * `Worker.getHeapStatistics()` (added in 22.16), hence the inspector.
+ */
+import { Session } from 'node:inspector';
+
+/** Used and reserved bytes of one isolate's heap (`Runtime.getHeapUsage`). */
+export interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+}
+
+export interface ThreadHeaps {
+  /** Heap usage of every worker thread, summed; `collect` runs a full GC in each first. */
+  usage(collect: boolean): Promise<HeapUsage & { threads: number }>;
+  close(): void;
+}
+
+type Reply = { id: number; result?: unknown; error?: { message: string } };
+
+/** Attaches to every worker thread of this process (present and future). */
+export async function attachThreadHeaps(): Promise<ThreadHeaps> {
+  const session = new Session();
+  session.connect();
+  const threads = new Set<string>();
+  const waiting = new Map<number, (reply: Reply) => void>();
+  let nextId = 0;
+  session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string } }) => threads.add(m.params.sessionId));
+  session.on('NodeWorker.detachedFromWorker', (m: { params: { sessionId: string } }) => threads.delete(m.params.sessionId));
+  session.on('NodeWorker.receivedMessageFromWorker', (m: { params: { message: string } }) => {
+    const reply = JSON.parse(m.params.message) as Reply;
+    waiting.get(reply.id)?.(reply);
+    waiting.delete(reply.id);
+  });
+  await new Promise<void>((resolve, reject) =>
+    session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }, (err) => (err ? reject(err) : resolve())),
+  );
+  const call = <T>(sessionId: string, method: string): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const id = ++nextId;
+      waiting.set(id, (reply) => (reply.error ? reject(new Error(`${method}: ${reply.error.message}`)) : resolve(reply.result as T)));
+      session.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method }) });
+    });
+  return {
+    async usage(collect) {
+      let usedSize = 0;
+      let totalSize = 0;
+      for (const thread of threads) {
+        if (collect) await call(thread, 'HeapProfiler.collectGarbage');
+        const heap = await call<HeapUsage>(thread, 'Runtime.getHeapUsage');
+        usedSize += heap.usedSize;
+        totalSize += heap.totalSize;
+      }
+      return { usedSize, totalSize, threads: threads.size };
+    },
+    close: () => session.disconnect(),
+  };
+}
