@@ -26,10 +26,11 @@ export interface ChildWorkerConfig {
   maxCachedWorkflows?: number;
 }
 
-export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'stop' };
+export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'heap-snapshot'; file: string } | { type: 'stop' };
 export type ChildReply =
   | { type: 'ready'; pid: number; maxCachedWorkflows: number }
-  | ({ type: 'stats' } & ChildStats);
+  | ({ type: 'stats' } & ChildStats)
+  | { type: 'heap-snapshot'; file: string };
 
 /** One reading of the worker process (bytes, ms). */
 export interface ChildStats {
@@ -110,6 +111,8 @@ async function stats(gc: boolean): Promise<ChildStats> {
 process.on('message', (message: ChildRequest) => {
   if (message.type === 'stats') {
     void stats(message.gc).then((reading) => send({ type: 'stats', ...reading }));
+  } else if (message.type === 'heap-snapshot') {
+    void threadHeaps.snapshot(message.file).then(() => send({ type: 'heap-snapshot', file: message.file }));
   } else if (message.type === 'stop') {
     worker.shutdown();
   }

@@ -3,8 +3,9 @@
  * Worker RSS (and where it is: both threads' heaps, native) idle, parked and after, its peaks, the
  * server's RSS, the time to park them, approve them all and see each complete as approved.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import type { BenchContext } from '../lib/context.js';
@@ -36,6 +37,9 @@ function parseConfig(spec: string, runs: number): Config {
     ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
   };
 }
+
+/** BENCH_PARKED_SNAPSHOTS=dir: write the workflow thread's heap snapshots (idle, parked) there. */
+const SNAPSHOTS = process.env.BENCH_PARKED_SNAPSHOTS;
 
 /** What `lookup_order` answers (bench/tools.ts): a completed run's result quotes it. */
 const TOOL_ANSWER = 'shipped on 2024-05-02';
@@ -84,6 +88,7 @@ export const parkedRuns: Benchmark = {
       try {
         await sleep(1000);
         const idle = await worker.stats(true);
+        if (SNAPSHOTS) await worker.heapSnapshot(join(SNAPSHOTS, `${label}-idle.heapsnapshot`));
         const serverIdle = serverRss(ctx);
         const serverCpu0 = processesCpuMs(ctx.serverPids());
 
@@ -96,13 +101,15 @@ export const parkedRuns: Benchmark = {
         const parkedAt = performance.now();
         await sleep(1000);
         const parked = await worker.stats(true);
+        if (SNAPSHOTS) await worker.heapSnapshot(join(SNAPSHOTS, `${label}-parked.heapsnapshot`));
         const serverParked = serverRss(ctx);
 
         peaks.phase('approving');
         const t1 = performance.now();
-        await mapLimit(ids, IN_FLIGHT, (id) =>
-          ctx.temporal.workflow.getHandle(id).executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] }),
-        );
+        let resent = 0;
+        await mapLimit(ids, IN_FLIGHT, async (id) => {
+          resent += await approve(ctx, id, approvalId);
+        });
         const decided = performance.now();
         await waitForCount(ctx.temporal, `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"`, config.runs, log);
         const done = performance.now();
@@ -134,6 +141,7 @@ export const parkedRuns: Benchmark = {
           workerCpuMs: after.cpuMs - idle.cpuMs,
           serverCpuMs,
           verified,
+          decisionsResentAfterRpcTimeout: resent,
         };
         results.push(result);
         rows.push([
@@ -151,6 +159,7 @@ export const parkedRuns: Benchmark = {
           `${result.startedPerSecond.toFixed(0)} / ${result.parkedPerSecond.toFixed(1)} / ${result.completedPerSecond.toFixed(1)}`,
           `${bytes(serverIdle)} → ${bytes(serverParked)} → ${bytes(serverAfter)} (peak ${bytes(Math.max(peaks.server.parking, peaks.server.approving))})`,
           `${verified.completed}/${config.runs}${verified.problems.length ? ` (${verified.problems.length} not: ${verified.problems.slice(0, 3).join('; ')})` : ''}`,
+          resent,
         ]);
         for (const [reading, s] of Object.entries({ idle, parked, after })) {
           memoryRows.push([
@@ -179,7 +188,7 @@ export const parkedRuns: Benchmark = {
         {
           title: `worker in its own process; starts and decisions (by update) ${IN_FLIGHT} in flight; memory after a full GC in both threads unless "peak"`,
           text: table(
-            ['workflow', 'runs', 'maxCachedWorkflows', 'RSS idle', 'RSS parked', 'RSS after', 'RSS peak parking / approving', 'cached', 'RSS / cached run', 'start → all parked', 'approve → all done', 'runs/s started / parked / completed', 'server RSS idle → parked → after', 'completed, verified'],
+            ['workflow', 'runs', 'maxCachedWorkflows', 'RSS idle', 'RSS parked', 'RSS after', 'RSS peak parking / approving', 'cached', 'RSS / cached run', 'start → all parked', 'approve → all done', 'runs/s started / parked / completed', 'server RSS idle → parked → after', 'completed, verified', 'decisions re-sent'],
             rows,
           ),
         },
@@ -195,6 +204,7 @@ export const parkedRuns: Benchmark = {
         'baseline+zod: the baseline whose bundle also imports zod and builds one small schema at module level (bench/workflows/baseline-zod.ts); every new or replayed workflow evaluates its bundle\'s modules (reuseV8Context), so this is what one heavy library in the workflow bundle costs.',
         'A parked run costs the worker nothing but its cache entry: once evicted (small cache), a run waits in the server only, and a decision replays its history on whichever worker takes it.',
         'agentRun\'s parked count comes from visibility (HarnessRunState), the baseline\'s from its status query (it sets no search attribute); completions from visibility (ExecutionStatus), polled every 250 ms; "verified": every run listed Completed and its result carries the approved tool\'s output.',
+        '"decisions re-sent": update calls that timed out before the workflow accepted them (the worker replaying evicted runs, 50 at a time) and were sent again under the same update id (deduplicated by the server).',
         '"runs/s started": start calls answered; "parked": runs waiting for approval over the time since the first start; "completed": runs completed over the time since the first decision was sent.',
         'Workflow-thread heap read through the inspector (bench/lib/thread-heap.ts); "rest of anonymous" = anonymous RSS − both heaps\' reserved size − external: the SDK\'s Rust core (its workflow state machines and histories per cached run), malloc arenas, thread stacks.',
       ],
@@ -202,6 +212,25 @@ export const parkedRuns: Benchmark = {
     };
   },
 };
+
+/**
+ * Sends the approval by update; when the update call times out before the workflow accepted it (a
+ * worker busy replaying evicted runs), sends it again under the same update id, which the server
+ * deduplicates. Returns how many times it had to re-send.
+ */
+async function approve(ctx: BenchContext, id: string, approvalId: string): Promise<number> {
+  for (let resent = 0; ; resent++) {
+    try {
+      await ctx.temporal.workflow.getHandle(id).executeUpdate(decideApprovalUpdate, {
+        updateId: `approve-${id}`,
+        args: [{ approvalId, decision: 'approve', approver: 'bench' }],
+      });
+      return resent;
+    } catch (err) {
+      if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) || resent >= 20) throw err;
+    }
+  }
+}
 
 const serverRss = (ctx: BenchContext) => ctx.serverPids().reduce((sum, pid) => sum + (processRssBytes(pid) ?? 0), 0);
 

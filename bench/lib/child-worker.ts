@@ -14,6 +14,8 @@ export interface ChildWorker {
   readonly maxCachedWorkflows: number;
   /** Memory and CPU of the worker process; `gc` runs a full GC in every thread first (steadier heap figures). */
   stats(gc?: boolean): Promise<WorkerStats>;
+  /** Writes a heap snapshot of the workflow thread to `file`. */
+  heapSnapshot(file: string): Promise<void>;
   /** Graceful shutdown; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -62,6 +64,16 @@ export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?
         };
         child.on('message', onMessage);
         request({ type: 'stats', gc });
+      }),
+    heapSnapshot: (file) =>
+      new Promise<void>((resolve) => {
+        const onMessage = (m: ChildReply) => {
+          if (m.type !== 'heap-snapshot' || m.file !== file) return;
+          child.off('message', onMessage);
+          resolve();
+        };
+        child.on('message', onMessage);
+        request({ type: 'heap-snapshot', file });
       }),
     stop: async () => {
       if (child.exitCode === null && child.connected) request({ type: 'stop' });

@@ -5,6 +5,7 @@
  * bench worker (bench/worker-child.ts) uses this to report and collect it. Node 20 has no
  * `Worker.getHeapStatistics()` (added in 22.16), hence the inspector.
  */
+import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector';
 
 /** Used and reserved bytes of one isolate's heap (`Runtime.getHeapUsage`). */
@@ -16,6 +17,8 @@ export interface HeapUsage {
 export interface ThreadHeaps {
   /** Heap usage of every worker thread, summed; `collect` runs a full GC in each first. */
   usage(collect: boolean): Promise<HeapUsage & { threads: number }>;
+  /** Writes a heap snapshot of the first worker thread to `file` (open it in Chrome DevTools). */
+  snapshot(file: string): Promise<void>;
   close(): void;
 }
 
@@ -30,10 +33,12 @@ export async function attachThreadHeaps(): Promise<ThreadHeaps> {
   let nextId = 0;
   session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string } }) => threads.add(m.params.sessionId));
   session.on('NodeWorker.detachedFromWorker', (m: { params: { sessionId: string } }) => threads.delete(m.params.sessionId));
+  let chunks: string[] | undefined;
   session.on('NodeWorker.receivedMessageFromWorker', (m: { params: { message: string } }) => {
-    const reply = JSON.parse(m.params.message) as Reply;
-    waiting.get(reply.id)?.(reply);
-    waiting.delete(reply.id);
+    const message = JSON.parse(m.params.message) as Reply & { method?: string; params?: { chunk: string } };
+    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') return void chunks?.push(message.params!.chunk);
+    waiting.get(message.id)?.(message);
+    waiting.delete(message.id);
   });
   await new Promise<void>((resolve, reject) =>
     session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }, (err) => (err ? reject(err) : resolve())),
@@ -55,6 +60,14 @@ export async function attachThreadHeaps(): Promise<ThreadHeaps> {
         totalSize += heap.totalSize;
       }
       return { usedSize, totalSize, threads: threads.size };
+    },
+    async snapshot(file) {
+      const [thread] = threads;
+      if (thread === undefined) throw new Error('no worker thread to snapshot');
+      chunks = [];
+      await call(thread, 'HeapProfiler.takeHeapSnapshot');
+      await writeFile(file, chunks.join(''));
+      chunks = undefined;
     },
     close: () => session.disconnect(),
   };
