@@ -1,5 +1,5 @@
 /**
- * The V8 heaps of this process's worker threads, read through the in-process inspector
+ * The V8 heaps of this process's worker threads (Node's internal ones left out), read through the in-process inspector
  * (`NodeWorker` domain). The Temporal worker runs workflow code in a worker thread of its own, whose
  * heap `process.memoryUsage()` does not count and whose garbage `global.gc()` does not collect; the
  * bench worker (bench/worker-child.ts) uses this to report and collect it. Node 20 has no
@@ -31,7 +31,10 @@ export async function attachThreadHeaps(): Promise<ThreadHeaps> {
   const threads = new Set<string>();
   const waiting = new Map<number, (reply: Reply) => void>();
   let nextId = 0;
-  session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string } }) => threads.add(m.params.sessionId));
+  session.on('NodeWorker.attachedToWorker', (m: { params: { sessionId: string; workerInfo: { url: string } } }) => {
+    // Node's own threads (the ESM loader thread `--import tsx` runs its hooks in: ~14 MiB) are not the worker's.
+    if (!m.params.workerInfo.url.startsWith('node:')) threads.add(m.params.sessionId);
+  });
   session.on('NodeWorker.detachedFromWorker', (m: { params: { sessionId: string } }) => threads.delete(m.params.sessionId));
   let chunks: string[] | undefined;
   session.on('NodeWorker.receivedMessageFromWorker', (m: { params: { message: string } }) => {
