@@ -15,7 +15,7 @@ export const DEFAULT_TASK_QUEUE = 'harness';
 /**
  * Runs a worker keeps in memory (its workflow cache) unless told otherwise. A run waiting for a
  * decision needs no cache entry: beyond the cache it waits in the server alone, and its decision
- * replays its history on whichever worker takes it (tens of ms; BENCHMARKS.md §3b). So the cache is
+ * replays its history on whichever worker takes it (tens of ms; BENCHMARKS.md §3). So the cache is
  * sized for runs in flight, not for runs parked: twice the default activity slots (100), so a worker
  * busy with 100 model and tool calls keeps every one of their runs, while its memory stays bounded
  * whatever the number of parked runs (~0.3 MiB per entry, BENCHMARKS.md §3). The SDK alone would
