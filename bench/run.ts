@@ -19,6 +19,7 @@ import { langgraph } from './benchmarks/langgraph.js';
 import { memory } from './benchmarks/memory.js';
 import { overhead } from './benchmarks/overhead.js';
 import { parkedRuns } from './benchmarks/parked-runs.js';
+import { parkedRunsCache } from './benchmarks/parked-runs-cache.js';
 import { throughput } from './benchmarks/throughput.js';
 import { tokenLatency } from './benchmarks/token-latency.js';
 import type { Benchmark } from './lib/bench.js';
@@ -26,7 +27,7 @@ import { startBenchContext, type Mode } from './lib/context.js';
 import { collectMeta } from './lib/meta.js';
 import { describeDynamicConfig } from '../src/devserver/index.js';
 
-const BENCHMARKS: Benchmark[] = [control, overhead, approvalLatency, parkedRuns, historyGrowth, langgraph, throughput, memory, tokenLatency];
+const BENCHMARKS: Benchmark[] = [control, overhead, approvalLatency, parkedRuns, parkedRunsCache, historyGrowth, langgraph, throughput, memory, tokenLatency];
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 
 const { values } = parseArgs({

@@ -5,13 +5,15 @@
  * plain `Worker.create` with the baselines' activities.
  *
  * Messages: → `{ type: 'ready', maxCachedWorkflows, … }`; ← `{ type: 'stats', gc }` →
- * `{ type: 'stats', rss, heapUsed, cpuMs, numCachedWorkflows }`; ← `{ type: 'start', … }` →
- * `{ type: 'started', runId, eagerlyStarted | error }`; ← `{ type: 'stop' }` → exits.
+ * `{ type: 'stats', rss, heapUsed, …, numCachedWorkflows }`; ← `{ type: 'start', … }` →
+ * `{ type: 'started', runId, eagerlyStarted | error }`; ← `{ type: 'heap-snapshot', file }`;
+ * ← `{ type: 'stop' }` → exits.
  *
  * `start` starts a run from THIS process, through a client on the worker's own connection, so the
  * server can hand its first workflow task straight back to this worker (eager workflow start), as
  * in an app that embeds client and worker (`harness serve --worker`, `HarnessWorker.client()`).
  */
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import type { HarnessClient } from '../src/client/index.js';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -20,6 +22,7 @@ import { createHarnessWorker } from '../src/worker/index.js';
 import { loadWorkspace } from '../src/workspace/index.js';
 import { createBaselineActivities } from './activities.js';
 import { BASELINE_AGENT_WORKFLOW } from './workflows/messages.js';
+import { attachThreadHeaps } from './lib/thread-heap.js';
 
 export interface ChildWorkerConfig {
   address: string;
@@ -42,11 +45,30 @@ export interface ChildStart {
   local?: boolean;
 }
 
-export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'stop' } | ({ type: 'start' } & ChildStart);
+export type ChildRequest = { type: 'stats'; gc: boolean } | { type: 'heap-snapshot'; file: string } | { type: 'stop' } | ({ type: 'start' } & ChildStart);
 export type ChildReply =
   | { type: 'ready'; pid: number; maxCachedWorkflows: number }
-  | { type: 'stats'; rss: number; heapUsed: number; cpuMs: number; numCachedWorkflows: number }
+  | ({ type: 'stats' } & ChildStats)
+  | { type: 'heap-snapshot'; file: string }
   | { type: 'started'; runId: string; eagerlyStarted: boolean; error?: string };
+
+/** One reading of the worker process (bytes, ms). */
+export interface ChildStats {
+  rss: number;
+  /** RSS split as the kernel counts it: anonymous memory (heaps, malloc) and mapped files (code). */
+  rssAnon: number;
+  rssFile: number;
+  /** The main thread's V8 heap (activities, the SDK's worker loop, the client). */
+  heapUsed: number;
+  heapTotal: number;
+  /** Memory of C++ objects tied to the main thread's JS objects (buffers…); part of RSS. */
+  external: number;
+  /** The workflow thread(s)' V8 heap: where cached workflows live. */
+  workflowHeapUsed: number;
+  workflowHeapTotal: number;
+  cpuMs: number;
+  numCachedWorkflows: number;
+}
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -113,18 +135,35 @@ async function baselineWorker(): Promise<ChildWorkerParts> {
   };
 }
 
+const threadHeaps = await attachThreadHeaps();
+
+async function stats(gc: boolean): Promise<ChildStats> {
+  // Workflow thread first (its GC frees what the main thread's buffers may still reference), then main.
+  const workflowHeap = await threadHeaps.usage(gc);
+  if (gc) (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kB = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN) * 1024;
+  const cpu = process.cpuUsage();
+  return {
+    rss: memory.rss,
+    rssAnon: kB('RssAnon'),
+    rssFile: kB('RssFile'),
+    heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
+    external: memory.external,
+    workflowHeapUsed: workflowHeap.usedSize,
+    workflowHeapTotal: workflowHeap.totalSize,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    numCachedWorkflows: worker.getStatus().numCachedWorkflows,
+  };
+}
+
 process.on('message', (message: ChildRequest) => {
   if (message.type === 'stats') {
-    const gc = (globalThis as { gc?: () => void }).gc;
-    if (message.gc && gc) gc();
-    const cpu = process.cpuUsage();
-    send({
-      type: 'stats',
-      rss: process.memoryUsage.rss(),
-      heapUsed: process.memoryUsage().heapUsed,
-      cpuMs: (cpu.user + cpu.system) / 1000,
-      numCachedWorkflows: worker.getStatus().numCachedWorkflows,
-    });
+    void stats(message.gc).then((reading) => send({ type: 'stats', ...reading }));
+  } else if (message.type === 'heap-snapshot') {
+    void threadHeaps.snapshot(message.file).then(() => send({ type: 'heap-snapshot', file: message.file }));
   } else if (message.type === 'start') {
     const { type: _, ...run } = message;
     start(run).then(
@@ -143,5 +182,6 @@ process.on('disconnect', () => {
 const running = worker.run();
 send({ type: 'ready', pid: process.pid, maxCachedWorkflows: worker.options.maxCachedWorkflows });
 await running;
+threadHeaps.close();
 await close();
 process.disconnect?.();

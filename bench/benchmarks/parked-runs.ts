@@ -1,14 +1,16 @@
 /**
  * 3. Parked runs: N runs waiting for approval at once, served by a worker in its own process.
- * Worker RSS before and after parking, then the time to approve them all and see them complete.
+ * Worker RSS (and where it is: both threads' heaps, native) idle, parked and after, its peaks, the
+ * server's RSS, the time to park them, approve them all and see each complete as approved.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@temporalio/client';
+import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import type { BenchContext } from '../lib/context.js';
 import type { WorkerStats } from '../lib/child-worker.js';
-import { processesCpuMs } from '../lib/proc.js';
+import { processesCpuMs, processRssBytes } from '../lib/proc.js';
 import { bytes, mapLimit, sleep, table } from '../lib/stats.js';
 import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
@@ -17,10 +19,30 @@ import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 const SDK_DEFAULT_CACHE = 2310;
 
 /**
- * BENCH_PARKED_CONFIGS: run only these rows, e.g. `agentRun,agentRun:2310` (workflow or bundle
- * name, `:cache` for a set cache size; the full-mode row is then available in quick mode too).
+ * BENCH_PARKED_CONFIGS: run these rows instead, e.g. `agentRun,agentRun:2310,agentRun:100`
+ * (`agentRun`, `baseline` or `baseline-zod`, then `:N` for a set cache size; none = the worker's default).
  */
 const only = (process.env.BENCH_PARKED_CONFIGS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+
+function parseConfig(spec: string, runs: number): Config {
+  const [name, cache] = spec.split(':');
+  const maxCachedWorkflows = cache === undefined ? undefined : Number(cache);
+  if (!['agentRun', 'baseline', 'baseline-zod'].includes(name ?? '') || (maxCachedWorkflows !== undefined && !Number.isSafeInteger(maxCachedWorkflows))) {
+    throw new Error(`BENCH_PARKED_CONFIGS: "${spec}" is not agentRun, baseline or baseline-zod with an optional :cache size (e.g. agentRun:100)`);
+  }
+  return {
+    workflow: name === 'agentRun' ? 'agentRun' : 'baseline',
+    ...(name === 'baseline-zod' && { bundle: 'baseline-zod' as const }),
+    runs,
+    ...(maxCachedWorkflows !== undefined && { maxCachedWorkflows }),
+  };
+}
+
+/** BENCH_PARKED_SNAPSHOTS=dir: write the workflow thread's heap snapshots (idle, parked) there. */
+const SNAPSHOTS = process.env.BENCH_PARKED_SNAPSHOTS;
+
+/** What `lookup_order` answers (bench/tools.ts): a completed run's result quotes it. */
+const TOOL_ANSWER = 'shipped on 2024-05-02';
 
 /** Client calls in flight at once while starting and approving (an app's worth of concurrency). */
 const IN_FLIGHT = 50;
@@ -47,10 +69,11 @@ export const parkedRuns: Benchmark = {
       { workflow: 'baseline', runs },
       { workflow: 'baseline', bundle: 'baseline-zod', runs },
       // Full mode only: agentRun with the cache the SDK would pick, to show what the cap saves.
-      ...(ctx.mode === 'full' || only.length ? [{ workflow: 'agentRun' as const, runs, maxCachedWorkflows: SDK_DEFAULT_CACHE }] : []),
+      ...(ctx.mode === 'full' ? [{ workflow: 'agentRun' as const, runs, maxCachedWorkflows: SDK_DEFAULT_CACHE }] : []),
     ];
-    const configs = all.filter((c) => !only.length || only.includes(`${c.bundle ?? c.workflow}${c.maxCachedWorkflows ? `:${c.maxCachedWorkflows}` : ''}`));
+    const configs = only.length ? only.map((spec) => parseConfig(spec, runs)) : all;
     const rows: (string | number)[][] = [];
+    const memoryRows: (string | number)[][] = [];
     const results: unknown[] = [];
     for (const config of configs) {
       const name = config.bundle === 'baseline-zod' ? 'baseline+zod' : config.workflow;
@@ -60,30 +83,43 @@ export const parkedRuns: Benchmark = {
         bundle: config.workflow === 'agentRun' ? 'harness' : (config.bundle ?? 'baseline'),
         ...(config.maxCachedWorkflows !== undefined && { maxCachedWorkflows: config.maxCachedWorkflows }),
       });
+      // Peak RSS between the GC'd readings: what the machine must really hold.
+      const peaks = new RssPeaks(worker.pid, ctx.serverPids);
       try {
         await sleep(1000);
         const idle = await worker.stats(true);
+        if (SNAPSHOTS) await worker.heapSnapshot(join(SNAPSHOTS, `${label}-idle.heapsnapshot`));
+        const serverIdle = serverRss(ctx);
         const serverCpu0 = processesCpuMs(ctx.serverPids());
 
         const t0 = performance.now();
         const ids = Array.from({ length: config.runs }, (_, i) => `parked-${nonce}-${label}-${i}`);
+        peaks.phase('parking');
         await mapLimit(ids, IN_FLIGHT, (id) => start(ctx, config.workflow, taskQueue, id));
         const started = performance.now();
         const approvalId = await waitParked(ctx, config.workflow, taskQueue, ids, log);
         const parkedAt = performance.now();
         await sleep(1000);
         const parked = await worker.stats(true);
+        if (SNAPSHOTS) await worker.heapSnapshot(join(SNAPSHOTS, `${label}-parked.heapsnapshot`));
+        const serverParked = serverRss(ctx);
 
+        peaks.phase('approving');
         const t1 = performance.now();
-        await mapLimit(ids, IN_FLIGHT, (id) =>
-          ctx.temporal.workflow.getHandle(id).executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] }),
-        );
+        let resent = 0;
+        await mapLimit(ids, IN_FLIGHT, async (id) => {
+          resent += await approve(ctx, id, approvalId);
+        });
         const decided = performance.now();
         await waitForCount(ctx.temporal, `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"`, config.runs, log);
         const done = performance.now();
+        peaks.stop();
         const after = await worker.stats(true);
+        const serverAfter = serverRss(ctx);
         const serverCpuMs = processesCpuMs(ctx.serverPids()) - serverCpu0;
+        const verified = await verifyCompleted(ctx, ids);
 
+        const cached = Math.max(parked.numCachedWorkflows, 1);
         const result = {
           workflow: name,
           runs: config.runs,
@@ -93,11 +129,19 @@ export const parkedRuns: Benchmark = {
           startToAllParkedMs: parkedAt - t0,
           approveAllMs: decided - t1,
           approveToAllCompletedMs: done - t1,
+          startedPerSecond: config.runs / ((started - t0) / 1000),
+          parkedPerSecond: config.runs / ((parkedAt - t0) / 1000),
+          completedPerSecond: config.runs / ((done - t1) / 1000),
           worker: { idle, parked, after } satisfies Record<string, WorkerStats>,
+          workerPeakRss: peaks.worker,
+          server: { idleRss: serverIdle, parkedRss: serverParked, afterRss: serverAfter, peakRss: peaks.server },
           rssPerParkedRunBytes: (parked.rss - idle.rss) / config.runs,
-          rssPerCachedRunBytes: (parked.rss - idle.rss) / Math.max(parked.numCachedWorkflows, 1),
+          rssPerCachedRunBytes: (parked.rss - idle.rss) / cached,
+          workflowHeapPerCachedRunBytes: (parked.workflowHeapUsed - idle.workflowHeapUsed) / cached,
           workerCpuMs: after.cpuMs - idle.cpuMs,
           serverCpuMs,
+          verified,
+          decisionsResentAfterRpcTimeout: resent,
         };
         results.push(result);
         rows.push([
@@ -106,41 +150,138 @@ export const parkedRuns: Benchmark = {
           `${worker.maxCachedWorkflows}${config.maxCachedWorkflows === undefined ? ' (default)' : ''}`,
           bytes(idle.rss),
           bytes(parked.rss),
-          parked.numCachedWorkflows,
-          bytes(result.rssPerParkedRunBytes),
-          bytes(result.rssPerCachedRunBytes),
-          `${bytes(idle.heapUsed)} → ${bytes(parked.heapUsed)}`,
-          `${(result.startToAllParkedMs / 1000).toFixed(1)} s`,
-          `${(result.approveAllMs / 1000).toFixed(1)} s`,
-          `${(result.approveToAllCompletedMs / 1000).toFixed(1)} s`,
-          (config.runs / (result.approveToAllCompletedMs / 1000)).toFixed(0),
           bytes(after.rss),
+          `${bytes(peaks.worker.parking)} / ${bytes(peaks.worker.approving)}`,
+          parked.numCachedWorkflows,
+          bytes(result.rssPerCachedRunBytes),
+          `${(result.startToAllParkedMs / 1000).toFixed(1)} s`,
+          `${(result.approveToAllCompletedMs / 1000).toFixed(1)} s`,
+          `${result.startedPerSecond.toFixed(0)} / ${result.parkedPerSecond.toFixed(1)} / ${result.completedPerSecond.toFixed(1)}`,
+          `${bytes(serverIdle)} → ${bytes(serverParked)} → ${bytes(serverAfter)} (peak ${bytes(Math.max(peaks.server.parking, peaks.server.approving))})`,
+          `${verified.completed}/${config.runs}${verified.problems.length ? ` (${verified.problems.length} not: ${verified.problems.slice(0, 3).join('; ')})` : ''}`,
+          resent,
         ]);
-        log(`  ${name}: ${config.runs} runs, cache ${worker.maxCachedWorkflows}: done`);
+        for (const [reading, s] of Object.entries({ idle, parked, after })) {
+          memoryRows.push([
+            name,
+            `${worker.maxCachedWorkflows}`,
+            config.runs,
+            reading,
+            s.numCachedWorkflows,
+            bytes(s.rss),
+            bytes(s.rssAnon),
+            bytes(s.rssFile),
+            `${bytes(s.heapUsed)} / ${bytes(s.heapTotal)}`,
+            bytes(s.external),
+            `${bytes(s.workflowHeapUsed)} / ${bytes(s.workflowHeapTotal)}`,
+            bytes(s.rssAnon - s.heapTotal - s.workflowHeapTotal - s.external),
+          ]);
+        }
+        log(`  ${name}: ${config.runs} runs, cache ${worker.maxCachedWorkflows}: done, ${verified.completed} verified`);
       } finally {
+        peaks.stop();
         await worker.stop();
       }
     }
     return {
       tables: [
         {
-          title: `worker in its own process; starts and decisions (by update) ${IN_FLIGHT} in flight; memory after a full GC`,
+          title: `worker in its own process; starts and decisions (by update) ${IN_FLIGHT} in flight; memory after a full GC in both threads unless "peak"`,
           text: table(
-            ['workflow', 'runs', 'maxCachedWorkflows', 'RSS idle', 'RSS parked', 'cached', 'RSS / parked run', 'RSS / cached run', 'main heap idle → parked', 'start → all parked', 'approve all', 'approve → all done', 'runs/s', 'RSS after'],
+            ['workflow', 'runs', 'maxCachedWorkflows', 'RSS idle', 'RSS parked', 'RSS after', 'RSS peak parking / approving', 'cached', 'RSS / cached run', 'start → all parked', 'approve → all done', 'runs/s started / parked / completed', 'server RSS idle → parked → after', 'completed, verified', 'decisions re-sent'],
             rows,
+          ),
+        },
+        {
+          title: 'where the worker\'s memory is (after a full GC in both threads; heap = used / reserved)',
+          text: table(
+            ['workflow', 'cache', 'runs', 'reading', 'cached', 'RSS', 'anonymous', 'files (code)', 'main-thread heap', 'external', 'workflow-thread heap', 'rest of anonymous (native: SDK core, malloc, stacks)'],
+            memoryRows,
           ),
         },
       ],
       notes: [
         'baseline+zod: the baseline whose bundle also imports zod and builds one small schema at module level (bench/workflows/baseline-zod.ts); every new or replayed workflow evaluates its bundle\'s modules (reuseV8Context), so this is what one heavy library in the workflow bundle costs.',
         'A parked run costs the worker nothing but its cache entry: once evicted (small cache), a run waits in the server only, and a decision replays its history on whichever worker takes it.',
-        'agentRun\'s parked count comes from visibility (HarnessRunState), the baseline\'s from its status query (it sets no search attribute); completions from visibility (ExecutionStatus), polled every 250 ms.',
-        'RSS is the whole worker process (the workflow sandbox runs in a worker thread whose heap `heapUsed` does not include); the GC before each reading reaches the main thread only.',
+        'agentRun\'s parked count comes from visibility (HarnessRunState), the baseline\'s from its status query (it sets no search attribute); completions from visibility (ExecutionStatus), polled every 250 ms; "verified": every run listed Completed and its result carries the approved tool\'s output.',
+        '"decisions re-sent": update calls that timed out before the workflow accepted them (the worker replaying evicted runs, 50 at a time) and were sent again under the same update id (deduplicated by the server).',
+        '"runs/s started": start calls answered; "parked": runs waiting for approval over the time since the first start; "completed": runs completed over the time since the first decision was sent.',
+        'Workflow-thread heap read through the inspector (bench/lib/thread-heap.ts); "rest of anonymous" = anonymous RSS − both heaps\' reserved size − external: the SDK\'s Rust core (its workflow state machines and histories per cached run), malloc arenas, thread stacks.',
       ],
       data: { inFlight: IN_FLIGHT, configs: results },
     };
   },
 };
+
+/**
+ * Sends the approval by update; when the update call times out before the workflow accepted it (a
+ * worker busy replaying evicted runs), sends it again under the same update id, which the server
+ * deduplicates. Returns how many times it had to re-send.
+ */
+async function approve(ctx: BenchContext, id: string, approvalId: string): Promise<number> {
+  for (let resent = 0; ; resent++) {
+    try {
+      await ctx.temporal.workflow.getHandle(id).executeUpdate(decideApprovalUpdate, {
+        updateId: `approve-${id}`,
+        args: [{ approvalId, decision: 'approve', approver: 'bench' }],
+      });
+      return resent;
+    } catch (err) {
+      if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) || resent >= 20) throw err;
+    }
+  }
+}
+
+const serverRss = (ctx: BenchContext) => ctx.serverPids().reduce((sum, pid) => sum + (processRssBytes(pid) ?? 0), 0);
+
+/** Samples the worker's and the server's RSS every second and keeps the highest per phase. */
+class RssPeaks {
+  readonly worker = { parking: 0, approving: 0 };
+  readonly server = { parking: 0, approving: 0 };
+  private current: 'parking' | 'approving' | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly workerPid: number,
+    private readonly serverPids: () => number[],
+  ) {
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+
+  phase(name: 'parking' | 'approving'): void {
+    this.current = name;
+  }
+
+  stop(): void {
+    this.current = undefined;
+    clearInterval(this.timer);
+  }
+
+  private sample(): void {
+    if (!this.current) return;
+    this.worker[this.current] = Math.max(this.worker[this.current], processRssBytes(this.workerPid) ?? 0);
+    const server = this.serverPids().reduce((sum, pid) => sum + (processRssBytes(pid) ?? 0), 0);
+    this.server[this.current] = Math.max(this.server[this.current], server);
+  }
+}
+
+/**
+ * Checks every run finished as approved: listed Completed in visibility, and its result carries the
+ * tool's answer (the scripted model's last turn quotes it), so no run was rejected, failed or lost.
+ */
+async function verifyCompleted(ctx: BenchContext, ids: readonly string[]): Promise<{ completed: number; problems: string[] }> {
+  const problems: string[] = [];
+  let completed = 0;
+  await mapLimit(ids, IN_FLIGHT, async (id) => {
+    const handle = ctx.temporal.workflow.getHandle(id);
+    const { status } = await handle.describe();
+    if (status.name !== 'COMPLETED') return void problems.push(`${id}: ${status.name}`);
+    const result: unknown = await handle.result();
+    if (!JSON.stringify(result).includes(TOOL_ANSWER)) return void problems.push(`${id}: result without the tool's answer`);
+    completed += 1;
+  });
+  return { completed, problems };
+}
 
 function start(ctx: BenchContext, workflow: Config['workflow'], taskQueue: string, id: string): Promise<unknown> {
   if (workflow === 'agentRun') return ctx.harness(taskQueue).startRun({ agentId: AGENTS.gated, input: ORDER_QUESTION, runId: id });

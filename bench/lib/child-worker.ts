@@ -2,28 +2,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildReply, ChildRequest, ChildStart, ChildWorkerConfig } from '../worker-child.js';
+import type { ChildReply, ChildRequest, ChildStart, ChildStats, ChildWorkerConfig } from '../worker-child.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface WorkerStats {
-  rss: number;
-  heapUsed: number;
-  cpuMs: number;
-  numCachedWorkflows: number;
-}
+/** A reading of the worker process: RSS and its parts, both threads' heaps, CPU, cache. */
+export type WorkerStats = ChildStats;
 
 export interface ChildWorker {
   readonly pid: number;
   /** The worker's effective `maxCachedWorkflows` (the SDK default unless set). */
   readonly maxCachedWorkflows: number;
-  /** Memory and CPU of the worker process; `gc` runs a full GC first (steadier heap figures). */
+  /** Memory and CPU of the worker process; `gc` runs a full GC in every thread first (steadier heap figures). */
   stats(gc?: boolean): Promise<WorkerStats>;
   /**
    * Starts a run from the worker's process, on the worker's connection (eager workflow start when
    * granted); resolves once the start call returned there.
    */
   start(run: ChildStart): Promise<{ eagerlyStarted: boolean }>;
+  /** Writes a heap snapshot of the workflow thread to `file`. */
+  heapSnapshot(file: string): Promise<void>;
   /** Graceful shutdown; resolves when the process has exited. */
   stop(): Promise<void>;
 }
@@ -80,7 +78,8 @@ export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?
         const onMessage = (m: ChildReply) => {
           if (m.type !== 'stats') return;
           child.off('message', onMessage);
-          resolve({ rss: m.rss, heapUsed: m.heapUsed, cpuMs: m.cpuMs, numCachedWorkflows: m.numCachedWorkflows });
+          const { type: _, ...reading } = m;
+          resolve(reading);
         };
         child.on('message', onMessage);
         request({ type: 'stats', gc });
@@ -89,6 +88,16 @@ export async function spawnChildWorker(config: ChildWorkerConfig, cpuProfileDir?
       new Promise((resolve, reject) => {
         starts.set(run.runId, { resolve, reject });
         request({ type: 'start', ...run });
+      }),
+    heapSnapshot: (file) =>
+      new Promise<void>((resolve) => {
+        const onMessage = (m: ChildReply) => {
+          if (m.type !== 'heap-snapshot' || m.file !== file) return;
+          child.off('message', onMessage);
+          resolve();
+        };
+        child.on('message', onMessage);
+        request({ type: 'heap-snapshot', file });
       }),
     stop: async () => {
       if (child.exitCode === null && child.connected) request({ type: 'stop' });

@@ -3,11 +3,10 @@
  * from their Go module like the CLI (src/devserver/temporal-binary.ts) and cached next to it,
  * outside the repo, so every clone and CI run reuses one build.
  */
-import { spawn } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { runGoBuild } from '../devserver/go-build.js';
 import { harnessCacheDir } from '../devserver/temporal-binary.js';
 import { TEMPORAL_SERVER_VERSION } from './config.js';
 import { ClusterStartError } from './errors.js';
@@ -23,8 +22,6 @@ export interface ServerBinaries {
   server: string;
   sqlTool: string;
 }
-
-const HEARTBEAT_MS = 30_000;
 
 async function isExecutable(file: string): Promise<boolean> {
   try {
@@ -101,7 +98,7 @@ async function buildServerBinaries(log: (line: string) => void): Promise<void> {
     const goArgs = ['install', '-ldflags=-s -w', ...PACKAGES.map((p) => `${p.pkg}@${TEMPORAL_SERVER_VERSION}`)];
     // Low priority: the build takes minutes of every core, and the machine has other work.
     const [cmd, args] = nice ? [nice, ['-n', '10', go, ...goArgs]] : [go, goArgs];
-    const { code, tail } = await runLogged(cmd, args, { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' }, log);
+    const { code, tail } = await runGoBuild(cmd, args, { ...process.env, GOBIN: gobin, CGO_ENABLED: '0', GOTOOLCHAIN: 'local' }, log);
     if (code !== 0) {
       throw new ClusterStartError(
         'SERVER_BUILD_FAILED',
@@ -115,32 +112,3 @@ async function buildServerBinaries(log: (line: string) => void): Promise<void> {
   }
 }
 
-function runLogged(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-): Promise<{ code: number | null; tail: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    const onLine = (line: string): void => {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      log(`go: ${line.replace(/^go: /, '')}`);
-    };
-    createInterface({ input: child.stdout }).on('line', onLine);
-    createInterface({ input: child.stderr }).on('line', onLine);
-    const started = Date.now();
-    const heartbeat = setInterval(() => log(`still building (${Math.round((Date.now() - started) / 1000)} s)…`), HEARTBEAT_MS);
-    heartbeat.unref();
-    child.once('error', (err) => {
-      clearInterval(heartbeat);
-      reject(err);
-    });
-    child.once('close', (code) => {
-      clearInterval(heartbeat);
-      resolve({ code, tail });
-    });
-  });
-}

@@ -6,14 +6,13 @@
  * reachable everywhere. The CLI is pure Go, so `go install` produces it without CGO. The build
  * takes minutes, so the result is cached outside the repo and reused across clones.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { TemporalBinaryNotFoundError } from './errors.js';
+import { formatElapsed, runGoBuild, type GoBuildResult } from './go-build.js';
 
 /** The Temporal CLI tag we build: the newest one that `go install` accepts (no `replace` in go.mod). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -23,9 +22,6 @@ export const TEMPORAL_CLI_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
 
 /** Minimum Go version the pinned CLI tag builds with (its go.mod says `go 1.25.0`). */
 export const MIN_GO_VERSION = '1.25';
-
-/** How often the build prints a "still building" line, so a silent `go install` does not look hung. */
-const HEARTBEAT_MS = 30_000;
 
 const EXE_SUFFIX = process.platform === 'win32' ? '.exe' : '';
 const BINARY_NAME = `temporal${EXE_SUFFIX}`;
@@ -126,13 +122,6 @@ function notFoundMessage(cause?: string): string {
   ].join('\n');
 }
 
-function formatElapsed(ms: number): string {
-  const total = Math.floor(ms / 1000);
-  const minutes = Math.floor(total / 60);
-  const seconds = total % 60;
-  return minutes > 0 ? `${minutes}m${String(seconds).padStart(2, '0')}s` : `${seconds}s`;
-}
-
 /**
  * Remove temp GOBIN dirs left by builds that were killed. Each is named after its builder's
  * pid, so a dir whose process is gone is garbage, while a concurrent live build is left alone.
@@ -159,53 +148,23 @@ async function removeStaleBuildDirs(binDir: string): Promise<void> {
 }
 
 /** Run `go install` into a temp GOBIN; resolves with the exit code and the tail of its output. */
-function runGoInstall(
-  go: string,
-  gobin: string,
-  log: (line: string) => void,
-): Promise<{ code: number | null; tail: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      go,
-      [
-        'install',
-        // Same flags as the official release build: strip symbols (much smaller binary) and stamp
-        // the version, which would otherwise read "0.0.0-DEV".
-        `-ldflags=-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION.slice(1)}`,
-        `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`,
-      ],
-      {
-        env: {
-          ...process.env,
-          GOBIN: gobin,
-          // Pure-Go build: no C toolchain needed, and a static binary.
-          CGO_ENABLED: '0',
-          // Never download a different Go toolchain behind the user's back.
-          GOTOOLCHAIN: 'local',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const tail: string[] = [];
-    const onLine = (line: string): void => {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      log(`go: ${line.replace(/^go: /, '')}`);
-    };
-    createInterface({ input: child.stdout }).on('line', onLine);
-    createInterface({ input: child.stderr }).on('line', onLine);
-    const started = Date.now();
-    const heartbeat = setInterval(() => log(`still building (${formatElapsed(Date.now() - started)})…`), HEARTBEAT_MS);
-    heartbeat.unref();
-    child.on('error', (err) => {
-      clearInterval(heartbeat);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearInterval(heartbeat);
-      resolve({ code, tail });
-    });
-  });
+function runGoInstall(go: string, gobin: string, log: (line: string) => void): Promise<GoBuildResult> {
+  const args = [
+    'install',
+    // Same flags as the official release build: strip symbols (much smaller binary) and stamp
+    // the version, which would otherwise read "0.0.0-DEV".
+    `-ldflags=-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION.slice(1)}`,
+    `${TEMPORAL_CLI_PACKAGE}@${TEMPORAL_CLI_VERSION}`,
+  ];
+  const env = {
+    ...process.env,
+    GOBIN: gobin,
+    // Pure-Go build: no C toolchain needed, and a static binary.
+    CGO_ENABLED: '0',
+    // Never download a different Go toolchain behind the user's back.
+    GOTOOLCHAIN: 'local',
+  };
+  return runGoBuild(go, args, env, log);
 }
 
 /**

@@ -4,6 +4,7 @@ import { HarnessClient, type HarnessClientOptions } from '../client/harness-clie
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../common/defaults.js';
 import {
   connectionCredentialsFromEnv,
   connectionSettingsFromEnv,
@@ -67,14 +68,7 @@ export interface HarnessWorkerOptions extends Partial<ConnectionSettings> {
   >;
 }
 
-/**
- * Runs a worker keeps in memory (its workflow cache) unless told otherwise. The SDK would derive
- * the size from the heap limit (~2,300 on a 4 GiB heap), and each cached agentRun costs worker
- * memory, so a worker with thousands of runs waiting for approval grew to gigabytes (BENCHMARKS.md
- * §3). Beyond the cache a run waits in the server alone; a decision replays it on whichever worker
- * takes it, which costs one history replay.
- */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+export { DEFAULT_MAX_CACHED_WORKFLOWS };
 
 /**
  * How long in-flight activities get to finish after `worker.shutdown()` (SIGTERM in the CLI)

@@ -22,7 +22,7 @@ async function cacheSizeOf(workerOptions?: { maxCachedWorkflows: number }): Prom
 
 describe('createHarnessWorker', () => {
   it('bounds the workflow cache by default (not the SDK’s heap-derived size), and takes an override', async () => {
-    expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(500);
+    expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(200);
     expect(await cacheSizeOf()).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
     expect(await cacheSizeOf({ maxCachedWorkflows: 40 })).toBe(40);
   });

@@ -1,6 +1,7 @@
 /** `harness worker`: run agent runs for the workspace until Ctrl-C. */
 import type { Command } from 'commander';
 import { describeCredentials } from '../../client/connection.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../common/defaults.js';
 import { connectionCredentialsFromEnv } from '../../client/connection.js';
 import { contextFrom, loadContextWorkspace, probeAddress } from '../context.js';
 import { installRuntime, onShutdownSignal, runInBackground, runUntilSignal } from '../lifecycle.js';
@@ -21,7 +22,7 @@ export function registerWorker(program: Command): void {
     )
     .option('--max-concurrent-activities <n>', `model and tool calls at once (default: $${WORKER_ENV.maxConcurrentActivities} or 100)`)
     .option('--max-concurrent-workflow-tasks <n>', `workflow tasks at once, at least 2 (default: $${WORKER_ENV.maxConcurrentWorkflowTasks} or 40)`)
-    .option('--max-cached-workflows <n>', `runs kept in memory between steps; 0 = none (default: $${WORKER_ENV.maxCachedWorkflows} or 500)`)
+    .option('--max-cached-workflows <n>', `runs kept in memory between steps; 0 = none (default: $${WORKER_ENV.maxCachedWorkflows} or ${DEFAULT_MAX_CACHED_WORKFLOWS})`)
     .option('--shutdown-grace <duration>', `time in-flight calls get to finish on shutdown, e.g. 30s, 2m (default: $${WORKER_ENV.shutdownGrace} or 30s)`)
     .option('--metrics-port <port>', `serve Prometheus metrics on this port at /metrics (default: $${WORKER_ENV.metricsPort} or none)`)
     .addHelpText(
@@ -31,7 +32,7 @@ Examples:
   $ harness worker
   $ harness worker --workspace examples/harness.yaml --task-queue support
   $ TEMPORAL_ADDRESS=temporal.internal:7233 harness worker
-  $ harness worker --max-concurrent-activities 20 --max-cached-workflows 500 --shutdown-grace 2m
+  $ harness worker --max-concurrent-activities 20 --max-cached-workflows 100 --shutdown-grace 2m
   $ harness worker --metrics-port 9464
   $ OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 harness worker
 
