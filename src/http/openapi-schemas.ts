@@ -47,6 +47,8 @@ export const EVENT_TYPES = [
   'question.answered',
   'client_tool.requested',
   'client_tool.supplied',
+  'question.closed',
+  'client_tool.closed',
   'run.resumed',
   'run.completed',
   'run.failed',
