@@ -5,7 +5,7 @@
  * calls the run does not wait for (the server's own tools, echoed back by the client) are ignored.
  */
 import type { Context } from 'hono';
-import type { HarnessEventItem, RunHandle, RunStatus } from '../../client/index.js';
+import type { RunHandle } from '../../client/index.js';
 import { answererOf } from '../approver.js';
 import { toHttpError } from '../errors.js';
 import type { GuardEnv } from '../guards.js';
@@ -58,14 +58,6 @@ function answerText(out: ToolOutput): string {
   return typeof answer === 'string' ? answer : JSON.stringify(output);
 }
 
-/** What the run waits for: approvals, questions, client tool calls (their ids). */
-export function pendingIds(status: RunStatus): Set<string> {
-  return new Set([
-    ...status.pendingApprovals.map((p) => p.approvalId),
-    ...(status.pendingQuestions ?? []).map((q) => q.questionId),
-    ...(status.pendingToolCalls ?? []).map((p) => p.toolCallId),
-  ]);
-}
 
 /** A turn that only echoed tool outputs the run does not wait for: say so. */
 export function nothingApplied(turn: Extract<ChatTurn, { kind: 'approvals' }>, applied: ReadonlySet<string>): string[] {
@@ -73,10 +65,3 @@ export function nothingApplied(turn: Extract<ChatTurn, { kind: 'approvals' }>, a
   return ['NOTHING_PENDING: none of the tool outputs in this message answers a question or client tool call the run is waiting for.'];
 }
 
-/** The id a run event resolves: an approval decided, a question answered, a client tool result supplied. */
-export function resolvedId(event: HarnessEventItem['event']): string | undefined {
-  if (event.type === 'approval.resolved') return event.decision.approvalId;
-  if (event.type === 'question.answered') return event.answer.questionId;
-  if (event.type === 'client_tool.supplied') return event.result.toolCallId;
-  return undefined;
-}

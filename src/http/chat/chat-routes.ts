@@ -19,7 +19,8 @@ import { HttpError, toHttpError } from '../errors.js';
 import type { GuardEnv } from '../guards.js';
 import { ABORTED, abortPromise, untilStarted } from '../run-stream.js';
 import { parseJsonBody } from '../schemas.js';
-import { applyToolOutputs, nothingApplied, pendingIds, resolvedId } from './chat-answers.js';
+import { pendingIds, resolvedId } from '../run-waits.js';
+import { applyToolOutputs, nothingApplied } from './chat-answers.js';
 import { chatBody, chatTurn, type ApprovalResponse, type ChatBody } from './chat-request.js';
 import { UiChunkMapper, type UiChunk } from './ui-chunks.js';
 
