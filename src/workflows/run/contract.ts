@@ -457,6 +457,8 @@ export interface PendingToolCall {
   toolCallId: string;
   toolName: string;
   input: Record<string, unknown>;
+  /** JSON Schema the result must match (the tool's `output` in the workspace), so an app can build a form. */
+  outputSchema?: Record<string, unknown>;
   step: number;
   /** ISO-8601 workflow time when the model called it. */
   requestedAt: string;
