@@ -305,6 +305,17 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       return fork.runId;
     },
   },
+  // Cancelled while an ask_human question waits: the question is closed (question.closed), the run ends cancelled.
+  'run-question-closed-on-cancel': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'asker', input: 'ask', runId });
+      await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
+      await run.cancel();
+      await run.result().catch(() => undefined);
+      return run.runId;
+    },
+  },
   // A grant given while approving covers a later call of the run (a findGrant local activity, via grant).
   'run-grant-covers-later-call': { queue: 'record', record: grantRun('run') },
   // The agent's grants keeper (approvalGrants): a revoke, then a grant added by signal-with-start.

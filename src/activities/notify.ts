@@ -5,8 +5,9 @@
  */
 import { createHmac } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { ApprovalNotice, NotificationOutcome, SendNotificationInput } from '../workflows/run/notifications.js';
+import type { ApprovalNotice, HarnessNotice, NotificationOutcome, SendNotificationInput } from '../workflows/run/notifications.js';
 import { approvalButtons } from './slack-buttons.js';
+import { waitSlackText } from './wait-slack.js';
 
 /** How long one attempt waits for the receiver. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -42,7 +43,7 @@ export function createNotifyActivities(env: NodeJS.ProcessEnv = process.env) {
 /** A webhook that cannot be sent whatever the retries (an env var not set): reported at once. */
 class ConfigError extends Error {}
 
-async function post(target: SendNotificationInput['target'], notice: ApprovalNotice, env: NodeJS.ProcessEnv): Promise<void> {
+async function post(target: SendNotificationInput['target'], notice: HarnessNotice, env: NodeJS.ProcessEnv): Promise<void> {
   const url = target.url ?? env[target.urlEnv!];
   if (!url) throw new ConfigError(`environment variable ${target.urlEnv} (the webhook's URL) is not set on the worker`);
   const secret = target.secretEnv === undefined ? undefined : env[target.secretEnv];
@@ -72,9 +73,21 @@ async function post(target: SendNotificationInput['target'], notice: ApprovalNot
 
 /**
  * A Slack incoming-webhook body: `text` for notifications, `blocks` for the message; with
- * `buttons`, a request also gets Approve / Reject buttons (see slack-buttons.ts).
+ * `buttons`, an approval request also gets Approve / Reject buttons (see slack-buttons.ts).
  */
-export function slackBody(notice: ApprovalNotice, { buttons = false } = {}): { text: string; blocks: unknown[] } {
+export function slackBody(notice: HarnessNotice, { buttons = false } = {}): { text: string; blocks: unknown[] } {
+  const { text, fields } = 'approvalId' in notice ? approvalSlackText(notice) : waitSlackText(notice);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'section', text: { type: 'mrkdwn', text: fields.join('\n') } },
+      ...(buttons && 'approvalId' in notice && notice.event === 'approval.requested' ? [approvalButtons(notice)] : []),
+    ],
+  };
+}
+
+function approvalSlackText(notice: ApprovalNotice): { text: string; fields: string[] } {
   const what = `\`${notice.toolName}\` in run \`${notice.runId}\` (agent ${notice.agentId})`;
   const text =
     notice.event === 'approval.requested'
@@ -88,12 +101,5 @@ export function slackBody(notice: ApprovalNotice, { buttons = false } = {}): { t
     ...(notice.decision?.reason ? [`*Reason:* ${notice.decision.reason}`] : []),
     ...(notice.judge ? [`*Judge (${notice.judge.model}) escalated:* ${notice.judge.reason}`] : []),
   ];
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'section', text: { type: 'mrkdwn', text: fields.join('\n') } },
-      ...(buttons && notice.event === 'approval.requested' ? [approvalButtons(notice)] : []),
-    ],
-  };
+  return { text, fields };
 }

@@ -34,11 +34,15 @@ export type HarnessClientErrorCode =
   /** `answer`: no such pending `ask_human` question in the run. */
   | 'UNKNOWN_QUESTION'
   | 'QUESTION_ALREADY_ANSWERED'
+  /** `answer`: the run ended (cancelled, failed, timed out) and closed the question unanswered. */
+  | 'QUESTION_CLOSED'
   /** `answer`: empty or oversized answer, or a malformed payload. */
   | 'INVALID_ANSWER'
   /** `supplyToolResult`: no such pending client tool call, or it has its result already. */
   | 'UNKNOWN_TOOL_CALL'
   | 'TOOL_RESULT_ALREADY_SUPPLIED'
+  /** `supplyToolResult`: the run ended and closed the call without a result. */
+  | 'TOOL_CALL_CLOSED'
   /** `supplyToolResult`: a malformed result, or one failing the tool's output schema. */
   | 'INVALID_TOOL_RESULT'
   /** `supplyToolResult`: the result is over `CLIENT_TOOL_LIMITS.resultBytes` as JSON. */
@@ -97,8 +101,8 @@ export class HarnessClientError<Code extends HarnessClientErrorCode = HarnessCli
 /**
  * A decision the run refused: `UNKNOWN_APPROVAL`, `APPROVAL_ALREADY_DECIDED`, `INVALID_EDIT_INPUT`,
  * `APPROVER_NOT_ALLOWED`, `APPROVER_ALREADY_VOTED`, `INVALID_DECISION_PAYLOAD`, or `RUN_NOT_ACTIVE` for a finished run.
- * Also an answer (`UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `INVALID_ANSWER`) or a client tool
- * result (`UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`, `INVALID_TOOL_RESULT`, `TOOL_RESULT_TOO_LARGE`) it refused.
+ * Also an answer (`UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `QUESTION_CLOSED`, `INVALID_ANSWER`) or a client tool
+ * result (`UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`, `TOOL_CALL_CLOSED`, `INVALID_TOOL_RESULT`, `TOOL_RESULT_TOO_LARGE`) it refused.
  */
 export class DecisionRejectedError extends HarnessClientError {
   override readonly name = 'DecisionRejectedError';

@@ -117,4 +117,11 @@ export { inlineFile, fileReference, MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES
 export type { RunEventsOptions } from './run-events.js';
 export type { HarnessEvent, HarnessEventItem, HarnessEventType } from '../workflows/run/events.js';
 export { MessageText } from './message-text.js';
-export { listPendingApprovals, listPendingQuestions, type PendingApprovalItem, type PendingQuestionItem } from './pending-approvals.js';
+export {
+  listPendingApprovals,
+  listPendingQuestions,
+  listPendingToolCalls,
+  type PendingApprovalItem,
+  type PendingQuestionItem,
+  type PendingToolCallItem,
+} from './pending-approvals.js';

@@ -1,5 +1,5 @@
 /** Every pending approval of one harness deployment, across its runs: what an inbox lists. */
-import type { PendingApproval, PendingQuestion, RunStatus } from '../workflows/run/contract.js';
+import type { PendingApproval, PendingQuestion, PendingToolCall, RunStatus } from '../workflows/run/contract.js';
 import type { ForkOf } from '../workflows/run/fork.js';
 import type { HarnessClient } from './harness-client.js';
 
@@ -60,6 +60,27 @@ export async function listPendingQuestions(client: HarnessClient, { limit = 200 
       s ? (s.pendingQuestions ?? []).map((question) => ({ runId: s.runId, agentId: s.agentId, ...(s.threadId !== undefined && { threadId: s.threadId }), question })) : [],
     )
     .sort((a, b) => a.question.askedAt.localeCompare(b.question.askedAt));
+}
+
+/** One client tool call waiting for its result, with the run it waits in. */
+export interface PendingToolCallItem {
+  runId: string;
+  agentId: string;
+  threadId?: string;
+  call: PendingToolCall;
+}
+
+/**
+ * Pending client tool calls of every run of the client's task queue (they park a run like an
+ * approval), oldest first: what an app (or a person, in the inbox) supplies results for.
+ * @example
+ * for (const { runId, call } of await listPendingToolCalls(client)) console.log(runId, call.toolName);
+ */
+export async function listPendingToolCalls(client: HarnessClient, { limit = 200 }: { limit?: number } = {}): Promise<PendingToolCallItem[]> {
+  const statuses = await waitingStatuses(client, limit);
+  return statuses
+    .flatMap((s) => (s ? (s.pendingToolCalls ?? []).map((call) => ({ runId: s.runId, agentId: s.agentId, ...(s.threadId !== undefined && { threadId: s.threadId }), call })) : []))
+    .sort((a, b) => a.call.requestedAt.localeCompare(b.call.requestedAt));
 }
 
 /** The status of every run of the client's task queue that waits for people (undefined: it did not answer). */

@@ -144,7 +144,7 @@ export class RunHandle {
     try {
       return await this.handle.executeUpdate(answerQuestionUpdate, { args: [payload] });
     } catch (err) {
-      throw await this.classifyForDecision(this.classify(err, 'update'));
+      throw await this.classifyForDecision(this.classify(err, 'update'), 'the question was closed and can no longer be answered');
     }
   }
 
@@ -169,7 +169,7 @@ export class RunHandle {
     try {
       return await this.handle.executeUpdate(supplyToolResultUpdate, { args: [payload] });
     } catch (err) {
-      throw await this.classifyForDecision(this.classify(err, 'update'));
+      throw await this.classifyForDecision(this.classify(err, 'update'), 'the tool call was closed and its result can no longer be supplied');
     }
   }
 
@@ -321,12 +321,15 @@ export class RunHandle {
     };
   }
 
-  private async classifyForDecision(err: unknown): Promise<unknown> {
+  /** `what` ends the message for a finished run: what can no longer happen. */
+  private async classifyForDecision(err: unknown, ended?: string): Promise<unknown> {
     if (!(err instanceof HarnessClientError && err.code === 'RUN_NOT_FOUND')) return err;
     // Temporal says "not found" for finished runs too; tell the two apart for the caller.
     try {
       const d = await this.handle.describe();
-      return new DecisionRejectedError('RUN_NOT_ACTIVE', `Run ${this.runId} is ${d.status.name.toLowerCase()}; its approvals can no longer be decided.`, {
+      const state = d.status.name.toLowerCase();
+      const message = ended ? `Run ${this.runId} has ended (${state}); ${ended}.` : `Run ${this.runId} is ${state}; its approvals can no longer be decided.`;
+      return new DecisionRejectedError('RUN_NOT_ACTIVE', message, {
         cause: err.cause,
       });
     } catch {

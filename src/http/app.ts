@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { isTerminalRunState, listPendingApprovals, listPendingQuestions, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
+import { isTerminalRunState, listPendingApprovals, listPendingQuestions, listPendingToolCalls, type HarnessClient, type RunHandle, type ThreadOptions } from '../client/index.js';
 import { isHarnessError } from '../common/errors.js';
 import { answererOf, decisionAs } from './approver.js';
 import type { Authenticate } from './auth.js';
@@ -232,6 +232,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
 
   app.get('/approvals', async (c) => c.json({ approvals: await listPendingApprovals(client) }));
   app.get('/questions', async (c) => c.json({ questions: await listPendingQuestions(client) }));
+  app.get('/tool-calls', async (c) => c.json({ toolCalls: await listPendingToolCalls(client) }));
 
   app.post('/runs/:id/approvals/:approvalId', async (c) => {
     const run = runOf(c);

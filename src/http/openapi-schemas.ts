@@ -47,6 +47,8 @@ export const EVENT_TYPES = [
   'question.answered',
   'client_tool.requested',
   'client_tool.supplied',
+  'question.closed',
+  'client_tool.closed',
   'run.resumed',
   'run.completed',
   'run.failed',
@@ -138,6 +140,14 @@ export const componentSchemas: Record<string, JsonSchema> = {
   QuestionRecord: obj(
     { questionId: str, question: str, step: int, askedAt: dateTime, answer: str, answeredBy: str, answeredAt: dateTime },
     ['questionId', 'question', 'step', 'askedAt', 'answer', 'answeredAt'],
+  ),
+  PendingToolCall: obj(
+    { toolCallId: str, toolName: str, input: jsonObject, outputSchema: { ...jsonObject, description: 'JSON Schema the result must match.' }, step: int, requestedAt: dateTime },
+    ['toolCallId', 'toolName', 'input', 'step', 'requestedAt'],
+  ),
+  PendingToolCallList: obj(
+    { toolCalls: { type: 'array', items: obj({ runId: str, agentId: str, threadId: str, call: ref('PendingToolCall') }, ['runId', 'agentId', 'call']) } },
+    ['toolCalls'],
   ),
   PendingQuestionList: obj(
     { questions: { type: 'array', items: obj({ runId: str, agentId: str, threadId: str, question: ref('PendingQuestion') }, ['runId', 'agentId', 'question']) } },
@@ -244,6 +254,14 @@ export const componentSchemas: Record<string, JsonSchema> = {
       pendingApprovals: { type: 'array', items: ref('PendingApproval') },
       pendingQuestions: { type: 'array', items: ref('PendingQuestion'), description: 'Questions the agent asked a person (`ask_human`), unanswered.' },
       questions: { type: 'array', items: ref('QuestionRecord'), description: 'Answered `ask_human` questions.' },
+      pendingToolCalls: { type: 'array', items: ref('PendingToolCall'), description: 'Client tool calls waiting for their results.' },
+      toolResults: { type: 'array', items: jsonObject, description: 'Client tool results supplied so far.' },
+      closedQuestions: {
+        type: 'array',
+        items: jsonObject,
+        description: 'Questions the run closed unanswered when it ended (`closedAt`, `reason`, `timedOut`).',
+      },
+      closedToolCalls: { type: 'array', items: jsonObject, description: 'Client tool calls the run closed without a result when it ended.' },
       approvals: { type: 'array', items: ref('ApprovalRecord') },
       ignoredDecisions: {
         type: 'array',

@@ -177,6 +177,13 @@ export function openApiDocument(): OpenApiDocument {
           responses: { 200: ok('The pending questions, each with its run.', 'PendingQuestionList'), ...common },
         },
       },
+      '/tool-calls': {
+        get: {
+          operationId: 'listPendingToolCalls',
+          summary: 'Every client tool call waiting for its result, across the runs of this task queue, oldest first',
+          responses: { 200: ok('The pending client tool calls, each with its run (and the output schema a result must match).', 'PendingToolCallList'), ...common },
+        },
+      },
       '/runs/{id}/questions/{questionId}': {
         post: {
           operationId: 'answerQuestion',
@@ -186,7 +193,7 @@ export function openApiDocument(): OpenApiDocument {
           responses: {
             200: ok('The answer as the run recorded it (with authentication, `answeredBy` is the principal).', 'QuestionRecord'),
             404: error('`RUN_NOT_FOUND`.'),
-            409: error('Refused by the run: `UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `RUN_NOT_ACTIVE`.'),
+            409: error('Refused by the run: `UNKNOWN_QUESTION`, `QUESTION_ALREADY_ANSWERED`, `QUESTION_CLOSED`, `RUN_NOT_ACTIVE` (the run has ended; its question was closed).'),
             ...changing,
             403: error('`APPROVER_MISMATCH`: an authenticated caller answers as itself; the body named someone else. Also `HOST_NOT_ALLOWED`, `ORIGIN_NOT_ALLOWED`.'),
           },
@@ -201,7 +208,7 @@ export function openApiDocument(): OpenApiDocument {
           responses: {
             200: { description: 'The result as the run recorded it (with authentication, `suppliedBy` is the principal).', content: json({ type: 'object' }) },
             404: error('`RUN_NOT_FOUND`.'),
-            409: error('Refused by the run: `UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`, `RUN_NOT_ACTIVE`.'),
+            409: error('Refused by the run: `UNKNOWN_TOOL_CALL`, `TOOL_RESULT_ALREADY_SUPPLIED`, `TOOL_CALL_CLOSED`, `RUN_NOT_ACTIVE` (the run has ended; the call was closed).'),
             ...changing,
             413: error('`PAYLOAD_TOO_LARGE`, or `TOOL_RESULT_TOO_LARGE` (the result is over 64 KiB as JSON).'),
           },

@@ -26,9 +26,29 @@ describe('AG-UI requests', () => {
       kind: 'resume',
       decisions: [
         { approvalId: 'a1', decision: 'edit', input: { amount: 1 }, reason: 'less' },
-        { approvalId: 'a2', decision: 'reject', reason: expect.stringContaining('cancelled') },
+        { approvalId: 'a2', decision: 'reject', reason: expect.stringContaining('cancelled'), cancelled: true },
       ],
+      answers: [],
+      toolResults: [],
     });
+  });
+
+  it('reads answers to question interrupts ({ answer }) and tool messages carrying frontend tool results', () => {
+    expect(
+      agUiTurn(
+        body({
+          messages: [
+            { id: 'u', role: 'user', content: 'book' },
+            { id: 'a', role: 'assistant', toolCalls: [{ id: 'c1', type: 'function', function: { name: 'pick_date', arguments: '{}' } }] },
+            { id: 't', role: 'tool', toolCallId: 'c1', content: '{"date":"2027-01-05"}' },
+          ],
+          resume: [{ interruptId: 'q1', status: 'resolved', payload: { answer: 'Berlin' } }],
+        }),
+      ),
+    ).toEqual({ kind: 'resume', decisions: [], answers: [{ questionId: 'q1', answer: 'Berlin' }], toolResults: [{ toolCallId: 'c1', content: '{"date":"2027-01-05"}' }] });
+    // A last tool message alone resumes too (a frontend tool's result, no interrupt answered).
+    expect(agUiTurn(body({ messages: [{ id: 't', role: 'tool', toolCallId: 'c1', content: 'ok' }] }))).toMatchObject({ kind: 'resume', toolResults: [{ toolCallId: 'c1', content: 'ok' }] });
+    expect(() => agUiTurn(body({ resume: [{ interruptId: 'q1', status: 'resolved', payload: { answer: '' } }] }))).toThrow(/or \{answer: "…"\} for a question/);
   });
 
   it('refuses a payload that is not a decision, and a request with nothing to do, naming the fix', () => {

@@ -121,13 +121,37 @@ describe('what a useChat request asks for', () => {
         { type: 'tool-refund', toolCallId: 'call_0', state: 'output-available', input: {}, output: 'x' },
       ],
     };
-    expect(chatTurn(body([user('hi'), responded]))).toEqual({ kind: 'approvals', responses: [{ approvalId: 'call_1', approved: false, reason: 'no' }] });
+    expect(chatTurn(body([user('hi'), responded]))).toEqual({
+      kind: 'approvals',
+      responses: [{ approvalId: 'call_1', approved: false, reason: 'no' }],
+      outputs: [{ toolCallId: 'call_0', toolName: 'refund', output: 'x' }],
+    });
+  });
+
+  it('takes the tool outputs the app added (addToolOutput), results and errors, of static and dynamic tools', () => {
+    const answered = {
+      id: 'run-1',
+      role: 'assistant',
+      parts: [
+        { type: 'tool-ask_human', toolCallId: 'q1', state: 'output-available', input: { question: 'Where?' }, output: 'Berlin' },
+        { type: 'dynamic-tool', toolName: 'pick_date', toolCallId: 'c1', state: 'output-error', input: {}, errorText: 'user closed the calendar' },
+        { type: 'tool-pick_date', toolCallId: 'c2', state: 'input-available', input: {} },
+      ],
+    };
+    expect(chatTurn(body([user('hi'), answered]))).toEqual({
+      kind: 'approvals',
+      responses: [],
+      outputs: [
+        { toolCallId: 'q1', toolName: 'ask_human', output: 'Berlin' },
+        { toolCallId: 'c1', toolName: 'pick_date', errorText: 'user closed the calendar' },
+      ],
+    });
   });
 
   it.each([
     ['a regenerate', body([user('hi')], { trigger: 'regenerate-message' }), /Regenerating a message is not supported/],
     ['an empty user message', body([user('  ')]), /has no text/],
-    ['an assistant message without approval responses', body([user('hi'), { role: 'assistant', parts: [{ type: 'text', text: 'x' }] }]), /approval responses/],
+    ['an assistant message without approval responses or tool outputs', body([user('hi'), { role: 'assistant', parts: [{ type: 'text', text: 'x' }] }]), /approval responses/],
   ])('refuses %s with INVALID_CHAT_REQUEST', (_name, request, message) => {
     expect(() => chatTurn(request)).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_CHAT_REQUEST', message: expect.stringMatching(message) }));
   });

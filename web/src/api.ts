@@ -36,6 +36,7 @@ export class ApiError extends Error {
 /** Calls the API; a 401 asks for a token once and retries. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   for (let attempt = 0; ; attempt++) {
+    const sentWith = token();
     const res = await fetch(path, {
       method: init.method ?? 'GET',
       headers: { ...authHeaders(), ...(init.body !== undefined || init.method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
@@ -44,7 +45,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
     const { error } = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
     const failure = new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText);
-    if (res.status === 401 && attempt === 0 && askForToken(failure.message)) continue;
+    // Calls made at once all get a 401: the first asks, the others retry with the token it got.
+    if (res.status === 401 && attempt === 0 && (token() !== sentWith || askForToken(failure.message))) continue;
     throw failure;
   }
 }

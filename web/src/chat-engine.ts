@@ -7,6 +7,7 @@ import {
   AbstractChat,
   DefaultChatTransport,
   lastAssistantMessageIsCompleteWithApprovalResponses,
+  lastAssistantMessageIsCompleteWithToolCalls,
   type ChatState,
   type ChatStatus,
   type UIMessage,
@@ -75,8 +76,9 @@ export class PageChat extends AbstractChat<UIMessage> {
           return { ...(agentId && { agentId }), ...(extras.edits.size > 0 && { edits }) };
         },
       }),
-      // Approval responses go out as soon as every approval of the message has one.
-      sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
+      // Approval responses go out as soon as every approval of the message has one; answers and
+      // client tool results (addToolOutput) as soon as every call of the last step has its output.
+      sendAutomaticallyWhen: (o) => lastAssistantMessageIsCompleteWithApprovalResponses(o) || lastAssistantMessageIsCompleteWithToolCalls(o),
       onFinish,
     });
   }

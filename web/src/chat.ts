@@ -8,12 +8,15 @@ import type { UIMessage } from 'ai';
 import { api } from './api.js';
 import { PageChat } from './chat-engine.js';
 import { h } from './dom.js';
-import { isToolPart, toolCallView, type Decider, type ToolPart } from './tool-parts.js';
+import { isToolPart, toolCallView, toolName, type Decider, type ToolPart, type WaitContext } from './tool-parts.js';
+import { forgetDraft } from './wait-boxes.js';
 
 interface RunStatus {
   state: string;
   pendingApprovals: { approvalId: string }[];
   approvals: { approvalId: string; decision: string }[];
+  pendingQuestions?: { questionId: string }[];
+  pendingToolCalls?: { toolCallId: string; outputSchema?: Record<string, unknown> }[];
 }
 
 /** Mounts the chat for thread `chatId` into `root`; returns a function that unmounts it. */
@@ -21,6 +24,8 @@ export function mountChat(root: HTMLElement, chatId: string): () => void {
   const agent = h('input', { type: 'text', id: 'agent', placeholder: 'routed', value: sessionStorage.getItem('harness-agent') ?? '', 'aria-label': 'agent' });
   agent.addEventListener('change', () => sessionStorage.setItem('harness-agent', agent.value));
   const edits = new Map<string, Record<string, unknown>>();
+  const questions = new Set<string>();
+  const calls = new Map<string, Record<string, unknown> | undefined>();
   let runState: string | undefined;
   let notice = '';
 
@@ -45,6 +50,10 @@ export function mountChat(root: HTMLElement, chatId: string): () => void {
     const status = await api<RunStatus>(`/runs/${encodeURIComponent(runId)}`).catch(() => undefined);
     if (!status) return;
     runState = status.state;
+    questions.clear();
+    for (const q of status.pendingQuestions ?? []) questions.add(q.questionId);
+    calls.clear();
+    for (const c of status.pendingToolCalls ?? []) calls.set(c.toolCallId, c.outputSchema);
     const pending = new Set(status.pendingApprovals.map((p) => p.approvalId));
     const rejected = new Set(status.approvals.filter((a) => a.decision === 'reject').map((a) => a.approvalId));
     chat.messages = chat.messages.map((m) =>
@@ -53,6 +62,10 @@ export function mountChat(root: HTMLElement, chatId: string): () => void {
         : {
             ...m,
             parts: m.parts.map((p) => {
+              // An answer or result the run refused: the call waits again, as the run says.
+              if (isToolPart(p) && (questions.has(p.toolCallId) || calls.has(p.toolCallId)) && p.state !== 'input-available') {
+                return { ...p, state: 'input-available', output: undefined, errorText: undefined } as typeof p;
+              }
               if (!isToolPart(p) || !p.approval || !['approval-requested', 'approval-responded'].includes(p.state)) return p;
               if (pending.has(p.approval.id)) return { ...p, state: 'approval-requested', approval: { id: p.approval.id } } as typeof p;
               if (rejected.has(p.approval.id)) return { ...p, state: 'output-denied' } as typeof p;
@@ -68,6 +81,23 @@ export function mountChat(root: HTMLElement, chatId: string): () => void {
     edit: (id, input) => {
       edits.set(id, input);
       void chat.addToolApprovalResponse({ id, approved: true });
+    },
+  };
+
+  const waits: WaitContext = {
+    questions,
+    calls,
+    answer: (part, text) => {
+      forgetDraft(part.toolCallId);
+      void chat.addToolOutput({ tool: toolName(part), toolCallId: part.toolCallId, output: text });
+    },
+    supply: (part, result, isError) => {
+      forgetDraft(part.toolCallId);
+      void chat.addToolOutput(
+        isError
+          ? { tool: toolName(part), toolCallId: part.toolCallId, state: 'output-error', errorText: String(result) }
+          : { tool: toolName(part), toolCallId: part.toolCallId, output: result },
+      );
     },
   };
 
@@ -107,9 +137,9 @@ export function mountChat(root: HTMLElement, chatId: string): () => void {
   );
 
   function draw(): void {
-    list.replaceChildren(...chat.messages.map((m) => messageView(m, decide, redraw)));
+    list.replaceChildren(...chat.messages.map((m) => messageView(m, decide, redraw, waits)));
     const busy = chat.status === 'submitted' || chat.status === 'streaming';
-    const waiting = chat.messages.at(-1)?.parts.some((p) => isToolPart(p) && p.state === 'approval-requested') ?? false;
+    const waiting = (chat.messages.at(-1)?.parts.some((p) => isToolPart(p) && p.state === 'approval-requested') ?? false) || questions.size > 0 || calls.size > 0;
     stopButton.hidden = !(busy || waiting);
     const error = chat.error ? `${chat.error.message}` : '';
     status.replaceChildren(
@@ -127,10 +157,10 @@ export function mountChat(root: HTMLElement, chatId: string): () => void {
   return () => void chat.stop();
 }
 
-function messageView(m: UIMessage, decide: Decider, redraw: () => void): HTMLElement {
+function messageView(m: UIMessage, decide: Decider, redraw: () => void, waits: WaitContext): HTMLElement {
   const parts = m.parts.flatMap((p): HTMLElement[] => {
     if (p.type === 'text') return [h('div', { class: 'text' }, p.text)];
-    if (isToolPart(p)) return [toolCallView(p as ToolPart, decide, redraw)];
+    if (isToolPart(p)) return [toolCallView(p as ToolPart, decide, redraw, waits)];
     return [];
   });
   return h('article', { class: `message ${m.role}`, 'data-message-id': m.id }, h('div', { class: 'role' }, m.role === 'user' ? 'you' : 'agent'), ...parts);

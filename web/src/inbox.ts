@@ -1,10 +1,13 @@
 /**
  * The inbox page: every approval waiting for a decision across the runs of this harness
  * (`GET /approvals`), with who may decide, the tool's input and the deadline when the run reports
- * them, and Approve / Reject / Edit, decided by `POST /runs/{id}/approvals/{approvalId}`.
+ * them, and Approve / Reject / Edit, decided by `POST /runs/{id}/approvals/{approvalId}`; below
+ * them the questions agents asked and the client tool calls waiting for a result (`inbox-waits.ts`).
  */
 import { api } from './api.js';
 import { h, time } from './dom.js';
+import { forgetDraft } from './wait-boxes.js';
+import { questionCard, toolCallCard, type QuestionItem, type ToolCallItem } from './inbox-waits.js';
 import { approvalBox, type Decider } from './tool-parts.js';
 
 interface PendingApproval {
@@ -38,13 +41,22 @@ export function mountInbox(root: HTMLElement): () => void {
   const list = h('div', { class: 'inbox-list' });
   const problems = new Map<string, string>();
   let items: Item[] = [];
+  let questions: QuestionItem[] = [];
+  let toolCalls: ToolCallItem[] = [];
   let loading = false;
 
   const refresh = async () => {
     loading = true;
     draw();
     try {
-      items = (await api<{ approvals: Item[] }>('/approvals')).approvals;
+      const [a, q, t] = await Promise.all([
+        api<{ approvals: Item[] }>('/approvals'),
+        api<{ questions: QuestionItem[] }>('/questions'),
+        api<{ toolCalls: ToolCallItem[] }>('/tool-calls'),
+      ]);
+      items = a.approvals;
+      questions = q.questions;
+      toolCalls = t.toolCalls;
       problems.delete('list');
     } catch (err) {
       problems.set('list', (err as Error).message);
@@ -52,6 +64,19 @@ export function mountInbox(root: HTMLElement): () => void {
     loading = false;
     draw();
   };
+
+  const post = (path: string, body: Record<string, unknown>, key: string) =>
+    void (async () => {
+      try {
+        await api(path, { method: 'POST', body });
+        problems.delete(key);
+        forgetDraft(key);
+        await refresh();
+      } catch (err) {
+        problems.set(key, (err as Error).message);
+        draw();
+      }
+    })();
 
   const decideOn = (item: Item): Decider => {
     const post = async (body: Record<string, unknown>) => {
@@ -77,6 +102,8 @@ export function mountInbox(root: HTMLElement): () => void {
       ...(listProblem ? [h('div', { class: 'problem', role: 'alert' }, listProblem)] : []),
       ...(items.length === 0 && !loading && !listProblem ? [h('p', { class: 'empty' }, 'No approvals waiting.')] : []),
       ...items.map((item) => card(item)),
+      ...(questions.length > 0 ? [h('h2', {}, 'Questions for you'), ...questions.map((q) => questionCard(q, post, problems.get(q.question.questionId)))] : []),
+      ...(toolCalls.length > 0 ? [h('h2', {}, 'Client tool calls waiting for a result'), ...toolCalls.map((t) => toolCallCard(t, post, problems.get(t.call.toolCallId)))] : []),
     );
   }
 

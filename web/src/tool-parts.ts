@@ -1,6 +1,7 @@
 /** The tool parts of an assistant message, and how each shows: running, waiting, decided, done. */
 import type { UIMessage } from 'ai';
 import { h, pretty } from './dom.js';
+import { questionBox, toolResultBox } from './wait-boxes.js';
 
 /** A tool call part (`tool-<name>`), as far as the page reads it. */
 export interface ToolPart {
@@ -64,10 +65,37 @@ export function approvalBox(id: string, input: unknown, decide: Decider, redraw:
   );
 }
 
+/**
+ * What the run waits for from the page besides approvals (read from its status): `ask_human`
+ * questions, and client tool calls with their output schemas. The page answers through these.
+ */
+export interface WaitContext {
+  questions: ReadonlySet<string>;
+  calls: ReadonlyMap<string, Record<string, unknown> | undefined>;
+  answer(part: ToolPart, text: string): void;
+  supply(part: ToolPart, result: unknown, isError: boolean): void;
+}
+
+/** The answer or result box of a call the run waits on the page for, if it is one. */
+function waitBox(part: ToolPart, waits: WaitContext | undefined): HTMLElement | undefined {
+  if (!waits || part.state !== 'input-available') return undefined;
+  const id = part.toolCallId;
+  if (waits.questions.has(id)) {
+    const question = (part.input as { question?: unknown } | undefined)?.question;
+    return questionBox(id, typeof question === 'string' ? question : pretty(part.input), (text) => waits.answer(part, text));
+  }
+  if (waits.calls.has(id)) return toolResultBox(id, part.input, waits.calls.get(id), (result, isError) => waits.supply(part, result, isError));
+  return undefined;
+}
+
 /** One tool call of the conversation. */
-export function toolCallView(part: ToolPart, decide: Decider, redraw: () => void): HTMLElement {
+export function toolCallView(part: ToolPart, decide: Decider, redraw: () => void, waits?: WaitContext): HTMLElement {
   const name = toolName(part);
   const body: (Node | string)[] = [];
+  const waiting = waitBox(part, waits);
+  if (waiting) {
+    return h('div', { class: 'tool waiting', 'data-tool-call': part.toolCallId }, h('div', { class: 'tool-name' }, `tool ${name}`), waiting);
+  }
   switch (part.state) {
     case 'approval-requested':
       body.push(approvalBox(part.approval?.id ?? part.toolCallId, part.input, decide, redraw));

@@ -8,9 +8,15 @@
  * harness run parks on approvals (interrupt id = tool call id = harness approval id), and the next
  * request's `resume` answers them; it ends with `success` / `cancelled` outcomes or `RUN_ERROR`
  * when the harness run ends. Reasoning deltas are not sent.
+ *
+ * An `ask_human` question is an interrupt too (reason `input_required`, its tool call announced,
+ * answered by `resume` payload `{ answer }`). A client tool call is an AG-UI frontend tool call:
+ * announced with no result; when the run parks on client tool calls only, the AG-UI run finishes
+ * as `success` naming them in `pendingToolCallIds` (AG-UI 1.0: the answer rides the next run's
+ * messages), and the result the app sent is not echoed back as a `TOOL_CALL_RESULT`.
  */
-import type { HarnessEventItem, PendingApproval } from '../../client/index.js';
-import { responseSchemaFor } from './ag-ui-request.js';
+import type { HarnessEventItem, PendingApproval, PendingQuestion } from '../../client/index.js';
+import { ANSWER_RESPONSE_SCHEMA, responseSchemaFor } from './ag-ui-request.js';
 
 /** One interrupt of a `RUN_FINISHED` interrupt outcome (AG-UI `Interrupt`). */
 export interface AgUiInterrupt {
@@ -40,7 +46,7 @@ export type AgUiEvent =
       threadId: string;
       runId: string;
       result?: unknown;
-      outcome: { type: 'success' } | { type: 'cancelled' } | { type: 'interrupt'; interrupts: AgUiInterrupt[] };
+      outcome: { type: 'success'; pendingToolCallIds?: string[] } | { type: 'cancelled' } | { type: 'interrupt'; interrupts: AgUiInterrupt[] };
     }
   | { type: 'RUN_ERROR'; message: string; code?: string };
 
@@ -62,6 +68,12 @@ export class AgUiMapper {
   private readonly announced = new Set<string>();
   /** Approvals requested and not yet resolved, as of the last event mapped. */
   readonly unresolved = new Map<string, PendingApproval>();
+  /** Questions asked and not yet answered. */
+  private readonly questions = new Map<string, PendingQuestion>();
+  /** Client tool calls waiting for their results (frontend tool calls). */
+  private readonly clientCalls = new Set<string>();
+  /** Client tool calls whose result the app sent: not echoed back. */
+  private readonly suppliedByApp = new Set<string>();
 
   constructor(private readonly ids: { threadId: string; runId: string }) {}
 
@@ -95,16 +107,34 @@ export class AgUiMapper {
       case 'approval.resolved':
         this.unresolved.delete(event.decision.approvalId);
         return done();
+      case 'question.asked':
+        this.questions.set(event.question.questionId, event.question);
+        this.closeText(events);
+        this.announce(events, event.question.questionId, 'ask_human', { question: event.question.question }, this.stepMessage.get(event.question.step));
+        return done();
+      case 'question.answered':
+        this.questions.delete(event.answer.questionId);
+        return done();
+      case 'client_tool.requested':
+        this.clientCalls.add(event.call.toolCallId);
+        this.closeText(events);
+        this.announce(events, event.call.toolCallId, event.call.toolName, event.call.input, this.stepMessage.get(event.call.step));
+        return done();
+      case 'client_tool.supplied':
+        this.clientCalls.delete(event.result.toolCallId);
+        this.suppliedByApp.add(event.result.toolCallId);
+        return done();
       case 'tool.started':
         this.closeText(events);
         this.announce(events, event.toolCallId, event.toolName, event.input, this.stepMessage.get(event.step));
         return done();
       case 'tool.result':
+        if (this.suppliedByApp.has(event.toolCallId)) return done(); // the app has its own tool message
         this.announce(events, event.toolCallId, event.toolName, {}, this.stepMessage.get(event.step));
         events.push({ type: 'TOOL_CALL_RESULT', messageId: `${event.toolCallId}:result`, toolCallId: event.toolCallId, content: event.content, role: 'tool' });
         return done();
       case 'run.state.changed':
-        if (event.to !== 'waiting_for_approval' || this.unresolved.size === 0) return done();
+        if (event.to !== 'waiting_for_approval' || !this.waiting()) return done();
         this.closeText(events);
         events.push(...this.stillParked(event.runId));
         return done(true);
@@ -130,15 +160,29 @@ export class AgUiMapper {
    * (some approvals of a parking were decided, others not).
    */
   stillParked(harnessRunId: string): AgUiEvent[] {
-    return [
-      this.snapshot(harnessRunId, 'waiting_for_approval'),
-      { type: 'RUN_FINISHED', ...this.ids, outcome: { type: 'interrupt', interrupts: [...this.unresolved.values()].map(interruptFor) } },
-    ];
+    const interrupts = [...[...this.unresolved.values()].map(interruptFor), ...[...this.questions.values()].map(questionInterrupt)];
+    // Only frontend tool calls wait: a success naming them (AG-UI 1.0), their results come as tool messages.
+    const outcome = interrupts.length > 0 ? { type: 'interrupt' as const, interrupts } : { type: 'success' as const, pendingToolCallIds: [...this.clientCalls] };
+    return [this.snapshot(harnessRunId, 'waiting_for_approval'), { type: 'RUN_FINISHED', ...this.ids, outcome }];
+  }
+
+  /** Whether the run waits for anything the client can answer: approvals, questions, client tool calls. */
+  waiting(): boolean {
+    return this.unresolved.size > 0 || this.questions.size > 0 || this.clientCalls.size > 0;
   }
 
   /** The agent state a client sees: the harness run behind the thread and what it waits for. */
   private snapshot(harnessRunId: string, state: string): AgUiEvent {
-    return { type: 'STATE_SNAPSHOT', snapshot: { harnessRunId, state, pendingApprovals: [...this.unresolved.values()] } };
+    return {
+      type: 'STATE_SNAPSHOT',
+      snapshot: {
+        harnessRunId,
+        state,
+        pendingApprovals: [...this.unresolved.values()],
+        ...(this.questions.size > 0 && { pendingQuestions: [...this.questions.values()] }),
+        ...(this.clientCalls.size > 0 && { pendingToolCallIds: [...this.clientCalls] }),
+      },
+    };
   }
 
   private announce(events: AgUiEvent[], toolCallId: string, toolCallName: string, input: unknown, parentMessageId: string | undefined): void {
@@ -178,5 +222,17 @@ export function interruptFor(approval: PendingApproval): AgUiInterrupt {
       ...(approval.deadline && { onTimeout: approval.deadline.onTimeout }),
       ...(approval.quorum && { quorum: { needed: approval.quorum.needed, received: approval.quorum.votes.length } }),
     },
+  };
+}
+
+/** The interrupt for one `ask_human` question: answered by a resume payload `{ answer }`. */
+export function questionInterrupt(question: PendingQuestion): AgUiInterrupt {
+  return {
+    id: question.questionId,
+    reason: 'input_required',
+    message: question.question,
+    toolCallId: question.questionId,
+    responseSchema: ANSWER_RESPONSE_SCHEMA,
+    metadata: { toolName: 'ask_human', askedAt: question.askedAt },
   };
 }

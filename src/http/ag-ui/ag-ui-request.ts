@@ -1,10 +1,13 @@
 /**
  * What a `POST /ag-ui` request (AG-UI 1.0 `RunAgentInput`, as `@ag-ui/client`'s HttpAgent sends
- * it) asks for. Like `useChat`, an AG-UI client posts the whole conversation every run; only two
- * things in it are trusted: the last message when it is the user's (a new message to the thread),
- * or the `resume` entries answering the interrupts of the previous run (decisions). Earlier
+ * it) asks for. Like `useChat`, an AG-UI client posts the whole conversation every run; only
+ * these things in it are trusted: the last message when it is the user's (a new message to the
+ * thread), or the `resume` entries answering the interrupts of the previous run (decisions on
+ * approvals, answers to `ask_human` questions) and the `tool` messages carrying the results of
+ * frontend tool calls (client tools; the route keeps those of calls the run waits for). Earlier
  * messages are the client's copy and are ignored: the thread holds the real history.
  */
+import { QUESTION_LIMITS } from '../../workflows/run/contract.js';
 import { z } from 'zod';
 import { THREAD_ID_PATTERN } from '../../client/index.js';
 import { HttpError } from '../errors.js';
@@ -25,6 +28,17 @@ export const resumePayload = z
     path: ['input'],
   });
 export type ResumePayload = z.infer<typeof resumePayload>;
+
+/** The answer to one `ask_human` interrupt (`resume[].payload`); also published as its `responseSchema`. */
+export const answerPayload = z.object({ answer: z.string().min(1).max(QUESTION_LIMITS.answerChars) }).strict();
+
+/** The `responseSchema` of a question's interrupt. */
+export const ANSWER_RESPONSE_SCHEMA: Record<string, unknown> = {
+  type: 'object',
+  properties: { answer: { type: 'string', minLength: 1, maxLength: QUESTION_LIMITS.answerChars, description: 'The answer the agent gets.' } },
+  required: ['answer'],
+  additionalProperties: false,
+};
 
 const resumeEntry = z
   .object({
@@ -58,42 +72,85 @@ export interface ResumeDecision {
   decision: 'approve' | 'reject' | 'edit';
   input?: Record<string, unknown>;
   reason?: string;
+  /** The entry's status was `cancelled` (for a question's interrupt: declined, see the route). */
+  cancelled?: true;
 }
 
-/** A new user message, or decisions on the thread's parked run. */
-export type AgUiTurn = { kind: 'message'; text: string } | { kind: 'resume'; decisions: ResumeDecision[] };
+/** An `ask_human` answer a resume entry gives (payload `{ answer }`). */
+export interface ResumeAnswer {
+  questionId: string;
+  answer: string;
+}
+
+/** A `tool` message: maybe the result of a frontend (client) tool call. */
+export interface ToolMessage {
+  toolCallId: string;
+  content: string;
+}
+
+/** A new user message, or decisions, answers and tool results for the thread's parked run. */
+export type AgUiTurn =
+  | { kind: 'message'; text: string }
+  | { kind: 'resume'; decisions: ResumeDecision[]; answers: ResumeAnswer[]; toolResults: ToolMessage[] };
 
 /**
  * @throws {HttpError} 400 `INVALID_AG_UI_REQUEST` for a resume payload that is not a decision, or
  * no resume and no new user message with text.
  */
 export function agUiTurn(body: AgUiBody): AgUiTurn {
-  if (body.resume?.length) {
-    const decisions = body.resume.map((entry, i): ResumeDecision => {
+  const toolResults = toolMessagesOf(body);
+  const lastIsTool = body.messages.at(-1)?.role === 'tool';
+  if (body.resume?.length || (lastIsTool && toolResults.length > 0)) {
+    const decisions: ResumeDecision[] = [];
+    const answers: ResumeAnswer[] = [];
+    (body.resume ?? []).forEach((entry, i) => {
       if (entry.status === 'cancelled') {
-        return { approvalId: entry.interruptId, decision: 'reject', reason: 'cancelled by the client (AG-UI resume status "cancelled")' };
+        decisions.push({ approvalId: entry.interruptId, decision: 'reject', reason: 'cancelled by the client (AG-UI resume status "cancelled")', cancelled: true });
+        return;
       }
-      const parsed = resumePayload.safeParse(entry.payload);
-      if (!parsed.success) {
-        const problems = parsed.error.issues.map((issue) => `${['payload', ...issue.path].join('.')}: ${issue.message}`).join('; ');
-        throw new HttpError(
-          400,
-          'INVALID_AG_UI_REQUEST',
-          `resume[${i}] (interrupt ${entry.interruptId}) must carry a payload {decision: "approve" | "reject" | "edit", input?, reason?} (its responseSchema): ${problems}`,
-        );
+      const answer = answerPayload.safeParse(entry.payload);
+      if (answer.success) {
+        answers.push({ questionId: entry.interruptId, answer: answer.data.answer });
+        return;
       }
-      const { decision, input, reason } = parsed.data;
-      return { approvalId: entry.interruptId, decision, ...(input && { input }), ...(reason !== undefined && { reason }) };
+      decisions.push(decisionOf(entry.interruptId, entry.payload, i));
     });
-    return { kind: 'resume', decisions };
+    return { kind: 'resume', decisions, answers, toolResults };
   }
   const last = body.messages.at(-1);
   const text = last?.role === 'user' ? textOf(last.content) : '';
   if (!/\S/.test(text)) {
-    throw new HttpError(400, 'INVALID_AG_UI_REQUEST', 'Send either resume entries answering the pending interrupts, or a last message from the user with text.');
+    throw new HttpError(
+      400,
+      'INVALID_AG_UI_REQUEST',
+      'Send either resume entries answering the pending interrupts, tool messages with the results of frontend tool calls, or a last message from the user with text.',
+    );
   }
   if (text.length > MAX_INPUT_CHARS) throw new HttpError(400, 'INVALID_AG_UI_REQUEST', `The message is over ${MAX_INPUT_CHARS} characters.`);
   return { kind: 'message', text };
+}
+
+/** The decision of a resolved resume entry that is not an answer. */
+function decisionOf(interruptId: string, payload: unknown, i: number): ResumeDecision {
+  const parsed = resumePayload.safeParse(payload);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${['payload', ...issue.path].join('.')}: ${issue.message}`).join('; ');
+    throw new HttpError(
+      400,
+      'INVALID_AG_UI_REQUEST',
+      `resume[${i}] (interrupt ${interruptId}) must carry a payload {decision: "approve" | "reject" | "edit", input?, reason?} for an approval, ` +
+        `or {answer: "…"} for a question (its responseSchema): ${problems}`,
+    );
+  }
+  const { decision, input, reason } = parsed.data;
+  return { approvalId: interruptId, decision, ...(input && { input }), ...(reason !== undefined && { reason }) };
+}
+
+/** The `tool` messages of the request (AG-UI `ToolMessage`: `toolCallId`, string `content`). */
+function toolMessagesOf(body: AgUiBody): ToolMessage[] {
+  return body.messages.flatMap((m) =>
+    m.role === 'tool' && typeof m.toolCallId === 'string' && typeof m.content === 'string' ? [{ toolCallId: m.toolCallId, content: m.content }] : [],
+  );
 }
 
 /** A user message's text: AG-UI content is a string or a list of parts (text parts are kept). */

@@ -9,7 +9,10 @@
  *   `{ decision, input?, reason? }`, `cancelled` = reject) as `decideApproval` updates on the
  *   thread's active run; the stream then goes on from where the previous AG-UI run ended.
  *   Refused decisions end the AG-UI run with `RUN_ERROR` (all refused) or come as `CUSTOM`
- *   `harness.decision_refused` events before the rest (some refused).
+ *   `harness.decision_refused` events before the rest (some refused);
+ * - an `ask_human` question is an interrupt too (reason `input_required`, payload `{ answer }`);
+ *   a client tool call is an AG-UI frontend tool call: the AG-UI run finishes as success naming it
+ *   in `pendingToolCallIds`, and the next run's `tool` message carries its result (`ag-ui-answers.ts`).
  */
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
@@ -19,6 +22,8 @@ import { HttpError, toHttpError } from '../errors.js';
 import type { GuardEnv } from '../guards.js';
 import { ABORTED, abortPromise, untilStarted } from '../run-stream.js';
 import { parseJsonBody } from '../schemas.js';
+import { resolvedId } from '../run-waits.js';
+import { applyAnswers, refusalId, splitDecisions, type Refusal } from './ag-ui-answers.js';
 import { agUiBody, agUiTurn, type AgUiBody, type ResumeDecision } from './ag-ui-request.js';
 import { AG_UI_PROTOCOL_VERSION, AgUiMapper, type AgUiEvent } from './ag-ui-events.js';
 
@@ -30,14 +35,11 @@ export interface AgUiRouteOptions {
   onError: (err: unknown) => void;
 }
 
-/** Where a stream starts sending: the run's start, or after the parking whose approvals were just decided. */
-type Leg = { from: 'start' } | { from: 'decided'; approvalIds: ReadonlySet<string> };
-
-interface Refusal {
-  approvalId: string;
-  code: string;
-  message: string;
-}
+/**
+ * Where a stream starts sending: the run's start, or after the parking whose approvals were just
+ * decided (or questions answered, client tool results supplied: `ids`).
+ */
+type Leg = { from: 'start' } | { from: 'decided'; ids: ReadonlySet<string> };
 
 /** Registers `POST /ag-ui` on `app`. */
 export function registerAgUiRoutes(app: Hono<GuardEnv>, client: HarnessClient, options: AgUiRouteOptions): void {
@@ -55,8 +57,13 @@ export function registerAgUiRoutes(app: Hono<GuardEnv>, client: HarnessClient, o
     });
     if (!status?.activeRunId) throw new HttpError(409, 'RUN_NOT_ACTIVE', `Thread ${body.threadId} has no active run whose interrupts could be resumed.`);
     const run = client.getRun(status.activeRunId);
-    const { decided, refusals } = await decide(c, run, turn.decisions);
-    return agUiStream(c, body, run, decided.size > 0 ? { from: 'decided', approvalIds: decided } : undefined, refusals, options);
+    const runStatus = await run.status();
+    const { decisions, declined } = splitDecisions(turn, runStatus);
+    const { decided, refusals } = await decide(c, run, decisions);
+    const answered = await applyAnswers(c, run, turn, declined, runStatus);
+    const ids = new Set([...decided, ...answered.applied]);
+    const problems = [...refusals, ...answered.refusals];
+    return agUiStream(c, body, run, ids.size > 0 ? { from: 'decided', ids } : undefined, problems, options);
   });
 }
 
@@ -64,7 +71,7 @@ export function registerAgUiRoutes(app: Hono<GuardEnv>, client: HarnessClient, o
 async function decide(c: Context<GuardEnv>, run: RunHandle, decisions: ResumeDecision[]): Promise<{ decided: Set<string>; refusals: Refusal[] }> {
   const decided = new Set<string>();
   const refusals: Refusal[] = [];
-  for (const { approvalId, ...decision } of decisions) {
+  for (const { approvalId, cancelled: _cancelled, ...decision } of decisions) {
     const details = decisionAs(c.get('principal'), decision);
     try {
       await run.decide({ approvalId, ...details }, { via: 'update' });
@@ -100,7 +107,7 @@ function agUiStream(
       await send({ type: 'RUN_STARTED', ...ids, protocolVersion: AG_UI_PROTOCOL_VERSION, metadata: { harnessRunId: run.runId } });
       await ready?.(aborted);
       if (!leg) {
-        const text = refusals.map((r) => `${r.approvalId}: ${r.code}: ${r.message}`).join('\n');
+        const text = refusals.map((r) => `${refusalId(r)}: ${r.code}: ${r.message}`).join('\n') || 'nothing in this request answers what the run waits for';
         await send({ type: 'RUN_ERROR', code: refusals[0]?.code ?? 'DECISION_REFUSED', message: `No decision was accepted:\n${text}` });
         return;
       }
@@ -132,7 +139,7 @@ async function follow(
   send: (event: AgUiEvent) => Promise<void>,
   aborted: Promise<typeof ABORTED>,
 ): Promise<void> {
-  const waitingFor = leg.from === 'decided' ? new Set(leg.approvalIds) : new Set<string>();
+  const waitingFor = leg.from === 'decided' ? new Set(leg.ids) : new Set<string>();
   let sending = leg.from === 'start';
   let held: AgUiEvent[] = [];
   for (;;) {
@@ -140,10 +147,11 @@ async function follow(
     if (next === ABORTED || next.done) return;
     const { event } = next.value;
     const { events: mapped, end } = mapper.map(next.value);
+    const resolved = resolvedId(event);
     if (!sending) {
       if (end) held = [];
       else held.push(...mapped);
-      if (event.type === 'approval.resolved' && waitingFor.has(event.decision.approvalId)) {
+      if (resolved !== undefined && waitingFor.has(resolved)) {
         sending = true;
         for (const e of held) await send(e);
       }
@@ -151,9 +159,9 @@ async function follow(
       for (const e of mapped) await send(e);
       if (end) return;
     }
-    if (event.type === 'approval.resolved') waitingFor.delete(event.decision.approvalId);
+    if (resolved !== undefined) waitingFor.delete(resolved);
     // Ours are all decided, others still wait: the run stays parked and publishes nothing more.
-    if (sending && leg.from === 'decided' && waitingFor.size === 0 && event.type === 'approval.resolved' && mapper.unresolved.size > 0) {
+    if (sending && leg.from === 'decided' && waitingFor.size === 0 && resolved !== undefined && mapper.waiting()) {
       for (const e of mapper.stillParked(harnessRunId)) await send(e);
       return;
     }

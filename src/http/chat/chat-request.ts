@@ -1,7 +1,9 @@
 /**
  * What a `useChat` request to `POST /api/chat` asks for. The client posts the whole conversation
  * every turn; only two things in it are trusted: the last message when it is the user's (a new
- * message to the thread) and the approval responses of the last assistant message (decisions).
+ * message to the thread) and, in the last assistant message, the approval responses (decisions)
+ * and the tool outputs the app added (`addToolOutput`: answers of `ask_human` questions and client
+ * tools' results; the route keeps only those of calls the run waits for).
  * Earlier messages are the client's copy and are ignored: the thread holds the real history.
  */
 import { z } from 'zod';
@@ -37,8 +39,11 @@ export interface ApprovalResponse {
   reason?: string;
 }
 
-/** A new user message, or decisions on the parked run. */
-export type ChatTurn = { kind: 'message'; text: string } | { kind: 'approvals'; responses: ApprovalResponse[] };
+/** A tool output of the last assistant message: maybe an answer or a client tool's result. */
+export type ToolOutput = { toolCallId: string; toolName: string } & ({ output: unknown } | { errorText: string });
+
+/** A new user message, or decisions and tool outputs for the parked run. */
+export type ChatTurn = { kind: 'message'; text: string } | { kind: 'approvals'; responses: ApprovalResponse[]; outputs: ToolOutput[] };
 
 /**
  * @throws {HttpError} 400 `INVALID_CHAT_REQUEST` for a regenerate, an empty user message, or a
@@ -63,12 +68,23 @@ export function chatTurn(body: ChatBody): ChatTurn {
     if (p.state !== 'approval-responded' || typeof approval?.id !== 'string' || typeof approval.approved !== 'boolean') return [];
     return [{ approvalId: approval.id, approved: approval.approved, ...(typeof approval.reason === 'string' && { reason: approval.reason.slice(0, 4000) }) }];
   });
-  if (last.role !== 'assistant' || responses.length === 0) {
+  const outputs = last.parts.flatMap(toolOutputOf);
+  if (last.role !== 'assistant' || (responses.length === 0 && outputs.length === 0)) {
     throw new HttpError(
       400,
       'INVALID_CHAT_REQUEST',
-      'The last message must be a new user message, or the assistant message with approval responses (addToolApprovalResponse).',
+      'The last message must be a new user message, or the assistant message with approval responses (addToolApprovalResponse) or tool outputs (addToolOutput).',
     );
   }
-  return { kind: 'approvals', responses };
+  return { kind: 'approvals', responses, outputs };
+}
+
+/** The output a tool part carries (`output-available` or `output-error`), if any. */
+function toolOutputOf(p: z.infer<typeof part>): ToolOutput[] {
+  const isTool = p.type.startsWith('tool-') || p.type === 'dynamic-tool';
+  if (!isTool || typeof p.toolCallId !== 'string') return [];
+  const toolName = p.type === 'dynamic-tool' ? String(p.toolName ?? '') : p.type.slice('tool-'.length);
+  if (p.state === 'output-available' && p.output !== undefined) return [{ toolCallId: p.toolCallId, toolName, output: p.output }];
+  if (p.state === 'output-error' && typeof p.errorText === 'string') return [{ toolCallId: p.toolCallId, toolName, errorText: p.errorText.slice(0, 4000) }];
+  return [];
 }

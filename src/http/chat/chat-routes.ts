@@ -5,8 +5,9 @@
  * - chat id = thread id; a new user message starts a run on the thread (agent `agentId` from the
  *   body, else routed) and streams it until it parks on approvals or finishes;
  * - approval responses in the last assistant message become `decideApproval` updates on the
- *   thread's active run (approve, reject, or edit with `edits[approvalId]`); refusals come back
- *   as `error` chunks; the stream goes on from where the previous one ended;
+ *   thread's active run (approve, reject, or edit with `edits[approvalId]`), and tool outputs the
+ *   app added to calls the run waits for become answers / client tool results (`chat-answers.ts`);
+ *   refusals come back as `error` chunks; the stream goes on from where the previous one ended;
  * - `GET /api/chat/{id}/stream` (the AI SDK's resume) answers 204 when no run is active, else
  *   replays the active run's message from its start, for a client that lost it (a reload).
  */
@@ -18,6 +19,8 @@ import { HttpError, toHttpError } from '../errors.js';
 import type { GuardEnv } from '../guards.js';
 import { ABORTED, abortPromise, untilStarted } from '../run-stream.js';
 import { parseJsonBody } from '../schemas.js';
+import { pendingIds, resolvedId } from '../run-waits.js';
+import { applyToolOutputs, nothingApplied } from './chat-answers.js';
 import { chatBody, chatTurn, type ApprovalResponse, type ChatBody } from './chat-request.js';
 import { UiChunkMapper, type UiChunk } from './ui-chunks.js';
 
@@ -29,8 +32,11 @@ export interface ChatRouteOptions {
   onError: (err: unknown) => void;
 }
 
-/** Where a stream starts sending: the run's start, or after a parking whose approvals were just decided, or a replay. */
-type Leg = { from: 'start' } | { from: 'decided'; approvalIds: ReadonlySet<string> } | { from: 'resume'; pending: ReadonlySet<string> };
+/**
+ * Where a stream starts sending: the run's start, or after a parking whose approvals were just
+ * decided (or questions answered, client tool results supplied: `ids`), or a replay.
+ */
+type Leg = { from: 'start' } | { from: 'decided'; ids: ReadonlySet<string> } | { from: 'resume'; pending: ReadonlySet<string> };
 
 /** Registers the AI SDK chat routes on `app`. */
 export function registerChatRoutes(app: Hono<GuardEnv>, client: HarnessClient, options: ChatRouteOptions): void {
@@ -46,8 +52,11 @@ export function registerChatRoutes(app: Hono<GuardEnv>, client: HarnessClient, o
     if (!activeRunId) throw new HttpError(409, 'RUN_NOT_ACTIVE', `Chat ${body.id} has no active run to decide approvals on.`);
     const run = client.getRun(activeRunId);
     const { decided, refusals } = await decide(c, run, turn.responses, body);
-    if (decided.size === 0) return uiStream(c, run, undefined, refusals, options);
-    return uiStream(c, run, { from: 'decided', approvalIds: decided }, refusals, options);
+    const outputs = await applyToolOutputs(c, run, turn.outputs);
+    const ids = new Set([...decided, ...outputs.applied]);
+    const problems = [...refusals, ...outputs.refusals, ...nothingApplied(turn, ids)];
+    if (ids.size === 0) return uiStream(c, run, undefined, problems, options);
+    return uiStream(c, run, { from: 'decided', ids }, problems, options);
   });
 
   app.get('/api/chat/:id/stream', async (c) => {
@@ -60,8 +69,7 @@ export function registerChatRoutes(app: Hono<GuardEnv>, client: HarnessClient, o
       });
     if (!status?.activeRunId) return c.body(null, 204);
     const run = client.getRun(status.activeRunId);
-    const { pendingApprovals } = await run.status();
-    return uiStream(c, run, { from: 'resume', pending: new Set(pendingApprovals.map((p) => p.approvalId)) }, [], options);
+    return uiStream(c, run, { from: 'resume', pending: pendingIds(await run.status()) }, [], options);
   });
 }
 
@@ -152,7 +160,8 @@ async function follow(events: AsyncGenerator<HarnessEventItem>, leg: Leg, send: 
     if (!sending) {
       if (end) held = [];
       else held.push(...chunks);
-      if (leg.from === 'decided' && event.type === 'approval.resolved' && leg.approvalIds.has(event.decision.approvalId)) {
+      const resolved = resolvedId(event);
+      if (leg.from === 'decided' && resolved !== undefined && leg.ids.has(resolved)) {
         sending = true;
         for (const chunk of held) await send(chunk);
       }

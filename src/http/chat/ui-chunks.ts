@@ -8,6 +8,12 @@
  * finishes. A tool call needing approval is sent as `tool-input-available` then
  * `tool-approval-request` (approval id = tool call id = the harness approval id); a rejection
  * becomes `tool-output-denied`.
+ *
+ * An `ask_human` question and a client tool call are the AI SDK's client-side tools: a
+ * `tool-input-available` (tool `ask_human` with input `{ question }`, or the client tool with its
+ * input) and no output; the app adds the output (`addToolOutput`), which the next request carries.
+ * The answer or result the run recorded comes back as the call's output (the supplied value as
+ * is, not the run's text of it), so a replay after a reload shows it too.
  */
 import type { HarnessEventItem } from '../../client/index.js';
 
@@ -43,7 +49,9 @@ export class UiChunkMapper {
   private readonly denied = new Set<string>();
   /** Text and reasoning parts opened so far, per message attempt and kind. */
   private readonly parts = new Map<string, number>();
-  /** Approval ids requested and not yet resolved, as of the last event mapped. */
+  /** Calls whose output came from the app (answers, client tool results): their `tool.result` is not sent again. */
+  private readonly suppliedByApp = new Set<string>();
+  /** Approval, question and client tool call ids pending, as of the last event mapped. */
   readonly unresolved = new Set<string>();
 
   map({ event }: HarnessEventItem): Mapped {
@@ -91,8 +99,35 @@ export class UiChunkMapper {
       case 'tool.started':
         this.announce(chunks, event.toolCallId, event.toolName, event.input);
         return done();
+      case 'question.asked':
+        this.unresolved.add(event.question.questionId);
+        this.announce(chunks, event.question.questionId, 'ask_human', { question: event.question.question });
+        return done();
+      case 'client_tool.requested':
+        this.unresolved.add(event.call.toolCallId);
+        this.announce(chunks, event.call.toolCallId, event.call.toolName, event.call.input);
+        return done();
+      case 'question.answered': {
+        const { questionId, answer } = event.answer;
+        this.unresolved.delete(questionId);
+        this.suppliedByApp.add(questionId);
+        chunks.push({ type: 'tool-output-available', toolCallId: questionId, output: answer });
+        return done();
+      }
+      case 'client_tool.supplied': {
+        const { toolCallId, result, isError } = event.result;
+        this.unresolved.delete(toolCallId);
+        this.suppliedByApp.add(toolCallId);
+        chunks.push(
+          isError
+            ? { type: 'tool-output-error', toolCallId, errorText: typeof result === 'string' ? result : JSON.stringify(result) }
+            : { type: 'tool-output-available', toolCallId, output: result },
+        );
+        return done();
+      }
       case 'tool.result':
-        if (this.denied.has(event.toolCallId)) return done(); // already ended as denied
+        // Already ended as denied, or its output is the app's own (sent when it was supplied).
+        if (this.denied.has(event.toolCallId) || this.suppliedByApp.has(event.toolCallId)) return done();
         this.announce(chunks, event.toolCallId, event.toolName, {});
         chunks.push(
           event.isError

@@ -43,7 +43,7 @@ import { graphLoop } from './graph-loop.js';
 import { keepInputByReference } from './input-refs.js';
 import { transcriptPage } from '../shared/transcript-page.js';
 import { RunLedger } from './ledger.js';
-import { RunLifecycle, type LifecycleEffects } from './lifecycle.js';
+import { closingReason, RunLifecycle, type LifecycleEffects } from './lifecycle.js';
 import { ApprovalNotifier } from './notifications.js';
 import { now, type RunParts } from './parts.js';
 import { startRun } from './planning.js';
@@ -194,15 +194,18 @@ function buildRun(input: AgentRunInput): RunParts {
  */
 async function ended({ ledger, lifecycle, events }: RunParts, err: unknown): Promise<unknown> {
   if (err instanceof ContinueAsNew) return err;
-  // Notifications still in flight are reported before the final event.
+  const error = describeFailure(err);
+  const timedOut = err instanceof ApplicationFailure && err.type === 'RUN_TIMEOUT';
+  // What the run waited for is closed first, so its notices (a timeout's) are among those
+  // still in flight, reported before the final event.
+  lifecycle.closeWaits(isCancellation(err) ? 'run cancelled' : closingReason(error, timedOut), now(), timedOut);
   await events.settle();
   if (isCancellation(err)) {
     lifecycle.cancelled(now());
     await events.drain();
     return err;
   }
-  const error = describeFailure(err);
-  lifecycle.failed(error, now());
+  lifecycle.failed(error, now(), timedOut);
   await events.drain();
   return ApplicationFailure.create({
     type: 'RUN_FAILED',

@@ -32,7 +32,9 @@ export async function askHuman({ ledger, events, lifecycle }: RunParts, call: To
 export async function clientTool({ ledger, events, lifecycle }: RunParts, call: ToolCall, input: Record<string, unknown>): Promise<ToolResult> {
   const { clientTools } = ledger;
   if (!clientTools.resultFor(call.id) && !clientTools.isPending(call.id)) {
-    events.emit({ type: 'client_tool.requested', call: clientTools.request({ toolCallId: call.id, toolName: call.name, input, step: ledger.step }, now()) });
+    const outputSchema = ledger.tool(call.name)?.outputSchema;
+    const request = { toolCallId: call.id, toolName: call.name, input, step: ledger.step, ...(outputSchema && { outputSchema }) };
+    events.emit({ type: 'client_tool.requested', call: clientTools.request(request, now()) });
     lifecycle.approvalsChanged();
   }
   await condition(() => clientTools.resultFor(call.id) !== undefined);

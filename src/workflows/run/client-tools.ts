@@ -4,12 +4,12 @@
  * workflow owns (no Temporal calls), unit-tested without a server.
  */
 import type { ToolSpec } from './agent-spec.js';
-import { CLIENT_TOOL_LIMITS, type PendingToolCall, type SuppliedToolResult, type SupplyToolResultInput } from './contract.js';
+import { CLIENT_TOOL_LIMITS, type ClosedToolCall, type ClosedWait, type PendingToolCall, type SuppliedToolResult, type SupplyToolResultInput } from './contract.js';
 import { jsonBytes, validateAgainstSchema } from './decision-rules.js';
 
 /** Why a supplied result must be refused: a stable code and a message saying how to fix it. */
 export interface SupplyProblem {
-  code: 'UNKNOWN_TOOL_CALL' | 'TOOL_RESULT_ALREADY_SUPPLIED' | 'INVALID_TOOL_RESULT' | 'TOOL_RESULT_TOO_LARGE';
+  code: 'UNKNOWN_TOOL_CALL' | 'TOOL_RESULT_ALREADY_SUPPLIED' | 'TOOL_CALL_CLOSED' | 'INVALID_TOOL_RESULT' | 'TOOL_RESULT_TOO_LARGE';
   message: string;
 }
 
@@ -41,6 +41,7 @@ export function supplyShapeProblem(payload: unknown): SupplyProblem | undefined 
 export class ClientToolCalls {
   private readonly pending = new Map<string, PendingToolCall>();
   private readonly supplied = new Map<string, SuppliedToolResult>();
+  private readonly closed = new Map<string, ClosedToolCall>();
 
   constructor(
     private readonly toolOf: (name: string) => ToolSpec | undefined,
@@ -63,6 +64,8 @@ export class ClientToolCalls {
     if (shape) return shape;
     const { toolCallId, result, isError } = payload as SupplyToolResultInput;
     if (this.supplied.has(toolCallId)) return { code: 'TOOL_RESULT_ALREADY_SUPPLIED', message: `Tool call "${toolCallId}" already has its result; a result is supplied once.` };
+    const closed = this.closed.get(toolCallId);
+    if (closed) return { code: 'TOOL_CALL_CLOSED', message: `The run has ended (${closed.reason}); tool call "${toolCallId}" was closed without a result.` };
     const call = this.pending.get(toolCallId);
     if (!call) {
       const ids = [...this.pending.keys()];
@@ -88,6 +91,18 @@ export class ClientToolCalls {
     this.pending.delete(input.toolCallId);
     this.supplied.set(input.toolCallId, record);
     return record;
+  }
+
+  /** Closes every pending call without a result (the run is ending); returns those closed. */
+  closeAll(why: ClosedWait): ClosedToolCall[] {
+    const closed = [...this.pending.values()].map((c): ClosedToolCall => ({ ...c, ...why }));
+    for (const c of closed) this.closed.set(c.toolCallId, c);
+    this.pending.clear();
+    return closed;
+  }
+
+  closedCalls(): ClosedToolCall[] {
+    return [...this.closed.values()];
   }
 
   resultFor(toolCallId: string): SuppliedToolResult | undefined {

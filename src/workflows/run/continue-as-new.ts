@@ -84,7 +84,8 @@ export async function continueIfLong(parts: RunParts, limits: RunLimits): Promis
 }
 
 /**
- * Continues the run as new while it is parked on this step's approvals, once its history is long:
+ * Continues the run as new while it is parked on this step's approvals (or questions, client tool
+ * calls), once its history is long:
  * refused signals, rejected-update retries and event polls all grow the history of a run nobody
  * decides. Only while none of the step's calls runs (an activity or child run cannot be handed
  * over) and no sub-agent waits. Resolves when the step is done without handing over.
@@ -93,7 +94,8 @@ export async function continueWhileParked(parts: RunParts, step: StepProgress, l
   // A cancelled run ends the way its step does (a sub-agent's cancellation is awaited there), so
   // this wait is not what reacts to cancellation; it only stops handing over.
   const scope = CancellationScope.current();
-  const parked = () => !scope.consideredCancelled && step.isIdle && parts.ledger.hasPendingApprovals() && !parts.subAgents.hasPending();
+  // Parked on people: approvals, `ask_human` questions or client tool calls (all carried over).
+  const parked = () => !scope.consideredCancelled && step.isIdle && parts.ledger.waitsForPeople() && !parts.subAgents.hasPending();
   for (;;) {
     await CancellationScope.nonCancellable(() => condition(() => step.isDone || (parked() && historyIsLong(limits))));
     if (step.isDone) return;

@@ -156,6 +156,10 @@ export interface RunStatus {
   pendingToolCalls?: PendingToolCall[];
   /** Client tool results supplied so far. */
   toolResults?: SuppliedToolResult[];
+  /** Questions the run closed unanswered when it ended (cancelled, failed, timed out). */
+  closedQuestions?: ClosedQuestion[];
+  /** Client tool calls the run closed without a result when it ended. */
+  closedToolCalls?: ClosedToolCall[];
   /** The latest refused decision signals (at most `IGNORED_DECISION_LIMITS.kept`), oldest first. */
   ignoredDecisions: IgnoredDecision[];
   /** How many decision signals the run refused in all (`ignoredDecisions` keeps only the latest). */
@@ -456,6 +460,19 @@ export interface QuestionRecord extends PendingQuestion {
   answeredAt: string;
 }
 
+/** Why and when a question or client tool call was closed unanswered: the run ended. */
+export interface ClosedWait {
+  /** ISO-8601 workflow time when the run closed it. */
+  closedAt: string;
+  /** Why, e.g. `run cancelled`, `run failed: …`. */
+  reason: string;
+  /** The run's deadline (`limits.runTimeout`) ended it. */
+  timedOut?: true;
+}
+
+/** A question the run closed unanswered when it ended. */
+export interface ClosedQuestion extends PendingQuestion, ClosedWait {}
+
 /** Payload of the `answerQuestion` update. */
 export interface AnswerQuestionInput {
   questionId: string;
@@ -475,6 +492,8 @@ export interface PendingToolCall {
   toolCallId: string;
   toolName: string;
   input: Record<string, unknown>;
+  /** JSON Schema the result must match (the tool's `output` in the workspace), so an app can build a form. */
+  outputSchema?: Record<string, unknown>;
   step: number;
   /** ISO-8601 workflow time when the model called it. */
   requestedAt: string;
@@ -487,6 +506,9 @@ export interface SuppliedToolResult extends PendingToolCall {
   suppliedBy?: string;
   suppliedAt: string;
 }
+
+/** A client tool call the run closed without a result when it ended. */
+export interface ClosedToolCall extends PendingToolCall, ClosedWait {}
 
 /** Payload of the `supplyToolResult` update. */
 export interface SupplyToolResultInput {

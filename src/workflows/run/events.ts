@@ -8,7 +8,7 @@ import type { ModelTurn } from '../../activities/call-model.js';
 import type { ContentRef } from '../shared/content-ref.js';
 import type { ApprovalGrant } from '../grants/contract.js';
 import type { TokenUsage } from '../shared/usage.js';
-import type { ApprovalRecord, ApprovalVote, PendingApproval, PendingQuestion, PendingToolCall, PolicyOutcome, QuestionRecord, SuppliedToolResult, RoutingDecision, RunState } from './contract.js';
+import type { ApprovalRecord, ApprovalVote, ClosedQuestion, ClosedToolCall, PendingApproval, PendingQuestion, PendingToolCall, PolicyOutcome, QuestionRecord, SuppliedToolResult, RoutingDecision, RunState } from './contract.js';
 
 /** The stream topic all run events are published on. */
 export const RUN_EVENTS_TOPIC = 'events';
@@ -60,14 +60,18 @@ export type HarnessEventBody =
   | { type: 'grant.recorded'; grant: ApprovalGrant }
   /** The grants keeper could not be reached: the approval stands, the grant was not kept. */
   | { type: 'grant.failed'; grantId: string; error: string }
-  /** An approval webhook was delivered (`attempts`: how many tries it took). No body, no secret. */
-  | { type: 'notification.sent'; event: string; approvalId: string; target: string; attempts: number }
-  /** An approval webhook gave up (`attempts` absent when the send ran out of time); the run goes on. */
-  | { type: 'notification.failed'; event: string; approvalId: string; target: string; attempts?: number; error: string }
+  /** A webhook (about an approval, a question or a client tool call: the id says which) was delivered (`attempts`: how many tries it took). No body, no secret. */
+  | { type: 'notification.sent'; event: string; approvalId?: string; questionId?: string; toolCallId?: string; target: string; attempts: number }
+  /** A webhook gave up (`attempts` absent when the send ran out of time); the run goes on. */
+  | { type: 'notification.failed'; event: string; approvalId?: string; questionId?: string; toolCallId?: string; target: string; attempts?: number; error: string }
   | { type: 'question.asked'; question: PendingQuestion }
   | { type: 'client_tool.requested'; call: PendingToolCall }
   | { type: 'client_tool.supplied'; result: SuppliedToolResult }
   | { type: 'question.answered'; answer: QuestionRecord }
+  /** The run ended (cancelled, failed, timed out) with the question unanswered: it cannot be answered any more. */
+  | { type: 'question.closed'; question: ClosedQuestion }
+  /** The run ended with the client tool call waiting for its result: it cannot be supplied any more. */
+  | { type: 'client_tool.closed'; call: ClosedToolCall }
   | { type: 'run.resumed'; step: number }
   | { type: 'run.completed'; output: string; outputRef?: ContentRef; usage: TokenUsage }
   | { type: 'run.failed'; error: string }

@@ -397,6 +397,8 @@ export class RunLedger {
       questions: this.questions.answeredQuestions(),
       pendingToolCalls: this.clientTools.pendingCalls(),
       toolResults: this.clientTools.suppliedResults(),
+      ...(this.questions.closedQuestions().length > 0 && { closedQuestions: this.questions.closedQuestions() }),
+      ...(this.clientTools.closedCalls().length > 0 && { closedToolCalls: this.clientTools.closedCalls() }),
       ignoredDecisions: this.ignored.list(),
       ignoredDecisionCount: this.ignored.count,
       usage: { ...this.usage },

@@ -113,15 +113,16 @@ export class RunLifecycle {
     this.end('completed', { type: 'run.completed', output, ...(ref && { outputRef: ref }), usage: { ...this.ledger.usage } });
   }
 
-  failed(error: string, now: string): void {
+  /** The run failed; `timedOut` when its deadline (`limits.runTimeout`) ended it. */
+  failed(error: string, now: string, timedOut = false): void {
     this.ledger.error = error;
-    this.closeApprovals(`run failed: ${error}`, now);
+    this.closeWaits(closingReason(error, timedOut), now, timedOut);
     this.end('failed', { type: 'run.failed', error });
   }
 
   cancelled(now: string): void {
     this.ledger.error = 'Run cancelled';
-    this.closeApprovals('run cancelled', now);
+    this.closeWaits('run cancelled', now);
     this.end('cancelled', { type: 'run.cancelled' });
   }
 
@@ -130,9 +131,17 @@ export class RunLifecycle {
     this.effects.setDetails(currentDetails(this.status()));
   }
 
-  private closeApprovals(reason: string, now: string): void {
+  /**
+   * The run is ending: what it waits for is closed (approvals rejected, questions and client tool
+   * calls closed unanswered, each with an event). `failed`/`cancelled` call it; the workflow calls
+   * it first so the notices it starts are settled before the final event. Idempotent.
+   */
+  closeWaits(reason: string, now: string, timedOut = false): void {
     this.ending = true;
     this.ledger.closePending(reason, now);
+    const why = { closedAt: now, reason, ...(timedOut && { timedOut: true as const }) };
+    for (const question of this.ledger.questions.closeAll(why)) this.effects.emit({ type: 'question.closed', question });
+    for (const call of this.ledger.clientTools.closeAll(why)) this.effects.emit({ type: 'client_tool.closed', call });
   }
 
   private end(state: RunState, last: HarnessEventBody): void {
@@ -152,6 +161,11 @@ export class RunLifecycle {
     if (from === 'waiting_for_approval' && next === 'running') this.effects.emit({ type: 'run.resumed', step: this.ledger.step });
     this.showDetails();
   }
+}
+
+/** Why a failed run closed what it waited for. */
+export function closingReason(error: string, timedOut: boolean): string {
+  return timedOut ? 'run timed out' : `run failed: ${error}`;
 }
 
 /** The run's trace id, when tracing is on, for its first event. */

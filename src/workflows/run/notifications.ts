@@ -1,6 +1,7 @@
 /**
- * Approval notifications from the workflow: for each approval requested, decided or timed out,
- * one `sendNotification` activity per webhook that wants it. The run never waits on them while it
+ * Notifications from the workflow: for each approval requested, decided or timed out (and each
+ * question or client tool call, see `wait-notices.ts`), one `sendNotification` activity per
+ * webhook that wants it. The run never waits on them while it
  * works (a failing receiver never blocks or fails it); before the run closes or continues as new
  * it waits, up to a bound, for those still in flight, so none is lost. Each outcome is an event
  * (`notification.sent` / `notification.failed`) with the attempts made: no secret, no body.
@@ -12,6 +13,9 @@ import { retryPolicy } from './activity-options.js';
 import type { NotifyEvent, NotifyTarget } from './agent-spec.js';
 import type { ApprovalRecord, PendingApproval } from './contract.js';
 import type { HarnessEvent, HarnessEventBody } from './events.js';
+import { waitNoticeOf, type QuestionNotice, type ToolCallNotice } from './wait-notices.js';
+
+export type { QuestionNotice, ToolCallNotice } from './wait-notices.js';
 
 /** Longest tool-input preview a notice carries, in characters. */
 export const NOTICE_INPUT_CHARS = 1000;
@@ -40,9 +44,12 @@ export interface ApprovalNotice {
   judge?: { model: string; reason: string };
 }
 
+/** Any webhook body: about an approval, an `ask_human` question or a client tool call. */
+export type HarnessNotice = ApprovalNotice | QuestionNotice | ToolCallNotice;
+
 export interface SendNotificationInput {
   target: NotifyTarget;
-  notice: ApprovalNotice;
+  notice: HarnessNotice;
 }
 
 export type NotificationOutcome = { ok: true; attempts: number } | { ok: false; attempts: number; error: string };
@@ -67,6 +74,8 @@ export class ApprovalNotifier {
     // A sub-agent's approval (with `path`) is notified by the run that raised it, not again here.
     if (event.type === 'approval.requested' && !event.approval.path) this.requested(event.approval);
     if (event.type === 'approval.resolved' && !event.decision.path) this.resolved(event.decision);
+    const wait = waitNoticeOf(event, this.runId, this.agentId());
+    if (wait) this.send(wait.kind, wait.notice);
   }
 
   /** Waits, up to the send deadline, for notifications still in flight. */
@@ -114,7 +123,7 @@ export class ApprovalNotifier {
     };
   }
 
-  private send(kind: NotifyEvent, notice: ApprovalNotice): void {
+  private send(kind: NotifyEvent, notice: HarnessNotice): void {
     for (const target of this.targets.forTool(notice.toolName)) {
       if (!target.events.includes(kind)) continue;
       this.inFlight += 1;
@@ -122,8 +131,8 @@ export class ApprovalNotifier {
     }
   }
 
-  private async deliver(target: NotifyTarget, notice: ApprovalNotice): Promise<void> {
-    const about = { event: notice.event, approvalId: notice.approvalId, target: target.name };
+  private async deliver(target: NotifyTarget, notice: HarnessNotice): Promise<void> {
+    const about = { event: notice.event, ...subjectOf(notice), target: target.name };
     // The retries are Temporal's; the activity reports its last failed attempt instead of throwing.
     const { sendNotification } = proxyActivities<HarnessActivities>({
       startToCloseTimeout: '15s',
@@ -141,4 +150,11 @@ export class ApprovalNotifier {
       this.emit({ type: 'notification.failed', ...about, error: describeFailure(err) });
     }
   }
+}
+
+/** The id a notice is about, under its own name (for the `notification.*` events). */
+function subjectOf(notice: HarnessNotice): { approvalId: string } | { questionId: string } | { toolCallId: string } {
+  if ('approvalId' in notice) return { approvalId: notice.approvalId };
+  if ('questionId' in notice) return { questionId: notice.questionId };
+  return { toolCallId: notice.toolCallId };
 }

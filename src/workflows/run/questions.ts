@@ -3,12 +3,12 @@
  * answer arrives by the `answerQuestion` update, then the answer is the tool's result. A plain
  * class the workflow owns (no Temporal calls), so its rules are unit-tested without a server.
  */
-import type { AnswerQuestionInput, PendingQuestion, QuestionRecord } from './contract.js';
+import type { AnswerQuestionInput, ClosedQuestion, ClosedWait, PendingQuestion, QuestionRecord } from './contract.js';
 import { QUESTION_LIMITS } from './contract.js';
 
 /** Why an answer must be refused: a stable code and a message saying how to fix it. */
 export interface AnswerProblem {
-  code: 'UNKNOWN_QUESTION' | 'QUESTION_ALREADY_ANSWERED' | 'INVALID_ANSWER';
+  code: 'UNKNOWN_QUESTION' | 'QUESTION_ALREADY_ANSWERED' | 'QUESTION_CLOSED' | 'INVALID_ANSWER';
   message: string;
 }
 
@@ -23,6 +23,7 @@ export function questionOf(args: Record<string, unknown>): { question: string } 
 export class QuestionBook {
   private readonly pending = new Map<string, PendingQuestion>();
   private readonly answered = new Map<string, QuestionRecord>();
+  private readonly closed = new Map<string, ClosedQuestion>();
 
   constructor(carried?: { pending?: PendingQuestion[]; answered?: QuestionRecord[] }) {
     for (const q of carried?.pending ?? []) this.pending.set(q.questionId, q);
@@ -42,6 +43,8 @@ export class QuestionBook {
     if (shape) return shape;
     const { questionId } = payload as AnswerQuestionInput;
     if (this.answered.has(questionId)) return { code: 'QUESTION_ALREADY_ANSWERED', message: `Question "${questionId}" was already answered; an answer is given once.` };
+    const closed = this.closed.get(questionId);
+    if (closed) return { code: 'QUESTION_CLOSED', message: `The run has ended (${closed.reason}); question "${questionId}" was closed unanswered and can no longer be answered.` };
     if (!this.pending.has(questionId)) {
       const ids = [...this.pending.keys()];
       return { code: 'UNKNOWN_QUESTION', message: `No pending question "${questionId}" in this run; pending: ${ids.join(', ') || '(none)'}.` };
@@ -57,6 +60,18 @@ export class QuestionBook {
     this.pending.delete(input.questionId);
     this.answered.set(input.questionId, record);
     return record;
+  }
+
+  /** Closes every pending question unanswered (the run is ending); returns those closed. */
+  closeAll(why: ClosedWait): ClosedQuestion[] {
+    const closed = [...this.pending.values()].map((q): ClosedQuestion => ({ ...q, ...why }));
+    for (const q of closed) this.closed.set(q.questionId, q);
+    this.pending.clear();
+    return closed;
+  }
+
+  closedQuestions(): ClosedQuestion[] {
+    return [...this.closed.values()];
   }
 
   answerFor(questionId: string): QuestionRecord | undefined {
