@@ -33,4 +33,28 @@ describe('examples/team-approvals', () => {
       expect((await second.status()).approvals[0]).toMatchObject({ via: 'grant', approver: 'sam' });
     });
   });
+
+  it("a pickup slot from the caller's app (client tool), and a webhook that cannot be sent without its env var leaves the run going", async () => {
+    delete process.env.SLACK_APPROVALS_URL;
+    await withWorker(EXAMPLE, async ({ client }) => {
+      const pickup = await client.startRun({ agentId: 'support', input: 'pickup please' });
+      const waiting = await pickup.waitFor((s) => (s.pendingToolCalls ?? []).length === 1);
+      const call = waiting.pendingToolCalls![0]!;
+      expect(call).toMatchObject({ toolName: 'choose_pickup_slot', input: { orderId: 'A-1005' } });
+      await pickup.supplyToolResult(call.toolCallId, { slot: 'Tue 10:00' });
+      expect((await pickup.result()).output).toBe('Pickup booked: {"slot":"Tue 10:00"}.');
+
+      const large = await client.startRun({ agentId: 'support', input: 'large refund please' });
+      await large.waitFor((s) => s.state === 'waiting_for_approval');
+      const failed = [];
+      for await (const { event } of large.events()) {
+        if (event.type === 'notification.failed') failed.push(event);
+        if (failed.length > 0) break;
+      }
+      expect(failed[0]).toMatchObject({ event: 'approval.requested', attempts: 1 });
+      expect(String((failed[0] as { error?: string }).error)).toContain('SLACK_APPROVALS_URL');
+      expect((await large.status()).state).toBe('waiting_for_approval');
+      await large.cancel();
+    });
+  });
 });
