@@ -209,7 +209,11 @@ export const control: Benchmark = {
           : [`worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)}${eagerCpu === undefined ? '' : `; both eagerly started: ${ratio(eagerCpu)}`} (target ≤ 1.3×)${refCpu === undefined ? '' : `; agentRun@ref / TS bare: ${ratio(refCpu)}`}.`]),
         ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), started by the driver like agentRun: same client, same server, same rounds.`, ...againstRef(results)] : []),
         ...(PROFILE ? ["The tuned lane's TS workers ran under V8's CPU profiler (slower): compare its CPU figures with each other, not with unprofiled runs."] : []),
-        '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
+        ...(VARIANTS.some((v) => SPECS[v].eager)
+          ? [
+              '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
+            ]
+          : []),
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
         '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
         '"update → tool started": the driver\'s clock before executeUpdate to the tool activity\'s ActivityTaskStarted event time (same machine clock), i.e. until the server hands the tool\'s task to the worker.',

@@ -43,7 +43,10 @@ export function profileTables(root: string, sinceUs: number, bundles: string[]):
       const { busyMs, top } = topFunctions(join(root, variant), bundles, 20, sinceUs);
       return {
         title: `CPU profile of the ${variant} worker, tuned lane, from the first measured round on (start-up and first warm-ups left out): busy ${ms(busyMs)} ms; top 20 functions by self time`,
-        text: table(['function', 'owner', 'self ms', 'share'], top.map((f) => [f.fn, f.category, ms(f.ms), `${(f.share * 100).toFixed(1)}%`])),
+        text: table(['function', 'owner', 'self ms', 'share'], top.map((f) => [clip(f.fn, 100), f.category, ms(f.ms), `${(f.share * 100).toFixed(1)}%`])),
       };
     });
 }
+
+/** Long names (a RegExp's source is its name in a profile) cut to `max` characters. */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
