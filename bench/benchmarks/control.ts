@@ -278,14 +278,30 @@ async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, 
  */
 function selectVariants(list: string | undefined): Variant[] {
   if (!list) return ALL_VARIANTS;
-  const wanted = new Set(list.split(',').map((v) => v.trim()));
+  const wanted = new Set<Variant>(splitVariantList(list));
   for (const v of wanted) {
-    if (!(v in SPECS)) throw new Error(`BENCH_CONTROL_VARIANTS: unknown variant "${v}"; known: ${ALL_VARIANTS.join('; ')}`);
-    if (SPECS[v as Variant].ref && !REF_DIR) throw new Error(`BENCH_CONTROL_VARIANTS: "${v}" needs BENCH_CONTROL_REF=<checkout of another commit>`);
+    if (SPECS[v].ref && !REF_DIR) throw new Error(`BENCH_CONTROL_VARIANTS: "${v}" needs BENCH_CONTROL_REF=<checkout of another commit>`);
   }
   if (REF_DIR) wanted.add('agentRun@ref').add('agentRun');
-  for (const v of [...wanted]) wanted.add(SPECS[v as Variant].base);
+  for (const v of [...wanted]) wanted.add(SPECS[v].base);
   return ALL_VARIANTS.filter((v) => wanted.has(v));
+}
+
+/**
+ * Splits a comma-separated variant list. Names contain commas themselves ("agentRun, eager
+ * start"), so each item is the longest known name the rest of the list starts with.
+ */
+function splitVariantList(list: string): Variant[] {
+  const names = (Object.keys(SPECS) as Variant[]).sort((a, b) => b.length - a.length);
+  const out: Variant[] = [];
+  let rest = list.trim();
+  while (rest) {
+    const name = names.find((n) => rest === n || (rest.startsWith(n) && /^\s*,/.test(rest.slice(n.length))));
+    if (!name) throw new Error(`BENCH_CONTROL_VARIANTS: unknown variant "${rest.split(',')[0]!.trim()}"; known: ${ALL_VARIANTS.join('; ')}`);
+    out.push(name);
+    rest = rest.slice(name.length).replace(/^\s*,\s*/, '');
+  }
+  return out;
 }
 
 /** agentRun's time over agentRun@ref's, per round (paired), per server and scenario. */
