@@ -5,7 +5,9 @@
  * as the harness starts it (DEV_SERVER_DYNAMIC_CONFIG) and, for the plain scenario, on a second dev
  * server left on Temporal's defaults, which shows where the ~40 ms per task came from.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -15,6 +17,7 @@ import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
 import { spawnChildWorker } from '../lib/child-worker.js';
 import type { BenchContext } from '../lib/context.js';
+import { bundleOf, commitOf, profileTables } from '../lib/control-ref.js';
 import { ensureGoControl, GO_BARE_WORKFLOW, spawnGoWorker } from '../lib/go-control.js';
 import { dispatchLatencies, fetchHistory } from '../lib/history.js';
 import { processCpuMs } from '../lib/proc.js';
@@ -31,18 +34,21 @@ type Scenario = 'model→tool→model' | '… with one approval';
  * worker's connection, asking for eager workflow start (the server hands the first workflow task
  * back in the start reply), as an app embedding client and worker does; otherwise the driver starts
  * it from this process. `local`: the bare workflow's model and tool calls as local activities.
- * `base`: the variant its per-round ratio is taken against (same start path).
+ * `base`: the variant its per-round ratio is taken against (same start path). `ref`: served by the
+ * worker and workflow bundle of the `BENCH_CONTROL_REF` checkout instead of this one.
  */
 interface VariantSpec {
   kind: 'ts' | 'go' | 'harness';
   eager: boolean;
   local?: boolean;
+  ref?: boolean;
   base: Variant;
 }
 type Variant =
   | 'TS bare'
   | 'Go bare'
   | 'agentRun'
+  | 'agentRun@ref'
   | 'TS bare, eager start'
   | 'Go bare, eager start'
   | 'agentRun, eager start'
@@ -51,12 +57,23 @@ const SPECS: Record<Variant, VariantSpec> = {
   'TS bare': { kind: 'ts', eager: false, base: 'TS bare' },
   'Go bare': { kind: 'go', eager: false, base: 'TS bare' },
   agentRun: { kind: 'harness', eager: false, base: 'TS bare' },
+  'agentRun@ref': { kind: 'harness', eager: false, ref: true, base: 'TS bare' },
   'TS bare, eager start': { kind: 'ts', eager: true, base: 'TS bare, eager start' },
   'Go bare, eager start': { kind: 'go', eager: true, base: 'TS bare, eager start' },
   'agentRun, eager start': { kind: 'harness', eager: true, base: 'TS bare, eager start' },
   'TS bare, eager start + local activities': { kind: 'ts', eager: true, local: true, base: 'TS bare, eager start' },
 };
-const ALL_VARIANTS = Object.keys(SPECS) as Variant[];
+/**
+ * BENCH_CONTROL_REF=<dir>: a checkout of another commit (node_modules in place) whose worker
+ * (its bench/worker-child.ts and src/) serves `agentRun@ref`, driver-started, with that commit's
+ * own workflow bundle, in the same rounds: a before/after of a harness change measured
+ * interleaved, on the same server, in the same machine state.
+ */
+const REF_DIR = process.env.BENCH_CONTROL_REF || undefined;
+/** BENCH_CONTROL_PROFILE=1: the TS workers of the tuned lane run under V8's CPU profiler. */
+const PROFILE = process.env.BENCH_CONTROL_PROFILE === '1';
+/** Every variant, in table order; `agentRun@ref` only with a `BENCH_CONTROL_REF` checkout. */
+const ALL_VARIANTS = (Object.keys(SPECS) as Variant[]).filter((v) => REF_DIR || !SPECS[v].ref);
 /** `BENCH_CONTROL_VARIANTS=a,b` (names as in the table) runs only those, plus the bases they need. */
 const VARIANTS: Variant[] = selectVariants(process.env.BENCH_CONTROL_VARIANTS);
 const DEFAULTS = "Temporal's defaults";
@@ -85,7 +102,8 @@ interface Measured {
 interface Lane {
   server: DevServer;
   client: Client;
-  harness: HarnessClient;
+  /** Clients starting the driver-started agentRun variants (`agentRun`, `agentRun@ref`) on their queues. */
+  harness: Partial<Record<Variant, HarnessClient>>;
   queues: Record<Variant, string>;
   pids: Record<Variant, number>;
   /** Starts a run from the variant's worker process (eager variants). */
@@ -103,7 +121,11 @@ export const control: Benchmark = {
     const goBinary = await ensureGoControl(log);
     const results: Measured[] = [];
 
-    const tuned = await openLane(ctx, ctx.server, goBinary, 'tuned');
+    const refBundle = REF_DIR ? bundleOf(REF_DIR, join(ctx.dir, 'ref-harness-bundle.js')) : undefined;
+    if (REF_DIR) log(`  agentRun@ref: the worker and workflow bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)})`);
+    const profileRoot = PROFILE ? fileURLToPath(new URL(`../results/profiles/control-${ctx.mode}/`, import.meta.url)) : undefined;
+    if (profileRoot) rmSync(profileRoot, { recursive: true, force: true });
+    const tuned = await openLane(ctx, ctx.server, goBinary, 'tuned', refBundle, profileRoot);
     try {
       for (const scenario of ['model→tool→model', '… with one approval'] as const) {
         results.push(...(await measure(tuned, 'tuned', scenario, rounds, warmup)));
@@ -112,6 +134,8 @@ export const control: Benchmark = {
     } finally {
       await tuned.stop();
     }
+    if (profileRoot) writeFileSync(join(profileRoot, 'measured-from-us.txt'), String(measuredFromUs)); // for other tools
+    const profiles = profileRoot ? profileTables(profileRoot, measuredFromUs, [ctx.bundlePaths.baseline, ctx.bundlePaths.harness, ...(refBundle ? [refBundle] : [])]) : [];
 
     // Other servers, plain scenario only: Temporal's defaults always; with --full or
     // BENCH_CONTROL_SWEEP=1 also the transfer-queue rate alone at 10 and 200 per second, and the
@@ -129,7 +153,7 @@ export const control: Benchmark = {
     ];
     for (const [n, other] of others.entries()) {
       const server = await startDevServer({ dbFile: join(ctx.dir, `temporal-other-${n}.db`), logLevel: 'error', dynamicConfig: other.config });
-      const lane = await openLane(ctx, server, goBinary, `other${n}`);
+      const lane = await openLane(ctx, server, goBinary, `other${n}`, refBundle);
       try {
         results.push(...(await measure(lane, other.label, 'model→tool→model', defaultRounds, warmup)));
         log(`  ${other.label}, model→tool→model: done`);
@@ -156,7 +180,9 @@ export const control: Benchmark = {
     ]);
     const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
     const serverRows = others.filter((o) => o.label !== DEFAULTS).map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
-    const cpuRatio = find('tuned', 'model→tool→model', 'agentRun').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
+    const cpuOverBare = (v: Variant) => find('tuned', 'model→tool→model', v).cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
+    const cpuRatio = VARIANTS.includes('agentRun') ? cpuOverBare('agentRun') : undefined;
+    const refCpu = VARIANTS.includes('agentRun@ref') ? cpuOverBare('agentRun@ref') : undefined;
     const eagerCpu = VARIANTS.includes('agentRun, eager start')
       ? find('tuned', 'model→tool→model', 'agentRun, eager start').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare, eager start').cpuMsPerRun
       : undefined;
@@ -173,12 +199,21 @@ export const control: Benchmark = {
             rows,
           ),
         },
+        ...profiles,
       ],
       notes: [
         `tuned = DEV_SERVER_DYNAMIC_CONFIG (${describeDynamicConfig(ctx.server.dynamicConfig)}); ${DEFAULTS} = no dynamic config${serverRows ? `; ${serverRows}` : ''}.`,
         `per-task dispatch back to back, p50 over the driver-started variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
-        `worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)}${eagerCpu === undefined ? '' : `; both eagerly started: ${ratio(eagerCpu)}`} (target ≤ 1.3×).`,
-        '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
+        ...(cpuRatio === undefined
+          ? []
+          : [`worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)}${eagerCpu === undefined ? '' : `; both eagerly started: ${ratio(eagerCpu)}`} (target ≤ 1.3×)${refCpu === undefined ? '' : `; agentRun@ref / TS bare: ${ratio(refCpu)}`}.`]),
+        ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), started by the driver like agentRun: same client, same server, same rounds.`, ...againstRef(results)] : []),
+        ...(PROFILE ? ["The tuned lane's TS workers ran under V8's CPU profiler (slower): compare its CPU figures with each other, not with unprofiled runs."] : []),
+        ...(VARIANTS.some((v) => SPECS[v].eager)
+          ? [
+              '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
+            ]
+          : []),
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
         '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
         '"update → tool started": the driver\'s clock before executeUpdate to the tool activity\'s ActivityTaskStarted event time (same machine clock), i.e. until the server hands the tool\'s task to the worker.',
@@ -188,12 +223,17 @@ export const control: Benchmark = {
   },
 };
 
-async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, tag: string): Promise<Lane> {
+/**
+ * @param refBundle the `BENCH_CONTROL_REF` checkout's harness bundle (for `agentRun@ref`).
+ * @param profileRoot profile the lane's TS workers (node --cpu-prof), one folder per variant there.
+ */
+async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, tag: string, refBundle?: string, profileRoot?: string): Promise<Lane> {
   const base = `bench-control-${tag}-${nonce}`;
   const queues = Object.fromEntries(VARIANTS.map((v, n) => [v, `${base}-${SPECS[v].kind}-${n}`])) as Record<Variant, string>;
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const common = { address: server.address, workspaceFile: ctx.workspaceFile };
+  const profileDir = (v: Variant) => profileRoot && join(profileRoot, v.replace(/[^\w@]+/g, '-'));
   // One worker process per variant, so each variant's worker CPU is its own.
   const workers = await Promise.all(
     VARIANTS.map(async (v) => {
@@ -203,7 +243,9 @@ async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, 
         return { pid: go.pid, stop: go.stop, start: (id: string, input: { agentId: string; input: string; approval: boolean }) => go.start(id, input) };
       }
       const bundle = spec.kind === 'ts' ? 'baseline' : 'harness';
-      const child = await spawnChildWorker({ ...common, taskQueue: queues[v], bundle, bundlePath: ctx.bundlePaths[bundle] });
+      // agentRun@ref: the ref checkout's own bench/worker-child.ts (so its src/) with its own bundle.
+      const bundlePath = spec.ref ? refBundle! : ctx.bundlePaths[bundle];
+      const child = await spawnChildWorker({ ...common, taskQueue: queues[v], bundle, bundlePath }, profileDir(v), spec.ref ? REF_DIR : undefined);
       return {
         pid: child.pid,
         stop: child.stop,
@@ -219,7 +261,7 @@ async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, 
   return {
     server,
     client,
-    harness: new HarnessClient(client, { taskQueue: queues.agentRun }),
+    harness: Object.fromEntries(VARIANTS.filter((v) => SPECS[v].kind === 'harness' && !SPECS[v].eager).map((v) => [v, new HarnessClient(client, { taskQueue: queues[v] })])),
     queues,
     pids: byVariant((w) => w.pid),
     startInWorker: byVariant((w) => w.start),
@@ -230,13 +272,47 @@ async function openLane(ctx: BenchContext, server: DevServer, goBinary: string, 
   };
 }
 
-/** The variants a `BENCH_CONTROL_VARIANTS` list names, with the bases their ratios need, in table order. */
+/**
+ * The variants a `BENCH_CONTROL_VARIANTS` list names, with the bases their ratios need, in table
+ * order; with `BENCH_CONTROL_REF` always `agentRun@ref` and `agentRun` (the after/before ratio).
+ */
 function selectVariants(list: string | undefined): Variant[] {
   if (!list) return ALL_VARIANTS;
-  const wanted = new Set(list.split(',').map((v) => v.trim()));
-  for (const v of wanted) if (!(v in SPECS)) throw new Error(`BENCH_CONTROL_VARIANTS: unknown variant "${v}"; known: ${ALL_VARIANTS.join('; ')}`);
-  for (const v of [...wanted]) wanted.add(SPECS[v as Variant].base);
+  const wanted = new Set<Variant>(splitVariantList(list));
+  for (const v of wanted) {
+    if (SPECS[v].ref && !REF_DIR) throw new Error(`BENCH_CONTROL_VARIANTS: "${v}" needs BENCH_CONTROL_REF=<checkout of another commit>`);
+  }
+  if (REF_DIR) wanted.add('agentRun@ref').add('agentRun');
+  for (const v of [...wanted]) wanted.add(SPECS[v].base);
   return ALL_VARIANTS.filter((v) => wanted.has(v));
+}
+
+/**
+ * Splits a comma-separated variant list. Names contain commas themselves ("agentRun, eager
+ * start"), so each item is the longest known name the rest of the list starts with.
+ */
+function splitVariantList(list: string): Variant[] {
+  const names = (Object.keys(SPECS) as Variant[]).sort((a, b) => b.length - a.length);
+  const out: Variant[] = [];
+  let rest = list.trim();
+  while (rest) {
+    const name = names.find((n) => rest === n || (rest.startsWith(n) && /^\s*,/.test(rest.slice(n.length))));
+    if (!name) throw new Error(`BENCH_CONTROL_VARIANTS: unknown variant "${rest.split(',')[0]!.trim()}"; known: ${ALL_VARIANTS.join('; ')}`);
+    out.push(name);
+    rest = rest.slice(name.length).replace(/^\s*,\s*/, '');
+  }
+  return out;
+}
+
+/** agentRun's time over agentRun@ref's, per round (paired), per server and scenario. */
+function againstRef(results: Measured[]): string[] {
+  return results
+    .filter((r) => r.variant === 'agentRun')
+    .map((r) => {
+      const ref = results.find((x) => x.variant === 'agentRun@ref' && x.server === r.server && x.scenario === r.scenario)!;
+      const paired = r.totals.map((t, n) => t / ref.totals[n]!);
+      return `agentRun / agentRun@ref, ${r.server}, ${r.scenario}: p50 of per-round ratios ${ratio(percentile(paired, 50))} (p25–p75 ${percentile(paired, 25).toFixed(2)}–${percentile(paired, 75).toFixed(2)}); worker CPU/run ${ms(r.cpuMsPerRun)} vs ${ms(ref.cpuMsPerRun)} ms.`;
+    });
 }
 
 async function measure(lane: Lane, server: string, scenario: Scenario, rounds: number, warmup: number): Promise<Measured[]> {
@@ -247,7 +323,10 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
   const cpuBefore = new Map<Variant, number>();
   let counter = 0;
   for (let i = 0; i < warmup + rounds; i++) {
-    if (i === warmup) for (const v of VARIANTS) cpuBefore.set(v, processCpuMs(lane.pids[v]) ?? Number.NaN);
+    if (i === warmup) {
+      for (const v of VARIANTS) cpuBefore.set(v, processCpuMs(lane.pids[v]) ?? Number.NaN);
+      measuredFromUs ||= Number(process.hrtime.bigint() / 1000n);
+    }
     // Rotate the order every round: no variant always runs first.
     for (let k = 0; k < VARIANTS.length; k++) {
       const variant = VARIANTS[(k + i) % VARIANTS.length]!;
@@ -298,6 +377,9 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
   return out;
 }
 
+/** When the first scenario's measured rounds began (µs, monotonic): profiles are read from there. */
+let measuredFromUs = 0;
+
 /** The wall clock in ms with sub-ms precision (comparable with the server's event times here). */
 const epochNow = () => performance.timeOrigin + performance.now();
 
@@ -308,7 +390,7 @@ async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: stri
   if (spec.eager) {
     await lane.startInWorker[variant](id, { agentId, input: ORDER_QUESTION, approval, local: spec.local === true });
   } else if (spec.kind === 'harness') {
-    await lane.harness.startRun({ agentId, input: ORDER_QUESTION, runId: id });
+    await lane.harness[variant]!.startRun({ agentId, input: ORDER_QUESTION, runId: id });
   } else {
     await lane.client.workflow.start(spec.kind === 'go' ? GO_BARE_WORKFLOW : BASELINE_AGENT_WORKFLOW, {
       workflowId: id,
