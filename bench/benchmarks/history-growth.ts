@@ -84,7 +84,7 @@ export const historyGrowth: Benchmark = {
       notes: [
         `Ours adds ~${bytes(oursLate)} per model call at the end as at the start (${bytes(oursEarly)}): linear. The naive design adds ${bytes(naiveEarly)} early and ${bytes(naiveLate)} late: quadratic.`,
         `"Model calls to the 50 MB limit" extrapolates: ours linearly from its last calls, naive from the quadratic fit. Ours meets limits.maxSteps (≤ 1000) and the 51,200-event limit long before.`,
-        'Ours pays for its small inputs with a transcript query per model call (only the messages this worker has not read yet) and a tool-context query per tool call of a run with context, state or files: in wall time, not in history.',
+        'Ours carries in each model-call input only the messages added since the previous model call (at most 32 KiB; above that, or on a worker lacking earlier messages, the worker reads them by query), so each message enters history about once more: linear, not quadratic. A tool call carries a run context of up to 4 KiB; a bigger one is read by a tool-context query.',
       ],
       data: { turns, ours: { points: ours, total: oursTotal, fit: oursFit, wallMs: timing.oursMs }, naive: { points: naive, total: naiveTotal, fit: naiveFit, wallMs: timing.naiveMs } },
     };
