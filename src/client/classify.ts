@@ -43,11 +43,17 @@ export interface FailureSubject {
    * may or may not have been applied. @default 'other'
    */
   call?: 'query' | 'update' | 'other';
+  /**
+   * The call's deadline (`connection.withDeadline`), when it had one: grpc-js sometimes reports a
+   * deadline that passed as CANCELLED ("Call cancelled") rather than DEADLINE_EXCEEDED.
+   */
+  deadline?: number | Date;
 }
 
 /** Standard gRPC status codes (grpc/doc/statuscodes.md) the classifier tells apart. */
 const GRPC_STATUS = {
   INVALID_ARGUMENT: 3,
+  CANCELLED: 1,
   DEADLINE_EXCEEDED: 4,
   PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
@@ -135,7 +141,7 @@ function refusedUpdate(err: Error, failure: ApplicationFailure, s: FailureSubjec
 }
 
 function fromGrpcStatus(err: unknown, s: FailureSubject): HarnessClientError | undefined {
-  const code = grpcStatus(err);
+  const code = deadlinePassed(s) && grpcStatus(err) === GRPC_STATUS.CANCELLED ? GRPC_STATUS.DEADLINE_EXCEEDED : grpcStatus(err);
   const sizeRefusal = payloadSizeRefusal(err, code);
   if (sizeRefusal) {
     return new HarnessClientError('PAYLOAD_TOO_LARGE', `The Temporal server refused the call to ${describe(s)}: ${sizeRefusal}. Nothing was sent. ${SIZE_HINT}`, {
@@ -170,6 +176,11 @@ function fromGrpcStatus(err: unknown, s: FailureSubject): HarnessClientError | u
     );
   }
   return undefined;
+}
+
+/** Whether the call had a deadline and it has passed (so a CANCELLED status was the deadline). */
+function deadlinePassed(s: FailureSubject): boolean {
+  return s.deadline !== undefined && Date.now() >= new Date(s.deadline).getTime();
 }
 
 /** Connection failures that reach us before any gRPC status exists. */

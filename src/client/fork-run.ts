@@ -1,5 +1,5 @@
 /**
- * Forking a run from one of its steps: read where the step is from the original (the `forkPoint`
+ * Forking a run from one of its steps: read where the step is from the original (the `stepForkPoint`
  * query: nothing is written to the original, which may be closed), check the caller's changes
  * against that step, then start the fork as a new run linked to it (search attribute
  * `HarnessForkOf`, memo `forkOf`). Listing a run's forks goes through the same search attribute.

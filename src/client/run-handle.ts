@@ -1,5 +1,5 @@
 /** A handle on one run: read its status, decide its approvals, wait for it, cancel it. */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { answerQuestionUpdate, approvalDecisionSignal, decideApprovalUpdate, statusQuery, supplyToolResultUpdate } from '../workflows/run/contract.js';
 import type { AgentRunResult, ApprovalDecisionInput, DecisionResult, QuestionRecord, RunStatus, SuppliedToolResult } from '../workflows/run/contract.js';
 import { supplyShapeProblem } from '../workflows/run/client-tools.js';
@@ -338,6 +338,9 @@ export class RunHandle {
   }
 
   private classify(err: unknown, call: FailureSubject['call'] = 'other'): unknown {
-    return classifyTemporalError(err, { kind: 'run', id: this.runId, call });
+    // A Connection (not every ConnectionLike) keeps the deadline of `withDeadline` for its calls.
+    const { callContextStorage } = this.handle.client.connection as Partial<Pick<Connection, 'callContextStorage'>>;
+    const deadline = callContextStorage?.getStore()?.deadline;
+    return classifyTemporalError(err, { kind: 'run', id: this.runId, call, ...(deadline !== undefined && { deadline }) });
   }
 }

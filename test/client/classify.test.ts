@@ -112,6 +112,13 @@ describe('classifyTemporalError', () => {
     expect(classified(deadline, run).code).toBe('TEMPORAL_TIMEOUT');
   });
 
+  it('CANCELLED after the call\'s deadline passed is that deadline (grpc-js reports some so); before it, or without one, it is not', () => {
+    const cancelled = new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'CANCELLED', 'Call cancelled') });
+    expect(classified(cancelled, { ...run, call: 'query', deadline: Date.now() - 1 }).code).toBe('QUERY_TIMEOUT');
+    expect(classifyTemporalError(cancelled, { ...run, call: 'query', deadline: new Date(Date.now() + 60_000) })).toBe(cancelled);
+    expect(classifyTemporalError(cancelled, { ...run, call: 'query' })).toBe(cancelled);
+  });
+
   it('UNAVAILABLE: TEMPORAL_UNAVAILABLE; PERMISSION_DENIED and UNAUTHENTICATED: TEMPORAL_ACCESS_DENIED', () => {
     const unavailable = new ServiceError('Failed to query Workflow', { cause: grpcError(14, 'UNAVAILABLE', 'No connection established') });
     expect(classified(unavailable, run)).toMatchObject({

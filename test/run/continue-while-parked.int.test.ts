@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HarnessEventItem } from '../../src/client/index.js';
 import { approvalDecisionSignal, type ApprovalDecisionInput } from '../../src/workflows/run/contract.js';
+import { eventually } from '../support/eventually.js';
 import { fileLines, tempDir, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(dir: string, effects: string): string {
@@ -52,7 +53,9 @@ describe('a run parked on an approval', () => {
       for (let i = 0; i < 12; i++) await raw.signal(approvalDecisionSignal, bad);
 
       const parked = await run.waitFor((s) => s.ignoredDecisionCount === 12);
-      expect((await raw.describe()).runId).not.toBe(firstRunId);
+      // The hand-over may wait for handlers still running (a follower's event poll), so the 12th
+      // refusal can be visible a moment before the next run of the chain exists.
+      await eventually(async () => (await raw.describe()).runId, (id) => id !== firstRunId, 'the run to continue as new');
       expect(parked.state).toBe('waiting_for_approval');
       expect(parked.pendingApprovals).toEqual(before.pendingApprovals);
       expect(parked.step).toBe(1);

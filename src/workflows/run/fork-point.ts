@@ -1,6 +1,6 @@
 /**
  * The rules of a fork, as plain functions (unit-tested without a server): where step N of a run
- * is (`forkPointOf`, answered by the original's `forkPoint` query), and the fork's run input from
+ * is (`forkPointOf`, answered by the original's `stepForkPoint` query), and the fork's run input from
  * that point and a caller's request (`forkInputFrom`, used by the client before anything starts).
  *
  * "Step N" is the run's step number as `status().step`, events and `harness steps` show it: the

@@ -1,7 +1,7 @@
 /**
  * The contract of forking a run: a new run that starts where step N of another run ended (the
  * model's message of that step, with its tool calls' inputs edited or decided differently), and
- * goes on from there on its own. The original is only read (the `forkPoint` query), never written
+ * goes on from there on its own. The original is only read (the `stepForkPoint` query), never written
  * to; the fork reads the original's earlier messages by reference (`TranscriptRef`), so nothing of
  * them is copied into its history. Plain TypeScript: the workflow bundle includes this file.
  */
@@ -63,7 +63,7 @@ export interface ForkRequest {
  */
 export const FORK_LIMITS = { requestBytes: 64 * 1024, messageBytes: 256 * 1024, toolCalls: 100 } as const;
 
-/** Input of the `forkPoint` query: the step to fork from. */
+/** Input of the `stepForkPoint` query: the step to fork from. */
 export interface ForkPointQueryInput {
   step: number;
 }
@@ -116,14 +116,16 @@ export interface ForkProblem {
   message: string;
 }
 
-/** What the `forkPoint` query answers: the point, or why there is none at that step. */
+/** What the `stepForkPoint` query answers: the point, or why there is none at that step. */
 export type ForkPointReply = { ok: true; point: ForkPoint } | { ok: false; problem: ForkProblem };
 
 /**
  * Where a fork from a step starts, read from the run without changing it (a query: the original
  * stays untouched, and may be closed).
  */
-export const forkPointQuery = defineQuery<ForkPointReply, [ForkPointQueryInput]>('forkPoint');
+// Named to sort after `status`: the Web UI's Queries tab opens on the first query by name, and it
+// should open on the run's status.
+export const forkPointQuery = defineQuery<ForkPointReply, [ForkPointQueryInput]>('stepForkPoint');
 
 /** One tool call of a step as `ForkPoint.message` has it. */
 export type ForkToolCall = ToolCall;
