@@ -9,49 +9,9 @@
  */
 import { HttpAgent, type AgentSubscriber, type BaseEvent } from '@ag-ui/client';
 import { describe, expect, it } from 'vitest';
-import type { HarnessClient } from '../../src/client/index.js';
-import { createHttpApp, listenHttp } from '../../src/http/index.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { withDeskServer } from '../support/desk-workspace.js';
+import { uniqueId } from '../support/harness.js';
 
-function workspace(): string {
-  return writeWorkspace(
-    tempDir(),
-    `
-models:
-  m:
-    provider: scripted
-    script:
-      - when: ship
-        turns:
-          - text: "Let me ask."
-            toolCalls: [{ name: ask_human, args: { question: "Which office?" } }]
-          - text: "Shipping to: {{lastToolResult}}"
-      - when: book
-        turns:
-          - toolCalls: [{ name: pick_date, args: { purpose: delivery } }]
-          - text: "Booked for {{lastToolResult}}"
-agents:
-  - { id: desk, model: m, askHuman: true, tools: [pick_date] }
-`,
-    `  client:
-    pick_date:
-      description: Ask the user to pick a date in their calendar.
-      input: { type: object, properties: { purpose: { type: string } }, required: [purpose] }
-      output: { type: object, properties: { date: { type: string, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, required: [date] }
-`,
-  );
-}
-
-async function withAgUiServer(body: (url: string, client: HarnessClient) => Promise<void>): Promise<void> {
-  await withWorker(workspace(), async ({ client }) => {
-    const server = await listenHttp(createHttpApp(client, { heartbeatMs: 1_000 }), { port: 0 });
-    try {
-      await body(server.url, client);
-    } finally {
-      await server.close(1_000);
-    }
-  });
-}
 
 /** Runs the agent once; returns every event it applied, in order. */
 async function run(agent: HttpAgent, parameters: Parameters<HttpAgent['runAgent']>[0] = {}): Promise<BaseEvent[]> {
@@ -66,7 +26,7 @@ const textOf = (events: BaseEvent[]) => events.flatMap((e) => (e.type === 'TEXT_
 
 describe('POST /ag-ui: ask_human as an interrupt, client tools as frontend tool calls', () => {
   it('ask_human: the question ends the AG-UI run with an input_required interrupt; a resume { answer } completes the run', async () => {
-    await withAgUiServer(async (url, client) => {
+    await withDeskServer(async (url, client) => {
       const agent = new HttpAgent({ url: `${url}/ag-ui`, threadId: uniqueId('agui') });
       agent.addMessage({ id: 'u1', role: 'user', content: 'Please ship the parcel' });
       const first = await run(agent, { forwardedProps: { agentId: 'desk' } });
@@ -91,7 +51,7 @@ describe('POST /ag-ui: ask_human as an interrupt, client tools as frontend tool 
   });
 
   it('a client tool is a frontend tool call: success with pendingToolCallIds; a refused result is a RUN_ERROR; the tool message with a valid one completes the run', async () => {
-    await withAgUiServer(async (url, client) => {
+    await withDeskServer(async (url, client) => {
       const agent = new HttpAgent({ url: `${url}/ag-ui`, threadId: uniqueId('agui') });
       agent.addMessage({ id: 'u1', role: 'user', content: 'Please book a delivery' });
       const first = await run(agent, { forwardedProps: { agentId: 'desk' } });

@@ -9,50 +9,10 @@
  */
 import { DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls, type UIMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
-import type { HarnessClient } from '../../src/client/index.js';
-import { createHttpApp, listenHttp } from '../../src/http/index.js';
 import { RecordingChat, textsOf, toolPartOf } from '../support/ai-chat.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { withDeskServer } from '../support/desk-workspace.js';
+import { uniqueId } from '../support/harness.js';
 
-function workspace(): string {
-  return writeWorkspace(
-    tempDir(),
-    `
-models:
-  m:
-    provider: scripted
-    script:
-      - when: ship
-        turns:
-          - text: "Let me ask."
-            toolCalls: [{ name: ask_human, args: { question: "Which office?" } }]
-          - text: "Shipping to: {{lastToolResult}}"
-      - when: book
-        turns:
-          - toolCalls: [{ name: pick_date, args: { purpose: delivery } }]
-          - text: "Booked for {{lastToolResult}}"
-agents:
-  - { id: desk, model: m, askHuman: true, tools: [pick_date] }
-`,
-    `  client:
-    pick_date:
-      description: Ask the user to pick a date in their calendar.
-      input: { type: object, properties: { purpose: { type: string } }, required: [purpose] }
-      output: { type: object, properties: { date: { type: string, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, required: [date] }
-`,
-  );
-}
-
-async function withChatServer(body: (url: string, client: HarnessClient) => Promise<void>): Promise<void> {
-  await withWorker(workspace(), async ({ client }) => {
-    const server = await listenHttp(createHttpApp(client, { heartbeatMs: 1_000 }), { port: 0 });
-    try {
-      await body(server.url, client);
-    } finally {
-      await server.close(1_000);
-    }
-  });
-}
 
 function chat(url: string, id: string, extra: { errors?: Error[]; onToolCall?: (call: { toolName: string; toolCallId: string; input: unknown }) => void } = {}): RecordingChat {
   return new RecordingChat({
@@ -68,7 +28,7 @@ const part = (m: UIMessage, name: string) => toolPartOf(m, name)!;
 
 describe('POST /api/chat: ask_human and client tools as AI SDK client-side tools', () => {
   it('ask_human: the question arrives as a tool call without output; addToolOutput answers it and the run completes', async () => {
-    await withChatServer(async (url, client) => {
+    await withDeskServer(async (url, client) => {
       const page = chat(url, uniqueId('chat'));
       await page.sendMessage({ text: 'Please ship the parcel' });
       const runId = (await client.thread(page.id).status()).activeRunId!;
@@ -96,7 +56,7 @@ describe('POST /api/chat: ask_human and client tools as AI SDK client-side tools
   });
 
   it('a client tool answered in onToolCall: a result the schema refuses is an error and changes nothing; a valid one completes the run', async () => {
-    await withChatServer(async (url, client) => {
+    await withDeskServer(async (url, client) => {
       const errors: Error[] = [];
       const calls: string[] = [];
       let next: unknown = { date: 'next tuesday' };

@@ -14,42 +14,14 @@ import { describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
 import { createHttpApp, listenHttp, WEB_APP_DIR } from '../../src/http/index.js';
 import { CHROMIUM, NO_CHROMIUM } from '../support/chromium.js';
-import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { deskWorkspace } from '../support/desk-workspace.js';
+import { uniqueId, withWorker } from '../support/harness.js';
 
 const UI_TIMEOUT_MS = 30_000;
 
-function workspace(): string {
-  return writeWorkspace(
-    tempDir(),
-    `
-models:
-  m:
-    provider: scripted
-    script:
-      - when: ship
-        turns:
-          - text: "Let me ask where to."
-            toolCalls: [{ name: ask_human, args: { question: "Which office should the parcel go to?" } }]
-          - text: "Shipping to: {{lastToolResult}}"
-      - when: book
-        turns:
-          - toolCalls: [{ name: pick_date, args: { purpose: delivery } }]
-          - text: "Booked for {{lastToolResult}}"
-agents:
-  - { id: desk, model: m, askHuman: true, tools: [pick_date] }
-`,
-    `  client:
-    pick_date:
-      description: Ask the user to pick a date in their calendar.
-      input: { type: object, properties: { purpose: { type: string } }, required: [purpose] }
-      output: { type: object, properties: { date: { type: string, pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" } }, required: [date] }
-`,
-  );
-}
-
 async function withBrowserAndServer(body: (page: Page, url: string, client: HarnessClient) => Promise<void>): Promise<void> {
   if (!existsSync(join(WEB_APP_DIR, 'index.html'))) throw new Error(`the web app is not built (${WEB_APP_DIR}): run \`npm run build:web\``);
-  await withWorker(workspace(), async ({ client }) => {
+  await withWorker(deskWorkspace({ intro: 'Let me ask where to.', question: 'Which office should the parcel go to?' }), async ({ client }) => {
     const server = await listenHttp(createHttpApp(client, { webApp: true, heartbeatMs: 1_000 }), { port: 0 });
     let browser: Browser | undefined;
     let page: Page | undefined;
