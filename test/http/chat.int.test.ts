@@ -7,18 +7,11 @@
  * resumes the active run's message (`GET /api/chat/{id}/stream`) with nothing lost or repeated.
  */
 import { join } from 'node:path';
-import {
-  AbstractChat,
-  DefaultChatTransport,
-  lastAssistantMessageIsCompleteWithApprovalResponses,
-  type ChatInit,
-  type ChatState,
-  type ChatStatus,
-  type UIMessage,
-} from 'ai';
+import { DefaultChatTransport, lastAssistantMessageIsCompleteWithApprovalResponses, type UIMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient } from '../../src/client/index.js';
 import { createHttpApp, listenHttp } from '../../src/http/index.js';
+import { RecordingChat, textsOf, toolPartOf } from '../support/ai-chat.js';
 import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 
 function workspace(effects: string): string {
@@ -39,46 +32,8 @@ agents:
   );
 }
 
-/** The plain state a framework binding (React, Vue…) would keep; every snapshot is recorded. */
-class RecordingState implements ChatState<UIMessage> {
-  status: ChatStatus = 'ready';
-  error: Error | undefined = undefined;
-  messages: UIMessage[] = [];
-  /** Each version of the assistant message as chunks arrived. */
-  readonly versions: UIMessage[] = [];
-  pushMessage = (m: UIMessage) => {
-    this.messages = [...this.messages, m];
-  };
-  popMessage = () => {
-    this.messages = this.messages.slice(0, -1);
-  };
-  replaceMessage = (i: number, m: UIMessage) => {
-    this.messages = this.messages.map((old, j) => (j === i ? m : old));
-    if (m.role === 'assistant') this.versions.push(structuredClone(m));
-  };
-  snapshot = <T,>(thing: T): T => structuredClone(thing);
-}
-
-class TestChat extends AbstractChat<UIMessage> {
-  readonly recorded: RecordingState;
-  private finishes: (() => void)[] = [];
-  constructor(init: Omit<ChatInit<UIMessage>, 'onFinish'>) {
-    const state = new RecordingState();
-    super({ ...init, state, onFinish: () => this.finishes.splice(0).forEach((f) => f()) });
-    this.recorded = state;
-  }
-  /** Resolves when the next response (e.g. one sent automatically) has finished. */
-  nextFinish(): Promise<void> {
-    return new Promise((resolve) => this.finishes.push(resolve));
-  }
-  get assistant(): UIMessage {
-    return this.recorded.messages.filter((m) => m.role === 'assistant').at(-1)!;
-  }
-}
-
-type ToolPart = Extract<UIMessage['parts'][number], { type: `tool-${string}` }>;
-const toolPart = (m: UIMessage) => m.parts.find((p): p is ToolPart => p.type === 'tool-record_effect')!;
-const texts = (m: UIMessage) => m.parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
+const toolPart = (m: UIMessage) => toolPartOf(m, 'record_effect')!;
+const texts = textsOf;
 
 async function withChatServer(effects: string, body: (url: string, client: HarnessClient) => Promise<void>): Promise<void> {
   await withWorker(workspace(effects), async ({ client }) => {
@@ -91,8 +46,8 @@ async function withChatServer(effects: string, body: (url: string, client: Harne
   });
 }
 
-function chat(url: string, id: string, errors: Error[] = []): TestChat {
-  return new TestChat({
+function chat(url: string, id: string, errors: Error[] = []): RecordingChat {
+  return new RecordingChat({
     id,
     transport: new DefaultChatTransport({ api: `${url}/api/chat`, body: { agentId: 'payer' } }),
     sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithApprovalResponses,
