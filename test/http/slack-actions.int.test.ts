@@ -5,29 +5,20 @@
  * stale timestamp and an unmapped Slack user are refused and change nothing; the outcome reaches
  * the payload's `response_url` (another receiver in the test).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpApp, parseSlackUsers, slackSignature } from '../../src/http/index.js';
 import { eventually } from '../support/eventually.js';
 import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
+import { webhookReceiver } from '../support/webhook-receiver.js';
 
 const SIGNING_SECRET = 'slack-signing-secret-for-tests-0123';
 
-/** A receiver (the Slack webhook, or a `response_url`) keeping every JSON body it gets. */
-async function receiver(): Promise<{ url: string; bodies: Record<string, unknown>[]; server: Server }> {
-  const bodies: Record<string, unknown>[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, bodies, server };
+/** A receiver (the Slack webhook, or a `response_url`) and the JSON bodies it got so far. */
+async function receiver() {
+  const hook = await webhookReceiver();
+  return { ...hook, get bodies() { return hook.received.map((r) => JSON.parse(r.body) as Record<string, unknown>); } };
 }
 
 interface Button {
