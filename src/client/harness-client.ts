@@ -1,6 +1,6 @@
 /** The typed client apps and the CLI use: start runs, get handles, list runs. */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, InternalConnectionLikeSymbol, type ConnectionLike, type WorkflowExecutionInfo } from '@temporalio/client';
+import { Client, type Connection, InternalConnectionLikeSymbol, type ConnectionLike, type WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, type DataConverter } from '@temporalio/common';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { ContentBlobs } from '../payloads/content-blobs.js';
@@ -8,6 +8,7 @@ import type { agentRun } from '../workflows/run/agent-run.js';
 import { AGENT_RUN_WORKFLOW } from '../workflows/run/contract.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
 import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
+import { closeConnection, connectClosable } from './closable-connection.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { classifyTemporalError } from './classify.js';
 import { AgentGrants } from './grants.js';
@@ -140,7 +141,7 @@ export class HarnessClient {
     const credentials = options.credentials ?? connectionCredentialsFromEnv();
     let connection: Connection;
     try {
-      connection = await Connection.connect({ address: settings.address, ...credentials });
+      connection = await connectClosable({ address: settings.address, ...credentials });
     } catch (err) {
       throw classifyTemporalError(err, { kind: 'server', id: settings.address });
     }
@@ -274,7 +275,8 @@ export class HarnessClient {
 
   /** Closes the connection this client opened (not one it shares with a worker; see `ownsConnection`). */
   async close(): Promise<void> {
-    if (this.ownsConnection) await this.temporal.connection.close();
+    // Calls still in flight (a follower's poll, a retry waiting on its timer) are cancelled first.
+    if (this.ownsConnection) await closeConnection(this.temporal.connection);
   }
 }
 

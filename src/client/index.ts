@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunSummary, type StartRunOptions } from './harness-client.js';
+export { closeConnection, connectClosable, type ClosableConnectionOptions } from './closable-connection.js';
 export {
   HarnessSchedules,
   type CreateScheduleOptions,

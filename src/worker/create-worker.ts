@@ -1,5 +1,6 @@
 /** Creates a worker that runs agent runs for one workspace. */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { closeConnection, connectClosable } from '../client/closable-connection.js';
 import { HarnessClient, type HarnessClientOptions } from '../client/harness-client.js';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -127,7 +128,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
     await mcp.close();
     throw e;
   });
-  const connection = await Connection.connect({ address: settings.address, ...credentials }).catch(async (e: unknown) => {
+  const connection = await connectClosable({ address: settings.address, ...credentials }).catch(async (e: unknown) => {
     await nativeConnection.close();
     await mcp.close();
     throw e;
@@ -143,7 +144,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
     if (options.workflowBundle) bundleHasTracing = await bundleTraces(options.workflowBundle);
     if (tracing && !bundleHasTracing) throw untracedBundle();
   } catch (err) {
-    await connection.close();
+    await closeConnection(connection);
     await nativeConnection.close();
     throw err;
   }
@@ -188,7 +189,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
         }),
       close: async () => {
         await stopTelemetry();
-        await connection.close();
+        await closeConnection(connection);
         await nativeConnection.close();
         await mcp.close();
         // A workspace the caller passed in is the caller's to close.
@@ -197,7 +198,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
     };
   } catch (err) {
     await stopTelemetry();
-    await connection.close();
+    await closeConnection(connection);
     await nativeConnection.close();
     await mcp.close();
     throw err;

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { closeConnection, connectClosable } from '../../src/client/closable-connection.js';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
@@ -74,7 +75,7 @@ export async function withWorker<T>(
   const taskQueue = options.taskQueue ?? uniqueId('tq');
   const address = temporalAddress();
   const nativeConnection = await NativeConnection.connect({ address });
-  const connection = await Connection.connect({ address });
+  const connection = await connectClosable({ address });
   const temporal = new Client({ connection });
   const worker = await Worker.create({
     connection: nativeConnection,
@@ -87,7 +88,7 @@ export async function withWorker<T>(
   try {
     return await worker.runUntil(body({ client, taskQueue, workspace: ws }));
   } finally {
-    await connection.close();
+    await closeConnection(connection);
     await nativeConnection.close();
     await mcp.close();
   }
