@@ -72,18 +72,22 @@ export function createModelActivities(workspace: Workspace, client: Client) {
       // Only loop agents call the model, and the loader checked that each has one.
       const modelId = agent.model!;
       const { workflowId, runId } = currentRun();
-      const kept = await transcripts.read(
-        `${workflowId}/${runId}`,
-        transcriptLength,
-        {
-          own: (q) => client.workflow.getHandle(workflowId, runId).query(transcriptQuery, q),
-          history: (ref) => readTranscriptRef(ref, queryTranscriptLinks(client)),
-        },
-        history,
-        newMessages,
-      );
-      // The run keeps big contents by reference: the model gets them whole, tool results cut to size.
-      const transcript = await withHeartbeat(() => transcriptForModel(kept, blobs, contents, maxResultChars));
+      // Heartbeat while reading too: a query can wait on the run for up to its workflow task
+      // timeout (10 s) when a worker died holding one of its tasks (see heartbeat.ts).
+      const transcript = await withHeartbeat(async () => {
+        const kept = await transcripts.read(
+          `${workflowId}/${runId}`,
+          transcriptLength,
+          {
+            own: (q) => client.workflow.getHandle(workflowId, runId).query(transcriptQuery, q),
+            history: (ref) => readTranscriptRef(ref, queryTranscriptLinks(client)),
+          },
+          history,
+          newMessages,
+        );
+        // The run keeps big contents by reference: the model gets them whole, tool results cut to size.
+        return transcriptForModel(kept, blobs, contents, maxResultChars);
+      });
       const tools = [
         ...agent.tools.map((name) => workspace.tools.get(name)!),
         // Sub-agents are offered as tools; the workflow, not a tool activity, runs them.

@@ -14,6 +14,14 @@ export const FIRST_HEARTBEAT_MS = 500;
  * Heartbeats also deliver cancellation to the activity. The first one is sent after
  * {@link FIRST_HEARTBEAT_MS} (or a third of the heartbeat timeout, if shorter), then every third
  * of the timeout.
+ *
+ * Everything an activity with a heartbeat timeout waits on goes inside, reads of the run by query
+ * first of all. The server answers a query only once no workflow task of the run is in flight
+ * (server 1.29 `service/history/api/queryworkflow/api.go`: it buffers the query until the task
+ * completes), and a task that a worker took just before it died stays in flight until the run's
+ * workflow task timeout (10 s). A retried attempt that waited that long without heartbeating was
+ * timed out and retried again meanwhile, so its first heartbeat came back NOT_FOUND (it names an
+ * attempt the server has moved past) and every retry burnt the same way.
  */
 export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctx = Context.current();

@@ -10,6 +10,7 @@ import { Command } from '@langchain/langgraph';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
+import { withHeartbeat } from '../heartbeat.js';
 import { publishLive } from '../live-run-events.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../../workflows/run/events.js';
 import { toolContextQuery, transcriptQuery } from '../../workflows/run/contract.js';
@@ -60,11 +61,13 @@ export function createGraphActivities({ workspace, client }: { workspace: Worksp
         graphInput = null;
       } else {
         if (input.checkpoint) await saver.import(threadId, input.checkpoint);
+        // The first segment reads its messages by query before its own heartbeats start, so it
+        // heartbeats meanwhile: a query can wait on the run (see heartbeat.ts).
         graphInput = input.resume
           ? new Command({ resume: resumeMap(input.resume) })
           : input.checkpoint
             ? null
-            : { messages: await firstMessages(client, execution, input) };
+            : { messages: await withHeartbeat(() => firstMessages(client, execution, input)) };
       }
 
       let latest = earlier;
