@@ -86,7 +86,14 @@ export function createGraphActivities({ workspace, client }: { workspace: Worksp
       const timer = setInterval(() => ctx.heartbeat(latest), beatEvery);
 
       // The run's context (user, tenant…) reaches nodes as LangGraph's runtime context.
-      const { context } = await client.workflow.getHandle(execution.workflowId, execution.runId).query(toolContextQuery);
+      // (A failed read must stop the heartbeats: the try/finally below is not entered yet.)
+      const { context } = await client.workflow
+        .getHandle(execution.workflowId, execution.runId)
+        .query(toolContextQuery)
+        .catch((err: unknown) => {
+          clearInterval(timer);
+          throw err;
+        });
       const events = new SegmentEvents(client, threadId, input.agentId, input.step, ctx.info.attempt);
       const bound = bindCheckpointer(graph, saver);
       const config = {
