@@ -2,7 +2,7 @@
  * `temporal-harness/client`: what app servers use to start, watch and decide runs.
  * @packageDocumentation
  */
-export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunSummary, type StartRunOptions } from './harness-client.js';
+export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunPlanner, type RunSummary, type StartRunOptions } from './harness-client.js';
 export {
   HarnessSchedules,
   type CreateScheduleOptions,

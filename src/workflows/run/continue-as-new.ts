@@ -147,5 +147,7 @@ export async function continueRunAsNew({ input, ledger, events, slot, subAgents 
     ...(info.memo && { memo: info.memo }),
     typedSearchAttributes: info.typedSearchAttributes,
   });
-  return next({ ...input, carried });
+  // The next run starts from the carried ledger (its agent included), not from a plan.
+  const { plan: _plan, ...rest } = input;
+  return next({ ...rest, carried });
 }
