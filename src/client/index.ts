@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunPlanner, type RunSummary, type StartRunOptions } from './harness-client.js';
+export type { RunPlan } from '../activities/plan-run.js';
 export {
   HarnessSchedules,
   type CreateScheduleOptions,
