@@ -227,13 +227,16 @@ const queuedBehindHolder =
     return save === 'queued-run' ? run.runId : runSlotsWorkflowId('record-capped');
   };
 
-const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; record: Scenario }> = {
+/** `fromWorker`: started by the worker's own client (`HarnessWorker.client()`: eager start, planned at start). */
+const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; fromWorker?: true; record: Scenario }> = {
   // A named agent: two approvals in one step (edit by update, reject by signal), a bad signal, a third approval.
   'run-tool-approvals': { queue: 'record', record: approvalsRun('recorder') },
   // Approval notifications: a webhook per approval requested and decided, the first send retried.
   'run-approval-notifications': { queue: 'record', record: approvalsRun('notified') },
   // No agent named: routed to the default agent (planning as a local activity), a policy's limits applied.
   'run-routed-to-default-agent': { queue: 'record', record: approvalsRun() },
+  // The same, started by the worker's own client: eagerly, with its plan in the start input (no planning local activity).
+  'run-planned-at-start': { queue: 'record', fromWorker: true, record: approvalsRun() },
   // Approval rules: step 1's calls decided by rule (approve, reject); step 2's needs 2 approvers (update, then signal).
   'run-approval-rules': {
     queue: 'record',
@@ -410,8 +413,9 @@ try {
   ]);
   const recording = (async () => {
     for (const name of todo) {
-      const { queue, record } = scenarios[name]!;
-      const client = await HarnessClient.connect({ address: server.address, taskQueue: queue });
+      const { queue, record, fromWorker } = scenarios[name]!;
+      const worker = workers[(['record', 'record-capped', 'record-long'] as const).indexOf(queue)]!;
+      const client = fromWorker ? worker.client() : await HarnessClient.connect({ address: server.address, taskQueue: queue });
       const target = await record(client, `fixture-${name}`);
       const history = await (typeof target === 'string'
         ? client.temporal.workflow.getHandle(target)

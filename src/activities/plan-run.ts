@@ -39,33 +39,79 @@ export interface RunPlan {
 
 export function createPlanActivities(workspace: Workspace) {
   return {
-    async planRun({ requestedAgentId, input, context, files = [] }: PlanRunInput): Promise<RunPlan> {
+    async planRun(planInput: PlanRunInput): Promise<RunPlan> {
       const startedAt = performance.now();
-      const tookMs = () => Math.round(performance.now() - startedAt);
-      const routing = await route(workspace, requestedAgentId, input);
-      const agent = workspace.agents.get(routing.selectedAgentId)!;
-      const verdict = evaluatePolicies({
-        policies: workspace.config.policies,
-        agentId: agent.id,
-        agentEnabled: agent.enabled,
-        input,
-        context: context ?? {},
-        ...(workspace.config.limits.maxInputChars !== undefined && { maxInputChars: workspace.config.limits.maxInputChars }),
-      });
-      const maxInline = workspace.config.limits.maxInlineFileBytes;
-      const fileReasons = files
-        .filter((f) => f.inline && f.size > maxInline)
-        .map((f) => `file "${f.name}" is ${f.size} bytes inline, over limits.maxInlineFileBytes (${maxInline}); pass it by path or URL instead`);
-      const reasons = [...verdict.reasons, ...fileReasons];
-      const policy = { allowed: reasons.length === 0, reasons, matchedPolicies: verdict.matchedPolicies };
-      if (!policy.allowed) return { routing, policy, tookMs: tookMs() };
-      const spec = agentSpec(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
-      return { routing, policy, agent: spec!, tookMs: tookMs() };
+      const routing = await route(workspace, planInput.requestedAgentId, planInput.input);
+      return { ...applyPolicies(workspace, routing, planInput), tookMs: Math.round(performance.now() - startedAt) };
     },
   };
 }
 
+/**
+ * The plan `planRun` would make, made at once where the workspace is at hand (the worker's own
+ * process: `HarnessWorker.client()`), so the run's first workflow task need not run the local
+ * activity. Undefined when planning needs a router model (a model call does not belong in a start
+ * call) or fails (unknown agent, no agent selected: the run then fails as it does without this).
+ */
+export function planWithoutModel(workspace: Workspace, planInput: PlanRunInput): RunPlan | undefined {
+  let routing: RoutingDecision | undefined;
+  try {
+    routing = routeWithoutModel(workspace, planInput.requestedAgentId, planInput.input);
+  } catch {
+    return undefined;
+  }
+  return routing && { ...applyPolicies(workspace, routing, planInput), tookMs: 0 };
+}
+
+/** The policy verdict on the routed agent, and the agent spec the run executes when allowed. */
+function applyPolicies(workspace: Workspace, routing: RoutingDecision, { input, context, files = [] }: PlanRunInput): Omit<RunPlan, 'tookMs'> {
+  const agent = workspace.agents.get(routing.selectedAgentId)!;
+  const verdict = evaluatePolicies({
+    policies: workspace.config.policies,
+    agentId: agent.id,
+    agentEnabled: agent.enabled,
+    input,
+    context: context ?? {},
+    ...(workspace.config.limits.maxInputChars !== undefined && { maxInputChars: workspace.config.limits.maxInputChars }),
+  });
+  const maxInline = workspace.config.limits.maxInlineFileBytes;
+  const fileReasons = files
+    .filter((f) => f.inline && f.size > maxInline)
+    .map((f) => `file "${f.name}" is ${f.size} bytes inline, over limits.maxInlineFileBytes (${maxInline}); pass it by path or URL instead`);
+  const reasons = [...verdict.reasons, ...fileReasons];
+  const policy = { allowed: reasons.length === 0, reasons, matchedPolicies: verdict.matchedPolicies };
+  if (!policy.allowed) return { routing, policy };
+  const spec = agentSpec(workspace, agent.id, { requireApproval: verdict.requireApproval, ...verdict.limits });
+  return { routing, policy, agent: spec! };
+}
+
 async function route(workspace: Workspace, requested: string | undefined, input: string): Promise<RoutingDecision> {
+  const local = routeWithoutModel(workspace, requested, input);
+  if (local) return local;
+  // Only a workspace with a router model gets here.
+  const router = workspace.config.routing!.router!;
+  const answer = await askRouter(workspace, router.model, router.agents, input);
+  if ('agentId' in answer) return decided('router', answer.agentId, `router model "${router.model}": ${answer.reason}`);
+  return fallback(workspace, `the router model's answer was unusable (${answer.error}); `);
+}
+
+function decided(via: RoutingDecision['via'], agentId: string, reason: string): RoutingDecision {
+  return { requestedAgentId: 'auto', selectedAgentId: agentId, via, reason };
+}
+
+/** The default agent, or the run cannot be routed. */
+function fallback(workspace: Workspace, routerProblem: string): RoutingDecision {
+  const { defaultAgent } = workspace.config;
+  if (defaultAgent !== undefined) return decided('default', defaultAgent, `${routerProblem}no routing rule matched; defaultAgent`);
+  throw ApplicationFailure.create({
+    type: 'NO_AGENT_SELECTED',
+    nonRetryable: true,
+    message: `No agent for this run: ${routerProblem}it names none and no routing rule matched. Name an agent when starting the run (agentId), or set defaultAgent or routing in ${workspace.file}.`,
+  });
+}
+
+/** Routing by name, rule or default; undefined when the router model must be asked. */
+function routeWithoutModel(workspace: Workspace, requested: string | undefined, input: string): RoutingDecision | undefined {
   const agents = [...workspace.agents.keys()];
   if (requested !== undefined && requested !== 'auto') {
     if (!workspace.agents.has(requested)) {
@@ -77,28 +123,11 @@ async function route(workspace: Workspace, requested: string | undefined, input:
     }
     return { requestedAgentId: requested, selectedAgentId: requested, via: 'explicit', reason: 'named by the caller' };
   }
-  const decided = (via: RoutingDecision['via'], agentId: string, reason: string): RoutingDecision => ({
-    requestedAgentId: 'auto',
-    selectedAgentId: agentId,
-    via,
-    reason,
-  });
-  const { routing, defaultAgent } = workspace.config;
+  const { routing } = workspace.config;
   const byRule = routeByRules(routing?.rules ?? [], input);
   if (byRule) return decided('rule', byRule.agentId, byRule.reason);
-
-  let routerProblem = '';
-  if (routing?.router) {
-    const answer = await askRouter(workspace, routing.router.model, routing.router.agents, input);
-    if ('agentId' in answer) return decided('router', answer.agentId, `router model "${routing.router.model}": ${answer.reason}`);
-    routerProblem = `the router model's answer was unusable (${answer.error}); `;
-  }
-  if (defaultAgent !== undefined) return decided('default', defaultAgent, `${routerProblem}no routing rule matched; defaultAgent`);
-  throw ApplicationFailure.create({
-    type: 'NO_AGENT_SELECTED',
-    nonRetryable: true,
-    message: `No agent for this run: ${routerProblem}it names none and no routing rule matched. Name an agent when starting the run (agentId), or set defaultAgent or routing in ${workspace.file}.`,
-  });
+  if (routing?.router) return undefined;
+  return fallback(workspace, '');
 }
 
 async function askRouter(

@@ -9,6 +9,8 @@ import { AGENT_RUN_WORKFLOW } from '../workflows/run/contract.js';
 import { AGENT_ID, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
 import type { AgentRunInput, RunState } from '../workflows/run/contract.js';
 import { closeConnection, connectClosable } from './closable-connection.js';
+import { MAX_START_PLAN_CHARS } from '../workflows/run/plan-input.js';
+import type { RunPlan } from '../activities/index.js';
 import { connectionCredentialsFromEnv, connectionSettingsFromEnv, type ConnectionCredentials, type ConnectionSettings } from './connection.js';
 import { classifyTemporalError } from './classify.js';
 import { AgentGrants } from './grants.js';
@@ -58,10 +60,21 @@ export interface HarnessClientOptions extends Partial<ConnectionSettings> {
    * @default true
    */
   ownsConnection?: boolean;
+  /**
+   * Plans runs at start (routing and policy verdict) so their first workflow task skips the
+   * `planRun` local activity; returns undefined to leave planning to the run. Only a client that
+   * holds the workers' workspace can plan as they would: `HarnessWorker.client()` sets it from its
+   * worker's. A plan over `MAX_START_PLAN_CHARS` of JSON is left to the run.
+   * @default none: runs plan themselves
+   */
+  planner?: RunPlanner;
 }
 
+/** Plans a run from its start input as the `planRun` activity would, or returns undefined (see {@link HarnessClientOptions.planner}). */
+export type RunPlanner = (input: AgentRunInput) => RunPlan | undefined;
+
 /** Options of {@link HarnessClient.startRun}: the run's input, and optionally its id. */
-export interface StartRunOptions extends AgentRunInput {
+export interface StartRunOptions extends Omit<AgentRunInput, 'plan'> {
   /** The run id (= workflow id). @default `run-<uuid>` */
   runId?: string;
 }
@@ -109,6 +122,7 @@ export class HarnessClient {
   /** Whether `startRun` asks for eager workflow start (see {@link HarnessClientOptions.eagerStart}). */
   readonly eagerStart: boolean;
   private readonly ownsConnection: boolean;
+  private readonly planner: RunPlanner | undefined;
 
   constructor(
     readonly temporal: Client,
@@ -119,6 +133,7 @@ export class HarnessClient {
     // `temporal.connection` is read at once: a stand-in Client without one (unit tests) gets no eager start.
     this.eagerStart = options.eagerStart !== false && supportsEagerStart(temporal.connection as ConnectionLike | undefined);
     this.ownsConnection = options.ownsConnection !== false;
+    this.planner = options.planner;
     this.schedules = new HarnessSchedules({ temporal, taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents });
   }
 
@@ -157,10 +172,12 @@ export class HarnessClient {
    *   server failure (`TEMPORAL_UNAVAILABLE`, `NAMESPACE_NOT_FOUND`…).
    */
   async startRun(options: StartRunOptions): Promise<RunHandle> {
-    const { runId = `run-${randomUUID()}`, ...input } = options;
+    // A plan comes from this client's planner only, never from the caller's options.
+    const { runId = `run-${randomUUID()}`, plan: _notTaken, ...input }: StartRunOptions & Pick<AgentRunInput, 'plan'> = options;
     const byReference = input.files?.some((f) => f.content !== undefined) && ContentBlobs.of(this.temporal);
     const maxInlineFileBytes = byReference ? MAX_INLINE_FILE_BYTES_BY_REFERENCE : MAX_INLINE_FILE_BYTES;
-    const startOptions = runStartOptions(input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents, maxInlineFileBytes });
+    const plan = this.planAtStart(input);
+    const startOptions = runStartOptions(plan ? { ...input, plan } : input, { taskQueue: this.settings.taskQueue, knownAgents: this.knownAgents, maxInlineFileBytes });
     try {
       const handle = await this.temporal.workflow.start<typeof agentRun>(AGENT_RUN_WORKFLOW, {
         workflowId: runId,
@@ -172,6 +189,20 @@ export class HarnessClient {
       return new RunHandle(runId, handle, this.temporal);
     } catch (err) {
       throw classifyTemporalError(err, { kind: 'run', id: runId });
+    }
+  }
+
+  /**
+   * The planner's plan for a new top-level run, when small enough for the start input; undefined
+   * (the run plans itself) for forks, runs with a parent or carried state, or a planner that fails.
+   */
+  private planAtStart(input: AgentRunInput): RunPlan | undefined {
+    if (!this.planner || input.fork || input.parent || input.carried) return undefined;
+    try {
+      const plan = this.planner(input);
+      return plan && JSON.stringify(plan).length <= MAX_START_PLAN_CHARS ? plan : undefined;
+    } catch {
+      return undefined;
     }
   }
 

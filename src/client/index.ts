@@ -2,7 +2,8 @@
  * `temporal-harness/client`: what app servers use to start, watch and decide runs.
  * @packageDocumentation
  */
-export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunSummary, type StartRunOptions } from './harness-client.js';
+export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunPlanner, type RunSummary, type StartRunOptions } from './harness-client.js';
+export type { RunPlan } from '../activities/plan-run.js';
 export { closeConnection, connectClosable, type ClosableConnectionOptions } from './closable-connection.js';
 export {
   HarnessSchedules,

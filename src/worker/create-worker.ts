@@ -5,6 +5,8 @@ import { HarnessClient, type HarnessClientOptions } from '../client/harness-clie
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { planWithoutModel } from '../activities/plan-run.js';
+import { planInputOf } from '../workflows/run/plan-input.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../common/defaults.js';
 import {
   connectionCredentialsFromEnv,
@@ -186,6 +188,9 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
           knownAgents: clientOptions.knownAgents ?? [...workspace.agents.keys()],
           ...(clientOptions.eagerStart !== undefined && { eagerStart: clientOptions.eagerStart }),
           ownsConnection: false,
+          // Plans with the workspace this worker's `planRun` activity uses, so runs started here
+          // skip that local activity in their first workflow task.
+          planner: (input) => planWithoutModel(workspace, planInputOf(input)),
         }),
       close: async () => {
         await stopTelemetry();

@@ -9,10 +9,10 @@ import { timeoutIn, timeoutReason } from '../shared/failures.js';
 import { chatSpan } from '../shared/telemetry.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
-import { continueIfLong } from './continue-as-new.js';
+import { continueRunAsNew, longBetweenSteps } from './continue-as-new.js';
 import { deferredDeltaEvents, messageIdFor } from './events.js';
 import { startFork } from './fork-start.js';
-import { gateToolCalls } from './gate.js';
+import { gateToolCalls, hasGatedCalls } from './gate.js';
 import { ModelInputTracker } from './model-input.js';
 import type { RunParts } from './parts.js';
 import { runToolCalls } from './tool-calls.js';
@@ -44,7 +44,9 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
 
   for (;;) {
     // Between steps nothing is pending: the one safe place to hand the run over to a new one.
-    await continueIfLong(parts, limits);
+    // (Checked before calling: the hot path of a run makes as few promises as it can, since the
+    // SDK captures a source-mapped stack for each one.)
+    if (longBetweenSteps(parts, limits)) await continueRunAsNew(parts);
     if (ledger.step >= limits.maxSteps) {
       throw ApplicationFailure.create({
         type: 'MAX_STEPS_EXCEEDED',
@@ -61,7 +63,7 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
     // Gate first, then run: every call that needs approval is decided by rule or grant, or
     // pending, before any tool starts, so the run shows all of this step's approvals at once and
     // people can decide them in any order.
-    await gateToolCalls(parts, turn.toolCalls);
+    if (hasGatedCalls(ledger, turn.toolCalls)) await gateToolCalls(parts, turn.toolCalls);
     await runToolCalls(parts, turn.toolCalls, tools);
   }
 }
@@ -84,16 +86,19 @@ async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInter
   };
   const call = () => model.callModel.executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [callInput]);
   const chat = { agentId: agent.agentId, modelId: agent.modelId, step, pricing: agent.pricing };
-  const turn = await chatSpan(chat, call).catch((err: unknown) => {
-      const timeout = timeoutIn(err);
-      if (!timeout) throw err;
-      const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
-      throw ApplicationFailure.create({
-        type: 'MODEL_TIMEOUT',
-        nonRetryable: true,
-        message: `Model call (step ${step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
-      });
+  let turn: ModelTurn;
+  try {
+    turn = await chatSpan(chat, call);
+  } catch (err) {
+    const timeout = timeoutIn(err);
+    if (!timeout) throw err;
+    const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
+    throw ApplicationFailure.create({
+      type: 'MODEL_TIMEOUT',
+      nonRetryable: true,
+      message: `Model call (step ${step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
     });
+  }
   for (const delta of deferredDeltaEvents(turn, step, messageId)) events.emit(delta);
   const usage = ledger.addUsage(turn.usage, agent.pricing);
   events.emit({ type: 'step.completed', step, messageId, toolCalls: turn.toolCalls.length, ...(usage && { usage }) });

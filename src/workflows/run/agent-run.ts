@@ -133,20 +133,21 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
   lifecycle.begin(input);
   try {
-    if (!input.carried) await keepInputByReference(ledger);
+    // Checked here, not in an async helper: every workflow promise costs the SDK a stack capture.
+    if (!input.carried && ledger.hasInputToStore) await keepInputByReference(ledger);
     const agent = input.carried ? input.carried.ledger.agent : await startRun(run);
     const loop = () => (agent.execution === 'graph' ? graphLoop(run, agent) : agentLoop(run, agent));
     const output = await withinRunTimeout(agent.limits, input.carried?.startedAtMs, loop);
-    await events.settle();
+    if (events.unsettled) await events.settle();
     lifecycle.completed(output);
-    await events.drain();
+    if (events.undrained) await events.drain();
     return ledger.result(output);
   } catch (err) {
     throw await ended(run, err);
   } finally {
     // However the run ends (even cancelled), its slot or its place in line goes back; a run that
     // continues as new hands it to the next run of the chain.
-    await run.slot.release(ledger.runId);
+    if (run.slot.mustRelease) await run.slot.release(ledger.runId);
   }
 }
 

@@ -79,8 +79,16 @@ export interface CarriedLedger {
  * task live than on replay, where the history length differs.
  */
 export async function continueIfLong(parts: RunParts, limits: RunLimits): Promise<void> {
-  if (parts.ledger.step === 0 || parts.subAgents.hasPending() || !historyIsLong(limits)) return;
-  await continueRunAsNew(parts);
+  if (longBetweenSteps(parts, limits)) await continueRunAsNew(parts);
+}
+
+/**
+ * Whether `continueIfLong` would continue the run as new now. The agent loop checks this first and
+ * calls `continueRunAsNew` itself, so a step that goes on makes no promise here (each one costs the
+ * SDK a stack capture).
+ */
+export function longBetweenSteps(parts: RunParts, limits: RunLimits): boolean {
+  return parts.ledger.step !== 0 && !parts.subAgents.hasPending() && historyIsLong(limits);
 }
 
 /**
@@ -114,11 +122,11 @@ export function historyIsLong(limits: RunLimits): boolean {
 }
 
 /**
- * Continues the run as new with everything it has so far. Never returns. The ledger is read only
+ * Continues the run as new with everything it has so far (`parkedStep`: the step it was parked on). Never returns. The ledger is read only
  * after every handler finished (the SDK's pattern): a decision that arrived during the hand-over
  * is in it, and goes on with the chain.
  */
-async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunParts, parkedStep?: CarriedRun['parkedStep']): Promise<never> {
+export async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunParts, parkedStep?: CarriedRun['parkedStep']): Promise<never> {
   await subAgents.flushReports();
   const stream = await events.handOver(MAX_CARRIED_EVENTS);
   await subAgents.flushReports();
@@ -139,5 +147,7 @@ async function continueRunAsNew({ input, ledger, events, slot, subAgents }: RunP
     ...(info.memo && { memo: info.memo }),
     typedSearchAttributes: info.typedSearchAttributes,
   });
-  return next({ ...input, carried });
+  // The next run starts from the carried ledger (its agent included), not from a plan.
+  const { plan: _plan, ...rest } = input;
+  return next({ ...rest, carried });
 }

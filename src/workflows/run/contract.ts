@@ -7,6 +7,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalGrant, GrantRequest } from '../grants/contract.js';
+import type { RunPlan } from '../../activities/index.js';
 import type { CarriedRun } from './continue-as-new.js';
 import type { ForkInput, ForkOf } from './fork.js';
 import type { ContentRef } from '../shared/content-ref.js';
@@ -77,6 +78,14 @@ export interface AgentRunInput {
    * everything the next run of the chain goes on with. Callers never set it.
    */
   carried?: CarriedRun;
+  /**
+   * The run's plan (routing and policy verdict), made at start by a client in a worker's process
+   * from that worker's workspace (`HarnessWorker.client()`), so the run's first workflow task need
+   * not run the `planRun` local activity; it is recorded in history with the start input. Absent:
+   * the run plans itself. `HarnessClient.startRun` never takes it from its caller. At most
+   * `MAX_START_PLAN_CHARS` of JSON.
+   */
+  plan?: RunPlan;
 }
 
 /** What a completed `agentRun` returns. */

@@ -29,10 +29,19 @@ type Gate =
   | { by: 'judge'; verdict: JudgeVerdict & { decision: 'approve' } }
   | { by: 'people'; rule?: ApprovalRuleSpec; judge?: JudgeVerdict };
 
+/** Whether any call of `calls` needs approval (`gateToolCalls` has something to do). */
+export function hasGatedCalls(ledger: RunParts['ledger'], calls: ToolCall[]): boolean {
+  return calls.some((c) => isGated(ledger, c));
+}
+
+function isGated(ledger: RunParts['ledger'], call: ToolCall): boolean {
+  return !call.invalid && ledger.tool(call.name)?.requiresApproval === true;
+}
+
 /** Decides or parks every call of `calls` that needs approval; people are asked only for those left. */
 export async function gateToolCalls(parts: RunParts, calls: ToolCall[]): Promise<void> {
   const { ledger, events, lifecycle } = parts;
-  const gated = calls.filter((c) => !c.invalid && ledger.tool(c.name)?.requiresApproval);
+  const gated = calls.filter((c) => isGated(ledger, c));
   // Lookups and judges of the step's calls run side by side; their outcomes apply in call order,
   // so records and events keep the model's order whatever finished first.
   const gates = await Promise.all(gated.map((call) => gateOf(parts, call)));

@@ -129,6 +129,11 @@ export class RunLedger {
     };
   }
 
+  /** Whether the first message or an inline file is big enough to be kept by reference (`keepInputByReference`). */
+  get hasInputToStore(): boolean {
+    return this.pendingInput !== undefined || this.files.some((f) => f.content !== undefined && needsReference(f.content));
+  }
+
   /**
    * Keeps a big first message and big inline files by reference, by `store` (an activity; undefined
    * when the workers have no payload store: the texts then stay inline).

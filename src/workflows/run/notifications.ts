@@ -78,6 +78,11 @@ export class ApprovalNotifier {
     if (wait) this.send(wait.kind, wait.notice);
   }
 
+  /** Whether notifications are in flight (`settle` would wait for them). */
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
   /** Waits, up to the send deadline, for notifications still in flight. */
   async settle(): Promise<void> {
     if (this.inFlight === 0) return;

@@ -1,13 +1,15 @@
 /**
  * The start of a new run: its plan (routing: which agent; policy: may it run, with which limits),
  * then, under `limits.maxConcurrentRuns`, its slot. "Plan" means exactly this routing and policy
- * decision, made once by the `planRun` activity and recorded in history.
+ * decision, made once by the `planRun` activity (or at start, by a client in the worker's process:
+ * `AgentRunInput.plan`) and recorded in history.
  */
 import { ApplicationFailure, proxyLocalActivities } from '@temporalio/workflow';
 import type { HarnessActivities, RunPlan } from '../../activities/index.js';
 import type { AgentSpec } from './agent-spec.js';
 import type { AgentRunInput } from './contract.js';
 import type { RunParts } from './parts.js';
+import { planInputOf } from './plan-input.js';
 import type { RunEvents } from './run-events.js';
 
 // Planning reads the workspace the worker loaded (and may ask a router model once); an unknown
@@ -23,7 +25,8 @@ const planning = proxyLocalActivities<HarnessActivities>({
  * policy refuses fails here, before any model call.
  */
 export async function startRun({ input, ledger, lifecycle, events, slot }: RunParts): Promise<AgentSpec> {
-  const plan = await planRun(input, events);
+  // A run started by a client in a worker's process brings its plan (see `AgentRunInput.plan`).
+  const plan = input.plan ?? (await planRun(input, events));
   lifecycle.planned(plan, input.agentId);
   if (!plan.agent) {
     throw ApplicationFailure.create({
@@ -44,12 +47,7 @@ export async function startRun({ input, ledger, lifecycle, events, slot }: RunPa
 
 /** Routing and policy, by the `planRun` local activity. */
 async function planRun(input: AgentRunInput, events: RunEvents): Promise<RunPlan> {
-  const planInput = {
-    input: input.input,
-    ...(input.agentId !== undefined && { requestedAgentId: input.agentId }),
-    ...(input.context !== undefined && { context: input.context }),
-    ...(input.files && { files: input.files.map((f) => ({ name: f.name, size: f.size, inline: f.content !== undefined })) }),
-  };
+  const planInput = planInputOf(input);
   // Workflow time where a local activity resolves differs between a run and its replay (see
   // RunEvents.holdTime): what the run publishes next is timed from history instead, so a finished
   // run's event log reads the same as its live stream.

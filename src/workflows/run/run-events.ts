@@ -12,7 +12,7 @@ export class RunEvents {
   private readonly topic;
   private held: { atMs: number; whileNow: number } | undefined;
   /** Sees every event published (approval notifications start here); settled before the run closes. */
-  observer?: { observe(event: HarnessEventBody): void; settle(): Promise<void> };
+  observer?: { observe(event: HarnessEventBody): void; readonly busy: boolean; settle(): Promise<void> };
 
   /** `prior`: the stream state a continued run was handed, so offsets go on where they were. */
   constructor(
@@ -43,6 +43,19 @@ export class RunEvents {
     const at = new Date(held ?? Date.now()).toISOString();
     this.topic.publish({ runId: this.runId, agentId: this.agentId(), at, ...body } as HarnessEvent);
     this.observer?.observe(body);
+  }
+
+  /**
+   * Whether `settle` has anything to wait for. The run's common end skips the wait when not:
+   * every promise workflow code makes costs the SDK a stack capture (for the Web UI's stack trace).
+   */
+  get unsettled(): boolean {
+    return this.observer?.busy ?? false;
+  }
+
+  /** Whether `drain` has anything to wait for (a handler, e.g. a subscriber's poll, still running). */
+  get undrained(): boolean {
+    return !allHandlersFinished();
   }
 
   /** Waits for the observer's work in flight (bounded by it): before the final event, or handing over. */

@@ -7,7 +7,8 @@ import type { RunLimits } from './agent-spec.js';
  * Runs `fn` (the run's loop) under `limits.runTimeout`, of which a continued run has what the
  * chain left: `chainStartedAtMs` is when its first run started.
  */
-export async function withinRunTimeout<T>(limits: RunLimits, chainStartedAtMs: number | undefined, fn: () => Promise<T>): Promise<T> {
+export function withinRunTimeout<T>(limits: RunLimits, chainStartedAtMs: number | undefined, fn: () => Promise<T>): Promise<T> {
+  // Not async: without a deadline the loop's own promise is returned, no wrapper around it.
   const limitMs = limits.runTimeoutMs;
   if (limitMs === undefined) return fn();
   const leftMs = chainStartedAtMs === undefined ? limitMs : Math.max(1, limitMs - (Date.now() - chainStartedAtMs));

@@ -55,9 +55,14 @@ export class RunSlot {
     this.handedOver = true;
   }
 
+  /** Whether `release` has a slot (or place in line) to give back: held, and not handed over. */
+  get mustRelease(): boolean {
+    return this.held && !this.handedOver;
+  }
+
   /** Gives the slot (or the place in line) back, unless the chain goes on with it. Never throws. */
   async release(runId: string): Promise<void> {
-    if (!this.held || this.handedOver) return;
+    if (!this.mustRelease) return;
     await CancellationScope.nonCancellable(async () => {
       try {
         await getExternalWorkflowHandle(keeperId()).signal(releaseSlotSignal, { runId });

@@ -31,12 +31,13 @@ export class StepProgress {
   }
 
   /**
-   * Marks the call running; never resolves once the run is handing over (the call starts in the
-   * next run of the chain, from its recorded decision).
+   * Marks the call running and returns true; returns false once the run is handing over: the call
+   * must then not start (it starts in the next run of the chain, from its recorded decision).
    */
-  async start(toolCallId: string): Promise<void> {
-    if (this.handingOver) await new Promise<never>(() => {});
+  start(toolCallId: string): boolean {
+    if (this.handingOver) return false;
     this.running.add(toolCallId);
+    return true;
   }
 
   finish(toolCallId: string, result: ToolResult): void {

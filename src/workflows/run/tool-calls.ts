@@ -40,7 +40,9 @@ export async function runToolCalls(
       return { call, result };
     }),
   );
-  await Promise.race([all, continueWhileParked(parts, step, ledger.limits!)]);
+  // Only a step that may park on people can hand over; others make no promise for it (each one
+  // costs the SDK a stack capture).
+  if (mayPark(parts, calls)) await Promise.race([all, continueWhileParked(parts, step, ledger.limits!)]);
   const results = await all;
   for (const { call, result } of results) {
     // In call order, so parallel tools that set the same key resolve the same way on every replay.
@@ -48,6 +50,20 @@ export async function runToolCalls(
     const ref = result.contentRef && { contentRef: result.contentRef };
     ledger.transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError, ...ref });
   }
+}
+
+/**
+ * Whether the step may leave the run waiting for people, the only state it may continue as new in
+ * (`continueWhileParked`): it waits already (a run continued while parked), or one of its calls
+ * needs approval, asks a person, waits for a client's result, or runs a sub-agent (whose own
+ * approvals park this run).
+ */
+function mayPark({ ledger }: RunParts, calls: ToolCall[]): boolean {
+  if (ledger.waitsForPeople()) return true;
+  return calls.some((call) => {
+    const spec = call.invalid ? undefined : ledger.tool(call.name);
+    return spec !== undefined && (spec.requiresApproval || spec.builtin === 'ask_human' || spec.execution === 'client' || spec.subAgent !== undefined);
+  });
 }
 
 async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInterfaceFor<HarnessActivities>, step: StepProgress): Promise<ToolResult> {
@@ -71,7 +87,8 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     summary += ` · ${verb}${decidedBy(record)}`;
   }
   if (spec.execution === 'client') return clientTool(parts, call, args);
-  await step.start(call.id);
+  // Handing over: this call waits for ever, the next run of the chain starts it.
+  if (!step.start(call.id)) await new Promise<never>(() => {});
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
     if (spec.subAgent) return await toolSpan(call.name, call.id, true, () => subAgents.call(call, spec, args));
