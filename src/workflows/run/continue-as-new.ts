@@ -115,10 +115,10 @@ export async function continueWhileParked(parts: RunParts, step: StepProgress, l
 /**
  * `condition(fn)`, except that cancellation never settles it. A cancelled run ends the way its step
  * does (a sub-agent's cancellation is awaited there), so the parked-step wait is not what reacts to
- * cancellation; it only stops handing over. Not `CancellationScope.nonCancellable`: its
- * `AsyncLocalStorage.run` turns on Node's async hooks in the worker's workflow thread for as long
- * as the run lives (every parked run would slow every workflow on the thread), and a new scope
- * costs five promises.
+ * cancellation; it only stops handing over. Not `CancellationScope.nonCancellable`: a new scope
+ * costs five promises, and its `AsyncLocalStorage.run` turns Node's async hooks on in the worker's
+ * workflow thread while the parked run stays cached (a small cost on every promise of every
+ * workflow on that thread).
  */
 function untilOrNeverOnCancel(fn: () => boolean): Promise<void> {
   return condition(fn).catch((err: unknown) => {
