@@ -63,7 +63,10 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
     // Gate first, then run: every call that needs approval is decided by rule or grant, or
     // pending, before any tool starts, so the run shows all of this step's approvals at once and
     // people can decide them in any order.
-    if (hasGatedCalls(ledger, turn.toolCalls)) await gateToolCalls(parts, turn.toolCalls);
+    if (hasGatedCalls(ledger, turn.toolCalls)) {
+      const gating = gateToolCalls(parts, turn.toolCalls);
+      if (gating) await gating;
+    }
     await runToolCalls(parts, turn.toolCalls, tools);
   }
 }

@@ -5,7 +5,7 @@
  * decisions, routing, agent spec) and the event stream's state, so clients see one run: same id,
  * offsets that go on.
  */
-import { CancellationScope, condition, makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, makeContinueAsNewFunc, workflowInfo } from '@temporalio/workflow';
 import type { TranscriptMessage } from '../shared/conversation.js';
 import type { TokenUsage } from '../shared/usage.js';
 import type { AgentSpec, RunLimits } from './agent-spec.js';
@@ -99,19 +99,32 @@ export function longBetweenSteps(parts: RunParts, limits: RunLimits): boolean {
  * over) and no sub-agent waits. Resolves when the step is done without handing over.
  */
 export async function continueWhileParked(parts: RunParts, step: StepProgress, limits: RunLimits): Promise<void> {
-  // A cancelled run ends the way its step does (a sub-agent's cancellation is awaited there), so
-  // this wait is not what reacts to cancellation; it only stops handing over.
   const scope = CancellationScope.current();
   // Parked on people: approvals, `ask_human` questions or client tool calls (all carried over).
   const parked = () => !scope.consideredCancelled && step.isIdle && parts.ledger.waitsForPeople() && !parts.subAgents.hasPending();
   for (;;) {
-    await CancellationScope.nonCancellable(() => condition(() => step.isDone || (parked() && historyIsLong(limits))));
+    await untilOrNeverOnCancel(() => step.isDone || (parked() && historyIsLong(limits)));
     if (step.isDone) return;
     // Checked again: a call decided in the same activation may have started meanwhile.
     if (parked()) break;
   }
   const finished = step.handOver();
   await continueRunAsNew(parts, { finished });
+}
+
+/**
+ * `condition(fn)`, except that cancellation never settles it. A cancelled run ends the way its step
+ * does (a sub-agent's cancellation is awaited there), so the parked-step wait is not what reacts to
+ * cancellation; it only stops handing over. Not `CancellationScope.nonCancellable`: a new scope
+ * costs five promises, and its `AsyncLocalStorage.run` turns Node's async hooks on in the worker's
+ * workflow thread while the parked run stays cached (a small cost on every promise of every
+ * workflow on that thread).
+ */
+function untilOrNeverOnCancel(fn: () => boolean): Promise<void> {
+  return condition(fn).catch((err: unknown) => {
+    if (isCancellation(err)) return new Promise<never>(() => {});
+    throw err;
+  });
 }
 
 /** Whether the run's history is long enough to continue as new. */

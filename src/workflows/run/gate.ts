@@ -38,13 +38,21 @@ function isGated(ledger: RunParts['ledger'], call: ToolCall): boolean {
   return !call.invalid && ledger.tool(call.name)?.requiresApproval === true;
 }
 
-/** Decides or parks every call of `calls` that needs approval; people are asked only for those left. */
-export async function gateToolCalls(parts: RunParts, calls: ToolCall[]): Promise<void> {
-  const { ledger, events, lifecycle } = parts;
-  const gated = calls.filter((c) => isGated(ledger, c));
+/**
+ * Decides or parks every call of `calls` that needs approval; people are asked only for those left.
+ * Undefined when that is done already: with no grant to look up and no judge to ask, gating makes
+ * no promise (each one costs the SDK a stack capture).
+ */
+export function gateToolCalls(parts: RunParts, calls: ToolCall[]): Promise<void> | undefined {
+  const gated = calls.filter((c) => isGated(parts.ledger, c));
+  const settled = gated.map((call) => gateNow(parts, call));
+  if (settled.every((g) => g !== undefined)) return applyGates(parts, gated, settled as Gate[]);
   // Lookups and judges of the step's calls run side by side; their outcomes apply in call order,
   // so records and events keep the model's order whatever finished first.
-  const gates = await Promise.all(gated.map((call) => gateOf(parts, call)));
+  return Promise.all(gated.map((call, i) => settled[i] ?? gateOf(parts, call))).then((gates) => applyGates(parts, gated, gates));
+}
+
+function applyGates({ ledger, events, lifecycle }: RunParts, gated: ToolCall[], gates: Gate[]): undefined {
   let asked = 0;
   gated.forEach((call, i) => {
     const gate = gates[i]!;
@@ -57,12 +65,23 @@ export async function gateToolCalls(parts: RunParts, calls: ToolCall[]): Promise
     }
   });
   if (asked) lifecycle.approvalsChanged();
+  return undefined;
 }
 
-async function gateOf({ ledger, input }: RunParts, call: ToolCall): Promise<Gate> {
+/** How `call` is settled when that needs no activity (a rule that decides, or people to ask); undefined when it needs a grant lookup or the judge. */
+function gateNow({ ledger }: RunParts, call: ToolCall): Gate | undefined {
   const spec = ledger.tool(call.name)!;
   const rule = firstMatchingRule(spec.approvalRules, call.args);
   if (rule && rule.decide !== 'ask') return { by: 'rule', rule: { ...rule, decide: rule.decide } };
+  if (!rule && spec.grantScopes?.length) return undefined;
+  if (!judgeApplies(spec, rule)) return { by: 'people', ...(rule && { rule }) };
+  return undefined;
+}
+
+/** How `call` is settled after a grant lookup (when no rule matched and the tool allows grants) or the judge. */
+async function gateOf({ ledger, input }: RunParts, call: ToolCall): Promise<Gate> {
+  const spec = ledger.tool(call.name)!;
+  const rule = firstMatchingRule(spec.approvalRules, call.args);
   // A rule that asks names its own approvers: a grant (given under the tool's approvers) covers only calls no rule matched.
   if (!rule && spec.grantScopes?.length) {
     const grant = await grants.findGrant({
