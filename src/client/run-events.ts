@@ -51,7 +51,9 @@ export async function* followRunEvents(
   if (options.live !== true && options.live !== 'in-order') return yield* durableFrom(fromOffset);
   const merge = new LiveMerge(fromOffset, options.live === 'in-order');
   const queue = new ItemQueue();
-  const unsubscribe = followLive(client ?? handle.client, handle.workflowId, (item) => queue.push(merge.live(item)));
+  // Read from the start, the log shows every message whole: the start of one already streaming
+  // may come live too (replay); resumed mid-message, only what comes next (it may have the start).
+  const unsubscribe = followLive(client ?? handle.client, handle.workflowId, (item) => queue.push(merge.live(item)), { replay: fromOffset === 0 });
   const durable = durableFrom(fromOffset);
   void (async () => {
     for await (const item of durable) queue.push(merge.durable(item));

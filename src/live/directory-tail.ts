@@ -32,8 +32,8 @@ export class DirectoryFeed {
     if (!listeners) {
       this.runs.set(key, (listeners = new Set()));
       this.start();
-      // Files already there (an attempt streaming) are read from their current end, as the
-      // in-process channel would: a follower that resumes mid-message must not get its start again.
+      // Files already there (an attempt streaming) are read from their start, their lines so far
+      // marked past: a follower that resumes mid-message must not get its start again.
       void readdir(this.dir)
         .then((names) => names.forEach((name) => this.touched(name, false, true)))
         .catch(() => undefined);
@@ -69,12 +69,14 @@ export class DirectoryFeed {
   }
 
   /** A file appeared, grew or went (`renamed`): read what is new; forget a file that is gone. */
-  private touched(name: string, renamed = false, fromEnd = false): void {
+  private touched(name: string, renamed = false, existing = false): void {
     const tail = this.tails.get(name);
     if (tail) return tail.pump(renamed);
     const listeners = this.runs.get(name.slice(0, name.indexOf('.')));
     if (!listeners || !name.endsWith('.live')) return;
-    const created = new FileTail(join(this.dir, name), fromEnd, (line) => listeners.forEach((l) => l(line)), () => this.drop(name, created));
+    // Only a creation (`rename`) proves the file is younger than the watch; anything else may be older.
+    existing ||= !renamed;
+    const created = new FileTail(join(this.dir, name), existing, (line, past) => listeners.forEach((l) => l(line, past)), () => this.drop(name, created));
     this.tails.set(name, created);
     created.pump();
   }
@@ -89,6 +91,8 @@ export class DirectoryFeed {
 class FileTail {
   private handle: Promise<FileHandle | undefined> | undefined;
   private offset = 0;
+  /** Lines ending at or before this offset are past (see LineListener). */
+  private pastEnd = 0;
   private partial = '';
   private reading = false;
   private again = false;
@@ -97,7 +101,8 @@ class FileTail {
 
   constructor(
     private readonly path: string,
-    private readonly fromEnd: boolean,
+    /** The file existed before the subscription: what it holds when opened is past. */
+    private readonly existing: boolean,
     private readonly onLine: LineListener,
     private readonly onBroken: () => void,
   ) {}
@@ -125,7 +130,7 @@ class FileTail {
   private async readToEnd(): Promise<void> {
     this.handle ??= open(this.path, 'r').then(
       async (h) => {
-        if (this.fromEnd) this.offset = (await h.stat()).size;
+        if (this.existing) this.pastEnd = (await h.stat()).size;
         return h;
       },
       () => undefined,
@@ -137,11 +142,17 @@ class FileTail {
       if (this.closed) return;
       const { bytesRead } = await handle.read(buffer, 0, CHUNK, this.offset);
       if (bytesRead === 0) break;
+      const start = this.offset - this.partial.length;
       this.offset += bytesRead;
       const lines = (this.partial + buffer.toString('latin1', 0, bytesRead)).split('\n');
       this.partial = lines.pop()!;
       if (this.partial.length > MAX_LINE) return this.onBroken();
-      for (const line of lines) if (line) this.onLine(line);
+      // Lines are ASCII (base64), so characters are bytes: where each line ends in the file.
+      let end = start;
+      for (const line of lines) {
+        end += line.length + 1;
+        if (line) this.onLine(line, end <= this.pastEnd);
+      }
     }
     if (this.checkGone) {
       this.checkGone = false;

@@ -12,8 +12,12 @@ export interface LiveWriter {
   end(): Promise<void>;
 }
 
-/** Called with every line the medium delivers for a subscribed run, in each publisher's order. */
-export type LineListener = (line: string) => void;
+/**
+ * Called with every line the medium delivers for a subscribed run, in each publisher's order.
+ * `past`: written before the subscription began (the start of an attempt already streaming), for
+ * followers that replay a message from its start; other lines are new.
+ */
+export type LineListener = (line: string, past: boolean) => void;
 
 export interface LiveMedium {
   /** For messages, e.g. `directory /var/lib/harness/payloads/.live`; never a password. */

@@ -84,7 +84,7 @@ export class PostgresLiveMedium implements LiveMedium {
       return undefined;
     }
     client.on('notification', ({ channel, payload }) => {
-      if (payload) this.channels.get(channel)?.forEach((l) => l(payload));
+      if (payload) this.channels.get(channel)?.forEach((l) => l(payload, false));
     });
     const broken = () => {
       client.removeAllListeners('end');

@@ -6,7 +6,7 @@
  * gathers what arrived meanwhile, at most a round trip's worth. If the medium fails, this attempt
  * stops writing to it: the durable log is the truth and still carries every delta.
  */
-import { publishLive, type LiveRunEvent } from '../activities/live-run-events.js';
+import { endLive, publishLive, type LiveRunEvent } from '../activities/live-run-events.js';
 import type { LiveWriter } from './medium.js';
 import { liveOrigin, sharedMediumOf, type LiveClient, type SharedMedium } from './shared-medium.js';
 
@@ -43,6 +43,7 @@ export class LivePublisher {
 
   /** The attempt is over: writes what is queued, then ends the writer (in the background; never throws). */
   close(): void {
+    endLive(this.runId);
     void (async () => {
       await this.writing;
       await this.writer?.end();
