@@ -3,7 +3,8 @@
  * share live items through NOTIFY. A publisher sends each batch of lines with `pg_notify` on the
  * store's pool (one statement, no transaction of its own to wait on); a process that follows runs
  * holds ONE extra connection that LISTENs on one channel per followed run (`hl_<hash of table,
- * namespace and run id>`), so it receives only the runs it shows. Notifications are not stored:
+ * namespace and run id>`), so it receives only the runs it shows; the connection outlives its last
+ * follower by {@link LINGER_MS}, so the next run's LISTEN is one statement, not a new connection. Notifications are not stored:
  * nothing to clean up, and a listener that was down misses them (the durable log has the text).
  * Lines are bounded by the frame codec to fit NOTIFY's 8000-byte payload limit.
  */
@@ -14,18 +15,25 @@ import type { LineListener, LiveMedium, LiveWriter } from './medium.js';
 
 /** Wait before reconnecting a listening connection that broke. */
 const RECONNECT_MS = 1000;
+/** A listening connection without followers is closed after this long (unref'd: no process waits for it). */
+export const LINGER_MS = 30_000;
 
 export class PostgresLiveMedium implements LiveMedium {
   readonly description: string;
   private readonly channels = new Map<string, Set<LineListener>>();
   private listener: Promise<pg.Client | undefined> | undefined;
   private reconnect: NodeJS.Timeout | undefined;
+  private idle: NodeJS.Timeout | undefined;
   /** The connected listener, once connected. */
   private client: pg.Client | undefined;
   /** Bumped by close(): a connection that was being made for an older generation is ended. */
   private generation = 0;
 
-  constructor(private readonly store: PostgresBlobStore) {
+  /** @param lingerMs how long the listening connection outlives its last follower. @default {@link LINGER_MS} */
+  constructor(
+    private readonly store: PostgresBlobStore,
+    private readonly lingerMs = LINGER_MS,
+  ) {
     this.description = `PostgreSQL NOTIFY (${store.description})`;
   }
 
@@ -50,6 +58,7 @@ export class PostgresLiveMedium implements LiveMedium {
     const channel = this.channel(namespace, runId);
     let listeners = this.channels.get(channel);
     if (!listeners) {
+      clearTimeout(this.idle);
       this.channels.set(channel, (listeners = new Set()));
       void this.connection().then((c) => c?.query(`LISTEN "${channel}"`).catch(() => undefined));
     }
@@ -58,8 +67,9 @@ export class PostgresLiveMedium implements LiveMedium {
       listeners.delete(onLine);
       if (listeners.size > 0 || this.channels.get(channel) !== listeners) return;
       this.channels.delete(channel);
-      if (this.channels.size === 0) return this.close();
       void this.listener?.then((c) => c?.query(`UNLISTEN "${channel}"`).catch(() => undefined));
+      // Kept a while for the next run to follow: a new connection per run would miss its first tokens.
+      if (this.channels.size === 0) this.idle = setTimeout(() => this.channels.size === 0 && this.close(), this.lingerMs).unref();
     };
   }
 
@@ -96,6 +106,9 @@ export class PostgresLiveMedium implements LiveMedium {
     };
     client.on('error', broken);
     client.on('end', broken);
+    // The listener alone never keeps a process alive (a CLI that followed a run exits when done;
+    // while it follows, its durable poll holds the process open anyway).
+    (client as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
     this.client = client;
     for (const channel of this.channels.keys()) await client.query(`LISTEN "${channel}"`).catch(() => undefined);
     if (this.channels.size === 0) this.close(); // the last follower left while this connected

@@ -31,7 +31,7 @@ async function listeners(): Promise<number> {
 
 describe('PostgreSQL live medium', () => {
   it('delivers each run its own lines in order, over one listening connection', async () => {
-    const medium = new PostgresLiveMedium(store);
+    const medium = new PostgresLiveMedium(store, 0);
     const got: Record<string, string[]> = { a: [], b: [] };
     const stops = [medium.subscribe('default', 'a', (l) => got.a!.push(l)), medium.subscribe('default', 'b', (l) => got.b!.push(l))];
     await eventually(listeners, (n) => n === 1, 'one listening connection');
@@ -44,7 +44,7 @@ describe('PostgreSQL live medium', () => {
     await wa.write(['4']);
     await eventually(() => `${got.a!.filter((l) => l !== 'ping').join()}|${got.b!.join()}`, (s) => s === '1,2,3,4|x', 'the lines of each run');
     stops.forEach((stop) => stop());
-    await eventually(listeners, (n) => n === 0, 'the listening connection to close with the last follower');
+    await eventually(listeners, (n) => n === 0, 'the listening connection to close after the last follower (linger 0 here)');
   });
 
   it('carries a long delta in notifications under the 8000-byte limit, reassembled in order', async () => {
