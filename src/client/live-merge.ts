@@ -23,7 +23,7 @@ interface KindState {
   durable: number;
   /** 'aligned': durable deltas are counted from their start; 'durable-only': ignore live items. */
   mode: 'unknown' | 'aligned' | 'durable-only';
-  /** Live deltas that arrived ahead of what was shown (a gap), in order. */
+  /** Live deltas that arrived ahead of what was shown (a gap), by position. */
   pending: { position: number; event: DeltaEvent }[];
 }
 
@@ -98,7 +98,10 @@ export class LiveMerge {
     const state = this.kind(event);
     if (state.mode === 'durable-only') return [];
     if (state.mode === 'unknown' && position === 0 && !this.inOrder) state.mode = 'aligned';
-    state.pending.push({ position, event });
+    // In position order: a medium may deliver an attempt's start after its next item (LISTEN, then the kept lines).
+    let at = state.pending.length;
+    while (at > 0 && state.pending[at - 1]!.position > position) at--;
+    state.pending.splice(at, 0, { position, event });
     if (state.pending.length > MAX_PENDING) {
       state.mode = 'durable-only';
       state.pending = [];

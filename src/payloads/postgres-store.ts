@@ -40,9 +40,9 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   /** A new connection of its own, connected (the live medium LISTENs on one); the caller ends it. */
-  async connectDedicated(): Promise<pg.Client> {
+  async connectDedicated(applicationName: string): Promise<pg.Client> {
     const mod = await loadPg();
-    const client = new mod.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 10_000 });
+    const client = new mod.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 10_000, application_name: applicationName });
     await client.connect();
     return client;
   }

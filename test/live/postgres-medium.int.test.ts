@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRunEvent } from '../../src/activities/live-run-events.js';
 import { LiveFrameCodec } from '../../src/live/frame-codec.js';
-import { PostgresLiveMedium } from '../../src/live/postgres-medium.js';
+import { LISTENER_APPLICATION_NAME, PostgresLiveMedium } from '../../src/live/postgres-medium.js';
 import { PostgresBlobStore } from '../../src/payloads/postgres-store.js';
 import { eventually } from '../support/eventually.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
@@ -23,9 +23,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Backends whose last statement was a LISTEN: the listening connections. */
+/** The listening connections. */
 async function listeners(): Promise<number> {
-  const { rows } = await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN %' OR query LIKE 'UNLISTEN %'");
+  const { rows } = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [LISTENER_APPLICATION_NAME]);
   return Number(rows[0]!.n);
 }
 
@@ -48,7 +48,7 @@ describe('PostgreSQL live medium', () => {
   });
 
   it('carries a long delta in notifications under the 8000-byte limit, reassembled in order', async () => {
-    const medium = new PostgresLiveMedium(store);
+    const medium = new PostgresLiveMedium(store, 0);
     const codec = new LiveFrameCodec(undefined);
     const text = 'naïve café ☕ '.repeat(2000);
     const pieces: string[] = [];
@@ -75,5 +75,33 @@ describe('PostgreSQL live medium', () => {
     );
     expect(pieces.join('')).toBe(text);
     stop();
+  });
+
+  it('gives a follower that joins mid-attempt the lines sent so far, as past; none once the attempt ended', async () => {
+    const medium = new PostgresLiveMedium(store, 0);
+    const writer = medium.writer('default', 'joiner');
+    await writer.write(['a', 'b']);
+    const got: [string, boolean][] = [];
+    const stop = medium.subscribe('default', 'joiner', (line, past) => got.push([line, past]));
+    await eventually(() => got.length, (n) => n === 2, 'the kept lines');
+    await eventually(async () => (await writer.write(['c']), got.filter(([l]) => l === 'c').length), (n) => n > 0, 'a new line');
+    expect(got.slice(0, 2)).toEqual([
+      ['a', true],
+      ['b', true],
+    ]);
+    expect(got.find(([l]) => l === 'c')).toEqual(['c', false]);
+    stop();
+    await writer.end();
+    const late: string[] = [];
+    const stopLate = medium.subscribe('default', 'joiner', (line) => late.push(line));
+    const next = medium.writer('default', 'joiner');
+    await eventually(async () => (await next.write(['next']), late.length), (n) => n > 0, 'the late follower to listen');
+    expect(late.filter((l) => l !== 'next')).toEqual([]);
+    const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM live_blobs_live WHERE channel = $1', [medium.channel('default', 'joiner')]);
+    expect(rows[0]!.n).toBeGreaterThan(0); // the second attempt's, still running
+    await next.end();
+    const after = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM live_blobs_live WHERE channel = $1', [medium.channel('default', 'joiner')]);
+    expect(after.rows[0]!.n).toBe(0);
+    stopLate();
   });
 });
