@@ -22,6 +22,8 @@ export type LineListener = (line: string, past: boolean) => void;
 export interface LiveMedium {
   /** For messages, e.g. `directory /var/lib/harness/payloads/.live`; never a password. */
   readonly description: string;
+  /** A publisher starts its writes at least this far apart (a shared database's load per stream). */
+  readonly minWriteIntervalMs: number;
   writer(namespace: string, runId: string): LiveWriter;
   /** Delivers run `runId`'s lines to `onLine` until the returned function is called. */
   subscribe(namespace: string, runId: string, onLine: LineListener): () => void;

@@ -30,6 +30,8 @@ export const LINGER_MS = 30_000;
 
 export class PostgresLiveMedium implements LiveMedium {
   readonly description: string;
+  /** At most 200 statements a second per streaming model call, whatever its token rate. */
+  readonly minWriteIntervalMs = 5;
   private readonly channels = new Map<string, Set<LineListener>>();
   private listener: Promise<pg.Client | undefined> | undefined;
   private reconnect: NodeJS.Timeout | undefined;

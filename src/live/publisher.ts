@@ -21,6 +21,7 @@ export class LivePublisher {
   private writing: Promise<void> | undefined;
   private failed = false;
   private seq = 0;
+  private lastWrite = -Infinity;
   private readonly namespace: string;
 
   /** @param client the activity's client: its payload store and keyring choose the shared medium. */
@@ -55,6 +56,9 @@ export class LivePublisher {
     await new Promise((resolve) => setImmediate(resolve)); // the items of this tick join the first batch
     try {
       while (this.queue.length > 0 && !this.failed) {
+        const wait = this.lastWrite + medium.minWriteIntervalMs - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait)); // what arrives meanwhile joins the batch
+        this.lastWrite = performance.now();
         const items = this.queue;
         this.queue = [];
         this.writer ??= medium.writer(this.namespace, this.runId);
