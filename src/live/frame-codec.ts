@@ -36,8 +36,8 @@ export interface LiveFrame {
 const JSON_ENCODING = new TextEncoder().encode('json/plain');
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
-/** Raw frame bytes that still fit a line once encrypted (~60 bytes) and base64'd (4/3). */
-const MAX_FRAME_BYTES = Math.floor((MAX_LINE_CHARS * 3) / 4) - 128;
+/** Raw frame bytes that still fit a line once encrypted (nonce, tag, metadata with a key id of up to 100 characters) and base64-encoded (4/3). */
+const MAX_FRAME_BYTES = Math.floor((MAX_LINE_CHARS * 3) / 4) - 256;
 
 /** Encodes and decodes the lines of one medium (one keyring, or none). */
 export class LiveFrameCodec {

@@ -53,6 +53,14 @@ describe('live frame codec', () => {
     expect(joined(codec, lines)).toBe(text);
   });
 
+  it('keeps encrypted lines under the limit too, with the longest key id', async () => {
+    const codec = new LiveFrameCodec(keyring({ ['k'.repeat(100)]: KEY }));
+    const text = 'ü"\n\u0001'.repeat(5000);
+    const lines = await codec.encode(head, [delta(text, 0)], counter());
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(MAX_LINE_CHARS);
+    expect(joined(codec, lines)).toBe(text);
+  });
+
   it('never splits a surrogate pair', () => {
     const text = `${'a'.repeat(MAX_PIECE_CHARS - 1)}😀tail`;
     const pieces = splitItem(delta(text, 10));
