@@ -2,9 +2,9 @@
  * The publishing end of a model-call attempt's live items: each goes at once to followers in this
  * process (live-run-events.ts), and to the shared medium for followers in other processes. The
  * shared write never holds up the model call: items queue, at most one write is in flight, and
- * a write starts as soon as the previous one is done (the next tick for the first), so a batch
- * gathers what arrived meanwhile, at most a round trip's worth. If the medium fails, this attempt
- * stops writing to it: the durable log is the truth and still carries every delta.
+ * a write starts as soon as the previous one is done (the next tick for the first; a database
+ * medium spaces them a few ms apart), so a batch gathers what arrived meanwhile. If the medium
+ * fails, this attempt stops writing to it: the durable log is the truth and still carries every delta.
  */
 import { endLive, publishLive, type LiveRunEvent } from '../activities/live-run-events.js';
 import type { LiveWriter } from './medium.js';
