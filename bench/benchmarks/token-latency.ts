@@ -10,7 +10,9 @@
  * - SSE: `GET /runs/{id}/events?live=true` from `createHttpApp` on a real socket, read with fetch;
  * - `/api/chat`: the AI SDK UI message stream of a new chat message (live, in log order);
  * - the same SSE and `/api/chat` requests to a `harness serve` in another process (no worker
- *   there): what a viewer connected to any other server gets, the durable path.
+ *   there): what a viewer connected to any other server gets — the live tail through the payload
+ *   store both processes share (`src/live/`: the bench's directory store by default, PostgreSQL
+ *   NOTIFY with `HARNESS_PAYLOAD_STORE=postgres`; the durable path alone with `=off`).
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -111,6 +113,13 @@ async function followChat(baseUrl: string): Promise<{ chars: number; t: number }
   });
 }
 
+/** What carries live items to the other process in this run (the payload store of the environment). */
+function liveMedium(): string {
+  const store = (process.env.HARNESS_PAYLOAD_STORE ?? 'directory').trim().toLowerCase() || 'directory';
+  if (store === 'off') return 'HARNESS_PAYLOAD_STORE=off: none, so the durable path';
+  return store === 'postgres' ? 'PostgreSQL NOTIFY/LISTEN' : 'directory store: a file per model call, fs.watch';
+}
+
 export const tokenLatency: Benchmark = {
   name: 'token-latency',
   title: `9. Token latency (model yields → client has it; ${TALKER_TOKENS} words ${TALKER_DELAY_MS} ms apart)`,
@@ -156,7 +165,7 @@ export const tokenLatency: Benchmark = {
       await server.close();
       await other.stop();
     }
-    const data: Record<string, unknown> = { rounds, tokens: TALKER_TOKENS, delayMs: TALKER_DELAY_MS };
+    const data: Record<string, unknown> = { rounds, tokens: TALKER_TOKENS, delayMs: TALKER_DELAY_MS, liveMedium: liveMedium() };
     const rows = VARIANTS.map((variant) => {
       const s = summarize(samples.get(variant)!);
       const first = summarize(firstToken.get(variant)!);
@@ -174,7 +183,7 @@ export const tokenLatency: Benchmark = {
       ],
       notes: [
         `Live path, model → RunHandle.events(): p50 ${ms(live.perToken.p50)} ms, p95 ${ms(live.perToken.p95)} ms (issue #16 target ≤ 20 / 50 ms).`,
-        '"durable only" and "other process" rows are the durable path: 100 ms delta batches, a signal, a workflow task and a long-poll update with a 200 ms pause between polls. A viewer in a process without the worker has no live channel.',
+        `"durable only" is the durable path: 100 ms delta batches, a signal, a workflow task and a long-poll update with a 200 ms pause between polls. "other process" rows ride the payload store's live medium (${liveMedium()}).`,
       ],
       data,
     };

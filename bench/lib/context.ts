@@ -12,6 +12,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Context } from '@temporalio/activity';
 import { createActivities } from '../../src/activities/index.js';
+import { dataConverterFromEnv } from '../../src/codec/data-converter.js';
 import { HarnessClient } from '../../src/client/index.js';
 import { startCluster } from '../../src/cluster/index.js';
 import { DEV_SERVER_DYNAMIC_CONFIG, startDevServer, type DevServer } from '../../src/devserver/index.js';
@@ -90,6 +91,8 @@ export interface BenchContextOptions {
 
 export async function startBenchContext(mode: Mode, log: (line: string) => void, options: BenchContextOptions = {}): Promise<BenchContext> {
   const dir = mkdtempSync(join(tmpdir(), 'harness-bench-'));
+  // The bench's payload store (and its live files), shared with the processes it spawns: not the user's.
+  process.env.HARNESS_PAYLOAD_DIR ??= join(dir, 'payloads');
   const dbFile = join(dir, 'temporal.db');
   const readerTurns = mode === 'full' ? 100 : 30;
   const workspaceFile = writeBenchWorkspace(dir, readerTurns);
@@ -149,7 +152,10 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
       const nativeConnection = await NativeConnection.connect({ address: server.address });
       // The activities' own client, as createHarnessWorker gives them (queries go through it).
       const activityConnection = await Connection.connect({ address: server.address });
-      const activityClient = new Client({ connection: activityConnection });
+      // With the data converter `harness dev` gives its worker (payload store from the environment):
+      // the model calls' live items also ride that store to viewers in other processes (src/live/).
+      const activityDataConverter = dataConverterFromEnv();
+      const activityClient = new Client({ connection: activityConnection, ...(activityDataConverter && { dataConverter: activityDataConverter }) });
       const harnessActivities = createActivities({ workspace, client: activityClient });
       const activities = {
         ...harnessActivities,

@@ -10,16 +10,18 @@
  * final flush would have put it. That saves a signal, a history event and a workflow task per
  * quick model call; a slower one streams live as before.
  *
- * Either way every delta also goes out at once on the process's live channel
- * (`live-run-events.ts`), so followers in this process see tokens without waiting for a
- * batch, a signal and a poll; the batches above remain the durable record they resume from.
+ * Either way every delta also goes out at once on the live path (`src/live/publisher.ts`): to
+ * followers in this process, and through the payload store's shared medium to followers in other
+ * processes, so they see tokens without waiting for a batch, a signal and a poll; the batches
+ * above remain the durable record they resume from.
  */
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import type { AIMessageChunk, BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
-import { publishLive, type LiveRunEvent } from './live-run-events.js';
+import type { LiveRunEvent } from './live-run-events.js';
+import { LivePublisher } from '../live/publisher.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/run/events.js';
 
 export interface StreamTarget {
@@ -55,10 +57,11 @@ export async function streamModel(
   };
   // Characters emitted so far in this attempt, per kind: where the next live delta's text starts.
   const emitted = { 'output.delta': 0, 'reasoning.delta': 0 };
+  const livePublisher = new LivePublisher(target.client, target.runId);
   const live = (event: LiveRunEvent['event']) => {
     const position = event.type === 'output.reset' ? 0 : emitted[event.type];
     if (event.type !== 'output.reset') emitted[event.type] += event.text.length;
-    publishLive(target.runId, { event, position });
+    livePublisher.publish({ event, position });
   };
   // Deltas held back while the call may still finish before the first batch is due; a retried
   // attempt never holds back (its reset must reach clients first, and retries are rare).
@@ -101,6 +104,7 @@ export async function streamModel(
   } finally {
     clearTimeout(releaseTimer);
     held = undefined; // a failed attempt's held text is dropped: it was never shown
+    livePublisher.close();
     await publisher?.[Symbol.asyncDispose]().catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Merges a run's live deltas (this process's live channel) into its durable event stream for one
+ * Merges a run's live deltas (the live path, src/live/follow.ts) into its durable event stream for one
  * follower, so each character of a model message is shown once: live text goes out the moment it
  * arrives, and the durable copy of the same text later is trimmed to what was not shown (and
  * skipped when nothing is left). Durable events keep their offsets; a live item carries the offset
@@ -23,7 +23,7 @@ interface KindState {
   durable: number;
   /** 'aligned': durable deltas are counted from their start; 'durable-only': ignore live items. */
   mode: 'unknown' | 'aligned' | 'durable-only';
-  /** Live deltas that arrived ahead of what was shown (a gap), in order. */
+  /** Live deltas that arrived ahead of what was shown (a gap), by position. */
   pending: { position: number; event: DeltaEvent }[];
 }
 
@@ -38,6 +38,12 @@ export class LiveMerge {
   private readonly resets = new Set<string>();
   /** Message attempts whose durable start was seen. */
   private readonly started = new Set<string>();
+  /**
+   * The newest attempt seen per message: live items of an older one are dropped. A follower in
+   * another process may read a failed attempt's items after the retry's (two files, read in any
+   * order); the newer attempt's reset has already told the screen to drop that text.
+   */
+  private readonly latest = new Map<string, number>();
 
   /**
    * @param inOrder live text of a message attempt waits for the log to deliver that attempt's start
@@ -56,6 +62,7 @@ export class LiveMerge {
   durable(item: HarnessEventItem): HarnessEventItem[] {
     this.lastOffset = item.offset;
     const { event } = item;
+    if (event.type === 'output.reset' || event.type === 'output.delta' || event.type === 'reasoning.delta') this.isStale(event);
     if (event.type === 'step.started') return [item, ...this.markStarted(`${event.messageId}#1`)];
     if (event.type === 'step.completed') this.forget(event.messageId);
     if (event.type === 'output.reset') {
@@ -81,6 +88,7 @@ export class LiveMerge {
 
   /** A live item arrived: returns what to pass on now. */
   live({ event, position }: LiveRunEvent): HarnessEventItem[] {
+    if (this.isStale(event)) return [];
     if (event.type === 'output.reset') {
       const attempt = `${event.messageId}#${event.attempt}`;
       if (this.inOrder || this.resets.has(attempt)) return [];
@@ -90,12 +98,23 @@ export class LiveMerge {
     const state = this.kind(event);
     if (state.mode === 'durable-only') return [];
     if (state.mode === 'unknown' && position === 0 && !this.inOrder) state.mode = 'aligned';
-    state.pending.push({ position, event });
+    // In position order: a medium may deliver an attempt's start after its next item (LISTEN, then the kept lines).
+    let at = state.pending.length;
+    while (at > 0 && state.pending[at - 1]!.position > position) at--;
+    state.pending.splice(at, 0, { position, event });
     if (state.pending.length > MAX_PENDING) {
       state.mode = 'durable-only';
       state.pending = [];
     }
     return state.mode === 'aligned' ? this.drain(state) : [];
+  }
+
+  /** Notes the event's attempt as the newest of its message if it is; true when a newer one was seen. */
+  private isStale(event: LiveRunEvent['event']): boolean {
+    const latest = this.latest.get(event.messageId) ?? 0;
+    if (event.attempt < latest) return true;
+    this.latest.set(event.messageId, event.attempt);
+    return false;
   }
 
   private drain(state: KindState): HarnessEventItem[] {
@@ -129,6 +148,7 @@ export class LiveMerge {
     for (const key of this.kinds.keys()) if (key.startsWith(prefix)) this.kinds.delete(key);
     for (const key of this.resets) if (key.startsWith(prefix)) this.resets.delete(key);
     for (const key of this.started) if (key.startsWith(prefix)) this.started.delete(key);
+    this.latest.delete(messageId);
   }
 
   private kind(event: DeltaEvent): KindState {

@@ -1,7 +1,8 @@
 /**
  * Following a run's events: long-poll the run's workflow stream while it is open, then read
  * whatever is left from the closed run's `storedEvents` query. Resumable from any offset. Deltas a
- * model call streams in this process arrive ahead of the log on the live channel and are merged in
+ * model call streams arrive ahead of the log on the live path (in this process, or from a worker
+ * in another one through the payload store's shared medium: `src/live/`) and are merged in
  * (`live-merge.ts`), so tokens are not held up by the log's batches and polls.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -10,7 +11,7 @@ import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { decodePayloadWire } from '@temporalio/workflow-streams/workflow';
 import { FINAL_EVENT_TYPES, RUN_EVENTS_TOPIC, type HarnessEvent, type HarnessEventItem } from '../workflows/run/events.js';
 import { eventLogQuery } from '../workflows/run/contract.js';
-import { subscribeLive } from '../activities/live-run-events.js';
+import { followLive } from '../live/follow.js';
 import { LiveMerge } from './live-merge.js';
 import { followShared } from './shared-log.js';
 
@@ -50,7 +51,9 @@ export async function* followRunEvents(
   if (options.live !== true && options.live !== 'in-order') return yield* durableFrom(fromOffset);
   const merge = new LiveMerge(fromOffset, options.live === 'in-order');
   const queue = new ItemQueue();
-  const unsubscribe = subscribeLive(handle.workflowId, (item) => queue.push(merge.live(item)));
+  // Read from the start, the log shows every message whole: the start of one already streaming
+  // may come live too (replay); resumed mid-message, only what comes next (it may have the start).
+  const unsubscribe = followLive(client ?? handle.client, handle.workflowId, (item) => queue.push(merge.live(item)), { replay: fromOffset === 0 });
   const durable = durableFrom(fromOffset);
   void (async () => {
     for await (const item of durable) queue.push(merge.durable(item));

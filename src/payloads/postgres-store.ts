@@ -34,13 +34,21 @@ export class PostgresBlobStore implements BlobStore {
     return this.pool;
   }
 
+  /** The store's pool (the table created on first use): the live medium sends its NOTIFYs on it. */
+  pooled(): Promise<pg.Pool> {
+    return this.ready();
+  }
+
+  /** A new connection of its own, connected (the live medium LISTENs on one); the caller ends it. */
+  async connectDedicated(applicationName: string): Promise<pg.Client> {
+    const mod = await loadPg();
+    const client = new mod.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 10_000, application_name: applicationName });
+    await client.connect();
+    return client;
+  }
+
   private async open(): Promise<pg.Pool> {
-    let mod: typeof pg;
-    try {
-      mod = (await import('pg')).default;
-    } catch (err) {
-      throw new PayloadStoreError('PAYLOAD_STORE_CONFIG', 'HARNESS_PAYLOAD_STORE=postgres needs the package "pg": run `npm install pg` in this project.', { cause: err });
-    }
+    const mod = await loadPg();
     // allowExitOnIdle: a CLI process holding this converter must still exit when it is done.
     const pool = new mod.Pool({ connectionString: this.connectionString, max: 4, connectionTimeoutMillis: 10_000, idleTimeoutMillis: 10_000, allowExitOnIdle: true });
     pool.on('error', () => undefined); // an idle client's server went away; the next query reconnects or fails clearly
@@ -108,5 +116,13 @@ export class PostgresBlobStore implements BlobStore {
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await (await pool.catch(() => undefined))?.end();
+  }
+}
+
+async function loadPg(): Promise<typeof pg> {
+  try {
+    return (await import('pg')).default;
+  } catch (err) {
+    throw new PayloadStoreError('PAYLOAD_STORE_CONFIG', 'HARNESS_PAYLOAD_STORE=postgres needs the package "pg": run `npm install pg` in this project.', { cause: err });
   }
 }

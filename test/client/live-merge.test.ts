@@ -129,4 +129,15 @@ describe('LiveMerge', () => {
       expect(textOf(out)).toBe('Hello');
     });
   });
+
+  it('drops live items of an attempt older than one it has seen (a failed attempt\'s file read after the retry\'s)', () => {
+    const merge = new LiveMerge(0);
+    const out: HarnessEventItem[] = [...merge.durable({ offset: 0, event: started })];
+    out.push(...merge.live({ event: reset(2), position: 0 }));
+    for (const item of liveWords(['new ', 'text'], 2)) out.push(...merge.live(item));
+    for (const item of liveWords(['old ', 'stuff'], 1)) out.push(...merge.live(item));
+    expect(out.filter((i) => i.live && i.event.type === 'output.delta').map((i) => i.event.type === 'output.delta' && i.event.attempt)).toEqual([2, 2]);
+    out.push(...merge.durable({ offset: 1, event: reset(2) }), ...merge.durable({ offset: 2, event: delta('new text', 2) }));
+    expect(textOf(out)).toBe('new text');
+  });
 });

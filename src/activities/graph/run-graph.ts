@@ -11,7 +11,7 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import { withHeartbeat } from '../heartbeat.js';
-import { publishLive } from '../live-run-events.js';
+import { LivePublisher } from '../../live/publisher.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../../workflows/run/events.js';
 import { toolContextQuery, transcriptQuery } from '../../workflows/run/contract.js';
 import type { TokenUsage } from '../../workflows/shared/usage.js';
@@ -194,6 +194,7 @@ async function firstMessages(
 /** Publishes a segment's tokens and graph events on the run's stream, and totals its token usage. */
 class SegmentEvents {
   private readonly publisher: WorkflowStreamClient;
+  private readonly live: LivePublisher;
   private readonly topic;
   readonly messageId: string;
   readonly usage: TokenUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
@@ -206,6 +207,7 @@ class SegmentEvents {
     private readonly attempt: number,
   ) {
     this.publisher = WorkflowStreamClient.create(client, runId, { batchInterval: DELTA_BATCH_INTERVAL });
+    this.live = new LivePublisher(client, runId);
     this.topic = this.publisher.topic<HarnessEvent>(RUN_EVENTS_TOPIC);
     this.messageId = messageIdFor(runId, step);
   }
@@ -215,10 +217,10 @@ class SegmentEvents {
 
   publish(body: HarnessEventBody): void {
     const event = { runId: this.runId, agentId: this.agentId, at: new Date().toISOString(), ...body } as HarnessEvent;
-    // Tokens and resets also go out at once to followers in this process, ahead of the batches.
-    if (event.type === 'output.reset') publishLive(this.runId, { event, position: 0 });
+    // Tokens and resets also go out at once on the live path (this process and the shared medium), ahead of the batches.
+    if (event.type === 'output.reset') this.live.publish({ event, position: 0 });
     if (event.type === 'output.delta' || event.type === 'reasoning.delta') {
-      publishLive(this.runId, { event, position: this.emitted[event.type] });
+      this.live.publish({ event, position: this.emitted[event.type] });
       this.emitted[event.type] += event.text.length;
     }
     this.topic.publish(event);
@@ -245,6 +247,7 @@ class SegmentEvents {
   }
 
   async close(): Promise<void> {
+    this.live.close();
     await this.publisher[Symbol.asyncDispose]().catch(() => undefined);
   }
 }
