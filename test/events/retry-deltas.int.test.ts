@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MessageText, type HarnessEvent } from '../../src/client/index.js';
+import { MessageText } from '../../src/client/index.js';
 import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
+import { eventReader } from '../support/event-reader.js';
 
 const TEXT = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu';
 
@@ -31,15 +32,7 @@ limits:
     const client = await connectClient(taskQueue);
     const run = await client.startRun({ agentId: 'a', input: 'talk' });
 
-    const events: HarnessEvent[] = [];
-    // One subscription throughout, driven by hand: a for-await `break` would close it.
-    const iterator = run.events();
-    const readUntil = async (stop: (e: HarnessEvent) => boolean) => {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        events.push(r.value.event);
-        if (stop(r.value.event)) return;
-      }
-    };
+    const { events, readUntil } = eventReader(run);
     await readUntil((e) => e.type === 'output.delta'); // the first worker is mid-stream
     await victim.kill();
     await withWorker(workspace, () => readUntil(() => false), { taskQueue });

@@ -8,10 +8,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
-import { type HarnessEvent } from '../../src/client/index.js';
 import { connectClient, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import { eventually } from '../support/eventually.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
+import { eventReader } from '../support/event-reader.js';
 
 const TEXT = 'alpha beta gamma delta epsilon zeta eta theta';
 const { EventType, PendingWorkflowTaskState, TimeoutType } = temporal.api.enums.v1;
@@ -46,14 +46,7 @@ limits:
     const run = await client.startRun({ agentId: 'a', input: 'talk' });
     const handle = client.temporal.workflow.getHandle(run.runId);
 
-    const events: HarnessEvent[] = [];
-    const iterator = run.events();
-    const readUntil = async (stop: (e: HarnessEvent) => boolean) => {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        events.push(r.value.event);
-        if (stop(r.value.event)) return;
-      }
-    };
+    const { events, readUntil } = eventReader(run);
     // Step 2's model call streams on the first worker (which has run step 1: its poll for the run's
     // workflow tasks is waiting at the server).
     await readUntil((e) => e.type === 'output.delta' && e.step === 2);

@@ -7,12 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HarnessEvent } from '../../src/client/index.js';
 import { bundleHarnessWorkflows } from '../../src/worker/bundle.js';
 import { eventually } from '../support/eventually.js';
 import { connectClient, tempDir, uniqueId, writeWorkspace } from '../support/harness.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
+import { eventReader } from '../support/event-reader.js';
 
 const FINAL = 'support is done now with every single step of this request handled';
 
@@ -79,14 +79,7 @@ describe('traces', () => {
     const threadId = uniqueId('thread');
     const run = await client.startRun({ agentId: 'support', input: 'support request', threadId });
 
-    const events: HarnessEvent[] = [];
-    const iterator = run.events();
-    const readUntil = async (stop: (e: HarnessEvent) => boolean) => {
-      for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-        events.push(r.value.event);
-        if (stop(r.value.event)) return;
-      }
-    };
+    const { events, readUntil } = eventReader(run);
     await readUntil((e) => e.type === 'approval.requested');
     await run.approve({ approver: 'alice' });
     // Step 2 streams its answer: wait until the tool spans that ended before it reached the receiver, then crash.
