@@ -22,6 +22,7 @@ import { MAX_INLINE_FILE_BYTES, MAX_INLINE_FILE_BYTES_BY_REFERENCE } from './run
 import { runStartOptions } from './run-start-options.js';
 import { HarnessSchedules } from './schedules.js';
 import { ThreadHandle, type ThreadOptions } from './thread-handle.js';
+import { harnessClientInterceptors } from './trace-context.js';
 
 /** Set by the server on every workflow a schedule starts. */
 const SCHEDULED_BY_ID = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
@@ -161,7 +162,7 @@ export class HarnessClient {
       throw classifyTemporalError(err, { kind: 'server', id: settings.address });
     }
     return new HarnessClient(
-      new Client({ connection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }),
+      new Client({ connection, namespace: settings.namespace, interceptors: harnessClientInterceptors(), ...(dataConverter && { dataConverter }) }),
       { ...(options.knownAgents && { knownAgents: options.knownAgents }), ...settings },
     );
   }

@@ -5,6 +5,7 @@
 export { HarnessClient, type HarnessClientOptions, type ListRunsOptions, type RunPlanner, type RunSummary, type StartRunOptions } from './harness-client.js';
 export type { RunPlan } from '../activities/plan-run.js';
 export { closeConnection, connectClosable, type ClosableConnectionOptions } from './closable-connection.js';
+export { TraceContextInterceptor, withCallerTrace, currentTraceCarrier, MAX_TRACESTATE_CHARS, type TraceCarrier } from './trace-context.js';
 export {
   HarnessSchedules,
   type CreateScheduleOptions,

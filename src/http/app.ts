@@ -39,6 +39,7 @@ import {
   type CreateRunBody,
 } from './schemas.js';
 import { streamRunEvents } from './sse.js';
+import { traceCarrierOf, withCallerTrace } from '../client/trace-context.js';
 import { registerWebApp, WEB_APP_DIR } from './web-app.js';
 
 /** One handled request, for a log line. */
@@ -152,7 +153,7 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
   app.use(originGuard(options.corsOrigins ?? []));
   if (options.corsOrigins?.length) {
     app.use(
-      cors({ origin: [...options.corsOrigins], allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'], exposeHeaders: ['Location'], maxAge: 600 }),
+      cors({ origin: [...options.corsOrigins], allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID', 'traceparent', 'tracestate'], exposeHeaders: ['Location'], maxAge: 600 }),
     );
   }
   app.use(
@@ -169,6 +170,9 @@ export function createHttpApp(client: HarnessClient, options: HttpAppOptions = {
         ),
     }),
   );
+
+  // A caller's W3C trace context continues into the runs and decisions this request makes.
+  app.use((c, next) => withCallerTrace(traceCarrierOf(c.req.header('traceparent'), c.req.header('tracestate')), next));
 
   // Public: liveness probes and API docs need no credentials.
   app.get('/healthz', (c) => c.json({ status: 'ok', namespace: client.settings.namespace, taskQueue: client.settings.taskQueue }));

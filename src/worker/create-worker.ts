@@ -2,6 +2,7 @@
 import { Client } from '@temporalio/client';
 import { closeConnection, connectClosable } from '../client/closable-connection.js';
 import { HarnessClient, type HarnessClientOptions } from '../client/harness-client.js';
+import { harnessClientInterceptors } from '../client/trace-context.js';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -183,7 +184,7 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
       workspace,
       settings,
       client: (clientOptions = {}) =>
-        new HarnessClient(new Client({ connection: nativeConnection, namespace: settings.namespace, ...(dataConverter && { dataConverter }) }), {
+        new HarnessClient(new Client({ connection: nativeConnection, namespace: settings.namespace, interceptors: harnessClientInterceptors(), ...(dataConverter && { dataConverter }) }), {
           ...settings,
           knownAgents: clientOptions.knownAgents ?? [...workspace.agents.keys()],
           ...(clientOptions.eagerStart !== undefined && { eagerStart: clientOptions.eagerStart }),
