@@ -66,6 +66,10 @@ models:
         turns:
           - toolCalls: [{ name: ask_human, args: { question: "Which label?" } }]
           - text: "asked: {{lastToolResult}}"
+      - when: ^forward
+        turns:
+          - toolCalls: [{ name: asker, args: { input: ask } }]
+          - text: "forwarded: {{lastToolResult}}"
       - when: ^delegate
         turns:
           - toolCalls: [{ name: recorder, args: { input: record } }]
@@ -121,6 +125,9 @@ agents:
   - id: delegator
     model: m
     subAgents: [recorder]
+  - id: question-delegator
+    model: m
+    subAgents: [asker]
   - id: graph-recorder
     execution: graph
     graph: { module: ${JSON.stringify(graphs)}, export: twoInterrupts }
@@ -191,6 +198,22 @@ const subAgentRun =
     await run.approve({ approvalId: second.pendingApprovals[0]!.approvalId, approver: 'rec' });
     await run.result();
     return save === 'parent' ? run.runId : second.pendingApprovals[0]!.origin!.runId;
+  };
+
+/**
+ * `question-delegator`: its sub-agent asks a question, shown on the parent and answered there (an
+ * answer to an unknown question refused first); the child applies the forwarded answer.
+ */
+const subAgentQuestionRun =
+  (save: 'parent' | 'child'): Scenario =>
+  async (client, runId) => {
+    const run = await client.startRun({ agentId: 'question-delegator', input: 'forward', runId });
+    const parked = await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
+    const question = parked.pendingQuestions![0]!;
+    await run.answer('wrong', { questionId: `${question.questionId}-nope` }).catch(() => undefined);
+    await run.answer('label-y', { questionId: question.questionId, answeredBy: 'rec' });
+    await run.result();
+    return save === 'parent' ? run.runId : question.origin!.runId;
   };
 
 /**
@@ -356,6 +379,10 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
   'run-sub-agent-parent': { queue: 'record', record: subAgentRun('parent') },
   // ... and that sub-agent's own history.
   'run-sub-agent-child': { queue: 'record', record: subAgentRun('child') },
+  // A run whose sub-agent's ask_human question is answered through it (the parent's history)...
+  'run-sub-agent-question-parent': { queue: 'record', record: subAgentQuestionRun('parent') },
+  // ... and that sub-agent's own history.
+  'run-sub-agent-question-child': { queue: 'record', record: subAgentQuestionRun('child') },
   // maxConcurrentRuns: 1 on a queue whose slot keeper is not running: the run's signal fails, the
   // requestSlot activity starts the keeper, the run gets the free slot.
   'run-capped-starts-slot-keeper': { queue: 'record-capped', record: approvalsRun() },

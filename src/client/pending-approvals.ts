@@ -49,7 +49,8 @@ export interface PendingQuestionItem {
 
 /**
  * Pending `ask_human` questions of every run of the client's task queue (they park a run like an
- * approval: `HarnessRunState="waiting_for_approval"`), oldest first.
+ * approval: `HarnessRunState="waiting_for_approval"`), oldest first. A sub-agent run's questions
+ * are listed once, on its top-level run (as `<toolCallId>/<id>`), where they are answered.
  * @example
  * for (const { runId, question } of await listPendingQuestions(client)) console.log(runId, question.question);
  */
@@ -57,7 +58,9 @@ export async function listPendingQuestions(client: HarnessClient, { limit = 200 
   const statuses = await waitingStatuses(client, limit);
   return statuses
     .flatMap((s) =>
-      s ? (s.pendingQuestions ?? []).map((question) => ({ runId: s.runId, agentId: s.agentId, ...(s.threadId !== undefined && { threadId: s.threadId }), question })) : [],
+      s && s.parent === undefined
+        ? (s.pendingQuestions ?? []).map((question) => ({ runId: s.runId, agentId: s.agentId, ...(s.threadId !== undefined && { threadId: s.threadId }), question }))
+        : [],
     )
     .sort((a, b) => a.question.askedAt.localeCompare(b.question.askedAt));
 }

@@ -71,6 +71,12 @@ const delegated: Record<string, JsonSchema> = {
   origin: { ...obj({ runId: str, approvalId: str }, ['runId', 'approvalId']), description: 'The sub-agent run where it waits, and its id there.' },
 };
 
+/** Fields of a question asked in a sub-agent (its id is `<toolCallId>/<id in the sub-agent>`). */
+const questionOrigin: Record<string, JsonSchema> = {
+  path: { type: 'array', items: str, description: 'Agents from the top-level run to the sub-agent that asked it.' },
+  origin: { ...obj({ runId: str, questionId: str }, ['runId', 'questionId']), description: 'The sub-agent run where it waits, and its id there.' },
+};
+
 /** `components.schemas` of the document. */
 export const componentSchemas: Record<string, JsonSchema> = {
   Error: obj(
@@ -136,9 +142,9 @@ export const componentSchemas: Record<string, JsonSchema> = {
     },
     ['approvalId', 'toolName', 'input', 'requestedAt', 'step'],
   ),
-  PendingQuestion: obj({ questionId: str, question: str, step: int, askedAt: dateTime }, ['questionId', 'question', 'step', 'askedAt']),
+  PendingQuestion: obj({ questionId: str, question: str, step: int, askedAt: dateTime, ...questionOrigin }, ['questionId', 'question', 'step', 'askedAt']),
   QuestionRecord: obj(
-    { questionId: str, question: str, step: int, askedAt: dateTime, answer: str, answeredBy: str, answeredAt: dateTime },
+    { questionId: str, question: str, step: int, askedAt: dateTime, ...questionOrigin, answer: str, answeredBy: str, answeredAt: dateTime },
     ['questionId', 'question', 'step', 'askedAt', 'answer', 'answeredAt'],
   ),
   PendingToolCall: obj(

@@ -97,18 +97,21 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
       },
     },
   );
+  subAgents.applyOwnAnswer = (answer) => {
+    const record = ledger.questions.answer(answer, now());
+    events.emit({ type: 'question.answered', answer: record });
+    lifecycle.approvalsChanged();
+    subAgents.ownQuestionAnswered(record);
+    return record;
+  };
   setHandler(
     answerQuestionUpdate,
-    (answer) => {
-      const record = ledger.questions.answer(answer, now());
-      events.emit({ type: 'question.answered', answer: record });
-      lifecycle.approvalsChanged();
-      return record;
-    },
+    // A sub-agent's question is answered in its run: the update waits for that run's reply.
+    (answer) => (subAgents.ownsQuestion(answer) ? subAgents.answerByUpdate(answer) : subAgents.applyOwnAnswer(answer)),
     {
       // Runs before the update enters history: a refused answer leaves no trace and changes nothing.
       validator: (payload) => {
-        const problem = ledger.questions.problemWith(payload);
+        const problem = subAgents.answerProblem(payload);
         if (problem) throw ApplicationFailure.create({ type: problem.code, message: problem.message, nonRetryable: true });
       },
     },

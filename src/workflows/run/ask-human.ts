@@ -11,15 +11,18 @@ import { questionOf } from './questions.js';
 import { resultText } from './client-tools.js';
 
 /** Asks the person `call`'s question (unless a continued run already did) and waits for the answer. */
-export async function askHuman({ ledger, events, lifecycle }: RunParts, call: ToolCall): Promise<ToolResult> {
+export async function askHuman({ ledger, events, lifecycle, subAgents }: RunParts, call: ToolCall): Promise<ToolResult> {
   const { questions } = ledger;
   const earlier = questions.answerFor(call.id);
   if (earlier) return { content: earlier.answer, isError: false };
   if (!questions.pendingQuestions().some((q) => q.questionId === call.id)) {
     const parsed = questionOf(call.args);
     if ('problem' in parsed) return { content: `Invalid call of tool "${call.name}": ${parsed.problem}.`, isError: true };
-    events.emit({ type: 'question.asked', question: questions.ask(call.id, parsed.question, ledger.step, now()) });
+    const question = questions.ask(call.id, parsed.question, ledger.step, now());
+    events.emit({ type: 'question.asked', question });
     lifecycle.approvalsChanged();
+    // A sub-agent's question shows on the run people watch, where it can be answered.
+    subAgents.ownQuestionAsked(question);
   }
   await condition(() => questions.answerFor(call.id) !== undefined);
   return { content: questions.answerFor(call.id)!.answer, isError: false };

@@ -460,6 +460,16 @@ export interface PendingQuestion {
   step: number;
   /** ISO-8601 workflow time when it was asked. */
   askedAt: string;
+  /** Agents from the top-level run to the sub-agent that asked it; absent for the run's own questions. */
+  path?: string[];
+  /** Where a sub-agent's question waits: that run and its question id there. */
+  origin?: QuestionOrigin;
+}
+
+/** The run a sub-agent's question was asked in, and its id there. */
+export interface QuestionOrigin {
+  runId: string;
+  questionId: string;
 }
 
 /** An answered question, as recorded in the run. */

@@ -21,12 +21,16 @@ import {
   AGENT_RUN_WORKFLOW,
   type AgentRunInput,
   type AgentRunResult,
+  type AnswerQuestionInput,
   type ApprovalDecisionInput,
   type ApprovalRecord,
   type PendingApproval,
+  type PendingQuestion,
+  type QuestionRecord,
   type RunStatus,
 } from '../run/contract.js';
 import { parseDecision, type DecisionProblem } from '../run/decision-rules.js';
+import type { AnswerProblem } from '../run/questions.js';
 import type { RunLedger } from '../run/ledger.js';
 import type { DelegatedApprovalView } from '../run/lifecycle.js';
 import type { RunEvents } from '../run/run-events.js';
@@ -35,24 +39,35 @@ import { describeFailure } from '../shared/failures.js';
 import { AGENT_ID, RUN_STATE } from '../shared/search-attributes.js';
 import { childDetails, childFailure, depthProblem, parseSubAgentArgs, subAgentMessage } from './calls.js';
 import {
+  delegatedAnswerSignal,
   delegatedDecisionSignal,
   SUB_AGENT_HANDLER_DESCRIPTIONS,
   subAgentReportSignal,
   subAgentRunId,
+  type DelegatedAnswerInput,
   type DelegatedDecisionInput,
+  type DelegatedProblem,
   type SubAgentReport,
 } from './contract.js';
 import { DelegatedApprovals, type AnswerRoute, type RequestOrigin } from './delegated-approvals.js';
+import { DelegatedQuestions, type QuestionReplyRoute, type QuestionRequestOrigin } from './delegated-questions.js';
 
 type AgentRunWorkflow = (input: AgentRunInput) => Promise<AgentRunResult>;
 type ReportBody = SubAgentReport extends infer R ? (R extends SubAgentReport ? Omit<R, 'toolCallId'> : never) : never;
 
 export class SubAgents implements DelegatedApprovalView {
   private readonly delegated = new DelegatedApprovals(() => uuid4());
+  private readonly questions = new DelegatedQuestions(() => uuid4());
   /** Reports to the parent go one at a time, so it sees an approval requested before resolved. */
   private reports: Promise<void> = Promise.resolve();
   /** Set while applying a decision the parent forwarded: the resolved report answers that request. */
   private answering?: string;
+  /** Set while applying an answer the parent forwarded: the answered report replies to that request. */
+  private answeringQuestion?: string;
+  /** Applies an answer to one of this run's own questions (the run wires it: record, event, state). */
+  applyOwnAnswer: (answer: AnswerQuestionInput) => QuestionRecord = () => {
+    throw new Error('applyOwnAnswer is not wired');
+  };
   /** Called whenever a sub-agent's approval comes or goes, so the run's state and UI details follow. */
   onChange: () => void = () => undefined;
 
@@ -86,6 +101,7 @@ export class SubAgents implements DelegatedApprovalView {
     const describe = SUB_AGENT_HANDLER_DESCRIPTIONS;
     setHandler(subAgentReportSignal, (report) => this.onReport(report), { description: describe.subAgentReport });
     setHandler(delegatedDecisionSignal, (input) => this.onForwardedDecision(input), { description: describe.delegatedDecision });
+    setHandler(delegatedAnswerSignal, (input) => this.onForwardedAnswer(input), { description: describe.delegatedAnswer });
   }
 
   /** This run's place in the chain: agents from the top-level run down to this one. */
@@ -93,19 +109,24 @@ export class SubAgents implements DelegatedApprovalView {
     return [...(this.ledger.input.parent?.path ?? []), this.ledger.agentId];
   }
 
-  /** The run's status with its sub-agents' approvals and its parent added. */
+  /** The run's status with its sub-agents' approvals and questions and its parent added. */
   status(base: RunStatus): RunStatus {
     const parent = this.ledger.input.parent;
+    const closedQuestions = [...(base.closedQuestions ?? []), ...this.questions.closedQuestions()];
     return {
       ...base,
       pendingApprovals: [...base.pendingApprovals, ...this.delegated.pending()],
       approvals: [...base.approvals, ...this.delegated.records()],
+      pendingQuestions: [...(base.pendingQuestions ?? []), ...this.questions.pending()],
+      questions: [...(base.questions ?? []), ...this.questions.records()],
+      ...(closedQuestions.length > 0 && { closedQuestions }),
       ...(parent && { parent }),
     };
   }
 
+  /** Whether a sub-agent waits for people: an approval or a question. */
   hasPending(): boolean {
-    return this.delegated.hasPending();
+    return this.delegated.hasPending() || this.questions.hasPending();
   }
 
   // Decisions people send to this run -------------------------------------------------------
@@ -145,7 +166,48 @@ export class SubAgents implements DelegatedApprovalView {
     await this.sendDown(decision, { kind: 'signal', payload: decision }, 'signal');
   }
 
-  // This run's own approvals, reported to the parent -----------------------------------------
+  // Answers people send to this run ---------------------------------------------------------
+
+  /** Whether an answer payload names one of the sub-agents' questions (then `answerByUpdate` takes it). */
+  ownsQuestion(payload: unknown): payload is AnswerQuestionInput {
+    const id = (payload as { questionId?: unknown } | null)?.questionId;
+    return typeof id === 'string' && this.questions.owns(id);
+  }
+
+  /** Why an answer must be refused, for this run's own questions and its sub-agents' alike. */
+  answerProblem(payload: unknown): AnswerProblem | undefined {
+    if (this.ownsQuestion(payload)) return this.questions.problemWith(payload);
+    const own = this.ledger.questions.problemWith(payload);
+    if (own?.code !== 'UNKNOWN_QUESTION' || !this.questions.hasPending()) return own;
+    const ids = [...this.ledger.questions.pendingQuestions(), ...this.questions.pending()].map((q) => q.questionId);
+    return { code: own.code, message: `No pending question "${(payload as AnswerQuestionInput).questionId}" in this run; pending: ${ids.join(', ')}.` };
+  }
+
+  /**
+   * Forwards an update's answer to the child holding the question and waits for the child's
+   * reply, so the caller gets the record the child really applied (or its refusal).
+   */
+  async answerByUpdate(answer: AnswerQuestionInput): Promise<QuestionRecord> {
+    const requestId = await this.sendAnswerDown(answer, { kind: 'update' });
+    await condition(() => this.questions.hasReply(requestId));
+    const reply = this.questions.takeReply(requestId)!;
+    if ('problem' in reply) throw ApplicationFailure.create({ type: reply.problem.code, message: reply.problem.message, nonRetryable: true });
+    return reply.record;
+  }
+
+  // This run's own approvals and questions, reported to the parent ---------------------------
+
+  ownQuestionAsked(question: PendingQuestion): void {
+    this.reportUp({ kind: 'question.asked', question: { ...question, path: this.path(), origin: { runId: this.ledger.runId, questionId: question.questionId } } });
+  }
+
+  ownQuestionAnswered(record: QuestionRecord): void {
+    this.reportUp({
+      kind: 'question.answered',
+      record: { ...record, path: this.path(), origin: { runId: this.ledger.runId, questionId: record.questionId } },
+      ...(this.answeringQuestion !== undefined && { requestId: this.answeringQuestion }),
+    });
+  }
 
   ownApprovalRequested(approval: PendingApproval, tool: ToolSpec | undefined): void {
     this.reportUp({
@@ -182,6 +244,7 @@ export class SubAgents implements DelegatedApprovalView {
     const message = subAgentMessage(request, from);
     this.events.emit({ type: 'subagent.started', step: this.ledger.step, toolCallId: call.id, agentId, runId: childId, path: [...this.path(), agentId] });
     this.delegated.childStarted(call.id, childId, this.ledger.step);
+    this.questions.childStarted(call.id, childId, this.ledger.step);
     let ending = 'it completed';
     try {
       const result = await executeChild<AgentRunWorkflow>(AGENT_RUN_WORKFLOW, {
@@ -217,10 +280,14 @@ export class SubAgents implements DelegatedApprovalView {
       ending = failed.ending;
       return failed.result;
     } finally {
-      const { closed, routes } = this.delegated.childEnded(call.id, `sub-agent run ${childId} ended: ${ending}`, this.now());
+      const reason = `sub-agent run ${childId} ended: ${ending}`;
+      const { closed, routes } = this.delegated.childEnded(call.id, reason, this.now());
       for (const record of closed) this.resolvedHere(record);
       routes.forEach((r) => this.deliver(r));
-      if (closed.length) this.onChange();
+      const questions = this.questions.childEnded(call.id, reason, this.now());
+      for (const question of questions.closed) this.events.emit({ type: 'question.closed', question });
+      questions.routes.forEach((r) => this.deliverReply(r));
+      if (closed.length || questions.closed.length) this.onChange();
     }
   }
 
@@ -244,9 +311,68 @@ export class SubAgents implements DelegatedApprovalView {
       if (answered && (record || upRequestId !== undefined)) {
         this.reportUp({ kind: 'resolved', record: answered, ...(upRequestId !== undefined && { requestId: upRequestId }) });
       }
+    } else if (report.kind === 'refused') {
+      this.refused(report.requestId, report.problem);
+    } else if (report.kind === 'question.asked') {
+      const added = this.questions.asked(report.toolCallId, report.question);
+      if (!added) return;
+      this.events.emit({ type: 'question.asked', question: added });
+      this.reportUp({ kind: 'question.asked', question: added });
+      this.onChange();
     } else {
-      this.deliver(this.delegated.refused(report));
+      const { record, route } = this.questions.answered(report.toolCallId, report.record, report.requestId);
+      const upRequestId = route?.origin.kind === 'relay' ? route.origin.upRequestId : undefined;
+      if (record) {
+        this.events.emit({ type: 'question.answered', answer: record });
+        this.onChange();
+      }
+      const answered = record ?? (route && 'record' in route.reply ? route.reply.record : undefined);
+      if (answered && (record || upRequestId !== undefined)) {
+        this.reportUp({ kind: 'question.answered', record: answered, ...(upRequestId !== undefined && { requestId: upRequestId }) });
+      }
     }
+  }
+
+  /** A refusal from a child answers a forwarded decision or a forwarded answer, whichever the request was. */
+  private refused(requestId: string, problem: DelegatedProblem): void {
+    const route = this.delegated.refused({ kind: 'refused', toolCallId: '', requestId, problem });
+    if (route) this.deliver(route);
+    else this.deliverReply(this.questions.refused(requestId, problem));
+  }
+
+  /** An answer the parent forwarded: apply it to an own question, or pass it further down. */
+  private async onForwardedAnswer({ requestId, answer }: DelegatedAnswerInput): Promise<void> {
+    const refuse = (problem: AnswerProblem) => this.reportUp({ kind: 'refused', requestId, problem });
+    if (this.questions.owns(answer.questionId)) {
+      const problem = this.questions.problemWith(answer);
+      if (problem) return refuse(problem);
+      await this.sendAnswerDown(answer, { kind: 'relay', upRequestId: requestId });
+      return;
+    }
+    const problem = this.ledger.questions.problemWith(answer);
+    if (problem) return refuse(problem);
+    this.answeringQuestion = requestId;
+    try {
+      this.applyOwnAnswer(answer);
+    } finally {
+      this.answeringQuestion = undefined;
+    }
+  }
+
+  private async sendAnswerDown(answer: AnswerQuestionInput, origin: QuestionRequestOrigin): Promise<string> {
+    const out = this.questions.forward(answer, origin);
+    try {
+      await getExternalWorkflowHandle(out.childWorkflowId).signal(delegatedAnswerSignal, { requestId: out.requestId, answer: out.answer });
+    } catch (err) {
+      const message = `Sub-agent run ${out.childWorkflowId} could not be reached: ${describeFailure(err)}`;
+      this.deliverReply(this.questions.refused(out.requestId, { code: 'RUN_NOT_ACTIVE', message }));
+    }
+    return out.requestId;
+  }
+
+  /** Passes a refused answer up to the parent that forwarded it (an update takes its stored reply). */
+  private deliverReply(route: QuestionReplyRoute | undefined): void {
+    if (route?.origin.kind === 'relay' && 'problem' in route.reply) this.reportUp({ kind: 'refused', requestId: route.origin.upRequestId, problem: route.reply.problem });
   }
 
   /** A decision the parent forwarded: apply it to an own approval, or pass it further down. */
