@@ -101,13 +101,21 @@ export class PostgresLiveMedium implements LiveMedium {
         bytes += size;
         const pool = await this.pool();
         this.sweep(pool);
-        // Kept and notified in one statement (one round trip), delivered in this order.
-        await pool.query(
-          `WITH kept AS (INSERT INTO ${this.liveTable} (channel, writer, seq, line)
-             SELECT $1, $2, $3::bigint + i, line FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i))
-           SELECT pg_notify($1, line) FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i) ORDER BY i`,
-          [channel, writer, seq, lines],
-        );
+        try {
+          // Kept and notified in one statement (one round trip), delivered in this order.
+          await pool.query(
+            `WITH kept AS (INSERT INTO ${this.liveTable} (channel, writer, seq, line)
+               SELECT $1, $2, $3::bigint + i, line FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i))
+             SELECT pg_notify($1, line) FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i) ORDER BY i`,
+            [channel, writer, seq, lines],
+          );
+        } catch (err) {
+          // The next attempt starts over: the store's pool afresh (it may have been closed) and the
+          // live table made again (a restored or wiped database lost it). A lost connection needs
+          // nothing: the pool drops a broken client and connects anew.
+          this.ready = undefined;
+          throw err;
+        }
         seq += lines.length;
       },
       end: async () => {
