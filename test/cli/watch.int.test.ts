@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageText, type HarnessEventItem } from '../../src/client/index.js';
 import { connectClient, tempDir, temporalAddress, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import { cliEnv, harness, HarnessProcess } from '../support/cli.js';
+import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { spawnWorker, type WorkerProcess } from '../support/spawn-worker.js';
 
 describe('harness watch', () => {
@@ -39,7 +40,7 @@ agents:
   });
 });
 
-describe('harness watch and run --follow with a worker in another process', () => {
+describe.each(['directory', 'postgres'] as const)('harness watch and run --follow with a worker in another process, %s payload store', (store) => {
   const TEXT = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma';
   // An approval first, so `watch` is following before the answer streams; then the answer, word by word.
   const workspace = () =>
@@ -62,6 +63,15 @@ agents:
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.kill()));
   });
+  // The directory store is the test run's (HARNESS_PAYLOAD_DIR), shared as by `harness dev` and a terminal.
+  let pg: TestPostgres | undefined;
+  let storeEnv: Record<string, string> = {};
+  beforeAll(async () => {
+    if (store !== 'postgres') return;
+    pg = await startPostgres();
+    storeEnv = { HARNESS_PAYLOAD_STORE: 'postgres', HARNESS_PAYLOAD_POSTGRES_URL: pg.url, HARNESS_PAYLOAD_TABLE: `blobs_${uniqueId('t').replace(/\W/g, '_').toLowerCase()}` };
+  });
+  afterAll(async () => pg?.stop());
 
   const parse = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as HarnessEventItem);
   const answerOf = (items: HarnessEventItem[]) => {
@@ -73,11 +83,10 @@ agents:
   it('prints tokens from the live path (the shared payload store) ahead of the log, each character once; --no-live reads the log alone', async () => {
     const taskQueue = uniqueId('tq');
     const ws = workspace();
-    // The worker and the CLI share the test run's directory payload store (HARNESS_PAYLOAD_DIR), as `harness dev` and a terminal do.
-    workers.push(await spawnWorker(ws, taskQueue));
+    workers.push(await spawnWorker(ws, taskQueue, { env: storeEnv }));
     const client = await connectClient(taskQueue);
     try {
-      const env = cliEnv({ address: temporalAddress(), taskQueue, workspace: ws });
+      const env = { ...cliEnv({ address: temporalAddress(), taskQueue, workspace: ws }), ...storeEnv };
       const run = await client.startRun({ agentId: 'a', input: 'recite' });
       await run.waitFor((s) => s.state === 'waiting_for_approval');
       const watch = new HarnessProcess(['watch', run.runId, '--json'], env);
