@@ -18,11 +18,6 @@ export class MediumHealth {
   /** @param description the medium's description (never a password, see `LiveMedium.description`). */
   constructor(private readonly description: string) {}
 
-  /** Whether the last attempt to write failed (until one succeeds). */
-  get isFailing(): boolean {
-    return this.failing;
-  }
-
   /** A write failed: warns once per failing spell. */
   failed(log: Logger | undefined, cause: unknown): void {
     if (this.failing) return;

@@ -1,8 +1,8 @@
 /**
  * The live path's leftovers in a payload store, for `harness payloads gc`: the live files (directory
  * store) or live rows (PostgreSQL store) of model calls that ended without cleaning up (a worker
- * that crashed mid-stream), once they are 15 minutes old (`STALE_LIVE_FILE_MS`). Publishers sweep them now
- * and then too; gc also covers a namespace nobody publishes in any more.
+ * that crashed mid-stream), once they are 15 minutes old (`STALE_LIVE_FILE_MS`). Publishers sweep
+ * them now and then too; gc also covers a namespace or table nobody publishes in any more.
  */
 import { join } from 'node:path';
 import type { BlobStore } from '../payloads/blob-store.js';
