@@ -1,10 +1,11 @@
 /**
- * Following a run from the terminal: prints state changes, each new pending approval with the
- * commands that decide it, and each decision, until the run ends — from the run's event stream.
+ * Following a run from the terminal: prints state changes, tokens, each new pending approval with
+ * the commands that decide it, and each decision, until the run ends — from the run's event stream
+ * and, for tokens, its live path.
  */
 import type { HarnessClient } from '../client/harness-client.js';
 import type { RunHandle } from '../client/run-handle.js';
-import type { HarnessEvent } from '../workflows/run/events.js';
+import type { HarnessEvent, HarnessEventItem } from '../workflows/run/events.js';
 import { isTerminalRunState, type RunStatus } from '../workflows/run/contract.js';
 import { isHarnessError } from '../common/errors.js';
 import { CliError } from './errors.js';
@@ -56,13 +57,23 @@ export async function waitForever(run: RunHandle, predicate: (s: RunStatus) => b
 }
 
 /**
+ * How the terminal follows a run's events: by default tokens come on the live path too (from a
+ * worker in this process, or one sharing the payload store), as fast as `/api/chat` shows them,
+ * each message's text after the log has delivered its start, so lines print in the log's order;
+ * `live: false` (`--no-live`) reads the durable log alone (every event once, contiguous offsets).
+ */
+export function terminalEvents(run: RunHandle, options: { fromOffset?: number; live?: boolean } = {}): AsyncGenerator<HarnessEventItem> {
+  return run.events({ fromOffset: options.fromOffset ?? 0, live: options.live === false ? false : 'in-order' });
+}
+
+/**
  * Prints the run as it happens, from its event stream: state changes, tokens as the model
  * writes them, tool calls and results, each pending approval with the commands that decide it,
  * and each decision. Returns the final status once the run has ended.
  */
-export async function followRun(run: RunHandle, target: Target, client?: HarnessClient): Promise<RunStatus> {
+export async function followRun(run: RunHandle, target: Target, client?: HarnessClient, options: { live?: boolean } = {}): Promise<RunStatus> {
   const printer = new EventPrinter(run.runId, target);
-  for await (const { event } of run.events()) printer.print(event);
+  for await (const { event } of terminalEvents(run, options)) printer.print(event);
   printer.endLine();
   return client ? queryStatus(client, run.runId) : run.status();
 }

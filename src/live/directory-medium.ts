@@ -99,9 +99,10 @@ class FileWriter implements LiveWriter {
 
 /**
  * Removes live files last written before `notWrittenSince` from one namespace's live directory.
- * @returns how many were removed.
+ * @param dryRun count them, remove nothing.
+ * @returns how many were (or would be) removed.
  */
-export async function sweepLiveDir(dir: string, notWrittenSince: Date): Promise<number> {
+export async function sweepLiveDir(dir: string, notWrittenSince: Date, dryRun = false): Promise<number> {
   let removed = 0;
   let names: string[];
   try {
@@ -114,7 +115,7 @@ export async function sweepLiveDir(dir: string, notWrittenSince: Date): Promise<
     const path = join(dir, name);
     const s = await stat(path).catch(() => undefined);
     if (s && s.mtime < notWrittenSince) {
-      await rm(path, { force: true });
+      if (!dryRun) await rm(path, { force: true });
       removed++;
     }
   }
@@ -123,12 +124,13 @@ export async function sweepLiveDir(dir: string, notWrittenSince: Date): Promise<
 
 /**
  * Sweeps the stale live files of every namespace of a directory payload store (`harness payloads gc`).
- * @returns how many were removed.
+ * @param dryRun count them, remove nothing.
+ * @returns how many were (or would be) removed.
  */
-export async function sweepStaleLiveFiles(storeRoot: string, now = new Date()): Promise<number> {
+export async function sweepStaleLiveFiles(storeRoot: string, now = new Date(), dryRun = false): Promise<number> {
   const root = join(storeRoot, LIVE_DIR);
   let removed = 0;
   const namespaces = await readdir(root).catch(() => [] as string[]);
-  for (const ns of namespaces) removed += await sweepLiveDir(join(root, ns), new Date(now.getTime() - STALE_LIVE_FILE_MS));
+  for (const ns of namespaces) removed += await sweepLiveDir(join(root, ns), new Date(now.getTime() - STALE_LIVE_FILE_MS), dryRun);
   return removed;
 }

@@ -58,7 +58,7 @@ export class PostgresLiveMedium implements LiveMedium {
 
   /** The table of lines kept while their attempts run. */
   private get liveTable(): string {
-    return `${this.store.table}_live`;
+    return liveTableOf(this.store);
   }
 
   /** The store's pool, with the live table created (once per medium). */
@@ -101,13 +101,21 @@ export class PostgresLiveMedium implements LiveMedium {
         bytes += size;
         const pool = await this.pool();
         this.sweep(pool);
-        // Kept and notified in one statement (one round trip), delivered in this order.
-        await pool.query(
-          `WITH kept AS (INSERT INTO ${this.liveTable} (channel, writer, seq, line)
-             SELECT $1, $2, $3::bigint + i, line FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i))
-           SELECT pg_notify($1, line) FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i) ORDER BY i`,
-          [channel, writer, seq, lines],
-        );
+        try {
+          // Kept and notified in one statement (one round trip), delivered in this order.
+          await pool.query(
+            `WITH kept AS (INSERT INTO ${this.liveTable} (channel, writer, seq, line)
+               SELECT $1, $2, $3::bigint + i, line FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i))
+             SELECT pg_notify($1, line) FROM unnest($4::text[]) WITH ORDINALITY AS t(line, i) ORDER BY i`,
+            [channel, writer, seq, lines],
+          );
+        } catch (err) {
+          // The next attempt starts over: the store's pool afresh (it may have been closed) and the
+          // live table made again (a restored or wiped database lost it). A lost connection needs
+          // nothing: the pool drops a broken client and connects anew.
+          this.ready = undefined;
+          throw err;
+        }
         seq += lines.length;
       },
       end: async () => {
@@ -122,7 +130,7 @@ export class PostgresLiveMedium implements LiveMedium {
   private sweep(pool: pg.Pool): void {
     if (Date.now() - this.lastSweep < SWEEP_INTERVAL_MS) return;
     this.lastSweep = Date.now();
-    void pool.query(`DELETE FROM ${this.liveTable} WHERE at < now() - make_interval(secs => $1)`, [STALE_LIVE_FILE_MS / 1000]).catch(() => undefined);
+    void staleRows(pool, this.liveTable, 'DELETE').catch(() => undefined);
   }
 
   /** LISTENs on `channel`, then hands its followers the lines its attempts in progress already sent. */
@@ -216,4 +224,36 @@ export class PostgresLiveMedium implements LiveMedium {
     client?.removeAllListeners('end');
     void client?.end().catch(() => undefined);
   }
+}
+
+/** The live table of a PostgreSQL payload store (`<store table>_live`). */
+export function liveTableOf(store: PostgresBlobStore): string {
+  return `${store.table}_live`;
+}
+
+/**
+ * Deletes the live lines older than {@link STALE_LIVE_FILE_MS} from a PostgreSQL store's live
+ * table, as the database's clock tells (`harness payloads gc`): lines of model calls that ended
+ * without cleaning up. No live table (nothing ever streamed there) is nothing to delete.
+ * @param dryRun count them, delete nothing.
+ * @returns how many were (or would be) deleted.
+ */
+export async function sweepStaleLiveRows(store: PostgresBlobStore, dryRun = false): Promise<number> {
+  const pool = await store.pooled();
+  try {
+    return await staleRows(pool, liveTableOf(store), dryRun ? 'COUNT' : 'DELETE');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === UNDEFINED_TABLE) return 0;
+    throw err;
+  }
+}
+
+const UNDEFINED_TABLE = '42P01';
+
+/** Counts or deletes the live lines older than the stale bound; returns how many. */
+async function staleRows(pool: pg.Pool, table: string, what: 'COUNT' | 'DELETE'): Promise<number> {
+  const stale = `at < now() - make_interval(secs => $1)`;
+  if (what === 'DELETE') return (await pool.query(`DELETE FROM ${table} WHERE ${stale}`, [STALE_LIVE_FILE_MS / 1000])).rowCount ?? 0;
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${stale}`, [STALE_LIVE_FILE_MS / 1000]);
+  return rows[0]?.n ?? 0;
 }

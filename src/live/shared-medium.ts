@@ -18,6 +18,7 @@ import { HarnessStorageDriver } from '../payloads/storage-driver.js';
 import { DirectoryLiveMedium, LIVE_DIR } from './directory-medium.js';
 import { LiveFrameCodec } from './frame-codec.js';
 import type { LiveMedium } from './medium.js';
+import { MediumHealth } from './medium-health.js';
 import { PostgresLiveMedium } from './postgres-medium.js';
 
 /** What the live path needs of a Temporal client (a `Client`, or a workflow handle's `WorkflowClient`). */
@@ -25,10 +26,11 @@ export interface LiveClient {
   readonly options: { readonly namespace: string; readonly loadedDataConverter: LoadedDataConverter };
 }
 
-/** A medium and the codec of its lines. */
+/** A medium, the codec of its lines, and how its publishers last found it. */
 export interface SharedMedium {
   medium: LiveMedium;
   codec: LiveFrameCodec;
+  health: MediumHealth;
 }
 
 const ORIGIN_KEY = Symbol.for('temporal-harness.live-origin');
@@ -62,7 +64,7 @@ function mediumFor(store: BlobStore, ring: EncryptionKeyring | undefined): Share
   const medium =
     store instanceof DirectoryBlobStore ? new DirectoryLiveMedium(join(store.root, LIVE_DIR)) : store instanceof PostgresBlobStore ? new PostgresLiveMedium(store) : undefined;
   if (!medium) return undefined;
-  byRing.set(ringKey, (shared = { medium, codec: new LiveFrameCodec(ring) }));
+  byRing.set(ringKey, (shared = { medium, codec: new LiveFrameCodec(ring), health: new MediumHealth(medium.description) }));
   return shared;
 }
 

@@ -7,6 +7,7 @@
  *
  * @example
  * const pg = await startPostgres();   // pg.url = postgres://harness@127.0.0.1:<port>/postgres
+ * pg.down(); pg.up();               // a crash and a restart, same port and data
  * await pg.stop();
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,10 @@ export interface TestPostgres {
   port: number;
   /** Stops the server (immediately) and deletes its files; safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server like a crash would (`immediate`), keeping its files: the port refuses connections. */
+  down(): void;
+  /** Starts a server taken {@link TestPostgres.down} again, on the same files and port. */
+  up(): void;
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
@@ -38,13 +43,17 @@ export async function startPostgres(): Promise<TestPostgres> {
       ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe', cwd: dir })
       : execFileSync(join(bin, cmd), args, { stdio: 'pipe', cwd: dir });
   const port = await freePort();
-  try {
-    run('initdb', ['-D', data, '-U', 'harness', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  const start = () =>
     run('pg_ctl', [
       '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
       '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
       'start',
     ]);
+  let running = false;
+  try {
+    run('initdb', ['-D', data, '-U', 'harness', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+    start();
+    running = true;
   } catch (err) {
     const e = err as { stderr?: Buffer; message: string };
     rmSync(dir, { recursive: true, force: true });
@@ -58,10 +67,18 @@ export async function startPostgres(): Promise<TestPostgres> {
       if (stopped) return;
       stopped = true;
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        if (running) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+    down() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      running = false;
+    },
+    up() {
+      start();
+      running = true;
     },
   };
 }

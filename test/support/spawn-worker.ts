@@ -8,6 +8,8 @@ const ENTRY = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** What it printed so far (stdout and stderr, e.g. the SDK's log). */
+  output(): string;
   /** SIGKILL, then wait until the process is gone. */
   kill(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export async function spawnWorker(
   });
   return {
     child,
+    output: () => output,
     kill: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();

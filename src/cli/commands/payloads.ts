@@ -25,7 +25,8 @@ export function registerPayloads(program: Command): void {
       "Reads the history of every open run and of every closed run the namespace still retains (and every schedule), " +
         'collects the payload references in them, and deletes the blobs of the namespace that none references and ' +
         'that nobody stored within --older-than-days. Runs, forks and threads sharing content share a blob: any one keeps it. ' +
-        'With a directory store it also removes live files (tokens shared with other processes) that crashed workers left behind.',
+        'It also removes what crashed workers left of the live path (tokens shared with other processes) once it is 15 minutes old: ' +
+        'live files of a directory store, rows of the PostgreSQL store\'s <table>_live.',
     )
     .option('--older-than-days <n>', 'keep blobs stored (or re-stored) within this many days, referenced or not', positiveInt('--older-than-days'), 1)
     .option('--dry-run', 'count what would be deleted; delete nothing')
@@ -52,18 +53,21 @@ Examples:
           olderThanMs: opts.olderThanDays * 86_400_000,
           ...(opts.dryRun && { dryRun: true }),
         });
-        // A directory store also holds live files of model calls (src/live/): crashed publishers leave some behind.
-        const { DirectoryBlobStore } = await import('../../payloads/directory-store.js');
-        const { sweepStaleLiveFiles } = await import('../../live/directory-medium.js');
-        const staleLiveFiles = driver.blobs instanceof DirectoryBlobStore && !opts.dryRun ? await sweepStaleLiveFiles(driver.blobs.root) : 0;
-        if (opts.json) return out(JSON.stringify({ ...report, staleLiveFiles }, null, 2));
+        // The store also carries the live path of model calls (src/live/): crashed publishers leave files or rows behind.
+        const { sweepStaleLive } = await import('../../live/sweep.js');
+        const live = await sweepStaleLive(driver.blobs, { dryRun: opts.dryRun ?? false });
+        const staleLiveFiles = live?.unit === 'file' ? live.removed : 0;
+        const staleLiveRows = live?.unit === 'row' ? live.removed : 0;
+        if (opts.json) return out(JSON.stringify({ ...report, staleLiveFiles, staleLiveRows }, null, 2));
         out(
           `${c.bold(driver.blobs.description)}, namespace ${report.namespace}`,
           `scanned ${report.runsScanned} runs and ${report.schedulesScanned} schedules`,
           `${report.blobs} blobs stored, ${report.referenced} of them referenced; ${opts.dryRun ? 'would delete' : 'deleted'} ${report.deleted} (${report.deletedBytes} bytes); ` +
             `${report.keptRecent} unreferenced but stored within ${opts.olderThanDays} day(s), kept` +
             (report.keptUnreadable ? `; ${report.keptUnreadable} kept under encryption keys this process lacks (set every key to collect them)` : ''),
-          ...(staleLiveFiles ? [`removed ${staleLiveFiles} stale live file(s) of model calls that ended without cleaning up`] : []),
+          ...(live?.removed
+            ? [`${opts.dryRun ? 'would remove' : 'removed'} ${live.removed} stale live ${live.unit}(s) (${live.where}) of model calls that ended without cleaning up`]
+            : []),
         );
       });
     });

@@ -11,6 +11,8 @@ import { block, c, err, out } from '../output.js';
 interface RunOptions {
   agent?: string;
   follow?: boolean;
+  /** False with --no-live. */
+  live: boolean;
   runId?: string;
   thread?: string;
   context?: string;
@@ -24,11 +26,13 @@ export function registerRun(program: Command): void {
       'Starts a run of an agent with the given input. Prints only the run id, so it composes:\n' +
         '  RUN=$(harness run "…")\n\n' +
         'With --follow it prints state changes and each approval the run waits for, with the exact ' +
-        'commands to decide it, then the output (exit code 1 if the run failed).',
+        'commands to decide it, then the output (exit code 1 if the run failed). Its tokens come as the model writes ' +
+        "them when the worker shares this process's payload store (see `harness watch --help`); --no-live waits for the run's durable log.",
     )
     .argument('<input>', "the user's message that starts the run")
     .option('-a, --agent <id>', 'agent id from the workspace (default: auto = routing rules, router model, then defaultAgent)')
     .option('-f, --follow', 'print progress and wait for the run to end')
+    .option('--no-live', "with --follow, print from the run's durable log only (no tokens ahead of it)")
     .option('--run-id <id>', 'run id to use (default: run-<uuid>)')
     .option('--thread <id>', 'conversation this run belongs to')
     .option('--context <json>', 'caller context visible to tools, as a JSON object')
@@ -70,7 +74,7 @@ Examples:
             return;
           }
           out(`${c.bold(run.runId)} started: agent ${agentId}, task queue ${ctx.settings.taskQueue}`);
-          const final = await followRun(run, await printTarget(ctx), client);
+          const final = await followRun(run, await printTarget(ctx), client, { live: opts.live });
           if (final.state === 'completed') {
             out('', c.bold('Output:'), ...block(final.output ?? ''));
             return;
