@@ -3,7 +3,7 @@
  * (a `callTool` activity, or a child run for a sub-agent); results go into the transcript in call
  * order. A tool that fails is the model's problem to work around, not the end of the run.
  */
-import { ActivityFailure, isCancellation, proxyLocalActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyLocalActivities, TimeoutFailure, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
 import { describeFailure, formatMs, timeoutIn, timeoutReason } from '../shared/failures.js';
@@ -96,15 +96,21 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
     if (spec.subAgent) return await toolSpan(call.name, call.id, true, () => subAgents.call(call, spec, args));
     return await toolSpan(call.name, call.id, false, () => callToolActivity(parts, spec, call, args, summary, tools));
   } catch (err) {
-    if (!(err instanceof ActivityFailure) || isCancellation(err)) {
+    const local = spec.execution === 'local';
+    // A local activity's failure reaches the workflow as it is, not inside an ActivityFailure
+    // (the SDK core writes the activity's own failure into the marker: temporalio/sdk-core#449).
+    const failed = err instanceof ActivityFailure || (local && (err instanceof ApplicationFailure || err instanceof TimeoutFailure));
+    if (!failed || isCancellation(err)) {
       step.abandon(call.id);
       throw err;
     }
     const timeout = timeoutIn(err);
     const limits = ledger.limits!;
     const content = !timeout
-      ? describeFailure(err)
-      : spec.execution === 'local'
+      ? local && err instanceof ApplicationFailure
+        ? err.message
+        : describeFailure(err)
+      : local
         ? `Tool "${call.name}" timed out after ${formatMs(spec.timeoutMs!)} (tools.perTool.${call.name}.timeout; a local tool).`
         : `Tool "${call.name}" ${timeoutReason(timeout, limits.toolCallTimeoutMs, 'toolCallTimeout', limits.heartbeatTimeoutMs)}.`;
     return { content, isError: true };
