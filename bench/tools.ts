@@ -20,6 +20,16 @@ export const lookupOrder = tool(
   },
 );
 
+/**
+ * `lookup_order` under another name, declared local in the bench workspace
+ * (`tools.perTool.lookup_order_local.local`): the same work, run as a local activity.
+ */
+export const lookupOrderLocal = tool(lookupOrder.func as never, {
+  name: 'lookup_order_local',
+  description: 'Look up an order by id.',
+  schema: z.object({ orderId: z.string() }),
+});
+
 /** Filler text, so a page is about 1 KB whatever its number. */
 const FILLER = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. '.repeat(12);
 
