@@ -93,7 +93,8 @@ function notLocalReason(config: WorkspaceConfig, name: string, toolNames: Readon
     return `a built-in memory tool calls its store and embedding model; ${regular}`;
   }
   if (!toolNames.has(name)) {
-    return `no such tool (${config.tools?.module ? 'the tools module does not export it' : 'no `tools.module` is declared'})`;
+    const graphs = config.agents.some((a) => a.execution === 'graph') ? "; a graph agent's tools run inside its graph and cannot be local" : '';
+    return `no such tool (${config.tools?.module ? 'the tools module does not export it' : 'no `tools.module` is declared'})${graphs}`;
   }
   return undefined;
 }

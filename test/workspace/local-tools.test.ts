@@ -59,4 +59,15 @@ describe('workspace: tools declared local', () => {
       { path: 'tools.perTool.ghost.local', message: expect.stringContaining('no such tool (the tools module does not export it)') },
     ]);
   });
+
+  it("refuses local for a graph agent's tool: it runs inside the graph", async () => {
+    const graphs = TEST_TOOLS.replace(/tools\.ts$/, 'graphs.ts');
+    const issues = await issuesOf(
+      '  perTool:\n    send_email: { local: true }',
+      `  - { id: a, model: m, tools: [echo] }\n  - { id: g, execution: graph, graph: { module: ${JSON.stringify(graphs)}, export: mailAgent } }`,
+    );
+    expect(issues).toEqual([
+      { path: 'tools.perTool.send_email.local', message: expect.stringContaining("no such tool (the tools module does not export it); a graph agent's tools run inside its graph and cannot be local") },
+    ]);
+  });
 });
