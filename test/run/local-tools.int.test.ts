@@ -3,6 +3,7 @@
  * activities. History shows a local-activity marker (with the call's summary) and no activity task
  * for them; approvals, events, results by reference, retries and errors work as for any tool.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,8 @@ import type { HarnessClient, HarnessEvent } from '../../src/client/index.js';
 import { harnessDataConverter } from '../../src/codec/data-converter.js';
 import { DirectoryBlobStore } from '../../src/payloads/directory-store.js';
 import { eventually } from '../support/eventually.js';
-import { fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { connectClient, fileLines, tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
+import { spawnWorker } from '../support/spawn-worker.js';
 import { rawHistory, withHarnessWorker } from '../support/security.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -192,4 +194,35 @@ describe('tools declared local', () => {
       expect(events.at(-1)?.workflowExecutionCanceledEventAttributes).toBeTruthy();
     });
   }, 60_000);
+
+  // A local call leaves nothing in history until it ends: a worker that dies mid-call takes the
+  // workflow task with it, and the run goes on only once that task times out (10 s).
+  it('a worker killed during a local call: another worker runs the call again after the workflow task timeout', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'log');
+    const gate = join(dir, 'gate');
+    const ws = localWorkspace(`{ name: wait_for_gate, args: { file: ${JSON.stringify(log)}, gate: ${JSON.stringify(gate)}, label: w } }`, {
+      perTool: '    wait_for_gate: { local: true, timeout: 5s }',
+    });
+    const taskQueue = uniqueId('tq');
+    const victim = await spawnWorker(ws, taskQueue);
+    const client = await connectClient(taskQueue);
+    try {
+      const run = await client.startRun({ agentId: 'a', input: 'go', runId: uniqueId('local-crash') });
+      await eventually(() => fileLines(log), (lines) => lines.includes('w-started'), 'the local call to start on the first worker');
+      await victim.kill();
+      writeFileSync(gate, '');
+      const killedAt = Date.now();
+      const result = await withWorker(ws, async () => run.result(), { taskQueue });
+      console.log(`[local-tools] worker killed during a local call: the run completed ${Date.now() - killedAt} ms later`);
+      expect(result.output).toBe('done: w passed the gate');
+      expect(fileLines(log)).toEqual(['w-started', 'w-started', 'w-finished']);
+      const events = await historyOf(client, run.runId);
+      expect(events.some((e) => e.workflowTaskTimedOutEventAttributes != null)).toBe(true);
+      expect(localMarkers(events).filter((m) => m.startsWith('tool '))).toEqual(['tool wait_for_gate']);
+    } finally {
+      await victim.kill();
+      await client.close();
+    }
+  }, 90_000);
 });
