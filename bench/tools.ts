@@ -8,17 +8,26 @@ import { z } from 'zod';
 import { mark } from './lib/probe.js';
 
 /** Answers at once; records its start time under the run id (the harness passes `runId`). */
-export const lookupOrder = tool(
-  async ({ orderId }, config) => {
-    mark('tool', config?.configurable?.runId as string | undefined);
-    return `Order ${orderId}: shipped on 2024-05-02, 1 item, $42.00`;
-  },
-  {
-    name: 'lookup_order',
-    description: 'Look up an order by id.',
-    schema: z.object({ orderId: z.string() }),
-  },
-);
+async function findOrder({ orderId }: { orderId: string }, config?: { configurable?: Record<string, unknown> }): Promise<string> {
+  mark('tool', config?.configurable?.runId as string | undefined);
+  return `Order ${orderId}: shipped on 2024-05-02, 1 item, $42.00`;
+}
+
+export const lookupOrder = tool(findOrder, {
+  name: 'lookup_order',
+  description: 'Look up an order by id.',
+  schema: z.object({ orderId: z.string() }),
+});
+
+/**
+ * `lookup_order` under another name, declared local in the bench workspace
+ * (`tools.perTool.lookup_order_local.local`): the same work, run as a local activity.
+ */
+export const lookupOrderLocal = tool(findOrder, {
+  name: 'lookup_order_local',
+  description: 'Look up an order by id.',
+  schema: z.object({ orderId: z.string() }),
+});
 
 /** Filler text, so a page is about 1 KB whatever its number. */
 const FILLER = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. '.repeat(12);

@@ -54,6 +54,8 @@ writeFileSync(
   module: ${JSON.stringify(tools)}
   client:
     pick: { description: pick a value, output: { type: object, required: [value] } }
+  perTool:
+    note_state: { local: true, timeout: 2s }
 models:
   m:
     provider: scripted
@@ -70,6 +72,10 @@ models:
         turns:
           - toolCalls: [{ name: asker, args: { input: ask } }]
           - text: "forwarded: {{lastToolResult}}"
+      - when: ^local
+        turns:
+          - toolCalls: [{ name: note_state, args: { key: color, value: green } }, { name: echo, args: { text: regular } }]
+          - text: "local: {{lastToolResult}}"
       - when: ^delegate
         turns:
           - toolCalls: [{ name: recorder, args: { input: record } }]
@@ -122,6 +128,10 @@ agents:
     model: m
     askHuman: true
     tools: [pick]
+  - id: local-runner
+    model: m
+    tools: [note_state, echo]
+    requireApproval: [note_state]
   - id: delegator
     model: m
     subAgents: [recorder]
@@ -339,6 +349,18 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
       await run.waitFor((s) => (s.pendingQuestions ?? []).length === 1);
       await run.cancel();
       await run.result().catch(() => undefined);
+      return run.runId;
+    },
+  },
+  // A tool declared local (tools.perTool.note_state.local): approved by update, then run as a local
+  // activity (a marker) beside a regular tool call of the same step.
+  'run-local-tool': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'local-runner', input: 'local', runId, context: { user: 'rec' } });
+      await run.waitFor((s) => s.pendingApprovals.length === 1);
+      await run.approve({ approver: 'rec' });
+      await run.result();
       return run.runId;
     },
   },

@@ -34,13 +34,16 @@ type Scenario = 'model→tool→model' | '… with one approval';
  * worker's connection, asking for eager workflow start (the server hands the first workflow task
  * back in the start reply), as an app embedding client and worker does; otherwise the driver starts
  * it from this process. `local`: the bare workflow's model and tool calls as local activities.
- * `base`: the variant its per-round ratio is taken against (same start path). `ref`: served by the
- * worker and workflow bundle of the `BENCH_CONTROL_REF` checkout instead of this one.
+ * `localTool`: only the tool call as a local activity (agentRun: a tool declared local, agents
+ * `local-tool` / `local-gated`). `base`: the variant its per-round ratio is taken against (same
+ * start path). `ref`: served by the worker and workflow bundle of the `BENCH_CONTROL_REF` checkout
+ * instead of this one.
  */
 interface VariantSpec {
   kind: 'ts' | 'go' | 'harness';
   eager: boolean;
   local?: boolean;
+  localTool?: boolean;
   ref?: boolean;
   base: Variant;
 }
@@ -52,7 +55,9 @@ type Variant =
   | 'TS bare, eager start'
   | 'Go bare, eager start'
   | 'agentRun, eager start'
-  | 'TS bare, eager start + local activities';
+  | 'TS bare, eager start + local activities'
+  | 'TS bare, local tool'
+  | 'agentRun, local tool';
 const SPECS: Record<Variant, VariantSpec> = {
   'TS bare': { kind: 'ts', eager: false, base: 'TS bare' },
   'Go bare': { kind: 'go', eager: false, base: 'TS bare' },
@@ -62,6 +67,8 @@ const SPECS: Record<Variant, VariantSpec> = {
   'Go bare, eager start': { kind: 'go', eager: true, base: 'TS bare, eager start' },
   'agentRun, eager start': { kind: 'harness', eager: true, base: 'TS bare, eager start' },
   'TS bare, eager start + local activities': { kind: 'ts', eager: true, local: true, base: 'TS bare, eager start' },
+  'TS bare, local tool': { kind: 'ts', eager: false, localTool: true, base: 'TS bare, local tool' },
+  'agentRun, local tool': { kind: 'harness', eager: false, localTool: true, base: 'TS bare, local tool' },
 };
 /**
  * BENCH_CONTROL_REF=<dir>: a checkout of another commit (node_modules in place) whose worker
@@ -209,6 +216,11 @@ export const control: Benchmark = {
           : [`worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)}${eagerCpu === undefined ? '' : `; both eagerly started: ${ratio(eagerCpu)}`} (target ≤ 1.3×)${refCpu === undefined ? '' : `; agentRun@ref / TS bare: ${ratio(refCpu)}`}.`]),
         ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), started by the driver like agentRun: same client, same server, same rounds.`, ...againstRef(results)] : []),
         ...(PROFILE ? ["The tuned lane's TS workers ran under V8's CPU profiler (slower): compare its CPU figures with each other, not with unprofiled runs."] : []),
+        ...(VARIANTS.some((v) => SPECS[v].localTool)
+          ? [
+              '"local tool" variants: the tool call as a local activity, the model calls as activities (agentRun: the same tool declared `tools.perTool.<name>.local: true`); their ratios are against "TS bare, local tool". "update → tool started" has no figure for them: there is no activity task, the tool starts inside the workflow task that handles the update.',
+            ]
+          : []),
         ...(VARIANTS.some((v) => SPECS[v].eager)
           ? [
               '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
@@ -385,7 +397,7 @@ const epochNow = () => performance.timeOrigin + performance.now();
 
 async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: string): Promise<{ total: number; decidedAt?: number }> {
   const spec: VariantSpec = SPECS[variant];
-  const agentId = spec.kind === 'harness' && approval ? AGENTS.gated : AGENTS.plain;
+  const agentId = spec.kind !== 'harness' ? AGENTS.plain : spec.localTool ? (approval ? AGENTS.localGated : AGENTS.localTool) : approval ? AGENTS.gated : AGENTS.plain;
   const t0 = performance.now();
   if (spec.eager) {
     await lane.startInWorker[variant](id, { agentId, input: ORDER_QUESTION, approval, local: spec.local === true });
@@ -395,7 +407,7 @@ async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: stri
     await lane.client.workflow.start(spec.kind === 'go' ? GO_BARE_WORKFLOW : BASELINE_AGENT_WORKFLOW, {
       workflowId: id,
       taskQueue: lane.queues[variant],
-      args: [{ agentId, input: ORDER_QUESTION, approval }],
+      args: [{ agentId, input: ORDER_QUESTION, approval, ...(spec.localTool && { localTool: true }) }],
     });
   }
   const handle: WorkflowHandle = lane.client.workflow.getHandle(id);

@@ -11,6 +11,10 @@ export const AGENTS = {
   plain: 'plain',
   /** The same, with lookup_order behind an approval. */
   gated: 'gated',
+  /** model → lookup_order_local (a tool declared local: a local activity) → model. */
+  localTool: 'local-tool',
+  /** The same, with lookup_order_local behind an approval. */
+  localGated: 'local-gated',
   /** `turns` model calls, each but the last reading a ~1 KB page: a long conversation. */
   reader: 'reader',
   /** One model call streaming {@link TALKER_TOKENS} words {@link TALKER_DELAY_MS} ms apart (token latency). */
@@ -31,13 +35,21 @@ export const ORDER_QUESTION = 'Where is order A-1001?';
 export function writeBenchWorkspace(dir: string, readerTurns: number): string {
   const pages = Array.from({ length: readerTurns - 1 }, (_, i) => `          - toolCalls: [{ name: read_page, args: { page: ${i + 1} } }]`);
   const yaml = `version: 1
-tools: { module: ${JSON.stringify(BENCH_TOOLS)} }
+tools:
+  module: ${JSON.stringify(BENCH_TOOLS)}
+  perTool: { lookup_order_local: { local: true } }
 models:
   scripted:
     provider: scripted
     script:
       - turns:
           - toolCalls: [{ name: lookup_order, args: { orderId: A-1001 } }]
+          - text: "Here is what I found. {{lastToolResult}}"
+  scripted-local:
+    provider: scripted
+    script:
+      - turns:
+          - toolCalls: [{ name: lookup_order_local, args: { orderId: A-1001 } }]
           - text: "Here is what I found. {{lastToolResult}}"
   reader-model:
     provider: scripted
@@ -64,6 +76,15 @@ agents:
     systemPrompt: You are a support agent. Be brief.
     tools: [lookup_order]
     requireApproval: [lookup_order]
+  - id: ${AGENTS.localTool}
+    model: scripted-local
+    systemPrompt: You are a support agent. Be brief.
+    tools: [lookup_order_local]
+  - id: ${AGENTS.localGated}
+    model: scripted-local
+    systemPrompt: You are a support agent. Be brief.
+    tools: [lookup_order_local]
+    requireApproval: [lookup_order_local]
   - id: ${AGENTS.reader}
     model: reader-model
     systemPrompt: You read documents page by page.

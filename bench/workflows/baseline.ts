@@ -40,6 +40,12 @@ export interface BaselineAgentInput {
    * @default false
    */
   local?: boolean;
+  /**
+   * Only the tool calls as local activities (model calls stay activities): what agentRun does
+   * with a tool declared local.
+   * @default false
+   */
+  localTool?: boolean;
   /** @default 200 */
   maxSteps?: number;
 }
@@ -128,7 +134,7 @@ export async function baselineAgent(input: BaselineAgentInput): Promise<Baseline
         pendingApprovalId = undefined;
         decision = undefined;
       }
-      const result = await callTool(input.agentId, call, useHarness, input.local === true);
+      const result = await callTool(input.agentId, call, useHarness, input.local === true || input.localTool === true);
       transcript.push({ role: 'tool', toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError });
     }
   }

@@ -25,6 +25,9 @@ export const FIRST_HEARTBEAT_MS = 500;
  */
 export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctx = Context.current();
+  // A local activity (a tool declared local) cannot heartbeat: it runs within its short timeout
+  // inside the run's workflow task, and the SDK core drops its heartbeats.
+  if (ctx.info.isLocal) return work(ctx.cancellationSignal);
   const timeout = ctx.info.heartbeatTimeoutMs;
   const every = timeout ? Math.max(100, Math.floor(timeout / 3)) : 10_000;
   let repeat: NodeJS.Timeout | undefined;

@@ -6,6 +6,7 @@ import type { NotifyTargetConfig } from './notify-schema.js';
 import type { Workspace } from './load.js';
 import { askHumanToolSpec } from './ask-human-tool.js';
 import { parseMcpToolName } from './mcp-references.js';
+import { localToolTimeoutMs } from './per-tool.js';
 import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
 
 /** What policies add on top of an agent's own config. */
@@ -43,7 +44,9 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
     const tool = workspace.tools.get(name)!;
     const spec = toolSpec(name, tool.description, toJsonSchema(tool.schema as never) as Record<string, unknown>);
     const client = workspace.config.tools?.client?.[name];
-    return client ? { ...spec, execution: 'client' as const, ...(client.output && { outputSchema: client.output }) } : spec;
+    if (client) return { ...spec, execution: 'client' as const, ...(client.output && { outputSchema: client.output }) };
+    const localTimeoutMs = localToolTimeoutMs(workspace.config, name);
+    return localTimeoutMs === undefined ? spec : { ...spec, execution: 'local' as const, timeoutMs: localTimeoutMs };
   });
   // Sub-agents are tools to the model; approval rules and policies name them like any tool.
   for (const sub of agent.subAgents) {

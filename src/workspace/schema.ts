@@ -14,6 +14,7 @@ import { duration, id } from './schema-primitives.js';
 import { maxAgentDepthSchema, subAgentsSchema } from './sub-agent-schema.js';
 import { mcpSchema } from './mcp-schema.js';
 import { modelSchema } from './model-schema.js';
+import { maxResultChars, perToolSchema } from './per-tool.js';
 
 const retrySchema = (defaults: { maximumAttempts: number }) =>
   z
@@ -196,17 +197,16 @@ export const agentSchema = z.strictObject({
   }
 });
 
-/** Most characters of a tool result a model gets (a longer one is cut, with a marker; the whole is kept by reference). */
-const maxResultChars = z.number().int().min(100).max(10_000_000);
 
 /**
  * Tools: the module that exports them, and how much of a result the model gets, for every tool
- * (`maxResultChars`, default 100,000) or per tool by name (MCP and memory tools included).
+ * (`maxResultChars`, default 100,000) or per tool by name (MCP and memory tools included). A module
+ * tool may be declared `local` (see `local-tools.ts`).
  */
 export const toolsSchema = z.strictObject({
   module: z.string().min(1).optional(),
   maxResultChars: maxResultChars.optional(),
-  perTool: z.record(z.string().min(1), z.strictObject({ maxResultChars: maxResultChars.optional() })).optional(),
+  perTool: z.record(z.string().min(1), perToolSchema).optional(),
   /** Tools whose result the caller's app supplies (`execution: client`), by name. */
   client: z.record(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'a tool name: letters, digits, _ and -, at most 64'), clientToolSchema).optional(),
 });

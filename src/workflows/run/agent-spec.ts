@@ -74,8 +74,13 @@ export interface ToolSpec {
   notify?: NotifyTarget[];
   /** Set for a tool the harness provides: `ask_human` parks the run until a person answers. */
   builtin?: 'ask_human';
-  /** `client`: the caller's app supplies the result (the `supplyToolResult` update); no activity runs. */
-  execution?: 'client';
+  /**
+   * `client`: the caller's app supplies the result (the `supplyToolResult` update); no activity runs.
+   * `local`: each call runs as a Temporal local activity, within `timeoutMs` per attempt.
+   */
+  execution?: 'client' | 'local';
+  /** A local tool's start-to-close timeout per attempt (`tools.perTool.<name>.timeout`). */
+  timeoutMs?: number;
   /** JSON Schema a client tool's supplied result must match, when the workspace gives one. */
   outputSchema?: Record<string, unknown>;
   /** Set when the "tool" is another agent: a call starts a child run of it. */

@@ -170,12 +170,15 @@ export class RunLedger {
    * (`noRunContext`), all of it when small (`runContext`, at most {@link MAX_INLINE_TOOL_CONTEXT_CHARS}
    * of JSON; big files are references already), or neither, and the activity asks the run by query.
    * Either of the first two spares the tool a round trip through the server before it starts.
+   * A `local` call always gets all of it: it runs inside this run's workflow task, and the server
+   * answers a query only once that task completes, so a query would wait on the call itself. (A
+   * local activity's input is not recorded in history; only its result is, in its marker.)
    */
-  toolContextForInput(): { noRunContext?: true; runContext?: ToolRunContext } {
+  toolContextForInput(local = false): { noRunContext?: true; runContext?: ToolRunContext } {
     const run = this.toolContext();
     const { context, state, files } = run;
     if (Object.keys(context).length === 0 && Object.keys(state).length === 0 && files.length === 0) return { noRunContext: true };
-    return JSON.stringify(run).length <= MAX_INLINE_TOOL_CONTEXT_CHARS ? { runContext: run } : {};
+    return local || JSON.stringify(run).length <= MAX_INLINE_TOOL_CONTEXT_CHARS ? { runContext: run } : {};
   }
 
   setRouting(routing: RoutingDecision, policy: PolicyOutcome): void {

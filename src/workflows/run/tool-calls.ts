@@ -3,11 +3,13 @@
  * (a `callTool` activity, or a child run for a sub-agent); results go into the transcript in call
  * order. A tool that fails is the model's problem to work around, not the end of the run.
  */
-import { ActivityFailure, isCancellation, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyLocalActivities, TimeoutFailure, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { HarnessActivities, ToolResult } from '../../activities/index.js';
 import type { ToolCall } from '../shared/conversation.js';
-import { describeFailure, timeoutIn, timeoutReason } from '../shared/failures.js';
+import { describeFailure, formatMs, timeoutIn, timeoutReason } from '../shared/failures.js';
 import { toolSpan } from '../shared/telemetry.js';
+import { retryPolicy } from './activity-options.js';
+import type { ToolSpec } from './agent-spec.js';
 import { askHuman, clientTool } from './ask-human.js';
 import { awaitDecision } from './await-decision.js';
 import { continueWhileParked } from './continue-as-new.js';
@@ -92,23 +94,51 @@ async function runToolCall(parts: RunParts, call: ToolCall, tools: ActivityInter
   try {
     events.emit({ type: 'tool.started', step: ledger.step, toolCallId: call.id, toolName: call.name, input: args });
     if (spec.subAgent) return await toolSpan(call.name, call.id, true, () => subAgents.call(call, spec, args));
-    return await toolSpan(call.name, call.id, false, () =>
-      tools.callTool.executeWithOptions({ summary }, [
-        { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...ledger.toolContextForInput() },
-      ]),
-    );
+    return await toolSpan(call.name, call.id, false, () => callToolActivity(parts, spec, call, args, summary, tools));
   } catch (err) {
-    if (!(err instanceof ActivityFailure) || isCancellation(err)) {
+    const local = spec.execution === 'local';
+    // A local activity's failure reaches the workflow as it is, not inside an ActivityFailure
+    // (the SDK core writes the activity's own failure into the marker: temporalio/sdk-core#449).
+    const failed = err instanceof ActivityFailure || (local && (err instanceof ApplicationFailure || err instanceof TimeoutFailure));
+    if (!failed || isCancellation(err)) {
       step.abandon(call.id);
       throw err;
     }
     const timeout = timeoutIn(err);
     const limits = ledger.limits!;
-    const content = timeout
-      ? `Tool "${call.name}" ${timeoutReason(timeout, limits.toolCallTimeoutMs, 'toolCallTimeout', limits.heartbeatTimeoutMs)}.`
-      : describeFailure(err);
+    const content = !timeout
+      ? local && err instanceof ApplicationFailure
+        ? err.message
+        : describeFailure(err)
+      : local
+        ? `Tool "${call.name}" timed out after ${formatMs(spec.timeoutMs!)} (tools.perTool.${call.name}.timeout; a local tool).`
+        : `Tool "${call.name}" ${timeoutReason(timeout, limits.toolCallTimeoutMs, 'toolCallTimeout', limits.heartbeatTimeoutMs)}.`;
     return { content, isError: true };
   }
+}
+
+/**
+ * The `callTool` activity of one call: a regular activity, or for a tool declared local a local
+ * activity (same function, summary and retry policy; its own timeout). A local call runs inside
+ * this workflow task: no activity task goes through the server, history gets a marker with its
+ * result, and a cancellation (Stop) reaches the run only once the call has ended.
+ */
+function callToolActivity(
+  { ledger }: RunParts,
+  spec: ToolSpec,
+  call: ToolCall,
+  args: Record<string, unknown>,
+  summary: string,
+  tools: ActivityInterfaceFor<HarnessActivities>,
+): Promise<ToolResult> {
+  const local = spec.execution === 'local';
+  const input = { agentId: ledger.agentId, toolName: call.name, toolCallId: call.id, input: args, ...ledger.toolContextForInput(local) };
+  if (!local) return tools.callTool.executeWithOptions({ summary }, [input]);
+  const { callTool } = proxyLocalActivities<HarnessActivities>({
+    startToCloseTimeout: spec.timeoutMs!,
+    retry: retryPolicy(ledger.limits!.toolRetry),
+  });
+  return callTool.executeWithOptions({ summary }, [input]);
 }
 
 /** How a tool call's approval shows in its activity summary: ` on timeout`, ` by rule …`, ` · judge: approve — …`, ` by alice`. */
