@@ -6,7 +6,7 @@
 import { ApplicationFailure, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
 import { timeoutIn, timeoutReason } from '../shared/failures.js';
-import { chatSpan } from '../shared/telemetry.js';
+import { chatSpan, recordModelUsage } from '../shared/telemetry.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
 import { continueRunAsNew, longBetweenSteps } from './continue-as-new.js';
@@ -102,6 +102,7 @@ async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInter
       message: `Model call (step ${step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
     });
   }
+  recordModelUsage(chat, turn.usage);
   for (const delta of deferredDeltaEvents(turn, step, messageId)) events.emit(delta);
   const usage = ledger.addUsage(turn.usage, agent.pricing);
   events.emit({ type: 'step.completed', step, messageId, toolCalls: turn.toolCalls.length, ...(usage && { usage }) });
