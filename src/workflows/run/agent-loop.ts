@@ -6,7 +6,7 @@
 import { ApplicationFailure, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
 import { timeoutIn, timeoutReason } from '../shared/failures.js';
-import { chatSpan } from '../shared/telemetry.js';
+import { chatSpan, recordModelUsage } from '../shared/telemetry.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
 import { continueRunAsNew, longBetweenSteps } from './continue-as-new.js';
@@ -71,8 +71,12 @@ export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<stri
   }
 }
 
-/** One model call: the next step, its events and usage, and the model's message in the transcript. */
-async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFor<HarnessActivities>, inputs: ModelInputTracker): Promise<ModelTurn> {
+/**
+ * One model call: the next step, its events and usage, and the model's message in the transcript.
+ * A `.then` rather than `async`/`await`: one promise instead of two (the function's and the
+ * `await`'s), and the SDK captures a stack for each.
+ */
+function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFor<HarnessActivities>, inputs: ModelInputTracker): Promise<ModelTurn> {
   const { ledger, events, input } = parts;
   const { limits } = agent;
   ledger.step += 1;
@@ -89,22 +93,24 @@ async function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInter
   };
   const call = () => model.callModel.executeWithOptions({ summary: `model ${agent.modelId} · step ${step}` }, [callInput]);
   const chat = { agentId: agent.agentId, modelId: agent.modelId, step, pricing: agent.pricing };
-  let turn: ModelTurn;
-  try {
-    turn = await chatSpan(chat, call);
-  } catch (err) {
-    const timeout = timeoutIn(err);
-    if (!timeout) throw err;
-    const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
-    throw ApplicationFailure.create({
-      type: 'MODEL_TIMEOUT',
-      nonRetryable: true,
-      message: `Model call (step ${step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
-    });
-  }
-  for (const delta of deferredDeltaEvents(turn, step, messageId)) events.emit(delta);
-  const usage = ledger.addUsage(turn.usage, agent.pricing);
-  events.emit({ type: 'step.completed', step, messageId, toolCalls: turn.toolCalls.length, ...(usage && { usage }) });
-  ledger.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls, ...(turn.contentRef && { contentRef: turn.contentRef }) });
-  return turn;
+  return chatSpan(chat, call).then(
+    (turn) => {
+      recordModelUsage(chat, turn.usage);
+      for (const delta of deferredDeltaEvents(turn, step, messageId)) events.emit(delta);
+      const usage = ledger.addUsage(turn.usage, agent.pricing);
+      events.emit({ type: 'step.completed', step, messageId, toolCalls: turn.toolCalls.length, ...(usage && { usage }) });
+      ledger.transcript.push({ role: 'assistant', content: turn.content, toolCalls: turn.toolCalls, ...(turn.contentRef && { contentRef: turn.contentRef }) });
+      return turn;
+    },
+    (err: unknown) => {
+      const timeout = timeoutIn(err);
+      if (!timeout) throw err;
+      const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
+      throw ApplicationFailure.create({
+        type: 'MODEL_TIMEOUT',
+        nonRetryable: true,
+        message: `Model call (step ${step}) ${why}, on the last of the attempts limits.modelRetry allows.`,
+      });
+    },
+  );
 }

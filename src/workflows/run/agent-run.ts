@@ -138,7 +138,8 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
   try {
     // Checked here, not in an async helper: every workflow promise costs the SDK a stack capture.
     if (!input.carried && ledger.hasInputToStore) await keepInputByReference(ledger);
-    const agent = input.carried ? input.carried.ledger.agent : await startRun(run);
+    const starting = input.carried ? input.carried.ledger.agent : startRun(run);
+    const agent = starting instanceof Promise ? await starting : starting;
     const loop = () => (agent.execution === 'graph' ? graphLoop(run, agent) : agentLoop(run, agent));
     const output = await withinRunTimeout(agent.limits, input.carried?.startedAtMs, loop);
     if (events.unsettled) await events.settle();

@@ -22,11 +22,39 @@ const planning = proxyLocalActivities<HarnessActivities>({
 
 /**
  * Plans the run and, when capped, waits `queued` for its slot; returns the agent it runs. A run a
- * policy refuses fails here, before any model call.
+ * policy refuses fails here, before any model call. A run that brings its plan (see
+ * `AgentRunInput.plan`) and needs no slot has nothing to wait for: its agent comes back as is, not
+ * in a promise (each workflow promise, and each `await` of one, costs the SDK a stack capture).
  */
-export async function startRun({ input, ledger, lifecycle, events, slot }: RunParts): Promise<AgentSpec> {
+export function startRun(parts: RunParts): AgentSpec | Promise<AgentSpec> {
+  const { input } = parts;
+  if (input.plan && !needsSlot(input, input.plan)) return planned(parts, input.plan);
+  return planThenStart(parts);
+}
+
+async function planThenStart(parts: RunParts): Promise<AgentSpec> {
+  const { input, ledger, lifecycle, events, slot } = parts;
   // A run started by a client in a worker's process brings its plan (see `AgentRunInput.plan`).
   const plan = input.plan ?? (await planRun(input, events));
+  const cap = needsSlot(input, plan);
+  if (cap === undefined) return planned(parts, plan);
+  lifecycle.planned(plan, input.agentId);
+  lifecycle.queued();
+  await slot.take(ledger.runId, cap);
+  lifecycle.started();
+  return plan.agent!;
+}
+
+/**
+ * The cap whose slot the run must take first, if any. A refused plan needs none; a sub-agent runs
+ * within its top-level run's slot (asking for its own could deadlock the cap).
+ */
+function needsSlot(input: AgentRunInput, plan: RunPlan): number | undefined {
+  return plan.agent && !input.parent ? plan.agent.limits.maxConcurrentRuns : undefined;
+}
+
+/** The plan is recorded; a refused run fails here, others start (no slot to wait for). */
+function planned({ input, lifecycle }: RunParts, plan: RunPlan): AgentSpec {
   lifecycle.planned(plan, input.agentId);
   if (!plan.agent) {
     throw ApplicationFailure.create({
@@ -34,12 +62,6 @@ export async function startRun({ input, ledger, lifecycle, events, slot }: RunPa
       nonRetryable: true,
       message: `Run refused by policy: ${plan.policy.reasons.join('; ')}`,
     });
-  }
-  const cap = plan.agent.limits.maxConcurrentRuns;
-  // A sub-agent runs within its top-level run's slot: asking for its own could deadlock the cap.
-  if (cap !== undefined && !input.parent) {
-    lifecycle.queued();
-    await slot.take(ledger.runId, cap);
   }
   lifecycle.started();
   return plan.agent;

@@ -31,21 +31,29 @@ export async function runToolCalls(
 ): Promise<void> {
   const { ledger, events } = parts;
   const step = new StepProgress(calls, finished);
-  const all = Promise.all(
-    calls.map(async (call) => {
-      const earlier = step.resultOf(call.id);
-      if (earlier) return { call, result: earlier };
-      const result = await runToolCall(parts, call, tools, step);
+  // A `.then`, not `async`/`await`: one promise per call instead of two.
+  const run = (call: ToolCall): Promise<{ call: ToolCall; result: ToolResult }> => {
+    const earlier = step.resultOf(call.id);
+    if (earlier) return Promise.resolve({ call, result: earlier });
+    return runToolCall(parts, call, tools, step).then((result) => {
       step.finish(call.id, result);
       const ref = result.contentRef && { contentRef: result.contentRef };
       events.emit({ type: 'tool.result', step: ledger.step, toolCallId: call.id, toolName: call.name, content: result.content, isError: result.isError, ...ref });
       return { call, result };
-    }),
-  );
-  // Only a step that may park on people can hand over; others make no promise for it (each one
-  // costs the SDK a stack capture).
-  if (mayPark(parts, calls)) await Promise.race([all, continueWhileParked(parts, step, ledger.limits!)]);
-  const results = await all;
+    });
+  };
+  // The usual step, one call that cannot park, is awaited as is: `Promise.all` would add two
+  // promises, and each workflow promise costs the SDK a stack capture.
+  const parks = mayPark(parts, calls);
+  if (calls.length === 1 && !parks) return addResults(parts, [await run(calls[0]!)]);
+  const all = Promise.all(calls.map(run));
+  // Only a step that may park on people can hand over; others make no promise for it.
+  if (parks) await Promise.race([all, continueWhileParked(parts, step, ledger.limits!)]);
+  addResults(parts, await all);
+}
+
+/** The step's results, in call order, into the agent's state and the transcript. */
+function addResults({ ledger }: RunParts, results: { call: ToolCall; result: ToolResult }[]): void {
   for (const { call, result } of results) {
     // In call order, so parallel tools that set the same key resolve the same way on every replay.
     ledger.applyAgentStateUpdate(result.stateUpdate);

@@ -47,6 +47,10 @@ export function inSpan<T>(
   acceptable?: (err: unknown) => boolean,
 ): Promise<T> {
   const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes }, parent);
+  // Tracing off (no tracer installed, no trace to join): the span records nothing and carries no
+  // context, so `fn` runs as it would under it, and nothing needs closing. Returning `fn`'s promise
+  // as is spares the `.then` (each workflow promise costs the SDK a stack capture).
+  if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) return fn();
   let result: Promise<T>;
   try {
     result = context.with(trace.setSpan(parent, span), fn);
@@ -84,7 +88,10 @@ export interface ChatCall {
   pricing?: ModelPricing;
 }
 
-/** One model call of a run: the `chat {model}` span, with its token usage (also counted in metrics). */
+/**
+ * One model call of a run: the `chat {model}` span, with its token usage. The caller counts the
+ * usage in metrics with {@link recordModelUsage} (metrics are recorded with tracing off too).
+ */
 export function chatSpan<T extends { usage?: TokenUsage }>({ agentId, modelId, step, pricing }: ChatCall, fn: () => Promise<T>): Promise<T> {
   const attributes = { [ATTR.operation]: 'chat', [ATTR.requestModel]: modelId, [ATTR.agentName]: agentId, 'harness.step': step };
   return inSpan(`chat ${modelId}`, attributes, fn, (span, turn) => {
@@ -92,8 +99,13 @@ export function chatSpan<T extends { usage?: TokenUsage }>({ agentId, modelId, s
     const costUsd = pricing ? costOf(turn.usage, pricing) : undefined;
     span.setAttributes({ [ATTR.inputTokens]: turn.usage.inputTokens, [ATTR.outputTokens]: turn.usage.outputTokens });
     if (costUsd !== undefined) span.setAttribute('harness.cost_usd', costUsd);
-    recordTokens(agentId, modelId, turn.usage, costUsd);
   });
+}
+
+/** Counts one model call's token usage (and cost, when the model has prices) in the workflow's metrics. */
+export function recordModelUsage({ agentId, modelId, pricing }: ChatCall, usage: TokenUsage | undefined): void {
+  if (!usage) return;
+  recordTokens(agentId, modelId, usage, pricing ? costOf(usage, pricing) : undefined);
 }
 
 /** One tool call (or sub-agent call) of a run: the `execute_tool {tool}` span. */

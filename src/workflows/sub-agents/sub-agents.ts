@@ -58,8 +58,12 @@ type ReportBody = SubAgentReport extends infer R ? (R extends SubAgentReport ? O
 export class SubAgents implements DelegatedApprovalView {
   private readonly delegated = new DelegatedApprovals(() => uuid4());
   private readonly questions = new DelegatedQuestions(() => uuid4());
-  /** Reports to the parent go one at a time, so it sees an approval requested before resolved. */
-  private reports: Promise<void> = Promise.resolve();
+  /**
+   * Reports to the parent go one at a time, so it sees an approval requested before resolved.
+   * Made on the first report: most runs have no parent, and every workflow promise costs the SDK a
+   * stack capture.
+   */
+  private reports?: Promise<void>;
   /** Set while applying a decision the parent forwarded: the resolved report answers that request. */
   private answering?: string;
   /** Set while applying an answer the parent forwarded: the answered report replies to that request. */
@@ -425,6 +429,6 @@ export class SubAgents implements DelegatedApprovalView {
     const report = { ...body, toolCallId: parent.toolCallId } as SubAgentReport;
     const handle = getExternalWorkflowHandle(parent.workflowId);
     // A parent that has ended has nothing left to show or decide: a failed report is dropped.
-    this.reports = this.reports.then(() => handle.signal(subAgentReportSignal, report)).catch(() => undefined);
+    this.reports = (this.reports ?? Promise.resolve()).then(() => handle.signal(subAgentReportSignal, report)).catch(() => undefined);
   }
 }
