@@ -13,7 +13,9 @@ export interface LiveWriter {
 }
 
 /**
- * Called with every line the medium delivers for a subscribed run, in each publisher's order.
+ * Called with every line the medium delivers for a subscribed run, in each publisher's order, at
+ * least once: a line written while the subscription begins may come twice (PostgreSQL: its NOTIFY
+ * and the kept lines read after LISTEN), so followers match items by position (`LiveMerge`).
  * `past`: written before the subscription began (the start of an attempt already streaming), for
  * followers that replay a message from its start; other lines are new.
  */

@@ -64,14 +64,18 @@ async function ended(client: LiveClient, runId: string, log: Logger): Promise<vo
   (await attempt(client, runId, log)).close();
 }
 
-/** The texts of the frames the medium delivers for `runId`, from any process. */
+/**
+ * The text the medium delivers for `runId`, from any process, by position: a medium may deliver a
+ * line twice (PostgreSQL: a NOTIFY that raced the kept lines read after LISTEN), as followers know.
+ */
 function received(client: LiveClient, runId: string): { text: () => string; stop: () => void } {
   const { medium, codec } = sharedMediumOf(client)!;
-  let text = '';
+  const byPosition = new Map<number, string>();
   const stop = medium.subscribe('default', runId, (line) => {
-    for (const { event } of codec.decode(line, 'default', runId)?.items ?? []) text += 'text' in event ? event.text : '';
+    for (const { event, position } of codec.decode(line, 'default', runId)?.items ?? []) byPosition.set(position, 'text' in event ? event.text : '');
   });
-  return { text: () => text, stop };
+  const text = () => [...byPosition.entries()].sort(([a], [b]) => a - b).map(([, t]) => t).join('');
+  return { text, stop };
 }
 
 const warnings = (log: { entries: Entry[] }) => log.entries.filter((e) => e.level === 'WARN');
