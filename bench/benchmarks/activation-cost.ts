@@ -6,13 +6,12 @@
  * `debugMode` in this process, so the entries can be counted (bench/lib/sandbox-entries.ts);
  * driver-started runs, interleaved. See BENCHMARKS.md §0d for what the figures mean.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark, type BenchmarkOutput } from '../lib/bench.js';
-import { baselineQueue, type BenchContext } from '../lib/context.js';
+import type { BenchContext } from '../lib/context.js';
+import { startOrderRun } from '../lib/start-order-run.js';
 import { installSandboxCounters, startCounting, stopCounting, uninstallSandboxCounters, type SandboxTally } from '../lib/sandbox-entries.js';
 import { ms, ratio, table } from '../lib/stats.js';
-import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 
 const TASK_QUEUE = 'bench-activation-cost';
@@ -127,17 +126,8 @@ function report(rows: Row[], runs: number, warmup: number): BenchmarkOutput {
 const tag = (v: Variant, approval: boolean) => `${v === 'agentRun' ? 'agent' : 'bare'}-${approval ? 'approval' : 'plain'}`;
 
 async function runOnce(ctx: BenchContext, variant: Variant, approval: boolean, id: string): Promise<void> {
-  let handle: WorkflowHandle;
-  if (variant === 'agentRun') {
-    await ctx.harness(TASK_QUEUE).startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: id });
-    handle = ctx.temporal.workflow.getHandle(id);
-  } else {
-    handle = await ctx.temporal.workflow.start(BASELINE_AGENT_WORKFLOW, {
-      workflowId: id,
-      taskQueue: baselineQueue(TASK_QUEUE),
-      args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval }],
-    });
-  }
+  const design = variant === 'agentRun' ? 'agentRun' : { baseline: 'baseline' as const };
+  const handle = await startOrderRun(ctx, { design, approval, taskQueue: TASK_QUEUE, workflowId: id });
   if (approval) {
     const approvalId = await waitForPending(handle, variant === 'agentRun' ? 'harness' : 'baseline');
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });

@@ -3,14 +3,12 @@
  * workflow, interleaved in one process run, so drift on a shared machine hits all alike.
  */
 import { performance } from 'node:perf_hooks';
-import type { WorkflowHandle } from '@temporalio/client';
 import { decideApprovalUpdate } from '../../src/workflows/run/contract.js';
 import { nonce, waitForPending, type Benchmark } from '../lib/bench.js';
-import { baselineQueue, type BenchContext } from '../lib/context.js';
+import type { BenchContext } from '../lib/context.js';
+import { startOrderRun } from '../lib/start-order-run.js';
 import { dispatchLatencies, eventCounts, fetchHistory, historySize, workflowTaskDurations } from '../lib/history.js';
 import { bytes, ms, percentile, ratio, sleep, summarize, table, type Summary } from '../lib/stats.js';
-import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
-import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 
 type Scenario = 'plain' | 'approval';
 type VariantKey = 'baseline' | 'baseline+harness-activities' | 'agentRun';
@@ -178,17 +176,8 @@ function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 async function runOnce(ctx: BenchContext, variant: VariantKey, scenario: Scenario, id: string): Promise<Sample> {
   const approval = scenario === 'approval';
   const t0 = performance.now();
-  let handle: WorkflowHandle;
-  if (variant === 'agentRun') {
-    await ctx.harness(TASK_QUEUE).startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: id });
-    handle = ctx.temporal.workflow.getHandle(id);
-  } else {
-    handle = await ctx.temporal.workflow.start(BASELINE_AGENT_WORKFLOW, {
-      workflowId: id,
-      taskQueue: baselineQueue(TASK_QUEUE),
-      args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval, activities: variant === 'baseline' ? 'baseline' : 'harness' }],
-    });
-  }
+  const design = variant === 'agentRun' ? 'agentRun' : { baseline: variant === 'baseline' ? ('baseline' as const) : ('harness' as const) };
+  const handle = await startOrderRun(ctx, { design, approval, taskQueue: TASK_QUEUE, workflowId: id });
   if (!approval) {
     await handle.result();
     return { total: performance.now() - t0 };

@@ -1,0 +1,31 @@
+/**
+ * Starts one run of the order question: agentRun through the harness client, or the hand-written
+ * baseline workflow on the baselines' queue. The benchmarks that time both start them the same way.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { BaselineAgentInput } from '../workflows/baseline.js';
+import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
+import { baselineQueue, type BenchContext } from './context.js';
+import { AGENTS, ORDER_QUESTION } from './workspace.js';
+
+export interface OrderRunOptions {
+  /** agentRun, or the baseline workflow with these activities. */
+  design: 'agentRun' | { baseline: NonNullable<BaselineAgentInput['activities']> };
+  /** Its tool call waits for an approval. */
+  approval: boolean;
+  taskQueue: string;
+  workflowId: string;
+}
+
+/** Starts the run and returns its handle (agentRun's run id is the workflow id). */
+export async function startOrderRun(ctx: BenchContext, { design, approval, taskQueue, workflowId }: OrderRunOptions): Promise<WorkflowHandle> {
+  if (design === 'agentRun') {
+    await ctx.harness(taskQueue).startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: workflowId });
+    return ctx.temporal.workflow.getHandle(workflowId);
+  }
+  return ctx.temporal.workflow.start(BASELINE_AGENT_WORKFLOW, {
+    workflowId,
+    taskQueue: baselineQueue(taskQueue),
+    args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval, activities: design.baseline } satisfies BaselineAgentInput],
+  });
+}
