@@ -87,6 +87,14 @@ models:
               - { name: echo, args: { text: free } }
           - toolCalls: [{ name: record_effect, args: { file: ${JSON.stringify(effects)}, label: c, amount: 3 } }]
           - text: "done: {{lastToolResult}}"
+  # A model declared local: its calls are local activities (markers), like the local tool's.
+  ml:
+    provider: scripted
+    local: true
+    script:
+      - turns:
+          - toolCalls: [{ name: note_state, args: { key: color, value: blue } }, { name: echo, args: { text: regular } }]
+          - text: "local model: {{lastToolResult}}"
   # The judge of agent "judged": approves label a, answers "reject" for b (escalated), garbage otherwise (escalated).
   jm:
     provider: scripted
@@ -130,6 +138,10 @@ agents:
     tools: [pick]
   - id: local-runner
     model: m
+    tools: [note_state, echo]
+    requireApproval: [note_state]
+  - id: local-model-runner
+    model: ml
     tools: [note_state, echo]
     requireApproval: [note_state]
   - id: delegator
@@ -358,6 +370,18 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
     queue: 'record',
     record: async (client, runId) => {
       const run = await client.startRun({ agentId: 'local-runner', input: 'local', runId, context: { user: 'rec' } });
+      await run.waitFor((s) => s.pendingApprovals.length === 1);
+      await run.approve({ approver: 'rec' });
+      await run.result();
+      return run.runId;
+    },
+  },
+  // A model declared local (models.ml.local): both model calls are local activities (markers), the
+  // approval by update between them, the local tool and a regular one in the same step.
+  'run-local-model': {
+    queue: 'record',
+    record: async (client, runId) => {
+      const run = await client.startRun({ agentId: 'local-model-runner', input: 'go', runId, context: { user: 'rec' } });
       await run.waitFor((s) => s.pendingApprovals.length === 1);
       await run.approve({ approver: 'rec' });
       await run.result();

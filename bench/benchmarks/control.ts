@@ -56,6 +56,7 @@ type Variant =
   | 'Go bare, eager start'
   | 'agentRun, eager start'
   | 'TS bare, eager start + local activities'
+  | 'agentRun, eager start + local model and tool'
   | 'TS bare, local tool'
   | 'agentRun, local tool';
 const SPECS: Record<Variant, VariantSpec> = {
@@ -67,6 +68,7 @@ const SPECS: Record<Variant, VariantSpec> = {
   'Go bare, eager start': { kind: 'go', eager: true, base: 'TS bare, eager start' },
   'agentRun, eager start': { kind: 'harness', eager: true, base: 'TS bare, eager start' },
   'TS bare, eager start + local activities': { kind: 'ts', eager: true, local: true, base: 'TS bare, eager start' },
+  'agentRun, eager start + local model and tool': { kind: 'harness', eager: true, local: true, base: 'TS bare, eager start + local activities' },
   'TS bare, local tool': { kind: 'ts', eager: false, localTool: true, base: 'TS bare, local tool' },
   'agentRun, local tool': { kind: 'harness', eager: false, localTool: true, base: 'TS bare, local tool' },
 };
@@ -223,7 +225,7 @@ export const control: Benchmark = {
           : []),
         ...(VARIANTS.some((v) => SPECS[v].eager)
           ? [
-              '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task).',
+              '"eager start" variants: the run is started from its worker\'s own process on the worker\'s connection with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for TS, EnableEagerStart for Go); "eager starts" counts the histories read whose WorkflowExecutionStarted says eagerExecutionAccepted. Their ratios are against "TS bare, eager start". "+ local activities": the bare workflow\'s model and tool calls as local activities (markers in history, no activity task). "agentRun, eager start + local model and tool": the same for agentRun (the model declared `models.<id>.local: true`, the tool `tools.perTool.<name>.local: true`), its ratio against "TS bare, eager start + local activities".',
             ]
           : []),
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
@@ -397,7 +399,7 @@ const epochNow = () => performance.timeOrigin + performance.now();
 
 async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: string): Promise<{ total: number; decidedAt?: number }> {
   const spec: VariantSpec = SPECS[variant];
-  const agentId = spec.kind !== 'harness' ? AGENTS.plain : spec.localTool ? (approval ? AGENTS.localGated : AGENTS.localTool) : approval ? AGENTS.gated : AGENTS.plain;
+  const agentId = agentFor(spec, approval);
   const t0 = performance.now();
   if (spec.eager) {
     await lane.startInWorker[variant](id, { agentId, input: ORDER_QUESTION, approval, local: spec.local === true });
@@ -420,6 +422,14 @@ async function runOnce(lane: Lane, variant: Variant, approval: boolean, id: stri
   await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });
   await handle.result();
   return { total: performance.now() - t0, decidedAt };
+}
+
+/** The bench agent a variant runs (the bare workflows take the plain one's name for their activities). */
+function agentFor(spec: VariantSpec, approval: boolean): string {
+  if (spec.kind !== 'harness') return AGENTS.plain;
+  if (spec.local) return approval ? AGENTS.allLocalGated : AGENTS.allLocal;
+  if (spec.localTool) return approval ? AGENTS.localGated : AGENTS.localTool;
+  return approval ? AGENTS.gated : AGENTS.plain;
 }
 
 /** Whether the server started the run eagerly (its first workflow task went back in the start reply). */

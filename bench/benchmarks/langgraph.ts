@@ -22,6 +22,8 @@ import { lookupOrder } from '../tools.js';
 const TASK_QUEUE = `bench-langgraph-${nonce}`;
 /** agentRun started by a client on the worker's own connection: eager workflow start. */
 const EAGER = 'agentRun, eager start (client on the worker\'s connection)';
+/** The same, its model declared local and its tool declared local: every call a local activity. */
+const EAGER_LOCAL = 'agentRun, eager start, local model and tool';
 
 interface Sample {
   total: number;
@@ -102,9 +104,9 @@ export const langgraph: Benchmark = {
     };
 
     // `local`: the clients of an app that embeds the worker (its connection; runs start eagerly).
-    const runOurs = async (id: string, local?: LocalClients): Promise<Sample> => {
+    const runOurs = async (id: string, local?: LocalClients, agentId: string = AGENTS.gated): Promise<Sample> => {
       const t0 = performance.now();
-      const run = await (local?.harness ?? ctx.harness(TASK_QUEUE)).startRun({ agentId: AGENTS.gated, input: ORDER_QUESTION, runId: id });
+      const run = await (local?.harness ?? ctx.harness(TASK_QUEUE)).startRun({ agentId, input: ORDER_QUESTION, runId: id });
       if (local && !run.eagerlyStarted) throw new Error(`${id} was not started eagerly`);
       const handle = (local?.temporal ?? ctx.temporal).workflow.getHandle(id);
       const approvalId = await waitForPending(handle, 'harness');
@@ -116,7 +118,7 @@ export const langgraph: Benchmark = {
       return { total: t2 - t0, first: t1 - t0, second: t2 - t1 };
     };
 
-    const samples = new Map<string, Sample[]>([['agentRun', []], [EAGER, []], ...setups.map((s) => [s.key, []] as [string, Sample[]])]);
+    const samples = new Map<string, Sample[]>([['agentRun', []], [EAGER, []], [EAGER_LOCAL, []], ...setups.map((s) => [s.key, []] as [string, Sample[]])]);
     const oursIds: string[] = [];
     let counter = 0;
     const serverDb = openReadOnly(lg.Database, ctx.dbFile);
@@ -127,6 +129,7 @@ export const langgraph: Benchmark = {
       for (let i = 0; i < warmup; i++) {
         await runOurs(`lg-ours-${nonce}-w${i}`);
         await runOurs(`lg-eager-${nonce}-w${i}`, local);
+        await runOurs(`lg-local-${nonce}-w${i}`, local, AGENTS.allLocalGated);
         for (const s of setups) await runLangGraph(s, `warm-${i}`);
       }
       // The server's database grows for both agentRun rows alike: its growth is measured over both, per run.
@@ -138,24 +141,29 @@ export const langgraph: Benchmark = {
         const steps: (() => Promise<void>)[] = [
           async () => void samples.get('agentRun')!.push(await runOurs(id)),
           async () => void samples.get(EAGER)!.push(await runOurs(`lg-eager-${nonce}-${i}`, local)),
+          async () => void samples.get(EAGER_LOCAL)!.push(await runOurs(`lg-local-${nonce}-${i}`, local, AGENTS.allLocalGated)),
           ...setups.map((s) => async () => void samples.get(s.key)!.push(await runLangGraph(s, `thread-${i}`))),
         ];
         for (let k = 0; k < steps.length; k++) await steps[(k + i) % steps.length]!();
         if ((i + 1) % 10 === 0) log(`  ${i + 1}/${runs} runs each`);
       }
       const grown = logicalSize(serverDb);
-      const half = (b: Storage, a: Storage): Storage => ({ ...a, logicalBytes: b.logicalBytes + (a.logicalBytes - b.logicalBytes) / 2 });
+      // The three agentRun variants share the server's database: each is given a third of its growth.
+      const third = (b: Storage, a: Storage): Storage => ({ ...a, logicalBytes: b.logicalBytes + (a.logicalBytes - b.logicalBytes) / 3 });
       storage = Object.fromEntries([
-        ['agentRun', { before: before.agentRun!, after: half(before.agentRun!, grown) }],
-        [EAGER, { before: before.agentRun!, after: half(before.agentRun!, grown) }],
+        ...['agentRun', EAGER, EAGER_LOCAL].map((key) => [key, { before: before.agentRun!, after: third(before.agentRun!, grown) }]),
         ...setups.map((s) => [s.key, { before: before[s.key]!, after: checkpointStorage(s.saver.db) }]),
       ]);
     });
     serverDb.close();
 
-    const histories = await Promise.all(oursIds.slice(0, 10).map((id) => fetchHistory(ctx.temporal, id)));
-    const historyBytes = summarize(histories.map((h) => historySize(h).bytes)).mean;
-    const historyEvents = summarize(histories.map((h) => historySize(h).events)).mean;
+    // History of a run: the regular agentRun's (the eager one's is the same but for its start), and the all-local one's.
+    const historyOf = async (ids: string[]) => {
+      const histories = await Promise.all(ids.slice(0, 10).map((id) => fetchHistory(ctx.temporal, id)));
+      return { bytes: summarize(histories.map((h) => historySize(h).bytes)).mean, events: summarize(histories.map((h) => historySize(h).events)).mean };
+    };
+    const regularHistory = await historyOf(oursIds);
+    const localHistory = await historyOf(Array.from({ length: Math.min(runs, 10) }, (_, i) => `lg-local-${nonce}-${i}`));
 
     const ours = summarize(samples.get('agentRun')!.map((s) => s.total));
     const rows: (string | number)[][] = [];
@@ -166,9 +174,9 @@ export const langgraph: Benchmark = {
       const second = summarize(list.map((s) => s.second));
       const st = storage[key]!;
       const dbPerRun = (st.after.logicalBytes - st.before.logicalBytes) / runs;
-      const isOurs = key === 'agentRun' || key === EAGER;
-      const payloadPerRun = isOurs ? historyBytes : (st.after.payloadBytes - st.before.payloadBytes) / runs;
-      const rowsPerRun = isOurs ? historyEvents : (st.after.rows - st.before.rows) / runs;
+      const history = key === EAGER_LOCAL ? localHistory : key === 'agentRun' || key === EAGER ? regularHistory : undefined;
+      const payloadPerRun = history ? history.bytes : (st.after.payloadBytes - st.before.payloadBytes) / runs;
+      const rowsPerRun = history ? history.events : (st.after.rows - st.before.rows) / runs;
       rows.push([key, ms(total.p50), ms(total.p95), ratio(total.p50 / ours.p50), ms(first.p50), ms(second.p50), bytes(payloadPerRun), rowsPerRun.toFixed(1), bytes(dbPerRun)]);
       data[key] = { total, first, second, storage: st, dbBytesPerRun: dbPerRun, payloadBytesPerRun: payloadPerRun, recordsPerRun: rowsPerRun };
     }
@@ -180,12 +188,13 @@ export const langgraph: Benchmark = {
         },
       ],
       notes: [
+        `agentRun eagerly started, its model and its tool declared local (every call a local activity in the run's workflow task): ${ms((data[EAGER_LOCAL] as { total: { p50: number } }).total.p50)} ms p50, ${ratio((data[EAGER_LOCAL] as { total: { p50: number } }).total.p50 / (data[setups[0]!.key] as { total: { p50: number } }).total.p50)} LangGraph's (target ≤ 2.5×). Local calls suit calls of a few seconds at most (models.<id>.local, tools.perTool.<name>.local: see docs/production.md).`,
         `eagerly started agentRun (client on the worker's connection, as \`harness serve --worker\` or an app using HarnessWorker.client() runs it): ${ms((data[EAGER] as { total: { p50: number } }).total.p50)} ms p50, ${ratio((data[EAGER] as { total: { p50: number } }).total.p50 / (data[setups[0]!.key] as { total: { p50: number } }).total.p50)} LangGraph's (target ≤ 2.5×).`,
         `p50 per run: agentRun ${ms(ours.p50)} ms, LangGraph ${ms((data[setups[0]!.key] as { total: { p50: number } }).total.p50)} ms (${ratio(ours.p50 / (data[setups[0]!.key] as { total: { p50: number } }).total.p50)} slower): every agentRun step is a round trip through the server (a task dispatched to a worker, its completion recorded; see benchmarks 0 and 1), LangGraph's are function calls in this process.`,
         'agentRun: start → parked (status polled every 2 ms) → update → result, through the dev server (gRPC on loopback, server-side SQLite with WAL and synchronous=OFF). LangGraph: two invoke() calls in this process, no network.',
         'What agentRun\'s time buys: the run and its approval survive the loss of the worker, the client or the machine (state is in the server, not the process); any worker continues it, any client decides it (signal/update, CLI, Web UI); each step has timeouts and retries; runs are listed and filtered by state.',
         'What LangGraph\'s time buys: a checkpoint per step in a local SQLite file; a resume must run where that file is, and nothing resumes a run by itself after a crash or retries a step — the app builds that.',
-        '"SQLite growth / run" of the two agentRun rows: the dev server database\'s growth over both, halved (they share it). "SQLite growth / run": logical size (pages in use) of the dev server\'s database — history, mutable state, visibility, task queues and their indexes — vs the checkpointer file; "record bytes": encoded history vs checkpoint/metadata/write blobs.',
+        '"SQLite growth / run" of the three agentRun rows: the dev server database\'s growth over them, a third each (they share it). "SQLite growth / run": logical size (pages in use) of the dev server\'s database — history, mutable state, visibility, task queues and their indexes — vs the checkpointer file; "record bytes": encoded history vs checkpoint/metadata/write blobs.',
       ],
       data,
     };

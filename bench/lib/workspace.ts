@@ -15,6 +15,10 @@ export const AGENTS = {
   localTool: 'local-tool',
   /** The same, with lookup_order_local behind an approval. */
   localGated: 'local-gated',
+  /** model (declared local) → lookup_order_local → model: every call a local activity. */
+  allLocal: 'all-local',
+  /** The same, with lookup_order_local behind an approval. */
+  allLocalGated: 'all-local-gated',
   /** `turns` model calls, each but the last reading a ~1 KB page: a long conversation. */
   reader: 'reader',
   /** One model call streaming {@link TALKER_TOKENS} words {@link TALKER_DELAY_MS} ms apart (token latency). */
@@ -51,6 +55,13 @@ models:
       - turns:
           - toolCalls: [{ name: lookup_order_local, args: { orderId: A-1001 } }]
           - text: "Here is what I found. {{lastToolResult}}"
+  scripted-all-local:
+    provider: scripted
+    local: true
+    script:
+      - turns:
+          - toolCalls: [{ name: lookup_order_local, args: { orderId: A-1001 } }]
+          - text: "Here is what I found. {{lastToolResult}}"
   reader-model:
     provider: scripted
     script:
@@ -82,6 +93,15 @@ agents:
     tools: [lookup_order_local]
   - id: ${AGENTS.localGated}
     model: scripted-local
+    systemPrompt: You are a support agent. Be brief.
+    tools: [lookup_order_local]
+    requireApproval: [lookup_order_local]
+  - id: ${AGENTS.allLocal}
+    model: scripted-all-local
+    systemPrompt: You are a support agent. Be brief.
+    tools: [lookup_order_local]
+  - id: ${AGENTS.allLocalGated}
+    model: scripted-all-local
     systemPrompt: You are a support agent. Be brief.
     tools: [lookup_order_local]
     requireApproval: [lookup_order_local]

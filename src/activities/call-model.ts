@@ -98,7 +98,7 @@ export function createModelActivities(workspace: Workspace, client: Client) {
       try {
         const model = await modelFor(modelId);
         const runnable = tools.length && model.bindTools ? model.bindTools(tools) : model;
-        const { attempt } = Context.current().info;
+        const { attempt, isLocal } = Context.current().info;
         const { message, deferred } = await withHeartbeat((signal) =>
           streamModel(runnable as Runnable<BaseLanguageModelInput, AIMessageChunk>, toLangChainMessages(agent.systemPrompt, transcript), signal, {
             client,
@@ -106,6 +106,8 @@ export function createModelActivities(workspace: Workspace, client: Client) {
             agentId,
             step,
             attempt,
+            // A local call (a model declared local) leaves the durable log to the workflow.
+            deferAll: isLocal,
           }),
         );
         const answer = toModelTurn(message as unknown as AIMessage);

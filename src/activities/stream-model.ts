@@ -30,6 +30,13 @@ export interface StreamTarget {
   agentId: string;
   step: number;
   attempt: number;
+  /**
+   * Publish nothing to the run's durable log, however long the call takes: the workflow puts the
+   * whole text in it from the result. For a local activity (a model declared local): it runs in
+   * the run's workflow task, so a signal from it would reach the run only after the result, and
+   * land after `step.completed`.
+   */
+  deferAll?: boolean;
 }
 
 export interface StreamedMessage {
@@ -65,13 +72,13 @@ export async function streamModel(
   };
   // Deltas held back while the call may still finish before the first batch is due; a retried
   // attempt never holds back (its reset must reach clients first, and retries are rare).
-  let held: HarnessEvent[] | undefined = target.attempt === 1 ? [] : undefined;
+  let held: HarnessEvent[] | undefined = target.attempt === 1 || target.deferAll ? [] : undefined;
   const release = () => {
     const items = held ?? [];
     held = undefined;
     items.forEach(publish);
   };
-  const releaseTimer = held && setTimeout(release, DELTA_BATCH_INTERVAL_MS);
+  const releaseTimer = held && !target.deferAll ? setTimeout(release, DELTA_BATCH_INTERVAL_MS) : undefined;
   const emit = (body: Extract<HarnessEventBody, { type: 'output.delta' | 'reasoning.delta' }>) => {
     const event = envelope(body) as LiveRunEvent['event'];
     live(event);
@@ -82,7 +89,8 @@ export async function streamModel(
     if (target.attempt > 1) {
       const reset = envelope({ type: 'output.reset', ...delta }) as LiveRunEvent['event'];
       live(reset);
-      publish(reset);
+      // Deferred, the durable reset comes from the workflow too, with the text (events.ts).
+      if (!target.deferAll) publish(reset);
     }
     let message: AIMessageChunk | undefined;
     let reasoningText = '';

@@ -6,6 +6,7 @@ import type { NotifyTargetConfig } from './notify-schema.js';
 import type { Workspace } from './load.js';
 import { askHumanToolSpec } from './ask-human-tool.js';
 import { parseMcpToolName } from './mcp-references.js';
+import { localModelTimeoutMs } from './local-model.js';
 import { localToolTimeoutMs } from './per-tool.js';
 import { subAgentDescription, subAgentInputJsonSchema } from './sub-agent-tools.js';
 
@@ -61,6 +62,8 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
     maximumIntervalMs: r.maximumInterval,
   });
   const pricing = agent.model === undefined ? undefined : workspace.config.models[agent.model]?.pricing;
+  // Only the built-in loop calls the model itself; a graph calls its own models inside its segments.
+  const localModelMs = agent.model === undefined || agent.execution === 'graph' ? undefined : localModelTimeoutMs(workspace.config, agent.model);
   const graphApproval = agent.graph?.approval;
   const graphTimeoutMs = graphApproval?.timeout ?? limits.approvalTimeout;
   return {
@@ -68,6 +71,7 @@ export function agentSpec(workspace: Workspace, agentId: string, overrides: Spec
     // A graph calls its own models; its segments show as `graph` in events and the UI.
     modelId: agent.model ?? 'graph',
     ...(pricing && { pricing }),
+    ...(localModelMs !== undefined && { modelCall: { execution: 'local' as const, timeoutMs: localModelMs } }),
     ...(graphApproval && {
       execution: 'graph' as const,
       graph: {

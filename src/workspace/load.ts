@@ -18,6 +18,7 @@ import { clientTools } from './client-tools.js';
 import { importGraph, type GraphExport } from './graph-module.js';
 import { MCP_PREFIX, checkMcpReferences } from './mcp-references.js';
 import { checkLocalTools } from './per-tool.js';
+import { checkLocalModels } from './local-model.js';
 
 /** Default workspace file name, looked up in the current directory. */
 export const DEFAULT_WORKSPACE_FILE = 'harness.yaml';
@@ -72,6 +73,7 @@ export async function loadWorkspace(path?: string): Promise<Workspace> {
   if (memory && !issues.length) for (const t of createMemoryTools(memory)) tools.set(t.name, t);
   issues.push(...checkReferences(config, tools));
   issues.push(...checkLocalTools(config, new Set(tools.keys())));
+  issues.push(...checkLocalModels(config));
   if (issues.length) throw new WorkspaceError('WORKSPACE_INVALID', file, issues);
   const graphs = await loadGraphsFor(config, file);
   return { file, config, agents: new Map(config.agents.map((a) => [a.id, a])), tools, graphs, ...(memory && { memory }) };

@@ -4,6 +4,7 @@
  * read on the worker when the model is first used.
  */
 import { z } from 'zod';
+import { localModelFields } from './local-model.js';
 import { duration } from './schema-primitives.js';
 
 const regex = z.string().superRefine((value, ctx) => {
@@ -51,6 +52,7 @@ const pricing = z.strictObject({
 export const scriptedModelSchema = z.strictObject({
   provider: z.literal('scripted'),
   pricing: pricing.optional(),
+  ...localModelFields,
   /** Pause between streamed words, so a demo or test can watch tokens arrive live. @default 0 */
   streamDelay: duration.optional(),
   script: z.array(scriptedRule).min(1, 'a scripted model needs at least one script rule'),
@@ -59,6 +61,7 @@ export const scriptedModelSchema = z.strictObject({
 /** Settings every hosted provider shares. */
 const hostedModel = {
   pricing: pricing.optional(),
+  ...localModelFields,
   /** The provider's model name, e.g. `claude-sonnet-4-5`, `gemini-2.5-flash`, `llama3.2`. */
   model: z.string().min(1),
   /** Another endpoint speaking the provider's API (a proxy, a gateway, a local server). */

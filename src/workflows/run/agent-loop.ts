@@ -3,9 +3,9 @@
  * that need approval park the run until decided, then all run in parallel (activities, or child
  * runs for sub-agents), and their results go back to the model, until it answers without tools.
  */
-import { ApplicationFailure, proxyActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, proxyActivities, proxyLocalActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { HarnessActivities, ModelTurn } from '../../activities/index.js';
-import { timeoutIn, timeoutReason } from '../shared/failures.js';
+import { formatMs, timeoutIn, timeoutReason } from '../shared/failures.js';
 import { chatSpan, recordModelUsage } from '../shared/telemetry.js';
 import { retryPolicy } from './activity-options.js';
 import type { AgentSpec } from './agent-spec.js';
@@ -21,11 +21,14 @@ import { runToolCalls } from './tool-calls.js';
 export async function agentLoop(parts: RunParts, agent: AgentSpec): Promise<string> {
   const { limits } = agent;
   const { ledger } = parts;
-  const model = proxyActivities<HarnessActivities>({
-    startToCloseTimeout: limits.modelCallTimeoutMs,
-    heartbeatTimeout: limits.heartbeatTimeoutMs,
-    retry: retryPolicy(limits.modelRetry),
-  });
+  // A model declared local is called in the workflow task (a local activity): no activity task.
+  const model = agent.modelCall
+    ? proxyLocalActivities<HarnessActivities>({ startToCloseTimeout: agent.modelCall.timeoutMs, retry: retryPolicy(limits.modelRetry) })
+    : proxyActivities<HarnessActivities>({
+        startToCloseTimeout: limits.modelCallTimeoutMs,
+        heartbeatTimeout: limits.heartbeatTimeoutMs,
+        retry: retryPolicy(limits.modelRetry),
+      });
   const tools = proxyActivities<HarnessActivities>({
     startToCloseTimeout: limits.toolCallTimeoutMs,
     heartbeatTimeout: limits.heartbeatTimeoutMs,
@@ -83,7 +86,10 @@ function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFo
   const step = ledger.step;
   const messageId = messageIdFor(ledger.runId, step);
   events.emit({ type: 'step.started', step, model: agent.modelId, messageId });
-  const newMessages = inputs.next(ledger.transcript);
+  // A local call's input never enters history (only its result does), and it cannot ask the run
+  // for messages by query (the run's workflow task is in flight, so the query would wait for the
+  // call): it carries the whole transcript.
+  const newMessages = agent.modelCall ? { from: 0, messages: ledger.transcript.slice() } : inputs.next(ledger.transcript);
   const callInput = {
     agentId: agent.agentId,
     step,
@@ -104,8 +110,10 @@ function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFo
     },
     (err: unknown) => {
       const timeout = timeoutIn(err);
-      if (!timeout) throw err;
-      const why = timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
+      if (!timeout) throw agent.modelCall ? asActivityFailure(err) : err;
+      const why = agent.modelCall
+        ? `timed out after ${formatMs(agent.modelCall.timeoutMs)} (models.${agent.modelId}.timeout; a local model)`
+        : timeoutReason(timeout, limits.modelCallTimeoutMs, 'modelCallTimeout', limits.heartbeatTimeoutMs);
       throw ApplicationFailure.create({
         type: 'MODEL_TIMEOUT',
         nonRetryable: true,
@@ -113,4 +121,14 @@ function modelStep(parts: RunParts, agent: AgentSpec, model: ActivityInterfaceFo
       });
     },
   );
+}
+
+/**
+ * A local activity's failure reaches the workflow as the activity raised it, not inside an
+ * ActivityFailure (temporalio/sdk-core#449). Wrapped once more, the run's failure names it as it
+ * names a regular call's (`describeFailure` reads the first failure below the top one).
+ */
+function asActivityFailure(err: unknown): unknown {
+  if (!(err instanceof ApplicationFailure) || isCancellation(err)) return err;
+  return ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: true, cause: err });
 }

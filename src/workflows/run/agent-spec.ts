@@ -12,6 +12,11 @@ export interface AgentSpec {
   agentId: string;
   modelId: string;
   pricing?: ModelPricing;
+  /**
+   * Set for a model declared local (`models.<id>.local`): each model call runs as a Temporal local
+   * activity, within `timeoutMs` per attempt (`models.<id>.timeout`).
+   */
+  modelCall?: { execution: 'local'; timeoutMs: number };
   tools: ToolSpec[];
   limits: RunLimits;
   /** `graph`: the run executes the agent's LangGraph graph; absent = the built-in model/tool loop. */

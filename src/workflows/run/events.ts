@@ -102,14 +102,16 @@ export function messageIdFor(runId: string, step: number): MessageId {
 export const FINAL_EVENT_TYPES: ReadonlySet<HarnessEventType> = new Set(['run.completed', 'run.failed', 'run.cancelled']);
 
 /**
- * The deltas a model call left to the workflow (it answered before its first batch was due, see
- * `ModelTurn.deferredDeltas`): its text and reasoning, one delta each, as the activity would have
- * published them.
+ * The deltas a model call left to the workflow (it answered before its first batch was due, or it
+ * ran as a local activity; see `ModelTurn.deferredDeltas`): its text and reasoning, one delta each,
+ * as the activity would have published them, after the `output.reset` a retried attempt publishes
+ * first (only a local call defers a retry's deltas).
  */
 export function deferredDeltaEvents(turn: ModelTurn, step: number, messageId: MessageId): HarnessEventBody[] {
   if (!turn.deferredDeltas) return [];
   const { attempt, reasoning } = turn.deferredDeltas;
   return [
+    ...(attempt > 1 ? [{ type: 'output.reset' as const, step, attempt, messageId }] : []),
     ...(reasoning ? [{ type: 'reasoning.delta' as const, step, attempt, messageId, text: reasoning }] : []),
     ...(turn.content ? [{ type: 'output.delta' as const, step, attempt, messageId, text: turn.content }] : []),
   ];
