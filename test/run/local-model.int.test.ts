@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunFailedError, type HarnessClient, type HarnessEvent } from '../../src/client/index.js';
+import { MessageText, RunFailedError, type HarnessClient, type HarnessEvent, type HarnessEventItem, type RunHandle } from '../../src/client/index.js';
 import { tempDir, uniqueId, withWorker, writeWorkspace } from '../support/harness.js';
 import { byAssistantTurns, inSequence, lastToolResult, reply, startOpenAIStub, type StubHandler } from '../support/openai-stub.js';
 
@@ -133,6 +133,42 @@ describe('models declared local', () => {
       expect(err).toBeInstanceOf(RunFailedError);
       expect((err as RunFailedError).message).toContain('Model "gpt" refused the credentials (HTTP 401): 401 invalid api key');
       expect(stub.requests).toHaveLength(1);
+    });
+  });
+
+  it('while the call runs its tokens reach a follower on the live path; the log gets the text once, when the call returns', async () => {
+    const words = 'one two three four five six seven eight nine ten eleven twelve';
+    const workspace = writeWorkspace(
+      tempDir(),
+      `models:
+  m: { provider: scripted, local: true, streamDelay: 30ms, script: [{ turns: [{ text: "${words}" }] }] }
+agents:
+  - { id: a, model: m }
+`,
+    );
+    const collect = async (run: RunHandle, live: boolean) => {
+      const items: HarnessEventItem[] = [];
+      for await (const item of run.events({ live })) items.push(item);
+      return items;
+    };
+    const textOf = (items: HarnessEventItem[], messageId: string) => {
+      const texts = new MessageText();
+      for (const { event } of items) texts.apply(event);
+      return texts.text(messageId);
+    };
+    await withWorker(workspace, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'a', input: 'count', runId: uniqueId('local-model-live') });
+      const [live, durable] = await Promise.all([collect(run, true), collect(run, false)]);
+      const messageId = `${run.runId}:step-1`;
+      expect(textOf(live, messageId)).toBe(words);
+      expect(textOf(durable, messageId)).toBe(words);
+      // Word by word on the live path, ahead of the log's single delta.
+      const liveDeltas = live.filter((i) => i.live && i.event.type === 'output.delta');
+      expect(liveDeltas.length).toBeGreaterThan(5);
+      const firstLive = live.findIndex((i) => i.live);
+      const completed = live.findIndex((i) => i.event.type === 'step.completed');
+      expect(firstLive).toBeLessThan(completed);
+      expect(durable.filter((i) => i.event.type === 'output.delta').map((i) => (i.event as { text: string }).text)).toEqual([words]);
     });
   });
 });
