@@ -128,4 +128,43 @@ describe('questions of sub-agents', () => {
       await expect(run.answer('too late', { questionId: question!.questionId })).rejects.toMatchObject({ code: 'RUN_NOT_ACTIVE' });
     });
   });
+
+  it('a top-level run that continues as new keeps its sub-agents\' answered questions', async () => {
+    const ws = writeWorkspace(
+      tempDir(),
+      `
+models:
+  m:
+    provider: scripted
+    script:
+      - when: ^billing job
+        turns:
+          - toolCalls: [{ name: ask_human, args: { question: "Which card should be refunded?" } }]
+          - text: "billing: {{lastToolResult}}"
+      - turns:
+          - toolCalls: [{ name: billing, args: { input: billing job } }]
+          - toolCalls: [{ name: echo, args: { text: one } }]
+          - toolCalls: [{ name: echo, args: { text: two } }]
+          - text: "support: {{lastToolResult}}"
+agents:
+  - { id: support, model: m, tools: [echo], subAgents: [billing] }
+  - { id: billing, model: m, askHuman: true }
+limits:
+  continueAsNewAfterEvents: 10
+`,
+    );
+    await withWorker(ws, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'support', input: 'go' });
+      const [question] = (await pendingQuestion(run)).pendingQuestions!;
+      await run.answer('Visa', { questionId: question!.questionId, answeredBy: 'ann' });
+      expect((await run.result()).output).toBe('support: echo: two');
+      const executions = [];
+      for await (const e of client.temporal.workflow.list({ query: `WorkflowId = "${run.runId}"` })) executions.push(e);
+      expect(executions.length).toBeGreaterThanOrEqual(2);
+      // The last run of the chain shows the answer its first run forwarded.
+      expect((await run.status()).questions).toEqual([
+        expect.objectContaining({ questionId: question!.questionId, answer: 'Visa', answeredBy: 'ann', path: ['support', 'billing'] }),
+      ]);
+    });
+  });
 });

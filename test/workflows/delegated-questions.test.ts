@@ -84,4 +84,31 @@ describe('DelegatedQuestions', () => {
     expect(questions.problemWith({ questionId: 't1/q1', answer: 'Visa' })).toMatchObject({ code: 'QUESTION_CLOSED' });
     expect(questions.asked('t1', asked('q3'))).toBeUndefined();
   });
+
+  it('hands its answered and closed questions to the next run of a continued chain, which shows them and refuses them as before', () => {
+    const questions = book();
+    questions.asked('t1', asked('q1'));
+    questions.asked('t1', asked('q2'));
+    questions.answered('t1', { ...answered('q1'), answeredBy: 'ann' }, undefined);
+    questions.childEnded('t1', 'completed', '2026-01-01T00:02:00.000Z');
+    const carried = questions.carried()!;
+    expect(carried.answered.map((r) => [r.questionId, r.answer])).toEqual([['t1/q1', 'Visa']]);
+    expect(carried.closed.map((c) => [c.questionId, c.reason])).toEqual([['t1/q2', 'completed']]);
+
+    const next = new DelegatedQuestions(() => 'req');
+    next.restore(JSON.parse(JSON.stringify(carried)) as typeof carried);
+    expect(next.records()).toEqual(carried.answered);
+    expect(next.closedQuestions()).toEqual(carried.closed);
+    expect(next.pending()).toEqual([]);
+    expect(next.carried()).toEqual(carried);
+    expect(next.problemWith({ questionId: 't1/q1', answer: 'Amex' })).toMatchObject({ code: 'QUESTION_ALREADY_ANSWERED' });
+    expect(next.problemWith({ questionId: 't1/q2', answer: 'Amex' })).toMatchObject({ code: 'QUESTION_CLOSED', message: expect.stringContaining('run-1.t1 has ended (completed)') });
+  });
+
+  it('carries nothing when no sub-agent asked anything', () => {
+    expect(book().carried()).toBeUndefined();
+    const next = new DelegatedQuestions(() => 'req');
+    next.restore(undefined);
+    expect(next.records()).toEqual([]);
+  });
 });

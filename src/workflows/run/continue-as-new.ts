@@ -25,6 +25,7 @@ import type {
 } from './contract.js';
 import type { RunParts } from './parts.js';
 import type { FinishedToolCall, StepProgress } from './step-progress.js';
+import type { CarriedQuestions } from '../sub-agents/delegated-questions.js';
 
 /** Events kept when a run hands its stream over; older ones are dropped (their offsets stay taken). */
 export const MAX_CARRIED_EVENTS = 2000;
@@ -42,6 +43,8 @@ export interface CarriedRun {
   continuations: number;
   /** Decided approvals of the run's sub-agents (its own are in `ledger.approvals`). */
   delegatedApprovals?: ApprovalRecord[];
+  /** Answered and closed questions of the run's sub-agents (its own are in the ledger). */
+  delegatedQuestions?: CarriedQuestions;
   /**
    * Set when the run continued as new parked on approvals: its step's tool calls (the last
    * assistant message's) go on in the next run, and these of them had already finished.
@@ -145,6 +148,7 @@ export async function continueRunAsNew({ input, ledger, events, slot, subAgents 
   await subAgents.flushReports();
   const info = workflowInfo();
   const delegatedApprovals = subAgents.decidedRecords();
+  const delegatedQuestions = subAgents.carriedQuestions();
   const carried: CarriedRun = {
     ledger: ledger.snapshot(),
     stream,
@@ -152,6 +156,7 @@ export async function continueRunAsNew({ input, ledger, events, slot, subAgents 
     slotHeld: slot.isHeld,
     continuations: (input.carried?.continuations ?? 0) + 1,
     ...(delegatedApprovals.length > 0 && { delegatedApprovals }),
+    ...(delegatedQuestions && { delegatedQuestions }),
     ...(parkedStep && { parkedStep }),
   };
   slot.handOver();

@@ -40,6 +40,12 @@ export interface QuestionReplyRoute {
   reply: QuestionReply;
 }
 
+/** The questions of a run's sub-agents one run of a continued chain hands the next. */
+export interface CarriedQuestions {
+  answered: QuestionRecord[];
+  closed: ClosedQuestion[];
+}
+
 export class DelegatedQuestions {
   private readonly entries = new Map<string, Entry>();
   /** Running children by the tool call that started them, and the step that called each. */
@@ -48,6 +54,36 @@ export class DelegatedQuestions {
   private readonly replies = new Map<string, QuestionReply>();
 
   constructor(private readonly newRequestId: () => string) {}
+
+  /**
+   * Takes back the questions an earlier run of a continued chain had answered or closed (none can
+   * be pending then: a run continues as new between steps, when no sub-agent runs). They show in
+   * `status()` as before, and a second answer to one is refused as before.
+   */
+  restore(carried: CarriedQuestions | undefined): void {
+    for (const record of carried?.answered ?? []) this.restoreEntry(record, { record });
+    for (const closed of carried?.closed ?? []) this.restoreEntry(closed, { closed });
+  }
+
+  /** The answered and closed questions, for the next run of a continued chain (undefined: none). */
+  carried(): CarriedQuestions | undefined {
+    const answered = this.records();
+    const closed = this.closedQuestions();
+    return answered.length || closed.length ? { answered, closed } : undefined;
+  }
+
+  private restoreEntry(question: PendingQuestion, end: Pick<Entry, 'record' | 'closed'>): void {
+    const [toolCallId = question.questionId] = question.questionId.split('/');
+    const { answer: _a, answeredBy: _b, answeredAt: _c, closedAt: _d, reason: _e, ...pending } = question as PendingQuestion & Partial<QuestionRecord & ClosedQuestion>;
+    this.entries.set(question.questionId, {
+      id: question.questionId,
+      toolCallId,
+      childWorkflowId: question.origin?.runId ?? '',
+      childQuestionId: question.origin?.questionId ?? question.questionId,
+      question: pending,
+      ...end,
+    });
+  }
 
   /** A child started for tool call `toolCallId` of this run's model step `step`. */
   childStarted(toolCallId: string, childWorkflowId: string, step: number): void {

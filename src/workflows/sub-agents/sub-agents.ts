@@ -50,7 +50,7 @@ import {
   type SubAgentReport,
 } from './contract.js';
 import { DelegatedApprovals, type AnswerRoute, type RequestOrigin } from './delegated-approvals.js';
-import { DelegatedQuestions, type QuestionReplyRoute, type QuestionRequestOrigin } from './delegated-questions.js';
+import { DelegatedQuestions, type CarriedQuestions, type QuestionReplyRoute, type QuestionRequestOrigin } from './delegated-questions.js';
 
 type AgentRunWorkflow = (input: AgentRunInput) => Promise<AgentRunResult>;
 type ReportBody = SubAgentReport extends infer R ? (R extends SubAgentReport ? Omit<R, 'toolCallId'> : never) : never;
@@ -82,11 +82,17 @@ export class SubAgents implements DelegatedApprovalView {
   ) {
     // A run that continued as new keeps showing its sub-agents' decisions.
     this.delegated.restore(ledger.input.carried?.delegatedApprovals ?? []);
+    this.questions.restore(ledger.input.carried?.delegatedQuestions);
   }
 
   /** Decided approvals of sub-agents, for the next run of a continued chain (none can be pending then). */
   decidedRecords(): ApprovalRecord[] {
     return this.delegated.records();
+  }
+
+  /** Answered and closed questions of sub-agents, for the next run of a continued chain (undefined: none). */
+  carriedQuestions(): CarriedQuestions | undefined {
+    return this.questions.carried();
   }
 
   /**
