@@ -15,6 +15,11 @@ import { ms, ratio, table } from '../lib/stats.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 
 const TASK_QUEUE = 'bench-activation-cost';
+/**
+ * BENCH_ACTIVATION_LOCAL=1: both sides with every call a local activity (agentRun's model and tool
+ * declared local, the bare workflow's `local` input).
+ */
+const LOCAL = process.env.BENCH_ACTIVATION_LOCAL === '1';
 const VARIANTS = { agentRun: 'agentRun', 'TS bare': BASELINE_AGENT_WORKFLOW } as const;
 type Variant = keyof typeof VARIANTS;
 type Pass = 'with the watchdog' | 'without it' | 'promises';
@@ -117,6 +122,7 @@ function report(rows: Row[], runs: number, warmup: number): BenchmarkOutput {
       '"with the watchdog": as every worker runs workflow code, each entry into the sandbox under the worker\'s isolateExecutionTimeout (Node starts and joins a watchdog thread per entry); "without it": the same entries with the timeout dropped, i.e. the work itself.',
       'debugMode workers: the sandbox runs on this process\'s main thread (same reusable V8 context as on a workflow thread); activities, the bridge and the driver share that thread, so compare the variants within a pass.',
       'agentRun here is driver-started (its plan by the planRun local activity: one more activation than the bare workflow); status queries of the approval scenario are activations too.',
+      ...(LOCAL ? ['BENCH_ACTIVATION_LOCAL=1: every model and tool call a local activity on both sides (agentRun: agents all-local / all-local-gated).'] : []),
     ],
     data: rows,
   };
@@ -127,7 +133,7 @@ const tag = (v: Variant, approval: boolean) => `${v === 'agentRun' ? 'agent' : '
 
 async function runOnce(ctx: BenchContext, variant: Variant, approval: boolean, id: string): Promise<void> {
   const design = variant === 'agentRun' ? 'agentRun' : { baseline: 'baseline' as const };
-  const handle = await startOrderRun(ctx, { design, approval, taskQueue: TASK_QUEUE, workflowId: id });
+  const handle = await startOrderRun(ctx, { design, approval, taskQueue: TASK_QUEUE, workflowId: id, local: LOCAL });
   if (approval) {
     const approvalId = await waitForPending(handle, variant === 'agentRun' ? 'harness' : 'baseline');
     await handle.executeUpdate(decideApprovalUpdate, { args: [{ approvalId, decision: 'approve', approver: 'bench' }] });

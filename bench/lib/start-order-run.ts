@@ -15,17 +15,23 @@ export interface OrderRunOptions {
   approval: boolean;
   taskQueue: string;
   workflowId: string;
+  /**
+   * Every model and tool call a local activity: agentRun's agent with its model and tool declared
+   * local, the baseline's `local` input.
+   */
+  local?: boolean;
 }
 
 /** Starts the run and returns its handle (agentRun's run id is the workflow id). */
-export async function startOrderRun(ctx: BenchContext, { design, approval, taskQueue, workflowId }: OrderRunOptions): Promise<WorkflowHandle> {
+export async function startOrderRun(ctx: BenchContext, { design, approval, taskQueue, workflowId, local = false }: OrderRunOptions): Promise<WorkflowHandle> {
   if (design === 'agentRun') {
-    await ctx.harness(taskQueue).startRun({ agentId: approval ? AGENTS.gated : AGENTS.plain, input: ORDER_QUESTION, runId: workflowId });
+    const agentId = local ? (approval ? AGENTS.allLocalGated : AGENTS.allLocal) : approval ? AGENTS.gated : AGENTS.plain;
+    await ctx.harness(taskQueue).startRun({ agentId, input: ORDER_QUESTION, runId: workflowId });
     return ctx.temporal.workflow.getHandle(workflowId);
   }
   return ctx.temporal.workflow.start(BASELINE_AGENT_WORKFLOW, {
     workflowId,
     taskQueue: baselineQueue(taskQueue),
-    args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval, activities: design.baseline } satisfies BaselineAgentInput],
+    args: [{ agentId: AGENTS.plain, input: ORDER_QUESTION, approval, activities: design.baseline, ...(local && { local }) } satisfies BaselineAgentInput],
   });
 }
