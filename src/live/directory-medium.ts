@@ -11,7 +11,7 @@
  * per {@link SWEEP_INTERVAL_MS}) and by `harness payloads gc`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirectoryFeed } from './directory-tail.js';
 import type { LineListener, LiveMedium, LiveWriter } from './medium.js';
@@ -81,7 +81,11 @@ class FileWriter implements LiveWriter {
   async write(lines: readonly string[]): Promise<void> {
     const text = lines.map((l) => `${l}\n`).join('');
     if (this.bytes + text.length > MAX_LIVE_FILE_BYTES) return; // full: the durable log carries the rest
-    this.file ??= mkdir(this.dir, { recursive: true }).then(() => open(this.path, 'a'));
+    // The namespace's directory is there but for the first write of all: one syscall, not mkdir's walk.
+    this.file ??= open(this.path, 'a').catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      return mkdir(this.dir, { recursive: true }).then(() => open(this.path, 'a'));
+    });
     const handle = await this.file;
     this.bytes += text.length;
     // One write per batch, in append mode: a reader sees whole lines or a partial last one it keeps.
@@ -93,7 +97,7 @@ class FileWriter implements LiveWriter {
     const handle = await this.file.catch(() => undefined);
     await handle?.close().catch(() => undefined);
     // Readers that opened the file keep reading it to its end after it is gone.
-    await rm(this.path, { force: true }).catch(() => undefined);
+    await unlink(this.path).catch(() => undefined);
   }
 }
 
