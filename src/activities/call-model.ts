@@ -53,11 +53,20 @@ export interface ModelTurn {
   toolCalls: ToolCall[];
   usage?: TokenUsage;
   /**
-   * Set when the model answered before the activity's first batch of deltas was due, so it
-   * published none: the workflow publishes `content` (and this reasoning) as one delta each.
+   * Set when the model answered before the activity's first batch of deltas was due, or the call
+   * was local, so it published none: the workflow publishes the text (and this reasoning) as one
+   * delta each. `text` is the whole text when `content` is only its preview (a local call's answer
+   * kept by reference, up to {@link MAX_DEFERRED_TEXT_CHARS}).
    */
-  deferredDeltas?: { attempt: number; reasoning?: string };
+  deferredDeltas?: { attempt: number; reasoning?: string; text?: string };
 }
+
+/**
+ * Most characters of a local call's answer its result carries whole for the run's event log when
+ * the transcript keeps it by reference (~8K tokens: more than a local call's few seconds produce).
+ * A longer one shows as its preview in the log; the transcript still has it whole.
+ */
+export const MAX_DEFERRED_TEXT_CHARS = 32 * 1024;
 
 export function createModelActivities(workspace: Workspace, client: Client) {
   const modelFor = chatModelCache(workspace.config.models);
@@ -114,7 +123,8 @@ export function createModelActivities(workspace: Workspace, client: Client) {
         const turn = { ...answer, ...(await withHeartbeat(() => keepContent(blobs, answer.content))) };
         recordContent({ 'gen_ai.input.messages': transcript, 'gen_ai.output.messages': [{ role: 'assistant', content: answer.content, toolCalls: answer.toolCalls }] });
         if (!deferred) return turn;
-        return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }) } };
+        const whole = turn.contentRef && answer.content.length <= MAX_DEFERRED_TEXT_CHARS && { text: answer.content };
+        return { ...turn, deferredDeltas: { attempt, ...(deferred.reasoning && { reasoning: deferred.reasoning }), ...whole } };
       } catch (err) {
         throwIfCancelled();
         const c = classifyModelError(modelId, err, credentialEnvVars(workspace.config.models[modelId]));

@@ -22,6 +22,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowStreamClient } from '@temporalio/workflow-streams/client';
 import type { LiveRunEvent } from './live-run-events.js';
 import { LivePublisher } from '../live/publisher.js';
+import { CONTENT_LIMITS } from '../workflows/shared/content-ref.js';
 import { RUN_EVENTS_TOPIC, messageIdFor, type HarnessEvent, type HarnessEventBody } from '../workflows/run/events.js';
 
 export interface StreamTarget {
@@ -74,7 +75,7 @@ export async function streamModel(
   // attempt never holds back (its reset must reach clients first, and retries are rare).
   let held: HarnessEvent[] | undefined = target.attempt === 1 || target.deferAll ? [] : undefined;
   const release = () => {
-    const items = held ?? [];
+    const items = coalesceDeltas(held ?? []);
     held = undefined;
     items.forEach(publish);
   };
@@ -105,6 +106,9 @@ export async function streamModel(
       }
     }
     if (!message) throw new Error('the model returned an empty stream');
+    // A quick answer too long to stay inline in the run is streamed after all: the result keeps
+    // only its preview, and the log must have it whole.
+    if (held && !target.deferAll && emitted['output.delta'] > CONTENT_LIMITS.inlineChars) release();
     if (held) return { message, deferred: { reasoning: reasoningText } };
     // Every delta is in the run's log before the workflow sees the result and moves on.
     await publisher?.flush();
@@ -115,4 +119,21 @@ export async function streamModel(
     livePublisher.close();
     await publisher?.[Symbol.asyncDispose]().catch(() => undefined);
   }
+}
+
+/**
+ * Held deltas as the log gets them: consecutive deltas of one kind joined into one. A model that
+ * streams many small chunks within the first batch interval would otherwise send them all in one
+ * signal, each with its envelope, and a long answer's batch could pass the server's blob limit.
+ * The live path has already carried them one by one.
+ */
+export function coalesceDeltas(items: readonly HarnessEvent[]): HarnessEvent[] {
+  const out: HarnessEvent[] = [];
+  for (const item of items) {
+    const last = out.at(-1);
+    if (last && (item.type === 'output.delta' || item.type === 'reasoning.delta') && last.type === item.type) {
+      out[out.length - 1] = { ...last, text: last.text + item.text };
+    } else out.push(item);
+  }
+  return out;
 }

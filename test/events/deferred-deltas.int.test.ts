@@ -5,7 +5,10 @@
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import type { HarnessClient, HarnessEvent, RunHandle } from '../../src/client/index.js';
+import { harnessDataConverter } from '../../src/codec/data-converter.js';
+import { DirectoryBlobStore } from '../../src/payloads/directory-store.js';
 import { tempDir, withWorker, writeWorkspace } from '../support/harness.js';
+import { withHarnessWorker } from '../support/security.js';
 
 function workspace(streamDelay: string): string {
   return writeWorkspace(
@@ -57,5 +60,38 @@ describe('deltas of a quick model call', () => {
       if (minSignals === 0) expect(signals).toBe(0);
       else expect(signals).toBeGreaterThanOrEqual(minSignals);
     });
+  });
+
+  it.each([
+    ['a quick answer too long to stay inline is streamed by signal after all: the log has it whole', '', 1],
+    ['a local call (models.<id>.local) answering that long gives the log its whole text from the result, no signal', 'local: true', 0],
+  ])('%s', async (_name, modelLine, minSignals) => {
+    const long = Array.from({ length: 1500 }, (_, i) => `word${i}`).join(' ');
+    const ws = writeWorkspace(
+      tempDir(),
+      `
+models:
+  m:
+    provider: scripted
+    ${modelLine}
+    script:
+      - turns: [{ text: "${long}" }]
+agents:
+  - { id: a, model: m }
+`,
+    );
+    const dataConverter = harnessDataConverter({ payloadStore: { store: new DirectoryBlobStore(tempDir()), threshold: 32 * 1024 } });
+    await withHarnessWorker(ws, async ({ client }) => {
+      const run = await client.startRun({ agentId: 'a', input: 'go' });
+      await run.result();
+      const events = await eventsOf(run);
+      expect(events.filter((e) => e.type === 'output.delta').map((e) => ('text' in e ? e.text : '')).join('')).toBe(long);
+      // The run keeps it by reference (a preview inline), as any long answer.
+      const [, answer] = (await run.transcript()).messages;
+      expect(answer).toMatchObject({ role: 'assistant', contentRef: { size: long.length } });
+      const signals = await signalsIn(run, client);
+      if (minSignals === 0) expect(signals).toBe(0);
+      else expect(signals).toBeGreaterThanOrEqual(minSignals);
+    }, { dataConverter });
   });
 });

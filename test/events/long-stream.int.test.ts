@@ -34,7 +34,11 @@ agents:
       const texts = new MessageText();
       for (const event of events) texts.apply(event);
       expect(texts.text(`${run.runId}:step-1`)).toBe(TEXT);
-      expect(events.filter((e) => e.type === 'output.delta')).toHaveLength(WORDS); // one delta per token in the log
+      // One delta per token in the log, but for those held back during the first batch interval
+      // (in case the call ended within it), which go to the log joined into one.
+      const deltas = events.filter((e) => e.type === 'output.delta').length;
+      expect(deltas).toBeLessThanOrEqual(WORDS);
+      expect(deltas).toBeGreaterThan(WORDS / 2);
 
       const at = (type: string) => Date.parse(events.find((e) => e.type === type)!.at);
       const streamMs = at('step.completed') - at('step.started');

@@ -27,4 +27,10 @@ describe('deferredDeltaEvents', () => {
   it('an answer with tool calls and no text: no output delta', () => {
     expect(deferredDeltaEvents(turn({ attempt: 1 }, ''), 2, messageId)).toEqual([]);
   });
+
+  it("a local call's answer kept by reference: the log gets the whole text the result carries, not the preview", () => {
+    expect(deferredDeltaEvents(turn({ attempt: 1, text: 'the whole long answer' }, 'the whole…'), 2, messageId)).toEqual([
+      { type: 'output.delta', step: 2, attempt: 1, messageId, text: 'the whole long answer' },
+    ]);
+  });
 });

@@ -109,10 +109,10 @@ export const FINAL_EVENT_TYPES: ReadonlySet<HarnessEventType> = new Set(['run.co
  */
 export function deferredDeltaEvents(turn: ModelTurn, step: number, messageId: MessageId): HarnessEventBody[] {
   if (!turn.deferredDeltas) return [];
-  const { attempt, reasoning } = turn.deferredDeltas;
+  const { attempt, reasoning, text = turn.content } = turn.deferredDeltas;
   return [
     ...(attempt > 1 ? [{ type: 'output.reset' as const, step, attempt, messageId }] : []),
     ...(reasoning ? [{ type: 'reasoning.delta' as const, step, attempt, messageId, text: reasoning }] : []),
-    ...(turn.content ? [{ type: 'output.delta' as const, step, attempt, messageId, text: turn.content }] : []),
+    ...(text ? [{ type: 'output.delta' as const, step, attempt, messageId, text }] : []),
   ];
 }
