@@ -27,7 +27,7 @@ export interface LifecycleEffects {
   emit(event: HarnessEventBody): void;
   /**
    * Mirrors a change into the `HarnessRunState` / `HarnessAgentId` search attributes. Both parts of
-   * one change go in one write: each write is a history event and a visibility update.
+   * one change go in one write: each write is a command and a history event.
    */
   setAttributes(change: AttributeChange): void;
   /** Shows the run's current details (markdown) in the Web UI. */

@@ -2,7 +2,7 @@
  * The run's own search attributes (`HarnessRunState`, `HarnessAgentId`) as the server holds them,
  * so a change writes only what differs: a run that starts `running` with its routed agent (see
  * `start-state.ts`) writes nothing when it starts running, and a state and an agent changed
- * together go in one upsert. Each upsert is a history event and a visibility write on the server.
+ * together go in one upsert. Each upsert is a command and a history event (BENCHMARKS.md §10c).
  * A plain class: the upsert is passed in, so unit tests need no server.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';

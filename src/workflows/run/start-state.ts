@@ -2,8 +2,8 @@
  * What a run's search attributes say when it starts, decided from its start input alone, so the
  * client that starts it (`runStartOptions`) and the run agree without a word between them: a run
  * whose plan is known at start and that may work at once begins `running` with the routed agent,
- * and its first workflow task then has nothing to write (each upsert is a history event and a
- * visibility write on the server). Plain functions: client and workflow share them.
+ * and its first workflow task then has nothing to write (each upsert is a command and a history
+ * event). Plain functions: client and workflow share them.
  */
 import type { RunPlan } from '../../activities/index.js';
 import type { AgentRunInput, RunState } from './contract.js';
