@@ -4,12 +4,14 @@
  * processes, this driver, everything else on the machine (from /proc).
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { nonce, type Benchmark } from '../lib/bench.js';
-import type { ChildWorker } from '../lib/child-worker.js';
+import { spawnChildWorker, type ChildWorker } from '../lib/child-worker.js';
 import type { BenchContext } from '../lib/context.js';
+import { bundleOf, commitOf } from '../lib/control-ref.js';
 import { summarizeProfiles, type ProfileSummary } from '../lib/cpu-profile.js';
 import { machineBusyShare, machineCpu, processesCpuMs } from '../lib/proc.js';
 import { ms, pct, sleep, summarize, table } from '../lib/stats.js';
@@ -27,15 +29,30 @@ interface Config {
    * way the driver waits for the result.
    */
   start: 'driver' | 'eager';
+  /** agentRun served by the `BENCH_THROUGHPUT_REF` checkout's worker and bundle (`agentRun@ref`). */
+  ref?: boolean;
 }
 
-/** `BENCH_THROUGHPUT_CONFIGS=agentRun,agentRun:eager,baseline,baseline:eager` (workflow[:eager][:2w]) runs only those. */
+/**
+ * BENCH_THROUGHPUT_REF=<dir>: a checkout of another commit (node_modules in place) whose worker
+ * (its bench/worker-child.ts and src/) serves the `agentRun:ref` configurations, with that commit's
+ * workflow bundle, on this run's server. Repeat configurations to alternate them
+ * (`agentRun:eager,agentRun:eager:ref,agentRun:eager,agentRun:eager:ref`).
+ */
+const REF_DIR = process.env.BENCH_THROUGHPUT_REF || undefined;
+
+/**
+ * `BENCH_THROUGHPUT_CONFIGS=agentRun,agentRun:eager,baseline,baseline:eager` (workflow[:eager][:2w][:ref])
+ * runs only those, in that order (an entry may repeat).
+ */
 function configsFromEnv(list: string, inFlights: number[]): Config[] {
   return inFlights.flatMap((inFlight) =>
     list.split(',').map((entry): Config => {
       const [workflow, ...flags] = entry.trim().split(':');
       if (workflow !== 'agentRun' && workflow !== 'baseline' && workflow !== 'baseline+zod') throw new Error(`BENCH_THROUGHPUT_CONFIGS: unknown workflow "${workflow}"`);
-      return { workflow, workers: flags.includes('2w') ? 2 : 1, inFlight, start: flags.includes('eager') ? 'eager' : 'driver' };
+      const ref = flags.includes('ref');
+      if (ref && (workflow !== 'agentRun' || !REF_DIR)) throw new Error(`BENCH_THROUGHPUT_CONFIGS: "${entry}": :ref is for agentRun, with BENCH_THROUGHPUT_REF=<checkout of another commit>`);
+      return { workflow, workers: flags.includes('2w') ? 2 : 1, inFlight, start: flags.includes('eager') ? 'eager' : 'driver', ...(ref && { ref }) };
     }),
   );
 }
@@ -64,12 +81,14 @@ export const throughput: Benchmark = {
     const profileRoot = fileURLToPath(new URL(`../results/profiles/throughput-${ctx.mode}/`, import.meta.url));
     rmSync(profileRoot, { recursive: true, force: true });
     const profiles: { workflow: string; runs: number; summary: ProfileSummary }[] = [];
-    for (const config of configs) {
+    const refBundle = configs.some((c) => c.ref) && REF_DIR ? bundleOf(REF_DIR, join(ctx.dir, 'ref-harness-bundle.js')) : undefined;
+    if (refBundle) log(`  agentRun@ref: the worker and workflow bundle of ${REF_DIR} (commit ${commitOf(REF_DIR!)})`);
+    for (const [n, config] of configs.entries()) {
       const profiled = config.workers === 1 && config.inFlight === inFlights[0];
-      const profileDir = `${profileRoot}${config.workflow.replace('+', '-')}${config.start === 'eager' ? '-eager' : ''}/`;
-      const r = await measure(ctx, config, warmupMs, windowMs, profiled ? profileDir : undefined);
+      const profileDir = `${profileRoot}${n}-${config.workflow.replace('+', '-')}${config.ref ? '-ref' : ''}${config.start === 'eager' ? '-eager' : ''}/`;
+      const r = await measure(ctx, config, n, warmupMs, windowMs, profiled ? profileDir : undefined, refBundle);
       if (profiled) {
-        for (const summary of summarizeProfiles(profileDir, Object.values(ctx.bundlePaths))) {
+        for (const summary of summarizeProfiles(profileDir, [...Object.values(ctx.bundlePaths), ...(refBundle ? [refBundle] : [])])) {
           profiles.push({ workflow: label(config), runs: r.totalCompleted, summary });
         }
       }
@@ -127,6 +146,7 @@ export const throughput: Benchmark = {
         '"other CPU": everything else on the machine during the window (other engineers\' tests on a shared box included).',
         '"eager start": the runs are started from the worker process itself, on its connection, with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for the baseline); the driver still waits for each result. The JSON records how many starts the server granted eagerly (eagerStarts of totalCompleted). Such a worker process also pays the starting client\'s CPU.',
         'CPU ms per run is the figure that survives a shared machine: 2 dedicated cores (2,000 CPU-ms/s) would complete at most 2000 / (server + workers + driver ms per run) runs per second.',
+        ...(refBundle ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR!)}), started like agentRun: same driver, same server.`] : []),
       ],
       data: { windowMs, warmupMs, configs: results, workerProfile: profiles },
     };
@@ -135,7 +155,8 @@ export const throughput: Benchmark = {
 
 /** The table's name for a configuration: the workflow, and how its runs start when eagerly. */
 function label(config: Config): string {
-  return config.start === 'eager' ? `${config.workflow}, eager start` : config.workflow;
+  const workflow = config.ref ? `${config.workflow}@ref` : config.workflow;
+  return config.start === 'eager' ? `${workflow}, eager start` : workflow;
 }
 
 /** Which process needs the most CPU per run, and whether the machine's cores were the limit. */
@@ -149,11 +170,19 @@ function bottleneck(perRun: { server: number; workers: number; driver: number },
   return machineBusy > 0.9 ? `machine CPU; most per run: ${top[0]}` : `${top[0]} (machine not saturated)`;
 }
 
-async function measure(ctx: BenchContext, config: Config, warmupMs: number, windowMs: number, cpuProfileDir?: string) {
-  const taskQueue = `bench-tput-${nonce}-${config.workflow.replace('+', '-')}-${config.workers}-${config.inFlight}-${config.start}`;
+/** @param n the configuration's place in the list (its task queue's, so a repeated configuration gets a fresh one). */
+async function measure(ctx: BenchContext, config: Config, n: number, warmupMs: number, windowMs: number, cpuProfileDir?: string, refBundle?: string) {
+  const taskQueue = `bench-tput-${nonce}-${n}-${config.workflow.replace('+', '-')}${config.ref ? '-ref' : ''}-${config.workers}-${config.inFlight}-${config.start}`;
   const workers: ChildWorker[] = [];
   const bundle = config.workflow === 'agentRun' ? 'harness' : config.workflow === 'baseline' ? 'baseline' : 'baseline-zod';
-  for (let i = 0; i < config.workers; i++) workers.push(await ctx.spawnWorker(taskQueue, { bundle, ...(cpuProfileDir && { cpuProfileDir }) }));
+  for (let i = 0; i < config.workers; i++) {
+    workers.push(
+      config.ref
+        ? // The ref checkout's own bench/worker-child.ts (so its src/) with its own bundle.
+          await spawnChildWorker({ address: ctx.server.address, workspaceFile: ctx.workspaceFile, taskQueue, bundle, bundlePath: refBundle! }, cpuProfileDir, REF_DIR)
+        : await ctx.spawnWorker(taskQueue, { bundle, ...(cpuProfileDir && { cpuProfileDir }) }),
+    );
+  }
   try {
     const client = ctx.harness(taskQueue);
     const t0 = performance.now();

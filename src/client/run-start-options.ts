@@ -7,6 +7,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { AGENT_ID, FORK_OF, RUN_STATE, THREAD_ID } from '../workflows/shared/search-attributes.js';
 import type { ForkOf } from '../workflows/run/fork.js';
 import type { AgentRunInput } from '../workflows/run/contract.js';
+import { attributesAtStart } from '../workflows/run/start-state.js';
 import { HarnessClientError } from './errors.js';
 import { checkRunFiles } from './run-files.js';
 
@@ -50,6 +51,7 @@ export function runStartOptions(input: AgentRunInput, context: RunStartContext):
     input.fork ? ` · **fork of** \`${input.fork.of.workflowId}\` at step ${input.fork.of.step}` : '',
   ].join('');
   const fork = input.fork && forkInWords(input.fork);
+  const atStart = attributesAtStart(input);
   return {
     taskQueue: context.taskQueue,
     args: [input],
@@ -65,10 +67,11 @@ export function runStartOptions(input: AgentRunInput, context: RunStartContext):
       '\u00a0',
     ].join('\n'),
     typedSearchAttributes: [
-      // The run reports its own state from here on; `starting` until it is planned (and has a slot).
-      { key: RUN_STATE, value: 'starting' },
-      // `auto` until the run's routing picks an agent and updates it.
-      { key: AGENT_ID, value: agentId },
+      // The run reports its own state and routed agent from here on. A run that brings its plan and
+      // may work at once starts `running` with the routed agent, so it need not write them itself;
+      // others start `starting` (until planned, and given a slot) with the requested agent or `auto`.
+      { key: RUN_STATE, value: atStart.state },
+      { key: AGENT_ID, value: atStart.agentId },
       ...(input.threadId ? [{ key: THREAD_ID, value: input.threadId }] : []),
       ...(input.fork ? [{ key: FORK_OF, value: input.fork.of.workflowId }] : []),
     ],

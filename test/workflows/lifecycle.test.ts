@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentSpec } from '../../src/workflows/run/agent-spec.js';
-import type { AgentRunInput, RunState, RunStatus } from '../../src/workflows/run/contract.js';
+import type { AgentRunInput, RunStatus } from '../../src/workflows/run/contract.js';
 import type { HarnessEventBody } from '../../src/workflows/run/events.js';
 import { RunLedger } from '../../src/workflows/run/ledger.js';
-import { RunLifecycle, type DelegatedApprovalView } from '../../src/workflows/run/lifecycle.js';
+import { RunLifecycle, type AttributeChange, type DelegatedApprovalView } from '../../src/workflows/run/lifecycle.js';
 
 const agent: AgentSpec = {
   agentId: 'support',
@@ -18,14 +18,14 @@ const allowed = { allowed: true, reasons: [], matchedPolicies: [] };
 function harness(input: AgentRunInput = { input: 'refund A-1' }, delegated?: DelegatedApprovalView) {
   const ledger = new RunLedger('run-1', input);
   const events: HarnessEventBody[] = [];
-  const attributes: { state: RunState[]; agent: string[] } = { state: [], agent: [] };
+  /** Each attribute write, as the lifecycle asks for it (one entry = one upsert). */
+  const attributes: AttributeChange[] = [];
   const details: string[] = [];
   const lifecycle = new RunLifecycle(
     ledger,
     {
       emit: (e) => events.push(e),
-      setStateAttribute: (s) => attributes.state.push(s),
-      setAgentAttribute: (a) => attributes.agent.push(a),
+      setAttributes: (change) => attributes.push(change),
       setDetails: (md) => details.push(md),
     },
     input.carried !== undefined,
@@ -39,8 +39,7 @@ function harness(input: AgentRunInput = { input: 'refund A-1' }, delegated?: Del
 /** Planned and started: a running run at step 1 with one approval pending. */
 function parked(delegated?: DelegatedApprovalView) {
   const h = harness(undefined, delegated);
-  h.lifecycle.planned({ routing, policy: allowed, agent });
-  h.lifecycle.started();
+  h.lifecycle.planned({ routing, policy: allowed, agent }, undefined, 'running');
   h.ledger.step = 1;
   h.ledger.requestApproval({ id: 'c1', name: 'refund', args: { order: 'A-1' } }, 't0');
   h.lifecycle.approvalsChanged();
@@ -54,24 +53,31 @@ describe('RunLifecycle', () => {
     expect(lifecycle.state).toBe('starting');
     expect(lifecycle.status()).toMatchObject({ runId: 'run-1', state: 'starting', agentId: 'auto' });
 
-    lifecycle.planned({ routing, policy: allowed, agent });
-    expect(lifecycle.state, 'planned is not yet running').toBe('starting');
-    lifecycle.started();
+    lifecycle.planned({ routing, policy: allowed, agent }, undefined, 'running');
     expect(lifecycle.state).toBe('running');
     expect(story()).toEqual(['run.created', 'run.routed', 'starting->running']);
-    // Routed to another agent than requested: the HarnessAgentId attribute follows.
-    expect(attributes).toEqual({ state: ['running'], agent: ['support'] });
+    // Routed to another agent than requested: the HarnessAgentId attribute follows, in the same write as the state.
+    expect(attributes).toEqual([{ agentId: 'support', state: 'running' }]);
     expect(lifecycle.status()).toMatchObject({ agentId: 'support', routing, policy: allowed });
   });
 
   it('a capped run waits queued, then is dequeued when its slot comes', () => {
     const { lifecycle, attributes, story } = harness();
-    lifecycle.planned({ routing: { ...routing, requestedAgentId: 'support', via: 'explicit' }, policy: allowed, agent }, 'support');
-    lifecycle.queued();
+    lifecycle.planned({ routing: { ...routing, requestedAgentId: 'support', via: 'explicit' }, policy: allowed, agent }, 'support', 'queued');
     expect(lifecycle.status().state).toBe('queued');
     lifecycle.started();
     expect(story()).toEqual(['run.routed', 'run.queued', 'starting->queued', 'run.dequeued', 'queued->running']);
-    expect(attributes).toEqual({ state: ['queued', 'running'], agent: [] });
+    expect(attributes).toEqual([{ state: 'queued' }, { state: 'running' }]);
+  });
+
+  it('a refused run stays starting: only the routed agent is written, and it fails from starting', () => {
+    const { lifecycle, attributes, story } = harness();
+    lifecycle.planned({ routing, policy: { allowed: false, reasons: ['no refunds on Sundays'], matchedPolicies: ['sunday'] } });
+    expect(lifecycle.state).toBe('starting');
+    expect(attributes).toEqual([{ agentId: 'support' }]);
+    lifecycle.failed('Run refused by policy: no refunds on Sundays', 't1');
+    expect(story()).toEqual(['run.routed', 'starting->failed', 'run.failed']);
+    expect(attributes).toEqual([{ agentId: 'support' }, { state: 'failed' }]);
   });
 
   it('waits while an approval is pending and resumes, at the same step, once it is decided', () => {
@@ -83,7 +89,7 @@ describe('RunLifecycle', () => {
     expect(lifecycle.state).toBe('running');
     expect(story().slice(-4)).toEqual(['running->waiting_for_approval', 'approval.resolved', 'waiting_for_approval->running', 'run.resumed']);
     expect(events.at(-1)).toEqual({ type: 'run.resumed', step: 1 });
-    expect(attributes.state).toEqual(['running', 'waiting_for_approval', 'running']);
+    expect(attributes.map((a) => a.state)).toEqual(['running', 'waiting_for_approval', 'running']);
   });
 
   it("keeps waiting while a sub-agent's approval is pending, and shows it in the status", () => {
@@ -119,8 +125,7 @@ describe('RunLifecycle', () => {
 
   it('completes with its output and usage in the final event, after the state change', () => {
     const { ledger, lifecycle, events, story } = harness();
-    lifecycle.planned({ routing, policy: allowed, agent });
-    lifecycle.started();
+    lifecycle.planned({ routing, policy: allowed, agent }, undefined, 'running');
     ledger.addUsage({ inputTokens: 3, outputTokens: 2, totalTokens: 5 });
     lifecycle.completed('Refunded.');
     expect(story().slice(-2)).toEqual(['running->completed', 'run.completed']);

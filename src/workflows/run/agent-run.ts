@@ -47,6 +47,7 @@ import { closingReason, RunLifecycle, type LifecycleEffects } from './lifecycle.
 import { ApprovalNotifier } from './notifications.js';
 import { now, type RunParts } from './parts.js';
 import { startRun } from './planning.js';
+import { RunAttributes } from './run-attributes.js';
 import { RunEvents } from './run-events.js';
 import { withinRunTimeout } from './run-timeout.js';
 import { RunSlot } from './slot.js';
@@ -157,17 +158,18 @@ export async function agentRun(input: AgentRunInput): Promise<AgentRunResult> {
 
 /** The parts of a run, wired to each other and to Temporal. */
 function buildRun(input: AgentRunInput): RunParts {
-  const ledger = new RunLedger(workflowInfo().workflowId, input);
+  const info = workflowInfo();
+  const ledger = new RunLedger(info.workflowId, input);
   const events = new RunEvents(ledger.runId, () => ledger.agentId, input.carried?.stream as WorkflowStreamState | undefined);
+  // Read once: what the run was started with (see `start-state.ts`); `RunAttributes` follows its own writes.
+  const held = info.typedSearchAttributes;
+  const attributes = new RunAttributes({ state: held.get(RUN_STATE), agentId: held.get(AGENT_ID) }, upsertSearchAttributes);
   const effects: LifecycleEffects = {
     emit: (event) => events.emit(event),
-    setStateAttribute: (state) => {
-      upsertSearchAttributes([{ key: RUN_STATE, value: state }]);
-      if (isTerminalRunState(state)) recordRunEnded(ledger.agentId, state);
-    },
-    setAgentAttribute: (agentId) => {
-      upsertSearchAttributes([{ key: AGENT_ID, value: agentId }]);
-      nameRunAgent(agentId);
+    setAttributes: (change) => {
+      attributes.set(change);
+      if (change.agentId !== undefined) nameRunAgent(change.agentId);
+      if (change.state !== undefined && isTerminalRunState(change.state)) recordRunEnded(ledger.agentId, change.state);
     },
     setDetails: (markdown) => setCurrentDetails(markdown),
   };

@@ -27,7 +27,10 @@ export { DEFAULT_TASK_QUEUE } from '../../common/defaults.js';
 /**
  * Lifecycle of a run, mirrored into the `HarnessRunState` search attribute: `starting` while it is
  * routed and checked by policy, `queued` while it waits for a slot (`limits.maxConcurrentRuns`),
- * then `running` ⇄ `waiting_for_approval`, and one of the three terminal states.
+ * then `running` ⇄ `waiting_for_approval`, and one of the three terminal states. A run that brings
+ * its plan (`AgentRunInput.plan`) and may work at once is `running` in its search attributes from
+ * its start (`attributesAtStart`); its `status` and events still pass from `starting` to `running`
+ * in its first workflow task.
  */
 export type RunState = 'starting' | 'queued' | 'running' | 'waiting_for_approval' | 'completed' | 'failed' | 'cancelled';
 

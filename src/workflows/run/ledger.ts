@@ -27,6 +27,7 @@ import { grantFrom, grantProblem } from '../grants/run-grants.js';
 import type { ApprovalRuleSpec } from './approval-rules.js';
 import { countVote } from './quorum.js';
 import { checkDecisionAgainstRun, parseDecision, type DecisionProblem } from './decision-rules.js';
+import { firstMessageOf } from './first-message.js';
 import { IgnoredDecisionLog } from './ignored-decisions.js';
 import { QuestionBook } from './questions.js';
 import { ClientToolCalls } from './client-tools.js';
@@ -82,7 +83,7 @@ export class RunLedger {
     // A fork starts with the model's message of the step it was forked from: the user's message and
     // everything up to that step are the original's, read by reference (`input.history`).
     const fork = carried ? undefined : input.fork;
-    const first = carried || fork ? undefined : withFiles(input.input, input.files ?? []);
+    const first = firstMessageOf(input);
     if (first !== undefined && needsReference(first)) this.pendingInput = first;
     // A big input shows as a preview until it is stored; the model is called only after that.
     this.transcript = carried ? [...carried.transcript] : fork ? [fork.message] : [{ role: 'user', content: this.pendingInput ? previewOf(first!) : first! }];
@@ -452,18 +453,4 @@ export function rejectionMessage(record: ApprovalRecord): string {
   const who = record.approver ? ` by ${record.approver}` : '';
   const why = record.reason ? `: ${record.reason}` : '';
   return `Tool call rejected${who}${why}. The tool did not run.`;
-}
-
-/**
- * The user message the model sees: the input, then the run's files — inline text in full,
- * references by name, size and hash (a tool reads them).
- */
-export function withFiles(input: string, files: RunFile[]): string {
-  if (files.length === 0) return input;
-  const parts = files.map((f) => {
-    const meta = [`${f.size} bytes`, f.mediaType, f.sha256 && `sha256 ${f.sha256}`].filter(Boolean).join(', ');
-    if (f.content !== undefined) return `--- file ${f.name} (${meta}) ---\n${f.content}\n--- end of ${f.name} ---`;
-    return `--- file ${f.name} (${meta}): ${f.path ?? f.url} (not inline) ---`;
-  });
-  return `${input}\n\nAttached files:\n${parts.join('\n')}`;
 }

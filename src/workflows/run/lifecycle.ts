@@ -13,14 +13,23 @@ import type { RunLedger } from './ledger.js';
 import { currentDetails } from './ui-details.js';
 import { runTraceId } from '../shared/telemetry.js';
 
+/** A change of the run's search attributes: its new state, the agent routing picked, or both. */
+export interface AttributeChange {
+  /** For `HarnessRunState`. */
+  state?: RunState;
+  /** For `HarnessAgentId`. */
+  agentId?: string;
+}
+
 /** What a lifecycle change does outside the class (in the workflow: Temporal calls). */
 export interface LifecycleEffects {
   /** Publishes an event on the run's stream. */
   emit(event: HarnessEventBody): void;
-  /** Mirrors the state into the `HarnessRunState` search attribute. */
-  setStateAttribute(state: RunState): void;
-  /** Mirrors the agent routing picked into the `HarnessAgentId` search attribute. */
-  setAgentAttribute(agentId: string): void;
+  /**
+   * Mirrors a change into the `HarnessRunState` / `HarnessAgentId` search attributes. Both parts of
+   * one change go in one write: each write is a command and a history event.
+   */
+  setAttributes(change: AttributeChange): void;
   /** Shows the run's current details (markdown) in the Web UI. */
   setDetails(markdown: string): void;
 }
@@ -71,22 +80,27 @@ export class RunLifecycle {
     });
   }
 
-  /** Planning decided which agent runs (`agent`, absent when refused) and whether policies allow it. */
-  planned({ routing, policy, agent }: { routing: RoutingDecision; policy: PolicyOutcome; agent?: AgentSpec }, requestedAgentId?: string): void {
+  /**
+   * Planning decided which agent runs (`agent`, absent when refused) and whether policies allow it;
+   * the run moves on to `next`: `running` (it may work at once) or `queued` (it waits for a slot of
+   * `limits.maxConcurrentRuns`); none for a refused run, which stays `starting` until it fails.
+   */
+  planned(
+    { routing, policy, agent }: { routing: RoutingDecision; policy: PolicyOutcome; agent?: AgentSpec },
+    requestedAgentId?: string,
+    next?: 'running' | 'queued',
+  ): void {
     this.ledger.setRouting(routing, policy);
     if (agent) this.ledger.setAgent(agent);
     this.effects.emit({ type: 'run.routed', routing, policy });
-    if (routing.selectedAgentId !== requestedAgentId) this.effects.setAgentAttribute(routing.selectedAgentId);
+    const routed = routing.selectedAgentId !== requestedAgentId ? { agentId: routing.selectedAgentId } : {};
+    if (next) this.moveTo(next, routed);
+    else if (routed.agentId) this.effects.setAttributes(routed);
   }
 
-  /** The run may work: it is planned (and, when capped, holds its slot). */
+  /** A queued run got its slot and may work. */
   started(): void {
     this.moveTo('running');
-  }
-
-  /** The run waits for a slot of `limits.maxConcurrentRuns`. */
-  queued(): void {
-    this.moveTo('queued');
   }
 
   /**
@@ -150,11 +164,15 @@ export class RunLifecycle {
     this.effects.emit(last);
   }
 
-  private moveTo(next: RunState): void {
+  /** Moves to `next`, its attribute written together with `also` (the routed agent). */
+  private moveTo(next: RunState, also: AttributeChange = {}): void {
     const from = this.current;
-    if (from === next) return;
+    if (from === next) {
+      if (also.agentId) this.effects.setAttributes(also);
+      return;
+    }
     this.current = next;
-    this.effects.setStateAttribute(next);
+    this.effects.setAttributes({ ...also, state: next });
     if (next === 'queued') this.effects.emit({ type: 'run.queued' });
     if (from === 'queued') this.effects.emit({ type: 'run.dequeued' });
     this.effects.emit({ type: 'run.state.changed', from, to: next });

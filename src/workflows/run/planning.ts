@@ -11,6 +11,7 @@ import type { AgentRunInput } from './contract.js';
 import type { RunParts } from './parts.js';
 import { planInputOf } from './plan-input.js';
 import type { RunEvents } from './run-events.js';
+import { needsSlot } from './start-state.js';
 
 // Planning reads the workspace the worker loaded (and may ask a router model once); an unknown
 // agent or a bad router setup is final, other failures are retried. A local activity: its verdict
@@ -38,24 +39,17 @@ async function planThenStart(parts: RunParts): Promise<AgentSpec> {
   const plan = input.plan ?? (await planRun(input, events));
   const cap = needsSlot(input, plan);
   if (cap === undefined) return planned(parts, plan);
-  lifecycle.planned(plan, input.agentId);
-  lifecycle.queued();
+  lifecycle.planned(plan, input.agentId, 'queued');
   await slot.take(ledger.runId, cap);
   lifecycle.started();
   return plan.agent!;
 }
 
-/**
- * The cap whose slot the run must take first, if any. A refused plan needs none; a sub-agent runs
- * within its top-level run's slot (asking for its own could deadlock the cap).
- */
-function needsSlot(input: AgentRunInput, plan: RunPlan): number | undefined {
-  return plan.agent && !input.parent ? plan.agent.limits.maxConcurrentRuns : undefined;
-}
-
 /** The plan is recorded; a refused run fails here, others start (no slot to wait for). */
 function planned({ input, lifecycle }: RunParts, plan: RunPlan): AgentSpec {
-  lifecycle.planned(plan, input.agentId);
+  // An allowed run is running from here (state and routed agent in one attribute write); a refused
+  // one stays `starting` until it fails.
+  lifecycle.planned(plan, input.agentId, plan.agent && 'running');
   if (!plan.agent) {
     throw ApplicationFailure.create({
       type: 'POLICY_DENIED',
@@ -63,7 +57,6 @@ function planned({ input, lifecycle }: RunParts, plan: RunPlan): AgentSpec {
       message: `Run refused by policy: ${plan.policy.reasons.join('; ')}`,
     });
   }
-  lifecycle.started();
   return plan.agent;
 }
 
