@@ -13,8 +13,12 @@ import { HarnessClientError } from './errors.js';
 import { runStartOptions, truncate } from './run-start-options.js';
 import { assertScheduleId, scheduleSpecFrom, type ScheduleTiming } from './schedule-spec.js';
 
-/** What each firing runs: a run's input, minus what only a thread can give it. */
-export type ScheduledRunInput = Omit<AgentRunInput, 'threadId' | 'history'>;
+/**
+ * What each firing runs: a run's input, minus what only a thread can give it and what only the
+ * harness sets (a plan made at start, state carried across continue-as-new, a parent run): a plan
+ * stored in a schedule would be stale at every firing after the workspace changed.
+ */
+export type ScheduledRunInput = Omit<AgentRunInput, 'threadId' | 'history' | 'plan' | 'carried' | 'parent'>;
 
 /** Options of {@link HarnessSchedules.create}: the run each firing starts, and when it fires. */
 export interface CreateScheduleOptions extends ScheduledRunInput, ScheduleTiming {
@@ -108,7 +112,9 @@ export class HarnessSchedules {
    *   `SCHEDULE_ALREADY_EXISTS`, `UNKNOWN_AGENT` (with `knownAgents`), `FILE_TOO_LARGE`, `INVALID_FILE`.
    */
   async create(options: CreateScheduleOptions): Promise<HarnessScheduleDescription> {
-    const { scheduleId, cron, every, timezone, overlap = 'SKIP', paused, note, ...run } = options;
+    // What the type leaves out is dropped at run time too: a caller's plan must never skip a run's planning.
+    const { scheduleId, cron, every, timezone, overlap = 'SKIP', paused, note, plan: _plan, carried: _carried, parent: _parent, ...run } = options as CreateScheduleOptions &
+      Pick<AgentRunInput, 'plan' | 'carried' | 'parent'>;
     assertScheduleId(scheduleId);
     if (typeof run.input !== 'string' || run.input.trim() === '') {
       throw new HarnessClientError('INVALID_SCHEDULE', 'A schedule needs the `input` each run starts with (the message the agent gets).');

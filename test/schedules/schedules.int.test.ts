@@ -137,6 +137,22 @@ describe('schedules', () => {
     });
   });
 
+  it("stores no plan, carried state or parent a caller passes: each firing's run plans itself", async () => {
+    await withWorker(workspace, async ({ client }) => {
+      const scheduleId = uniqueId('smuggled');
+      const smuggled = { plan: { routing: { selectedAgentId: 'ghost' } }, carried: { step: 9 }, parent: { workflowId: 'x' } };
+      await client.schedules.create({ scheduleId, every: '1h', paused: true, input: 'tick', ...(smuggled as object) });
+      try {
+        const { action } = await client.temporal.schedule.getHandle(scheduleId).describe();
+        const [args] = (action as { args: Record<string, unknown>[] }).args;
+        expect(args).toMatchObject({ input: 'tick' });
+        expect(Object.keys(args!).filter((k) => k in smuggled)).toEqual([]);
+      } finally {
+        await client.schedules.delete(scheduleId);
+      }
+    });
+  });
+
   it('bad schedules are refused with INVALID_SCHEDULE or UNKNOWN_AGENT, and nothing is created', async () => {
     await withWorker(workspace, async ({ client, taskQueue }) => {
       const scheduleId = uniqueId('bad');
