@@ -272,6 +272,17 @@ const queuedBehindHolder =
     return save === 'queued-run' ? run.runId : runSlotsWorkflowId('record-capped');
   };
 
+/** A run of `agentId` whose one approval is given by update (approver `rec`), then completes. */
+const approvedOnce =
+  (agentId: string, input: string): Scenario =>
+  async (client, runId) => {
+    const run = await client.startRun({ agentId, input, runId, context: { user: 'rec' } });
+    await run.waitFor((s) => s.pendingApprovals.length === 1);
+    await run.approve({ approver: 'rec' });
+    await run.result();
+    return run.runId;
+  };
+
 /** `fromWorker`: started by the worker's own client (`HarnessWorker.client()`: eager start, planned at start). */
 const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-long'; fromWorker?: true; record: Scenario }> = {
   // A named agent: two approvals in one step (edit by update, reject by signal), a bad signal, a third approval.
@@ -366,28 +377,10 @@ const scenarios: Record<string, { queue: 'record' | 'record-capped' | 'record-lo
   },
   // A tool declared local (tools.perTool.note_state.local): approved by update, then run as a local
   // activity (a marker) beside a regular tool call of the same step.
-  'run-local-tool': {
-    queue: 'record',
-    record: async (client, runId) => {
-      const run = await client.startRun({ agentId: 'local-runner', input: 'local', runId, context: { user: 'rec' } });
-      await run.waitFor((s) => s.pendingApprovals.length === 1);
-      await run.approve({ approver: 'rec' });
-      await run.result();
-      return run.runId;
-    },
-  },
+  'run-local-tool': { queue: 'record', record: approvedOnce('local-runner', 'local') },
   // A model declared local (models.ml.local): both model calls are local activities (markers), the
   // approval by update between them, the local tool and a regular one in the same step.
-  'run-local-model': {
-    queue: 'record',
-    record: async (client, runId) => {
-      const run = await client.startRun({ agentId: 'local-model-runner', input: 'go', runId, context: { user: 'rec' } });
-      await run.waitFor((s) => s.pendingApprovals.length === 1);
-      await run.approve({ approver: 'rec' });
-      await run.result();
-      return run.runId;
-    },
-  },
+  'run-local-model': { queue: 'record', record: approvedOnce('local-model-runner', 'go') },
   // A grant given while approving covers a later call of the run (a findGrant local activity, via grant).
   'run-grant-covers-later-call': { queue: 'record', record: grantRun('run') },
   // The agent's grants keeper (approvalGrants): a revoke, then a grant added by signal-with-start.
