@@ -104,7 +104,10 @@ export interface HarnessWorker {
    * const run = await harness.startRun({ agentId: 'support', input: 'Where is order A-1001?' });
    */
   client(options?: Pick<HarnessClientOptions, 'knownAgents' | 'eagerStart'>): HarnessClient;
-  /** Closes the connections the worker opened (and its memory store). Call after `worker.run()` resolves. */
+  /**
+   * Closes the connections the worker opened (and its memory store). Call after `worker.run()`
+   * resolves, or instead of running it (a worker never run is started and stopped first).
+   */
   close(): Promise<void>;
 }
 
@@ -194,6 +197,9 @@ export async function createHarnessWorker(options: HarnessWorkerOptions = {}): P
           planner: (input) => planWithoutModel(workspace, planInputOf(input)),
         }),
       close: async () => {
+        // A worker that never ran still holds the connection (closing it would throw): run it to a
+        // stop at once, so an app that gives up before running it can still close cleanly.
+        if (worker.getState() === 'INITIALIZED') await worker.runUntil(Promise.resolve());
         await stopTelemetry();
         await closeConnection(connection);
         await nativeConnection.close();

@@ -26,4 +26,11 @@ describe('createHarnessWorker', () => {
     expect(await cacheSizeOf()).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
     expect(await cacheSizeOf({ maxCachedWorkflows: 40 })).toBe(40);
   });
+
+  it('closes a worker that never ran (an app giving up before run()) without an error', async () => {
+    const hw = await createHarnessWorker({ workspace: workspace(), address: temporalAddress(), taskQueue: uniqueId('tq'), workflowBundle: { codePath: inject('workflowBundlePath') } });
+    expect(hw.worker.getState()).toBe('INITIALIZED');
+    await hw.close();
+    expect(hw.worker.getState()).toBe('STOPPED');
+  });
 });
