@@ -97,10 +97,12 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
   const readerTurns = mode === 'full' ? 100 : 30;
   const workspaceFile = writeBenchWorkspace(dir, readerTurns);
   const t0 = Date.now();
-  const bundle = (workflowsPath: string) =>
+  const bundle = (workflowsPath: string, preload: boolean) =>
     bundleWorkflowCode({
       workflowsPath,
       logger: quietLogger,
+      // As bundleHarnessWorkflows: the workflow modules evaluated once per worker thread, not per run.
+      ...(preload && { preloadModules: [workflowsPath] }),
       // Same hook as bundleHarnessWorkflows: ESM TypeScript sources import siblings as `./x.js`.
       webpackConfigHook: (config) => ({
         ...config,
@@ -110,8 +112,9 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
   const [{ server, serverPids }, harnessBundle, baselineBundle, baselineZodBundle, workspace] = await Promise.all([
     options.cluster ? startClusterAsServer(log) : startDevServer({ ...(!options.inMemory && { dbFile }), logLevel: 'error', extraArgs: options.serverArgs ?? [] }).then(asServer),
     bundleHarnessWorkflows(),
-    bundle(BASELINE_WORKFLOWS),
-    bundle(BASELINE_ZOD_WORKFLOWS),
+    bundle(BASELINE_WORKFLOWS, true),
+    // Not preloaded: what one heavy library costs a bundle whose modules every new run evaluates.
+    bundle(BASELINE_ZOD_WORKFLOWS, false),
     loadWorkspace(workspaceFile),
   ]);
   const bundlePaths: Record<BundleKind, string> = {

@@ -46,14 +46,21 @@ export async function bundleHarnessWorkflows(options: BundleOptions = {}): Promi
     ...(options.encodeFailures && { failureConverterPath: ENCODED_FAILURE_CONVERTER_PATH }),
     ...(options.tracing && { workflowInterceptorModules: [TRACING_INTERCEPTORS_PATH] }),
     logger: quietLogger,
+    // Evaluate the workflow modules once per worker thread, not once per run: the SDK shares (and
+    // deep-freezes) preloaded modules between all the runs of its reusable V8 context. Each new
+    // run then skips evaluating ~1 MB of module code, and a cached run holds no module instance of
+    // its own (a third less memory per parked run). Safe because the workflow code keeps no
+    // per-run state at module level, except the tracing bundle's span holders: it keeps
+    // per-run modules.
+    ...(!options.tracing && { preloadModules: [WORKFLOWS_PATH] }),
     // Our sources are ESM TypeScript that import siblings as `./x.js`; let webpack find the `.ts`
     // (from the compiled package only the `.js` files exist, and the alias falls back to them).
     webpackConfigHook: (config) => ({
       ...config,
       resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
       // Scope hoisting: our ES modules become one module. A reusable V8 context evaluates the
-      // bundle's modules again for every new workflow (each has its own module cache), so fewer
-      // modules is less work per run; stack traces keep their source positions (inline source map).
+      // modules it does not preload again for every new workflow (each has its own module cache),
+      // so fewer modules is less work per run; stack traces keep their source positions.
       optimization: { ...config.optimization, concatenateModules: true },
     }),
   });

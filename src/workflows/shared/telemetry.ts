@@ -162,7 +162,8 @@ export function approvalSpan(agentId: string, toolName: string, approvalId: stri
   };
 }
 
-// Module state is per workflow (the SDK gives each run its own module cache).
+// Module state is per workflow: the tracing bundle is not preloaded (src/worker/bundle.ts), so the
+// SDK gives each run its own instance of this module. Without tracing it stays undefined.
 let runSpan: Span | undefined;
 
 /** Called by the tracing interceptor with the run's `invoke_agent` span. */

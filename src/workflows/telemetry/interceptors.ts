@@ -106,7 +106,8 @@ class HarnessOutboundInterceptor extends OpenTelemetryOutboundInterceptor {
   }
 }
 
-// Module state is per workflow (the SDK gives each run its own module cache).
+// Module state is per workflow: the tracing bundle is not preloaded (src/worker/bundle.ts), so the
+// SDK gives each run its own instance of this module.
 let runContext = context.active();
 
 /** A decision sent without trace context joins the run's trace instead of starting one of its own. */
