@@ -14,7 +14,7 @@ import type { BenchContext } from '../lib/context.js';
 import { bundleOf, commitOf } from '../lib/control-ref.js';
 import { summarizeProfiles, type ProfileSummary } from '../lib/cpu-profile.js';
 import { machineBusyShare, machineCpu, processesCpuMs } from '../lib/proc.js';
-import { ms, pct, sleep, summarize, table } from '../lib/stats.js';
+import { ms, pct, percentile, ratio, sleep, summarize, table } from '../lib/stats.js';
 import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
 
@@ -57,34 +57,59 @@ function configsFromEnv(list: string, inFlights: number[]): Config[] {
   );
 }
 
+/**
+ * BENCH_THROUGHPUT_ROUNDS=<n>: how many times the paired configurations run, alternating their order
+ * round by round (A B C D, D C B A, …) so a box whose load drifts favours none of them.
+ * @default 3
+ */
+const ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
+
+/** The configurations that run once, after the rounds (they are not compared with a base). */
+const SINGLES = (inFlight: number): Config[] => [
+  { workflow: 'agentRun', workers: 2, inFlight, start: 'driver' },
+  { workflow: 'baseline+zod', workers: 1, inFlight, start: 'driver' },
+];
+
+/** The paired configurations: each agentRun next to the bare workflow started the same way. */
+const PAIRED = (inFlight: number): Config[] => [
+  { workflow: 'baseline', workers: 1, inFlight, start: 'driver' },
+  { workflow: 'agentRun', workers: 1, inFlight, start: 'driver' },
+  { workflow: 'baseline', workers: 1, inFlight, start: 'eager' },
+  { workflow: 'agentRun', workers: 1, inFlight, start: 'eager' },
+];
+
+/** `configs` `rounds` times, every other round in reverse order. */
+export function roundsOf<T>(configs: readonly T[], rounds: number): { round: number; config: T }[] {
+  return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? configs : [...configs].reverse()).map((config) => ({ round, config }))).flat();
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>;
+
 export const throughput: Benchmark = {
   name: 'throughput',
   title: '6. Throughput (runs completed per second) and where the CPU goes',
   async run(ctx, log) {
     const full = ctx.mode === 'full';
-    const windowMs = full ? 30_000 : 8_000;
+    const windowMs = full ? 30_000 : 6_000;
     const warmupMs = full ? 5_000 : 2_000;
     const inFlights = full ? [20, 100] : [50];
-    const configs: Config[] = process.env.BENCH_THROUGHPUT_CONFIGS
-      ? configsFromEnv(process.env.BENCH_THROUGHPUT_CONFIGS, inFlights)
-      : inFlights.flatMap((inFlight) => [
-          { workflow: 'baseline' as const, workers: 1, inFlight, start: 'driver' as const },
-          { workflow: 'agentRun' as const, workers: 1, inFlight, start: 'driver' as const },
-          { workflow: 'baseline' as const, workers: 1, inFlight, start: 'eager' as const },
-          { workflow: 'agentRun' as const, workers: 1, inFlight, start: 'eager' as const },
-          { workflow: 'agentRun' as const, workers: 2, inFlight, start: 'driver' as const },
-          { workflow: 'baseline+zod' as const, workers: 1, inFlight, start: 'driver' as const },
-        ]);
+    if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_THROUGHPUT_ROUNDS: "${process.env.BENCH_THROUGHPUT_ROUNDS}" is not a whole number ≥ 1`);
+    const plan = inFlights.flatMap((inFlight) => [
+      ...roundsOf(process.env.BENCH_THROUGHPUT_CONFIGS ? configsFromEnv(process.env.BENCH_THROUGHPUT_CONFIGS, [inFlight]) : PAIRED(inFlight), ROUNDS),
+      ...(process.env.BENCH_THROUGHPUT_CONFIGS ? [] : SINGLES(inFlight).map((config) => ({ round: 0, config }))),
+    ]);
     const rows: (string | number)[][] = [];
-    const results: unknown[] = [];
-    // One-worker configurations run under V8's CPU profiler: where each worker's time goes.
+    const results: (Config & Measured & { round: number })[] = [];
+    // One-worker configurations of the first round run under V8's CPU profiler: where each worker's time goes.
     const profileRoot = fileURLToPath(new URL(`../results/profiles/throughput-${ctx.mode}/`, import.meta.url));
     rmSync(profileRoot, { recursive: true, force: true });
     const profiles: { workflow: string; runs: number; summary: ProfileSummary }[] = [];
-    const refBundle = configs.some((c) => c.ref) && REF_DIR ? bundleOf(REF_DIR, join(ctx.dir, 'ref-harness-bundle.js')) : undefined;
+    const refBundle = plan.some(({ config }) => config.ref) && REF_DIR ? bundleOf(REF_DIR, join(ctx.dir, 'ref-harness-bundle.js')) : undefined;
     if (refBundle) log(`  agentRun@ref: the worker and workflow bundle of ${REF_DIR} (commit ${commitOf(REF_DIR!)})`);
-    for (const [n, config] of configs.entries()) {
-      const profiled = config.workers === 1 && config.inFlight === inFlights[0];
+    const profiledLabels = new Set<string>();
+    for (const [n, { round, config }] of plan.entries()) {
+      const profiled = config.workers === 1 && config.inFlight === inFlights[0] && !profiledLabels.has(label(config));
+      if (profiled) profiledLabels.add(label(config));
       const profileDir = `${profileRoot}${n}-${config.workflow.replace('+', '-')}${config.ref ? '-ref' : ''}${config.start === 'eager' ? '-eager' : ''}/`;
       const r = await measure(ctx, config, n, warmupMs, windowMs, profiled ? profileDir : undefined, refBundle);
       if (profiled) {
@@ -92,10 +117,11 @@ export const throughput: Benchmark = {
           profiles.push({ workflow: label(config), runs: r.totalCompleted, summary });
         }
       }
-      results.push({ ...config, ...r });
+      results.push({ ...config, ...r, round });
       const cpu = r.cpuShareOfOneCore;
       rows.push([
         label(config),
+        round + 1,
         config.workers,
         config.inFlight,
         r.completed,
@@ -111,21 +137,42 @@ export const throughput: Benchmark = {
         ms(r.cpuMsPerRun.workers),
         bottleneck(r.cpuMsPerRun, r.machineBusy),
       ]);
-      log(`  ${label(config)}, ${config.workers} worker(s), ${config.inFlight} in flight: ${r.runsPerSecond.toFixed(1)} runs/s`);
+      log(`  ${label(config)}, round ${round + 1}, ${config.workers} worker(s), ${config.inFlight} in flight: ${r.runsPerSecond.toFixed(1)} runs/s${profiled ? ' (profiled)' : ''}`);
     }
+    const paired = pairedRatios(results);
     return {
       tables: [
         {
-          title: `${windowMs / 1000} s measured after ${warmupMs / 1000} s warm-up; CPU as a share of ONE core (the machine has 2: 200% = all of it)`,
+          title: `${windowMs / 1000} s measured after ${warmupMs / 1000} s warm-up per window; CPU as a share of ONE core (the machine has 2: 200% = all of it)`,
           text: table(
-            ['workflow', 'workers', 'in flight', 'completed', 'runs/s', 'run p50 ms', 'run p95 ms', 'server CPU', 'workers CPU', 'driver CPU', 'other CPU', 'machine busy', 'server CPU ms/run', 'workers CPU ms/run', 'bottleneck'],
+            ['workflow', 'round', 'workers', 'in flight', 'completed', 'runs/s', 'run p50 ms', 'run p95 ms', 'server CPU', 'workers CPU', 'driver CPU', 'other CPU', 'machine busy', 'server CPU ms/run', 'workers CPU ms/run', 'bottleneck'],
             rows,
           ),
         },
+        ...(paired.length
+          ? [
+              {
+                title: `Against the bare workflow started the same way, round by round (${ROUNDS} rounds; median, and the range over the rounds)`,
+                text: table(
+                  ['workflow', 'vs', 'in flight', 'runs/s', 'runs/s × bare', 'CPU ms/run (server + workers + driver)', 'CPU per run × bare', 'workers CPU per run × bare'],
+                  paired.map((p) => [
+                    p.label,
+                    p.base,
+                    p.inFlight,
+                    spread(p.runsPerSecond, (v) => v.toFixed(1)),
+                    spread(p.runsRatio, ratio),
+                    spread(p.cpuPerRun, ms),
+                    spread(p.cpuRatio, ratio),
+                    spread(p.workersRatio, ratio),
+                  ]),
+                ),
+              },
+            ]
+          : []),
         ...(profiles.length
           ? [
               {
-                title: 'CPU profiles of the one-worker processes (V8 --cpu-prof over the whole measurement, warm-up included; busy = not idle)',
+                title: 'CPU profiles of the one-worker processes, first round (V8 --cpu-prof over the whole measurement, warm-up included; busy = not idle)',
                 text: table(
                   ['workflow', 'thread', 'busy ms / run', 'where the time went (share of busy; "sandbox: X" = workflow code from bundled module X)'],
                   profiles
@@ -143,15 +190,57 @@ export const throughput: Benchmark = {
       ],
       notes: [
         'An agentRun run: start → planRun (a local activity inside the first workflow task) → callModel (the new messages in its input, no query) → callTool (no query: the run has no context, state or files) → callModel (the two messages added since in its input) → result: 4 workflow tasks, 3 activity tasks, no query (a worker that lacks earlier messages — another worker, a restart — asks the run for those once). A baseline run: 4 workflow tasks, 3 activity tasks, no query (bench/workflows/baseline.ts, its own bundle); baseline+zod: the same with zod imported in its bundle.',
+        'Rounds: the paired configurations run in turn, every other round in reverse order, each with a fresh worker process; a ratio compares two windows of the same round. The first round\'s one-worker windows run under the profiler (both sides of each pair alike).',
         '"other CPU": everything else on the machine during the window (other engineers\' tests on a shared box included).',
         '"eager start": the runs are started from the worker process itself, on its connection, with eager workflow start (HarnessWorker.client() for agentRun, requestEagerStart for the baseline); the driver still waits for each result. The JSON records how many starts the server granted eagerly (eagerStarts of totalCompleted). Such a worker process also pays the starting client\'s CPU.',
         'CPU ms per run is the figure that survives a shared machine: 2 dedicated cores (2,000 CPU-ms/s) would complete at most 2000 / (server + workers + driver ms per run) runs per second.',
         ...(refBundle ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR!)}), started like agentRun: same driver, same server.`] : []),
       ],
-      data: { windowMs, warmupMs, configs: results, workerProfile: profiles },
+      data: { windowMs, warmupMs, rounds: ROUNDS, configs: results, paired, workerProfile: profiles },
     };
   },
 };
+
+interface PairedRatios {
+  label: string;
+  base: string;
+  inFlight: number;
+  /** Per round. */
+  runsPerSecond: number[];
+  runsRatio: number[];
+  cpuPerRun: number[];
+  cpuRatio: number[];
+  workersRatio: number[];
+}
+
+/**
+ * Every non-baseline one-worker configuration against the `baseline` of the same round, start and
+ * number in flight: its figures and ratios per round.
+ */
+function pairedRatios(results: readonly (Config & Measured & { round: number })[]): PairedRatios[] {
+  const total = (r: Measured) => r.cpuMsPerRun.server + r.cpuMsPerRun.workers + r.cpuMsPerRun.driver;
+  const out = new Map<string, PairedRatios>();
+  for (const r of results) {
+    if (r.workflow === 'baseline' || r.workers !== 1) continue;
+    const base = results.find((b) => b.workflow === 'baseline' && b.workers === 1 && b.round === r.round && b.start === r.start && b.inFlight === r.inFlight);
+    if (!base) continue;
+    const key = `${label(r)} ${r.inFlight}`;
+    let p = out.get(key);
+    if (!p) out.set(key, (p = { label: label(r), base: label(base), inFlight: r.inFlight, runsPerSecond: [], runsRatio: [], cpuPerRun: [], cpuRatio: [], workersRatio: [] }));
+    p.runsPerSecond.push(r.runsPerSecond);
+    p.runsRatio.push(r.runsPerSecond / base.runsPerSecond);
+    p.cpuPerRun.push(total(r));
+    p.cpuRatio.push(total(r) / total(base));
+    p.workersRatio.push(r.cpuMsPerRun.workers / base.cpuMsPerRun.workers);
+  }
+  return [...out.values()];
+}
+
+/** "median (min–max)" of per-round values. */
+function spread(values: readonly number[], format: (v: number) => string): string {
+  if (values.length === 1) return format(values[0]!);
+  return `${format(percentile(values, 50))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}
 
 /** The table's name for a configuration: the workflow, and how its runs start when eagerly. */
 function label(config: Config): string {
