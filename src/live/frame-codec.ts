@@ -54,13 +54,14 @@ export class LiveFrameCodec {
    */
   async encode(frame: Omit<LiveFrame, 'items' | 'seq'>, items: readonly LiveRunEvent[], nextSeq: () => number): Promise<string[]> {
     const header = { o: frame.origin, ns: frame.namespace, run: frame.runId };
-    const overhead = utf8.encode(JSON.stringify({ v: 1, ...header, s: Number.MAX_SAFE_INTEGER, items: [] })).length;
+    const overhead = Buffer.byteLength(JSON.stringify({ v: 1, ...header, s: Number.MAX_SAFE_INTEGER, items: [] }));
     const groups: string[][] = [];
     let group: string[] = [];
     let size = overhead;
     for (const item of items.flatMap(splitItem)) {
       const json = JSON.stringify({ p: item.position, e: item.event });
-      const bytes = utf8.encode(json).length + 1;
+      // Counted, not encoded: this runs for every token a model streams.
+      const bytes = Buffer.byteLength(json) + 1;
       if (overhead + bytes > MAX_FRAME_BYTES) continue;
       if (size + bytes > MAX_FRAME_BYTES && group.length > 0) {
         groups.push(group);
