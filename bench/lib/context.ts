@@ -24,6 +24,7 @@ import { childPids } from './proc.js';
 import { mark } from './probe.js';
 import { writeBenchWorkspace } from './workspace.js';
 import { bundleHarnessWorkflows } from '../../src/worker/index.js';
+import { sourceBundleConfig } from '../../src/worker/bundle.js';
 
 export type Mode = 'quick' | 'full';
 
@@ -103,11 +104,8 @@ export async function startBenchContext(mode: Mode, log: (line: string) => void,
       logger: quietLogger,
       // As bundleHarnessWorkflows: the workflow modules evaluated once per worker thread, not per run.
       ...(preload && { preloadModules: [workflowsPath] }),
-      // Same hook as bundleHarnessWorkflows: ESM TypeScript sources import siblings as `./x.js`.
-      webpackConfigHook: (config) => ({
-        ...config,
-        resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
-      }),
+      // As bundleHarnessWorkflows: `./x.js` imports find the `.ts`, compiled to ES2022.
+      webpackConfigHook: sourceBundleConfig,
     });
   const [{ server, serverPids }, harnessBundle, baselineBundle, baselineZodBundle, workspace] = await Promise.all([
     options.cluster ? startClusterAsServer(log) : startDevServer({ ...(!options.inMemory && { dbFile }), logLevel: 'error', extraArgs: options.serverArgs ?? [] }).then(asServer),

@@ -53,17 +53,43 @@ export async function bundleHarnessWorkflows(options: BundleOptions = {}): Promi
     // per-run state at module level, except the tracing bundle's span holders: it keeps
     // per-run modules.
     ...(!options.tracing && { preloadModules: [WORKFLOWS_PATH] }),
-    // Our sources are ESM TypeScript that import siblings as `./x.js`; let webpack find the `.ts`
-    // (from the compiled package only the `.js` files exist, and the alias falls back to them).
     webpackConfigHook: (config) => ({
-      ...config,
-      resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
+      ...sourceBundleConfig(config),
       // Scope hoisting: our ES modules become one module. A reusable V8 context evaluates the
       // modules it does not preload again for every new workflow (each has its own module cache),
       // so fewer modules is less work per run; stack traces keep their source positions.
       optimization: { ...config.optimization, concatenateModules: true },
     }),
   });
+}
+
+type WebpackConfig = Parameters<NonNullable<BundleOptionsOfSdk['webpackConfigHook']>>[0];
+type BundleOptionsOfSdk = Parameters<typeof bundleWorkflowCode>[0];
+
+/**
+ * The webpack settings a bundle built from TypeScript sources needs (`npm start`, tests, benches;
+ * the compiled package bundles its `.js` files):
+ * - Our sources are ESM TypeScript that import siblings as `./x.js`: webpack finds the `.ts` (from
+ *   the compiled package only the `.js` files exist, and the alias falls back to them).
+ * - The SDK compiles `.ts` files to ES2017, which turns every object spread and class field into
+ *   helper calls (~14% of the workflow code's own time per activation, measured); ES2022, as
+ *   `tsc` builds the package, keeps them native. Node 20's V8 runs ES2022 natively.
+ */
+export function sourceBundleConfig(config: WebpackConfig): WebpackConfig {
+  return {
+    ...config,
+    resolve: { ...config.resolve, extensionAlias: { '.js': ['.ts', '.js'] } },
+    module: { ...config.module, rules: config.module?.rules?.map(withEs2022) },
+  };
+}
+
+type Rule = NonNullable<NonNullable<WebpackConfig['module']>['rules']>[number];
+
+function withEs2022(rule: Rule): Rule {
+  if (!rule || typeof rule !== 'object' || !rule.use || typeof rule.use !== 'object' || Array.isArray(rule.use)) return rule;
+  const use = rule.use as { loader?: string; options?: { jsc?: Record<string, unknown> } };
+  if (!use.loader?.includes('swc-loader')) return rule;
+  return { ...rule, use: { ...use, options: { ...use.options, jsc: { ...use.options?.jsc, target: 'es2022' } } } };
 }
 
 const noop = () => undefined;

@@ -15,6 +15,10 @@ describe('workflow bundles', () => {
   it('the default bundle preloads the workflow modules: evaluated once per worker thread, shared by its runs', async () => {
     const bundle = await bundleHarnessWorkflows();
     expect(preloaded(bundle.code)).toEqual(['./src/workflows/index.ts']);
+    // Compiled to ES2022 like the package: object spreads and class fields stay native, not the
+    // helper calls an ES2017 build makes of each.
+    expect(bundle.code).toContain('class RunLedger');
+    expect(bundle.code.match(/_object_spread\(|_define_property\(/g) ?? []).toEqual([]);
   }, 60_000);
 
   it('the tracing bundle preloads nothing: its span holders are module state, one instance per run', async () => {
