@@ -36,14 +36,14 @@ interface Config {
 /**
  * BENCH_THROUGHPUT_REF=<dir>: a checkout of another commit (node_modules in place) whose worker
  * (its bench/worker-child.ts and src/) serves the `agentRun:ref` configurations, with that commit's
- * workflow bundle, on this run's server. Repeat configurations to alternate them
- * (`agentRun:eager,agentRun:eager:ref,agentRun:eager,agentRun:eager:ref`).
+ * workflow bundle, on this run's server, alternated with the others round by round
+ * (`agentRun:eager,agentRun:eager:ref`).
  */
 const REF_DIR = process.env.BENCH_THROUGHPUT_REF || undefined;
 
 /**
  * `BENCH_THROUGHPUT_CONFIGS=agentRun,agentRun:eager,baseline,baseline:eager` (workflow[:eager][:2w][:ref])
- * runs only those, in that order (an entry may repeat).
+ * runs only those, in that order (an entry may repeat), in `BENCH_THROUGHPUT_ROUNDS` rounds.
  */
 function configsFromEnv(list: string, inFlights: number[]): Config[] {
   return inFlights.flatMap((inFlight) =>
