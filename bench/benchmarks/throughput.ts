@@ -64,7 +64,10 @@ function configsFromEnv(list: string, inFlights: number[]): Config[] {
  */
 const ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
 
-/** The configurations that run once, after the rounds (they are not compared with a base). */
+/**
+ * The configurations that run once, after the rounds: two workers (no bare twin to compare with),
+ * and baseline+zod (compared with the first round's bare workflow).
+ */
 const SINGLES = (inFlight: number): Config[] => [
   { workflow: 'agentRun', workers: 2, inFlight, start: 'driver' },
   { workflow: 'baseline+zod', workers: 1, inFlight, start: 'driver' },
@@ -79,7 +82,7 @@ const PAIRED = (inFlight: number): Config[] => [
 ];
 
 /** `configs` `rounds` times, every other round in reverse order. */
-export function roundsOf<T>(configs: readonly T[], rounds: number): { round: number; config: T }[] {
+function roundsOf<T>(configs: readonly T[], rounds: number): { round: number; config: T }[] {
   return Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? configs : [...configs].reverse()).map((config) => ({ round, config }))).flat();
 }
 
