@@ -297,7 +297,8 @@ function selectVariants(list: string | undefined): Variant[] {
     if (SPECS[v].ref && !REF_DIR) throw new Error(`BENCH_CONTROL_VARIANTS: "${v}" needs BENCH_CONTROL_REF=<checkout of another commit>`);
   }
   if (REF_DIR) wanted.add('agentRun@ref').add('agentRun');
-  for (const v of [...wanted]) wanted.add(SPECS[v].base);
+  // A Set's iteration visits what is added meanwhile: the bases' bases too ("… + local activities" → "TS bare, eager start").
+  for (const v of wanted) wanted.add(SPECS[v].base);
   return ALL_VARIANTS.filter((v) => wanted.has(v));
 }
 
