@@ -20,7 +20,7 @@ import type { BenchContext } from '../lib/context.js';
 import { bundleOf, commitOf, profileTables } from '../lib/control-ref.js';
 import { ensureGoControl, GO_BARE_WORKFLOW, spawnGoWorker } from '../lib/go-control.js';
 import { dispatchLatencies, fetchHistory } from '../lib/history.js';
-import { processCpuMs } from '../lib/proc.js';
+import { processCpuPreciseMs } from '../lib/proc.js';
 import { ms, percentile, ratio, table } from '../lib/stats.js';
 import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
@@ -101,6 +101,10 @@ interface Measured {
   dispatch: number[];
   tasksPerRun: number;
   cpuMsPerRun: number;
+  /** The worker's CPU per round (from just before its run to just before its next: one run and what follows it). */
+  cpuPerRound: number[];
+  /** That over the base variant's worker CPU in the same round. */
+  cpuRatios: number[];
   /** Decision sent (update) → the tool's activity task started (server event time), approval only. */
   toolStart: number[];
   /** Of the histories read, how many runs the server started eagerly (`eagerExecutionAccepted`). */
@@ -184,17 +188,17 @@ export const control: Benchmark = {
       `${r.eagerStarts}/${r.historiesRead}`,
       r.tasksPerRun.toFixed(0),
       ms(percentile(r.dispatch, 50)),
-      ms(r.cpuMsPerRun),
+      SPECS[r.variant].base === r.variant ? ms(r.cpuMsPerRun) : `${ms(r.cpuMsPerRun)} (${spreadRatio(r.cpuRatios)})`,
       r.toolStart.length ? ms(percentile(r.toolStart, 50)) : '',
     ]);
     const find = (server: string, scenario: Scenario, variant: Variant) => results.find((r) => r.server === server && r.scenario === scenario && r.variant === variant)!;
     const serverRows = others.filter((o) => o.label !== DEFAULTS).map((o) => `${o.label} = ${describeDynamicConfig(o.config)}`).join('; ');
-    const cpuOverBare = (v: Variant) => find('tuned', 'model→tool→model', v).cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare').cpuMsPerRun;
-    const cpuRatio = VARIANTS.includes('agentRun') ? cpuOverBare('agentRun') : undefined;
-    const refCpu = VARIANTS.includes('agentRun@ref') ? cpuOverBare('agentRun@ref') : undefined;
-    const eagerCpu = VARIANTS.includes('agentRun, eager start')
-      ? find('tuned', 'model→tool→model', 'agentRun, eager start').cpuMsPerRun / find('tuned', 'model→tool→model', 'TS bare, eager start').cpuMsPerRun
-      : undefined;
+    // Per-round ratios against each variant's base (agentRun@ref's base is TS bare too).
+    const cpuOverBase = (v: Variant) => (VARIANTS.includes(v) ? spreadRatio(find('tuned', 'model→tool→model', v).cpuRatios) : undefined);
+    const cpuRatio = cpuOverBase('agentRun');
+    const refCpu = cpuOverBase('agentRun@ref');
+    const eagerCpu = cpuOverBase('agentRun, eager start');
+    const localCpu = cpuOverBase('agentRun, eager start + local model and tool');
     // Over the driver-started variants: an eager start's first task and a local activity have no dispatch to measure.
     const dispatched = VARIANTS.filter((v) => !SPECS[v].eager);
     const dispatchTuned = percentile(dispatched.flatMap((v) => find('tuned', 'model→tool→model', v).dispatch), 50);
@@ -204,7 +208,7 @@ export const control: Benchmark = {
         {
           title: `interleaved, ${rounds} rounds per scenario on the tuned server (${defaultRounds} on each other server) after ${warmup} warm-up rounds; one worker process per variant; ms`,
           text: table(
-            ['server', 'scenario', 'variant', 'n', 'p50', 'p25–p75', '× base p50 (p25–p75 of per-round ratios)', 'eager starts', 'tasks/run', 'dispatch p50', 'worker CPU/run', 'update → tool started p50'],
+            ['server', 'scenario', 'variant', 'n', 'p50', 'p25–p75', '× base p50 (p25–p75 of per-round ratios)', 'eager starts', 'tasks/run', 'dispatch p50', 'worker CPU/run (× base: p50, p25–p75 of per-round ratios)', 'update → tool started p50'],
             rows,
           ),
         },
@@ -215,7 +219,9 @@ export const control: Benchmark = {
         `per-task dispatch back to back, p50 over the driver-started variants: ${ms(dispatchTuned)} ms tuned, ${ms(dispatchDefault)} ms on Temporal's defaults (target ≤ 2 ms).`,
         ...(cpuRatio === undefined
           ? []
-          : [`worker CPU per run, agentRun / TS bare: ${ratio(cpuRatio)}${eagerCpu === undefined ? '' : `; both eagerly started: ${ratio(eagerCpu)}`} (target ≤ 1.3×)${refCpu === undefined ? '' : `; agentRun@ref / TS bare: ${ratio(refCpu)}`}.`]),
+          : [
+              `worker CPU per run, agentRun / TS bare, p50 (p25–p75) of per-round ratios: ${cpuRatio}${eagerCpu === undefined ? '' : `; both eagerly started: ${eagerCpu}`}${localCpu === undefined ? '' : `; all calls local: ${localCpu}`} (target ≤ 1.3×)${refCpu === undefined ? '' : `; agentRun@ref / TS bare: ${refCpu}`}.`,
+            ]),
         ...(REF_DIR ? [`agentRun@ref = the worker and bundle of ${REF_DIR} (commit ${commitOf(REF_DIR)}), started by the driver like agentRun: same client, same server, same rounds.`, ...againstRef(results)] : []),
         ...(PROFILE ? ["The tuned lane's TS workers ran under V8's CPU profiler (slower): compare its CPU figures with each other, not with unprofiled runs."] : []),
         ...(VARIANTS.some((v) => SPECS[v].localTool)
@@ -229,7 +235,7 @@ export const control: Benchmark = {
             ]
           : []),
         '"dispatch": scheduled → started per workflow or activity task in the histories (an eagerly dispatched activity starts in the same instant it is scheduled); "tasks/run" counts those tasks.',
-        '"worker CPU/run": CPU time (user + system, /proc) of the variant\'s worker process over the scenario, divided by its runs; the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
+        '"worker CPU/run": CPU time of the variant\'s worker process over the scenario, divided by its runs, summed over its threads from the scheduler\'s counters (/proc/<pid>/task/*/sched, ns; /proc\'s 10 ms ticks where the kernel lacks them); in brackets its ratio to the base variant\'s worker, round by round (each worker read just before each of its runs); the Go worker is a static Go binary, the TS workers are Node processes (createHarnessWorker for agentRun, a plain Worker for TS bare).',
         '"update → tool started": the driver\'s clock before executeUpdate to the tool activity\'s ActivityTaskStarted event time (same machine clock), i.e. until the server hands the tool\'s task to the worker.',
       ],
       data: { rounds, defaultRounds, warmup, results },
@@ -319,6 +325,11 @@ function splitVariantList(list: string): Variant[] {
   return out;
 }
 
+/** `1.23× (1.10–1.35)`: the median of paired per-round ratios and their p25–p75. */
+function spreadRatio(ratios: number[]): string {
+  return `${ratio(percentile(ratios, 50))} (${percentile(ratios, 25).toFixed(2)}–${percentile(ratios, 75).toFixed(2)})`;
+}
+
 /** agentRun's time over agentRun@ref's, per round (paired), per server and scenario. */
 function againstRef(results: Measured[]): string[] {
   return results
@@ -326,7 +337,7 @@ function againstRef(results: Measured[]): string[] {
     .map((r) => {
       const ref = results.find((x) => x.variant === 'agentRun@ref' && x.server === r.server && x.scenario === r.scenario)!;
       const paired = r.totals.map((t, n) => t / ref.totals[n]!);
-      return `agentRun / agentRun@ref, ${r.server}, ${r.scenario}: p50 of per-round ratios ${ratio(percentile(paired, 50))} (p25–p75 ${percentile(paired, 25).toFixed(2)}–${percentile(paired, 75).toFixed(2)}); worker CPU/run ${ms(r.cpuMsPerRun)} vs ${ms(ref.cpuMsPerRun)} ms.`;
+      return `agentRun / agentRun@ref, ${r.server}, ${r.scenario}: p50 of per-round ratios ${ratio(percentile(paired, 50))} (p25–p75 ${percentile(paired, 25).toFixed(2)}–${percentile(paired, 75).toFixed(2)}); worker CPU/run ${ms(r.cpuMsPerRun)} vs ${ms(ref.cpuMsPerRun)} ms, per round ${spreadRatio(r.cpuPerRound.map((c, n) => c / ref.cpuPerRound[n]!))}.`;
     });
 }
 
@@ -335,17 +346,17 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
   const totals = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
   const toolStarts = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
   const ids = new Map<Variant, string[]>(VARIANTS.map((v) => [v, []]));
-  const cpuBefore = new Map<Variant, number>();
+  // Each worker's CPU just before each of its measured runs, then once after the last round.
+  const cpuReadings = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
+  const readCpu = (v: Variant) => cpuReadings.get(v)!.push(processCpuPreciseMs(lane.pids[v]) ?? Number.NaN);
   let counter = 0;
   for (let i = 0; i < warmup + rounds; i++) {
-    if (i === warmup) {
-      for (const v of VARIANTS) cpuBefore.set(v, processCpuMs(lane.pids[v]) ?? Number.NaN);
-      measuredFromUs ||= Number(process.hrtime.bigint() / 1000n);
-    }
+    if (i === warmup) measuredFromUs ||= Number(process.hrtime.bigint() / 1000n);
     // Rotate the order every round: no variant always runs first.
     for (let k = 0; k < VARIANTS.length; k++) {
       const variant = VARIANTS[(k + i) % VARIANTS.length]!;
       const id = `ctl-${nonce}-${server === 'tuned' ? 't' : 'd'}-${approval ? 'a' : 'p'}-${counter++}`;
+      if (i >= warmup) readCpu(variant);
       const sample = await runOnce(lane, variant, approval, id);
       if (i < warmup) continue;
       totals.get(variant)!.push(sample.total);
@@ -353,7 +364,8 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       if (sample.decidedAt !== undefined) toolStarts.get(variant)!.push(sample.decidedAt);
     }
   }
-  const cpuAfter = new Map(VARIANTS.map((v) => [v, processCpuMs(lane.pids[v]) ?? Number.NaN]));
+  VARIANTS.forEach(readCpu);
+  const cpuPerRound = new Map(VARIANTS.map((v) => [v, cpuReadings.get(v)!.slice(1).map((after, n) => after - cpuReadings.get(v)![n]!)]));
   const out: Measured[] = [];
   for (const variant of VARIANTS) {
     const variantIds = ids.get(variant)!;
@@ -383,7 +395,9 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       pairedRatios: list.map((t, n) => t / base[n]!),
       dispatch,
       tasksPerRun: dispatch.length / Math.max(histories.length, 1),
-      cpuMsPerRun: (cpuAfter.get(variant)! - cpuBefore.get(variant)!) / rounds,
+      cpuMsPerRun: (cpuReadings.get(variant)!.at(-1)! - cpuReadings.get(variant)![0]!) / rounds,
+      cpuPerRound: cpuPerRound.get(variant)!,
+      cpuRatios: cpuPerRound.get(variant)!.map((c, n) => c / cpuPerRound.get(SPECS[variant].base)![n]!),
       toolStart,
       eagerStarts,
       historiesRead: histories.length,

@@ -18,6 +18,34 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time a process has used so far, in milliseconds, to the scheduler's precision: the sum of
+ * `se.sum_exec_runtime` over its threads (`/proc/<pid>/task/<tid>/sched`, nanoseconds), where
+ * `/proc/<pid>/stat` counts 10 ms ticks (one agent run costs a few of them). Threads that exited
+ * are not counted, so it suits processes whose threads live as long as they do (a worker: its
+ * workflow threads, the SDK core's, libuv's). Falls back to {@link processCpuMs} where the kernel
+ * keeps no such field; undefined if the process is gone.
+ */
+export function processCpuPreciseMs(pid: number): number | undefined {
+  let total = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let sched: string;
+      try {
+        sched = readFileSync(`/proc/${pid}/task/${tid}/sched`, 'utf8');
+      } catch {
+        continue; // the thread exited meanwhile
+      }
+      const m = /se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(sched);
+      if (!m) return processCpuMs(pid);
+      total += Number(m[1]);
+    }
+  } catch {
+    return processCpuMs(pid);
+  }
+  return total;
+}
+
 /** Process ids whose parent is `ppid` (e.g. PostgreSQL's backends under its postmaster). */
 export function childPids(ppid: number): number[] {
   const children: number[] = [];
