@@ -20,7 +20,7 @@ import type { BenchContext } from '../lib/context.js';
 import { bundleOf, commitOf, profileTables } from '../lib/control-ref.js';
 import { ensureGoControl, GO_BARE_WORKFLOW, spawnGoWorker } from '../lib/go-control.js';
 import { dispatchLatencies, fetchHistory } from '../lib/history.js';
-import { processCpuPreciseMs } from '../lib/proc.js';
+import { processCpuMs, threadCpu, threadCpuDeltaMs, type ThreadCpu } from '../lib/proc.js';
 import { ms, percentile, ratio, table } from '../lib/stats.js';
 import { AGENTS, ORDER_QUESTION } from '../lib/workspace.js';
 import { BASELINE_AGENT_WORKFLOW } from '../workflows/messages.js';
@@ -346,9 +346,10 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
   const totals = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
   const toolStarts = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
   const ids = new Map<Variant, string[]>(VARIANTS.map((v) => [v, []]));
-  // Each worker's CPU just before each of its measured runs, then once after the last round.
-  const cpuReadings = new Map<Variant, number[]>(VARIANTS.map((v) => [v, []]));
-  const readCpu = (v: Variant) => cpuReadings.get(v)!.push(processCpuPreciseMs(lane.pids[v]) ?? Number.NaN);
+  // Each worker's CPU just before each of its measured runs, then once after the last round: per
+  // thread to the scheduler's precision, or /proc's ticks where the kernel has no such counter.
+  const cpuReadings = new Map<Variant, (ThreadCpu | number)[]>(VARIANTS.map((v) => [v, []]));
+  const readCpu = (v: Variant) => cpuReadings.get(v)!.push(threadCpu(lane.pids[v]) ?? processCpuMs(lane.pids[v]) ?? Number.NaN);
   let counter = 0;
   for (let i = 0; i < warmup + rounds; i++) {
     if (i === warmup) measuredFromUs ||= Number(process.hrtime.bigint() / 1000n);
@@ -365,7 +366,7 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
     }
   }
   VARIANTS.forEach(readCpu);
-  const cpuPerRound = new Map(VARIANTS.map((v) => [v, cpuReadings.get(v)!.slice(1).map((after, n) => after - cpuReadings.get(v)![n]!)]));
+  const cpuPerRound = new Map(VARIANTS.map((v) => [v, cpuReadings.get(v)!.slice(1).map((after, n) => cpuDelta(cpuReadings.get(v)![n]!, after))]));
   const out: Measured[] = [];
   for (const variant of VARIANTS) {
     const variantIds = ids.get(variant)!;
@@ -395,7 +396,7 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
       pairedRatios: list.map((t, n) => t / base[n]!),
       dispatch,
       tasksPerRun: dispatch.length / Math.max(histories.length, 1),
-      cpuMsPerRun: (cpuReadings.get(variant)!.at(-1)! - cpuReadings.get(variant)![0]!) / rounds,
+      cpuMsPerRun: cpuPerRound.get(variant)!.reduce((a, b) => a + b, 0) / rounds,
       cpuPerRound: cpuPerRound.get(variant)!,
       cpuRatios: cpuPerRound.get(variant)!.map((c, n) => c / cpuPerRound.get(SPECS[variant].base)![n]!),
       toolStart,
@@ -404,6 +405,11 @@ async function measure(lane: Lane, server: string, scenario: Scenario, rounds: n
     });
   }
   return out;
+}
+
+/** CPU ms between two readings of one worker (per-thread readings, or tick totals). */
+function cpuDelta(before: ThreadCpu | number, after: ThreadCpu | number): number {
+  return typeof before === 'number' || typeof after === 'number' ? Number(after) - Number(before) : threadCpuDeltaMs(before, after);
 }
 
 /** When the first scenario's measured rounds began (µs, monotonic): profiles are read from there. */

@@ -18,32 +18,46 @@ export function processCpuMs(pid: number): number | undefined {
   }
 }
 
+/** CPU time used so far by each live thread of a process, in ms, by thread id (see {@link threadCpuDeltaMs}). */
+export type ThreadCpu = ReadonlyMap<string, number>;
+
 /**
- * CPU time a process has used so far, in milliseconds, to the scheduler's precision: the sum of
- * `se.sum_exec_runtime` over its threads (`/proc/<pid>/task/<tid>/sched`, nanoseconds), where
- * `/proc/<pid>/stat` counts 10 ms ticks (one agent run costs a few of them). Threads that exited
- * are not counted, so it suits processes whose threads live as long as they do (a worker: its
- * workflow threads, the SDK core's, libuv's). Falls back to {@link processCpuMs} where the kernel
- * keeps no such field; undefined if the process is gone.
+ * CPU time each live thread of a process has used so far, to the scheduler's precision
+ * (`se.sum_exec_runtime` of `/proc/<pid>/task/<tid>/sched`, ns), where `/proc/<pid>/stat` counts
+ * 10 ms ticks (one agent run costs a few of them). Undefined if the process is gone or the kernel
+ * keeps no such field.
  */
-export function processCpuPreciseMs(pid: number): number | undefined {
-  let total = 0;
+export function threadCpu(pid: number): ThreadCpu | undefined {
+  const byThread = new Map<string, number>();
+  let tids: string[];
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      let sched: string;
-      try {
-        sched = readFileSync(`/proc/${pid}/task/${tid}/sched`, 'utf8');
-      } catch {
-        continue; // the thread exited meanwhile
-      }
-      const m = /se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(sched);
-      if (!m) return processCpuMs(pid);
-      total += Number(m[1]);
-    }
+    tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return processCpuMs(pid);
+    return undefined;
   }
-  return total;
+  for (const tid of tids) {
+    let sched: string;
+    try {
+      sched = readFileSync(`/proc/${pid}/task/${tid}/sched`, 'utf8');
+    } catch {
+      continue; // the thread exited meanwhile
+    }
+    const m = /se\.sum_exec_runtime\s*:\s*([\d.]+)/.exec(sched);
+    if (!m) return undefined;
+    byThread.set(tid, Number(m[1]));
+  }
+  return byThread;
+}
+
+/**
+ * CPU time a process used between two {@link threadCpu} readings, in ms: per thread, so a thread
+ * that exits in between costs only its time since `before` (a process-wide sum would drop all of
+ * it), and a thread that started in between counts whole.
+ */
+export function threadCpuDeltaMs(before: ThreadCpu, after: ThreadCpu): number {
+  let delta = 0;
+  for (const [tid, ms] of after) delta += ms - (before.get(tid) ?? 0);
+  return delta;
 }
 
 /** Process ids whose parent is `ppid` (e.g. PostgreSQL's backends under its postmaster). */
